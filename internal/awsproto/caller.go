@@ -1,0 +1,28 @@
+package awsproto
+
+import "context"
+
+// Caller is who sent a request, as established by authentication.
+type Caller struct {
+	// AccountID is the 12-digit account the request acts in.
+	AccountID string
+	// Region comes from the signature's credential scope.
+	Region string
+	// AccessKeyID is the signing key.
+	AccessKeyID string
+	// RequestID is the x-amzn-RequestId of the response.
+	RequestID string
+}
+
+type callerKey struct{}
+
+// WithCaller returns ctx carrying c.
+func WithCaller(ctx context.Context, c Caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// CallerFrom returns the caller of the request ctx belongs to.
+func CallerFrom(ctx context.Context) Caller {
+	c, _ := ctx.Value(callerKey{}).(Caller)
+	return c
+}
