@@ -1,0 +1,185 @@
+package streams
+
+import (
+	"context"
+	"time"
+
+	"sluice/internal/storage"
+)
+
+// Shard iterator types.
+const (
+	AtSequenceNumber    = "AT_SEQUENCE_NUMBER"
+	AfterSequenceNumber = "AFTER_SEQUENCE_NUMBER"
+	TrimHorizon         = "TRIM_HORIZON"
+	Latest              = "LATEST"
+	AtTimestamp         = "AT_TIMESTAMP"
+)
+
+// IteratorParams are GetShardIterator's inputs.
+type IteratorParams struct {
+	ShardID        string
+	Type           string
+	StartingSeqNum string     // "" when absent
+	Timestamp      *time.Time // nil when absent
+	DryRun         bool
+}
+
+// cutoff is the arrival time (epoch ms) before which a stream's records
+// have expired.
+func (s *Service) cutoff(st *Stream) int64 {
+	return s.now().Add(-time.Duration(st.RetentionHours) * time.Hour).UnixMilli()
+}
+
+// GetShardIterator returns an iterator at the requested position.
+func (s *Service) GetShardIterator(_ context.Context, c Caller, ref StreamRef, p IteratorParams) (string, error) {
+	index, ok := ParseShardID(p.ShardID)
+	if !ok {
+		name := ref.Name
+		if name == "" {
+			_, _, name, _ = parseStreamARN(ref.ARN)
+		}
+		return "", errShardNotFound(p.ShardID, name, c.Account)
+	}
+	shardID := ShardID(index)
+	ls, name, err := s.resolve(c, ref, "GetShardIterator")
+	if err != nil {
+		if KindOf(err) == KindNotFound {
+			return "", errShardMissing(shardID, name, c.Account)
+		}
+		return "", err
+	}
+	st := ls.snapshot()
+	sh := st.Shard(index)
+	if sh == nil || st.Status == StatusCreating {
+		return "", errShardMissing(shardID, st.Name, c.Account)
+	}
+
+	cutoff := s.cutoff(st)
+	var counter uint64
+	switch p.Type {
+	case AtSequenceNumber, AfterSequenceNumber:
+		if p.StartingSeqNum == "" {
+			return "", errIteratorTypeWithoutSeq(p.Type)
+		}
+		seq, ok := ParseSeqNum(p.StartingSeqNum)
+		if !ok {
+			return "", errBadStartingSeq(p.StartingSeqNum, shardID, st.Name, c.Account)
+		}
+		if seq.ShardIndex != index {
+			return "", errSeqOtherShard(ShardID(seq.ShardIndex), shardID)
+		}
+		if seq.ShardCreated != sh.Created {
+			return "", errSeqOtherStream(p.StartingSeqNum, shardID, st.Name, c.Account)
+		}
+		counter = seq.Counter
+		if p.Type == AfterSequenceNumber && counter < MaxCounter {
+			counter++
+		}
+	case TrimHorizon, Latest:
+		if p.StartingSeqNum != "" {
+			return "", errIteratorTypeWithSeq(p.Type)
+		}
+		first, next := ls.log.Bounds(index, cutoff)
+		counter = first
+		if p.Type == Latest {
+			counter = next
+		}
+	case AtTimestamp:
+		if p.Timestamp == nil {
+			return "", errNoTimestamp()
+		}
+		ts, now := p.Timestamp.UnixMilli(), s.now().UnixMilli()
+		if ts > now {
+			return "", errFutureTimestamp(ts, now)
+		}
+		counter, err = ls.log.SeekTime(index, ts, cutoff)
+		if err != nil {
+			return "", err
+		}
+	}
+	if p.DryRun {
+		return "", errDryRun()
+	}
+	return s.encodeIterator(iterator{
+		Created:  s.now(),
+		StreamID: st.ID,
+		Account:  st.Account,
+		Region:   st.Region,
+		Name:     st.Name,
+		Shard:    index,
+		Counter:  counter,
+	}), nil
+}
+
+// RecordsPage is GetRecords' result.
+type RecordsPage struct {
+	Stream  *Stream
+	Shard   *Shard
+	Records []storage.StoredRecord
+	// NextIterator is "" at the end of a closed shard, where ChildShards
+	// says where to go on.
+	NextIterator       string
+	MillisBehindLatest int64
+	ChildShards        []*Shard
+}
+
+// SeqNum returns the sequence number of a record read from the page's shard.
+func (p *RecordsPage) SeqNum(r *storage.StoredRecord) string {
+	return SeqNum{ShardCreated: p.Shard.Created, ShardIndex: p.Shard.Index, Counter: r.Seq, Arrival: r.ArrivalMillis / 1000}.String()
+}
+
+// GetRecords reads from the position of an iterator.
+func (s *Service) GetRecords(_ context.Context, c Caller, token string, limit int, dryRun bool) (*RecordsPage, error) {
+	it, ok := s.decodeIterator(token)
+	if !ok || it.Account != c.Account || it.Region != c.Region {
+		return nil, errInvalidIterator()
+	}
+	now := s.now()
+	if now.Sub(it.Created) > IteratorLifetime {
+		return nil, errExpiredIterator(it.Created, now)
+	}
+	ls := s.lookup(c, it.Name)
+	if ls == nil {
+		return nil, errShardMissing(ShardID(it.Shard), it.Name, c.Account)
+	}
+	st := ls.snapshot()
+	sh := st.Shard(it.Shard)
+	if st.ID != it.StreamID || sh == nil {
+		return nil, errShardMissing(ShardID(it.Shard), it.Name, c.Account)
+	}
+	if limit <= 0 || limit > MaxGetRecords {
+		limit = MaxGetRecords
+	}
+	if dryRun {
+		return nil, errDryRun()
+	}
+	recs, next, err := ls.log.Read(it.Shard, it.Counter, limit, MaxGetRecordsBytes, s.cutoff(st))
+	if err != nil {
+		return nil, err
+	}
+	page := &RecordsPage{Stream: st, Shard: sh, Records: recs}
+	_, tip := ls.log.Bounds(it.Shard, 0)
+	if next < tip && len(recs) > 0 {
+		page.MillisBehindLatest = max(0, now.UnixMilli()-recs[len(recs)-1].ArrivalMillis)
+	}
+	if !sh.Open() && next > sh.EndCounter {
+		page.ChildShards = st.children(sh.Index)
+		return page, nil
+	}
+	it.Created, it.Counter = now, next
+	page.NextIterator = s.encodeIterator(it)
+	return page, nil
+}
+
+// children returns the shards that a closed shard was split or merged into.
+func (st *Stream) children(index uint32) []*Shard {
+	var out []*Shard
+	for i := range st.Shards {
+		sh := &st.Shards[i]
+		if sh.Parent != nil && *sh.Parent == index || sh.AdjacentParent != nil && *sh.AdjacentParent == index {
+			out = append(out, sh)
+		}
+	}
+	return out
+}

@@ -1,0 +1,344 @@
+// Package streams is the Kinesis Data Streams domain: streams and their
+// lifecycle, shards and hash-key routing, sequence numbers, shard iterators,
+// retention, tags and per-account settings. It stores metadata and records
+// through package storage and never sees HTTP; package kinesisapi maps the
+// wire operations onto it.
+//
+// Concurrency: Service.mu guards the map of live streams; each liveStream's
+// mu guards its metadata snapshot. A snapshot (*Stream) is never mutated once
+// published: control-plane operations build a copy, persist it, then swap it
+// in under the stream's write lock. Writes to the log hold the stream's read
+// lock, so a control-plane change (a shard closing, later) waits for in-flight
+// appends and sees every record they wrote. Lock order: Service.mu before
+// liveStream.mu.
+package streams
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"sluice/internal/storage"
+)
+
+// Config configures the Service.
+type Config struct {
+	// Now is the clock; tests inject one to expire iterators and retention.
+	Now func() time.Time
+	// Delays of the transitional states, so that CREATING, UPDATING and
+	// DELETING can be observed as on AWS. 0 makes transitions immediate.
+	CreateDelay, DeleteDelay, UpdateDelay time.Duration
+	// ShardLimit is the number of open shards an account may have in a
+	// region; OnDemandStreamLimit the number of on-demand streams.
+	ShardLimit          int
+	OnDemandStreamLimit int
+	// RetentionInterval is how often expired segments are deleted.
+	RetentionInterval time.Duration
+	Logger            *slog.Logger
+}
+
+// Defaults returns AWS's defaults (us-east-1 shard quota).
+func Defaults() Config {
+	return Config{
+		Now:                 time.Now,
+		CreateDelay:         500 * time.Millisecond,
+		DeleteDelay:         500 * time.Millisecond,
+		UpdateDelay:         500 * time.Millisecond,
+		ShardLimit:          20000,
+		OnDemandStreamLimit: 50,
+		RetentionInterval:   time.Minute,
+	}
+}
+
+// Caller is the account and region a request acts in.
+type Caller struct {
+	Account string
+	Region  string
+}
+
+// Service is the Data Streams domain for every account and region.
+type Service struct {
+	cfg    Config
+	meta   storage.MetaStore
+	recs   storage.RecordStore
+	sealer *sealer
+	log    *slog.Logger
+
+	mu       sync.RWMutex
+	streams  map[streamKey]*liveStream
+	accounts map[accountKey]*AccountSettings
+	timers   map[string]*time.Timer // pending transitions, by stream ID
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+type streamKey struct{ account, region, name string }
+
+type accountKey struct{ account, region string }
+
+// liveStream is a stream in memory: its current snapshot and its log.
+type liveStream struct {
+	mu   sync.RWMutex
+	meta *Stream
+	log  storage.Log
+	// routes are the open shards ordered by hash range, for routing puts.
+	routes []*Shard
+}
+
+func (ls *liveStream) snapshot() *Stream {
+	ls.mu.RLock()
+	defer ls.mu.RUnlock()
+	return ls.meta
+}
+
+// publish swaps in a new snapshot; the caller holds ls.mu.
+func (ls *liveStream) publish(st *Stream) {
+	ls.meta = st
+	ls.routes = ls.routes[:0]
+	for _, sh := range st.OpenShards() {
+		ls.routes = append(ls.routes, sh)
+	}
+	sort.Slice(ls.routes, func(i, j int) bool {
+		return ls.routes[i].HashRange.Start.Cmp(ls.routes[j].HashRange.Start) < 0
+	})
+}
+
+// route returns the open shard whose range holds h; the caller holds ls.mu.
+func (ls *liveStream) route(h HashKey) *Shard {
+	i := sort.Search(len(ls.routes), func(i int) bool {
+		return ls.routes[i].HashRange.End.Cmp(h) >= 0
+	})
+	if i < len(ls.routes) && ls.routes[i].HashRange.Contains(h) {
+		return ls.routes[i]
+	}
+	return nil
+}
+
+// Metadata keys.
+const (
+	keyStreams  = "streams/"
+	keyAccounts = "accounts/"
+	keyToken    = "keys/token"
+)
+
+func streamMetaKey(st *Stream) string {
+	return keyStreams + st.Account + "/" + st.Region + "/" + st.Name
+}
+
+// New loads every stream from the backend, resumes pending transitions,
+// removes logs whose stream is gone, and starts the retention loop.
+func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, error) {
+	def := Defaults()
+	if cfg.Now == nil {
+		cfg.Now = def.Now
+	}
+	if cfg.ShardLimit <= 0 {
+		cfg.ShardLimit = def.ShardLimit
+	}
+	if cfg.OnDemandStreamLimit <= 0 {
+		cfg.OnDemandStreamLimit = def.OnDemandStreamLimit
+	}
+	if cfg.RetentionInterval <= 0 {
+		cfg.RetentionInterval = def.RetentionInterval
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{
+		cfg:      cfg,
+		meta:     backend.Meta(),
+		recs:     backend.Records(),
+		log:      cfg.Logger.With("component", "streams"),
+		streams:  map[streamKey]*liveStream{},
+		accounts: map[accountKey]*AccountSettings{},
+		timers:   map[string]*time.Timer{},
+		stop:     make(chan struct{}),
+	}
+	key, err := s.tokenKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.sealer, err = newSealer(key); err != nil {
+		return nil, err
+	}
+	if err := s.load(ctx); err != nil {
+		return nil, err
+	}
+	s.wg.Add(1)
+	go s.retentionLoop()
+	return s, nil
+}
+
+// tokenKey returns the key that seals iterators and pagination tokens,
+// creating it on first start.
+func (s *Service) tokenKey(ctx context.Context) ([]byte, error) {
+	var key []byte
+	err := s.meta.Update(ctx, func(tx storage.MetaTx) error {
+		k, err := tx.Get(keyToken)
+		if err == nil && len(k) == 32 {
+			key = k
+			return nil
+		}
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		key = make([]byte, 32)
+		rand.Read(key)
+		return tx.Put(keyToken, key)
+	})
+	return key, err
+}
+
+func (s *Service) load(ctx context.Context) error {
+	live := map[string]bool{}
+	err := s.meta.Scan(ctx, keyStreams, func(key string, value []byte) error {
+		var st Stream
+		if err := json.Unmarshal(value, &st); err != nil {
+			return fmt.Errorf("streams: decoding %s: %w", key, err)
+		}
+		l, err := s.recs.Open(ctx, st.ID)
+		if err != nil {
+			return fmt.Errorf("streams: opening log of %s: %w", key, err)
+		}
+		ls := &liveStream{log: l}
+		ls.publish(&st)
+		s.streams[streamKey{st.Account, st.Region, st.Name}] = ls
+		live[st.ID] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = s.meta.Scan(ctx, keyAccounts, func(key string, value []byte) error {
+		var a AccountSettings
+		if err := json.Unmarshal(value, &a); err != nil {
+			return fmt.Errorf("streams: decoding %s: %w", key, err)
+		}
+		s.accounts[accountKey{a.Account, a.Region}] = &a
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// A crash between removing a stream's metadata and its log leaves an
+	// orphaned log; metadata is written first on create, so the reverse
+	// cannot happen.
+	ids, err := s.recs.IDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if !live[id] {
+			s.log.Info("removing orphaned log", "stream_id", id)
+			if err := s.recs.Remove(ctx, id); err != nil {
+				return err
+			}
+		}
+	}
+	for _, ls := range s.streams {
+		if st := ls.meta; st.Status != StatusActive {
+			s.scheduleTransition(st)
+		}
+	}
+	return nil
+}
+
+// Close stops timers and background work. The backend is the caller's.
+func (s *Service) Close() error {
+	close(s.stop)
+	s.mu.Lock()
+	for id, t := range s.timers {
+		t.Stop()
+		delete(s.timers, id)
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Service) now() time.Time { return s.cfg.Now() }
+
+// newStreamID returns an ID in the shape AWS gives StreamId: 20 characters,
+// a dash, 3 characters (lowercase hex here).
+func newStreamID() string {
+	var b [12]byte
+	rand.Read(b[:])
+	h := hex.EncodeToString(b[:])
+	return h[:20] + "-" + h[20:23]
+}
+
+// persist writes a stream's metadata.
+func (s *Service) persist(ctx context.Context, st *Stream) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return s.meta.Update(ctx, func(tx storage.MetaTx) error {
+		return tx.Put(streamMetaKey(st), b)
+	})
+}
+
+// lookup finds a live stream by caller and name.
+func (s *Service) lookup(c Caller, name string) *liveStream {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.streams[streamKey{c.Account, c.Region, name}]
+}
+
+// StreamRef names a stream the ways the API allows: by name, by ARN, or both.
+type StreamRef struct {
+	Name string
+	ARN  string
+}
+
+// resolve finds the stream a request addresses. action names the operation
+// for access-denied messages.
+func (s *Service) resolve(c Caller, ref StreamRef, action string) (*liveStream, string, error) {
+	name := ref.Name
+	if ref.ARN != "" {
+		region, account, arnName, ok := parseStreamARN(ref.ARN)
+		if !ok {
+			return nil, "", errStreamNotFound(ref.ARN, c.Account)
+		}
+		if account != c.Account {
+			return nil, "", errAccessDenied(c.Account, action, ref.ARN)
+		}
+		if name != "" && name != arnName {
+			return nil, "", errNameARNMismatch(name, ref.ARN)
+		}
+		if region != c.Region {
+			return nil, "", errStreamNotFound(arnName, c.Account)
+		}
+		name = arnName
+	}
+	if name == "" {
+		return nil, "", errNameOrARN()
+	}
+	ls := s.lookup(c, name)
+	if ls == nil {
+		return nil, name, errStreamNotFound(name, c.Account)
+	}
+	return ls, name, nil
+}
+
+// parseStreamARN splits arn:aws:kinesis:<region>:<account>:stream/<name>.
+func parseStreamARN(arn string) (region, account, name string, ok bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || !strings.HasPrefix(parts[1], "aws") || parts[2] != "kinesis" {
+		return "", "", "", false
+	}
+	rest, found := strings.CutPrefix(parts[5], "stream/")
+	if !found || rest == "" || strings.Contains(rest, "/") {
+		return "", "", "", false
+	}
+	return parts[3], parts[4], rest, true
+}

@@ -1,0 +1,43 @@
+package streams
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// MaxShardIndex is the largest shard index AWS accepts in a shard ID.
+const MaxShardIndex = 2147483647
+
+// ShardID formats a shard index as AWS names shards: shardId-000000000000.
+func ShardID(index uint32) string {
+	return fmt.Sprintf("shardId-%012d", index)
+}
+
+// ParseShardID reads a shard ID leniently, as AWS does: the text after the
+// first '-' (or the whole string when there is none) is a decimal index, so
+// "shardId-0", "shard-0", "foo-0" and "0" all name shardId-000000000000.
+// ok is false for a non-numeric or out-of-range index.
+func ParseShardID(id string) (index uint32, ok bool) {
+	digits := id
+	if _, after, found := strings.Cut(id, "-"); found {
+		digits = after
+		// JavaScript's split('-')[1] keeps only up to the next '-'.
+		if before, _, more := strings.Cut(after, "-"); more {
+			digits = before
+		}
+	}
+	if digits == "" {
+		return 0, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil || n > MaxShardIndex {
+		return 0, false
+	}
+	return uint32(n), true
+}
