@@ -1,0 +1,77 @@
+package kinesisapi
+
+import (
+	"context"
+
+	"sluice/internal/awsproto"
+	"sluice/internal/streams"
+)
+
+// TargetPrefix and SigningName identify the service on the wire.
+const (
+	TargetPrefix = "Kinesis_20131202"
+	SigningName  = "kinesis"
+)
+
+// API serves the Data Streams operations on top of a streams.Service.
+type API struct {
+	svc *streams.Service
+}
+
+// New returns the Kinesis service description with every operation.
+func New(svc *streams.Service) *awsproto.Service {
+	a := &API{svc: svc}
+	return awsproto.NewService(TargetPrefix, SigningName,
+		awsproto.Op("AddTagsToStream", addTagsToStreamInput, a.addTagsToStream),
+		awsproto.Op("CreateStream", createStreamInput, a.createStream),
+		awsproto.Op("DecreaseStreamRetentionPeriod", retentionInput, a.decreaseRetention),
+		awsproto.Op("DeleteResourcePolicy", deleteResourcePolicyInput, a.deleteResourcePolicy),
+		awsproto.Op("DeleteStream", deleteStreamInput, a.deleteStream),
+		awsproto.Op("DescribeAccountSettings", describeAccountSettingsInput, a.describeAccountSettings),
+		awsproto.Op("DescribeLimits", describeLimitsInput, a.describeLimits),
+		awsproto.Op("DescribeStream", describeStreamInput, a.describeStream),
+		awsproto.Op("DescribeStreamSummary", describeStreamSummaryInput, a.describeStreamSummary),
+		awsproto.Op("DisableEnhancedMonitoring", monitoringInput, a.disableEnhancedMonitoring),
+		awsproto.Op("EnableEnhancedMonitoring", monitoringInput, a.enableEnhancedMonitoring),
+		awsproto.Op("GetRecords", getRecordsInput, a.getRecords),
+		awsproto.Op("GetResourcePolicy", getResourcePolicyInput, a.getResourcePolicy),
+		awsproto.Op("GetShardIterator", getShardIteratorInput, a.getShardIterator),
+		awsproto.Op("IncreaseStreamRetentionPeriod", retentionInput, a.increaseRetention),
+		awsproto.Op("ListShards", listShardsInput, a.listShards),
+		awsproto.Op("ListStreams", listStreamsInput, a.listStreams),
+		awsproto.Op("ListTagsForResource", listTagsForResourceInput, a.listTagsForResource),
+		awsproto.Op("ListTagsForStream", listTagsForStreamInput, a.listTagsForStream),
+		awsproto.Op("PutRecord", putRecordInput, a.putRecord),
+		awsproto.Op("PutRecords", putRecordsInput, a.putRecords),
+		awsproto.Op("PutResourcePolicy", putResourcePolicyInput, a.putResourcePolicy),
+		awsproto.Op("RemoveTagsFromStream", removeTagsFromStreamInput, a.removeTagsFromStream),
+		awsproto.Op("TagResource", tagResourceInput, a.tagResource),
+		awsproto.Op("UntagResource", untagResourceInput, a.untagResource),
+		awsproto.Op("UpdateAccountSettings", updateAccountSettingsInput, a.updateAccountSettings),
+		awsproto.Op("UpdateMaxRecordSize", updateMaxRecordSizeInput, a.updateMaxRecordSize),
+	)
+}
+
+// caller is the domain's view of who sent the request.
+func caller(ctx context.Context) streams.Caller {
+	c := awsproto.CallerFrom(ctx)
+	return streams.Caller{Account: c.AccountID, Region: c.Region}
+}
+
+// ref builds a StreamRef from the optional name and ARN members.
+func ref(name, arn *string) streams.StreamRef {
+	return streams.StreamRef{Name: deref(name), ARN: deref(arn)}
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// empty is the output of operations that answer with an empty body.
+type empty struct{}

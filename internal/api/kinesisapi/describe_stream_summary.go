@@ -1,0 +1,69 @@
+package kinesisapi
+
+import (
+	"context"
+
+	"sluice/internal/awsproto"
+)
+
+// DescribeStreamSummary: the stream without its shards, with the open-shard
+// and consumer counts, the record size limit and the StreamId.
+
+var describeStreamSummaryInput = structOf("DescribeStreamSummaryInput")
+
+type describeStreamSummaryIn struct {
+	StreamARN  *string
+	StreamId   *string
+	StreamName *string
+}
+
+type warmThroughputOut struct {
+	TargetMiBps  *int64 `json:"TargetMiBps,omitempty"`
+	CurrentMiBps *int64 `json:"CurrentMiBps,omitempty"`
+}
+
+type streamDescriptionSummary struct {
+	StreamName              string               `json:"StreamName"`
+	StreamARN               string               `json:"StreamARN"`
+	StreamID                string               `json:"StreamId"`
+	StreamStatus            string               `json:"StreamStatus"`
+	StreamModeDetails       streamModeDetailsOut `json:"StreamModeDetails"`
+	RetentionPeriodHours    int64                `json:"RetentionPeriodHours"`
+	StreamCreationTimestamp *awsproto.Timestamp  `json:"StreamCreationTimestamp"`
+	EnhancedMonitoring      []enhancedMetrics    `json:"EnhancedMonitoring"`
+	EncryptionType          string               `json:"EncryptionType,omitempty"`
+	KeyID                   string               `json:"KeyId,omitempty"`
+	OpenShardCount          int                  `json:"OpenShardCount"`
+	ConsumerCount           int                  `json:"ConsumerCount"`
+	WarmThroughput          *warmThroughputOut   `json:"WarmThroughput,omitempty"`
+	MaxRecordSizeInKiB      int64                `json:"MaxRecordSizeInKiB"`
+}
+
+type describeStreamSummaryOut struct {
+	StreamDescriptionSummary streamDescriptionSummary `json:"StreamDescriptionSummary"`
+}
+
+func (a *API) describeStreamSummary(ctx context.Context, in *describeStreamSummaryIn) (*describeStreamSummaryOut, error) {
+	st, err := a.svc.DescribeStream(ctx, caller(ctx), ref(in.StreamName, in.StreamARN), "DescribeStreamSummary")
+	if err != nil {
+		return nil, wire(err)
+	}
+	out := streamDescriptionSummary{
+		StreamName:              st.Name,
+		StreamARN:               st.ARN(),
+		StreamID:                st.ID,
+		StreamStatus:            string(st.Status),
+		StreamModeDetails:       streamModeDetailsOut{StreamMode: string(st.Mode)},
+		RetentionPeriodHours:    st.RetentionHours,
+		StreamCreationTimestamp: created(st),
+		EnhancedMonitoring:      monitoring(st),
+		EncryptionType:          st.EncryptionType,
+		KeyID:                   st.KeyID,
+		OpenShardCount:          len(st.OpenShards()),
+		MaxRecordSizeInKiB:      st.MaxRecordKiB,
+	}
+	if st.WarmThroughputMiBs > 0 {
+		out.WarmThroughput = &warmThroughputOut{TargetMiBps: ptr(st.WarmThroughputMiBs), CurrentMiBps: ptr(st.WarmThroughputMiBs)}
+	}
+	return &describeStreamSummaryOut{StreamDescriptionSummary: out}, nil
+}

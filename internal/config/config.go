@@ -1,0 +1,115 @@
+// Package config holds Sluice's settings. Every setting is a flag
+// (--data-dir), an environment variable (SLUICE_DATA_DIR) and a key of the
+// optional JSON config file ("data-dir"); a flag beats the environment,
+// which beats the file, which beats the default.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"time"
+)
+
+// Auth modes.
+const (
+	AuthOpen  = "open"
+	AuthSigV4 = "sigv4"
+)
+
+// Config is the server's configuration.
+type Config struct {
+	Listen    string
+	DataDir   string
+	Region    string
+	AccountID string
+
+	CreateDelay time.Duration
+	DeleteDelay time.Duration
+	UpdateDelay time.Duration
+
+	Auth        string
+	Credentials string
+
+	ShardLimit          int
+	OnDemandStreamLimit int
+
+	// SyncInterval 0 fsyncs before acknowledging a write (durable); > 0
+	// acknowledges after write(2) and fsyncs every interval.
+	SyncInterval time.Duration
+
+	LogLevel  string
+	LogFormat string
+}
+
+// Defaults returns the configuration `sluice` runs with when nothing is set.
+func Defaults() Config {
+	return Config{
+		Listen:              "127.0.0.1:4567",
+		DataDir:             "./data",
+		Region:              "us-east-1",
+		AccountID:           "000000000000",
+		CreateDelay:         500 * time.Millisecond,
+		DeleteDelay:         500 * time.Millisecond,
+		UpdateDelay:         500 * time.Millisecond,
+		Auth:                AuthOpen,
+		ShardLimit:          20000,
+		OnDemandStreamLimit: 50,
+		LogLevel:            "info",
+		LogFormat:           "text",
+	}
+}
+
+var (
+	accountRE = regexp.MustCompile(`^\d{12}$`)
+	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+)
+
+// Validate reports every problem with c.
+func (c Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		errs = append(errs, fmt.Errorf("listen: %q is not host:port", c.Listen))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data-dir: must not be empty"))
+	}
+	if !regionRE.MatchString(c.Region) {
+		errs = append(errs, fmt.Errorf("region: %q is not an AWS region name", c.Region))
+	}
+	if !accountRE.MatchString(c.AccountID) {
+		errs = append(errs, fmt.Errorf("account-id: %q is not 12 digits", c.AccountID))
+	}
+	for name, d := range map[string]time.Duration{"create-delay": c.CreateDelay, "delete-delay": c.DeleteDelay, "update-delay": c.UpdateDelay, "sync-interval": c.SyncInterval} {
+		if d < 0 {
+			errs = append(errs, fmt.Errorf("%s: must not be negative", name))
+		}
+	}
+	switch c.Auth {
+	case AuthOpen:
+	case AuthSigV4:
+		if c.Credentials == "" {
+			errs = append(errs, errors.New("credentials: --auth sigv4 needs a credentials file"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("auth: %q is neither %q nor %q", c.Auth, AuthOpen, AuthSigV4))
+	}
+	if c.ShardLimit < 1 {
+		errs = append(errs, errors.New("shard-limit: must be at least 1"))
+	}
+	if c.OnDemandStreamLimit < 1 {
+		errs = append(errs, errors.New("on-demand-stream-limit: must be at least 1"))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log-level: %q is not debug, info, warn or error", c.LogLevel))
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("log-format: %q is not text or json", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}

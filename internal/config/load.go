@@ -1,0 +1,178 @@
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// option is one setting: its flag name, help text, and how to set it.
+type option struct {
+	name string
+	help string
+	val  flag.Value
+}
+
+// EnvName is the environment variable of a flag: SLUICE_ and the flag name
+// in upper case with dashes as underscores.
+func EnvName(flagName string) string {
+	return "SLUICE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func options(c *Config) []option {
+	return []option{
+		{"listen", "address to serve the AWS APIs on (host:port)", (*stringVal)(&c.Listen)},
+		{"data-dir", "directory of the embedded store (created if missing)", (*stringVal)(&c.DataDir)},
+		{"region", "default AWS region, used where a request carries none", (*stringVal)(&c.Region)},
+		{"account-id", "12-digit account ID of requests in open auth mode", (*stringVal)(&c.AccountID)},
+		{"create-delay", "how long a new stream stays CREATING (0: ACTIVE at once)", (*durationVal)(&c.CreateDelay)},
+		{"delete-delay", "how long a deleted stream stays DELETING (0: gone at once)", (*durationVal)(&c.DeleteDelay)},
+		{"update-delay", "how long an updated stream stays UPDATING (0: ACTIVE at once)", (*durationVal)(&c.UpdateDelay)},
+		{"auth", "authentication: open (any well-formed SigV4 signature) or sigv4 (verify against --credentials)", (*stringVal)(&c.Auth)},
+		{"credentials", `JSON file of access keys for --auth sigv4: {"keys":[{"accessKeyId":"…","secretAccessKey":"…","accountId":"123456789012"}]}`, (*stringVal)(&c.Credentials)},
+		{"shard-limit", "open shards allowed per account and region", (*intVal)(&c.ShardLimit)},
+		{"on-demand-stream-limit", "on-demand streams allowed per account and region", (*intVal)(&c.OnDemandStreamLimit)},
+		{"sync-interval", "0: fsync before acknowledging every write (durable); >0: acknowledge after write and fsync at this interval (relaxed)", (*durationVal)(&c.SyncInterval)},
+		{"log-level", "debug, info, warn or error", (*stringVal)(&c.LogLevel)},
+		{"log-format", "text or json", (*stringVal)(&c.LogFormat)},
+	}
+}
+
+// Load builds the configuration from defaults, the config file (--config or
+// SLUICE_CONFIG), the environment and args, in rising precedence, and
+// validates it. It returns flag.ErrHelp after printing usage for -h/--help.
+func Load(args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	// First pass: which flags were given, and the config file's path.
+	probe := Defaults()
+	fs := newFlagSet(&probe, out)
+	configPath := fs.String("config", getenv("SLUICE_CONFIG"), "optional JSON config file whose keys are the flag names (env SLUICE_CONFIG)")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	given := map[string]string{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = f.Value.String() })
+
+	c := Defaults()
+	opts := options(&c)
+	if *configPath != "" {
+		if err := applyFile(*configPath, opts); err != nil {
+			return Config{}, err
+		}
+	}
+	for _, o := range opts {
+		if v := getenv(EnvName(o.name)); v != "" {
+			if err := o.val.Set(v); err != nil {
+				return Config{}, fmt.Errorf("%s: %w", EnvName(o.name), err)
+			}
+		}
+	}
+	for _, o := range opts {
+		if v, ok := given[o.name]; ok {
+			if err := o.val.Set(v); err != nil {
+				return Config{}, fmt.Errorf("--%s: %w", o.name, err)
+			}
+		}
+	}
+	return c, c.Validate()
+}
+
+func newFlagSet(c *Config, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("sluice", flag.ContinueOnError)
+	fs.SetOutput(out)
+	for _, o := range options(c) {
+		fs.Var(o.val, o.name, o.help+" (env "+EnvName(o.name)+")")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: sluice [serve] [flags]\n\nSluice serves AWS Kinesis APIs on one port, backed by a durable embedded store.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func applyFile(path string, opts []option) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config file: %w", err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("config file %s: %w", path, err)
+	}
+	known := map[string]flag.Value{}
+	for _, o := range opts {
+		known[o.name] = o.val
+	}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var errs []error
+	for _, k := range keys {
+		v, ok := known[k]
+		if !ok {
+			errs = append(errs, fmt.Errorf("config file %s: unknown key %q", path, k))
+			continue
+		}
+		var s string
+		switch x := raw[k].(type) {
+		case string:
+			s = x
+		case float64:
+			s = strconv.FormatFloat(x, 'f', -1, 64)
+		case bool:
+			s = strconv.FormatBool(x)
+		default:
+			errs = append(errs, fmt.Errorf("config file %s: %q must be a string or number", path, k))
+			continue
+		}
+		if err := v.Set(s); err != nil {
+			errs = append(errs, fmt.Errorf("config file %s: %q: %w", path, k, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+type stringVal string
+
+func (s *stringVal) String() string     { return string(*s) }
+func (s *stringVal) Set(v string) error { *s = stringVal(v); return nil }
+
+type intVal int
+
+func (i *intVal) String() string { return strconv.Itoa(int(*i)) }
+func (i *intVal) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return fmt.Errorf("%q is not an integer", v)
+	}
+	*i = intVal(n)
+	return nil
+}
+
+type durationVal time.Duration
+
+func (d *durationVal) String() string { return time.Duration(*d).String() }
+func (d *durationVal) Set(v string) error {
+	if n, err := strconv.Atoi(v); err == nil {
+		// A bare number is milliseconds, as kinesalite's --createStreamMs.
+		*d = durationVal(time.Duration(n) * time.Millisecond)
+		return nil
+	}
+	x, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (e.g. 500ms, 2s)", v)
+	}
+	*d = durationVal(x)
+	return nil
+}

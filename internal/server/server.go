@@ -1,0 +1,170 @@
+// Package server wires Sluice together and runs it: the storage backend,
+// the service domains, the AWS protocol handler on one listener (HTTP/1.1
+// and h2c), and graceful shutdown. It holds no service logic.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"sluice/internal/api/kinesisapi"
+	"sluice/internal/awsproto"
+	"sluice/internal/awsproto/sigv4"
+	"sluice/internal/config"
+	"sluice/internal/storage/embedded"
+	"sluice/internal/streams"
+	"sluice/internal/vfs"
+)
+
+// Options are what a Server is built from. Tests set Now and FS.
+type Options struct {
+	Config config.Config
+	Logger *slog.Logger
+	// Now replaces the clock (retention, iterator expiry, arrival times).
+	Now func() time.Time
+	// FS replaces the filesystem of the record logs.
+	FS vfs.FS
+}
+
+// Server is a running Sluice.
+type Server struct {
+	cfg     config.Config
+	log     *slog.Logger
+	backend *embedded.Backend
+	streams *streams.Service
+	http    *http.Server
+
+	mu       sync.Mutex
+	listener net.Listener
+}
+
+// New opens the data directory and builds the services; it does not listen.
+func New(ctx context.Context, opts Options) (*Server, error) {
+	cfg := opts.Config
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	auth, err := newAuthenticator(cfg, now)
+	if err != nil {
+		return nil, err
+	}
+	backend, err := embedded.Open(embedded.Options{
+		Dir:          cfg.DataDir,
+		FS:           opts.FS,
+		Now:          now,
+		SyncInterval: cfg.SyncInterval,
+		Logger:       log.With("component", "storage"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	svc, err := streams.New(ctx, streams.Config{
+		Now:                 now,
+		CreateDelay:         cfg.CreateDelay,
+		DeleteDelay:         cfg.DeleteDelay,
+		UpdateDelay:         cfg.UpdateDelay,
+		ShardLimit:          cfg.ShardLimit,
+		OnDemandStreamLimit: cfg.OnDemandStreamLimit,
+		Logger:              log,
+	}, backend)
+	if err != nil {
+		backend.Close()
+		return nil, err
+	}
+	api := awsproto.NewHandler(awsproto.HandlerOptions{Auth: auth, Logger: log.With("component", "awsproto")},
+		kinesisapi.New(svc),
+	)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthcheck", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"status":"ok"}`))
+	})
+	mux.Handle("/", api)
+
+	protocols := new(http.Protocols)
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true) // h2c with prior knowledge, for SubscribeToShard
+	s := &Server{
+		cfg:     cfg,
+		log:     log,
+		backend: backend,
+		streams: svc,
+		http: &http.Server{
+			Handler:           mux,
+			Protocols:         protocols,
+			ReadHeaderTimeout: 30 * time.Second,
+			IdleTimeout:       5 * time.Minute,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+		},
+	}
+	return s, nil
+}
+
+func newAuthenticator(cfg config.Config, now func() time.Time) (awsproto.Authenticator, error) {
+	if cfg.Auth == config.AuthOpen {
+		return &awsproto.OpenAuth{AccountID: cfg.AccountID, DefaultRegion: cfg.Region}, nil
+	}
+	f, err := os.Open(cfg.Credentials)
+	if err != nil {
+		return nil, fmt.Errorf("credentials: %w", err)
+	}
+	defer f.Close()
+	keys, err := sigv4.ParseKeyring(f)
+	if err != nil {
+		return nil, fmt.Errorf("credentials %s: %w", cfg.Credentials, err)
+	}
+	return &awsproto.KeyringAuth{Keys: keys, Now: now}, nil
+}
+
+// Streams returns the Data Streams service (tests use it to run retention).
+func (s *Server) Streams() *streams.Service { return s.streams }
+
+// Listen binds the configured address (or addr, when not empty).
+func (s *Server) Listen(addr string) (net.Listener, error) {
+	if addr == "" {
+		addr = s.cfg.Listen
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.listener = ln
+	s.mu.Unlock()
+	return ln, nil
+}
+
+// Serve serves on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	s.log.Info("serving", "addr", ln.Addr().String(), "data_dir", s.cfg.DataDir, "auth", s.cfg.Auth)
+	err := s.http.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting requests, waits for those in flight (until ctx
+// ends), then closes the services and the store cleanly.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.http.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = s.http.Close()
+	}
+	return errors.Join(err, s.streams.Close(), s.backend.Close())
+}
