@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"runtime/debug"
 	"strings"
+	"time"
 
 	"sluice/internal/awsproto/awscbor"
 	"sluice/internal/awsproto/awserr"
@@ -23,6 +25,9 @@ const legacyJSON = "application/json"
 // DefaultMaxBodyBytes bounds a request body. A PutRecords of 10 MiB is about
 // 14 MB as base64 JSON; a single 10 MiB record likewise.
 const DefaultMaxBodyBytes = 16 << 20
+
+// BodyTimeout bounds how long a client may take to send a request body.
+const BodyTimeout = 2 * time.Minute
 
 // Authenticator establishes who sent a request. It returns an *awserr.Error
 // (MissingAuthenticationTokenException, IncompleteSignatureException, ...)
@@ -68,6 +73,16 @@ func NewHandler(opts HandlerOptions, services ...*Service) *Handler {
 
 // ServeHTTP implements the order of checks described in the package doc.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// A panic is a bug, but the client still gets an AWS error, not a reset.
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			h.log.Error("panic serving request", "panic", p, "stack", string(debug.Stack()))
+			h.writeError(w, jsonEncoding, awserr.Bare(awserr.InternalFailure))
+		}
+	}()
 	requestID := newRequestID()
 	hdr := w.Header()
 	// AWS's spelling of these names, set directly so net/http keeps it.
@@ -97,7 +112,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// A client gets BodyTimeout to send its body; the deadline is lifted
+	// afterwards so that streaming answers are not cut.
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Now().Add(BodyTimeout))
 	body, err := readBody(r, h.maxBodyBytes)
+	rc.SetReadDeadline(time.Time{})
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {

@@ -129,10 +129,14 @@ func (p *RecordsPage) SeqNum(r *storage.StoredRecord) string {
 	return SeqNum{ShardCreated: p.Shard.Created, ShardIndex: p.Shard.Index, Counter: r.Seq, Arrival: r.ArrivalMillis / 1000}.String()
 }
 
-// GetRecords reads from the position of an iterator.
-func (s *Service) GetRecords(_ context.Context, c Caller, token string, limit int, dryRun bool) (*RecordsPage, error) {
+// GetRecords reads from the position of an iterator. streamARN, when the
+// request gives one, must name the iterator's stream.
+func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN string, limit int, dryRun bool) (*RecordsPage, error) {
 	it, ok := s.decodeIterator(token)
 	if !ok || it.Account != c.Account || it.Region != c.Region {
+		return nil, errInvalidIterator()
+	}
+	if streamARN != "" && streamARN != StreamARN(it.Region, it.Account, it.Name) {
 		return nil, errInvalidIterator()
 	}
 	now := s.now()

@@ -13,7 +13,8 @@ import (
 // MillisBehindLatest, and at the end of a closed shard a null
 // NextShardIterator and the ChildShards. Invalid iterators:
 // InvalidArgumentException "Invalid ShardIterator."; older than 300 s:
-// ExpiredIteratorException.
+// ExpiredIteratorException. A StreamARN, when given, must be the
+// iterator's stream.
 
 var getRecordsInput = shape.Struct(
 	shape.Opt("DryRun", shape.Bool()),
@@ -47,7 +48,7 @@ type getRecordsOut struct {
 }
 
 func (a *API) getRecords(ctx context.Context, in *getRecordsIn) (*getRecordsOut, error) {
-	page, err := a.svc.GetRecords(ctx, caller(ctx), in.ShardIterator, int(deref(in.Limit)), deref(in.DryRun))
+	page, err := a.svc.GetRecords(ctx, caller(ctx), in.ShardIterator, deref(in.StreamARN), int(deref(in.Limit)), deref(in.DryRun))
 	if err != nil {
 		return nil, wire(err)
 	}

@@ -330,6 +330,12 @@ func TestGetRecordsPagingAndIterators(t *testing.T) {
 	_, err = c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String(it), Limit: aws.Int32(10001)})
 	wantAPIError(t, err, "ValidationException", "1 validation error detected: Value '10001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000")
 
+	_, err = c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String(it), StreamARN: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/elsewhere")})
+	wantAPIError(t, err, "InvalidArgumentException", "Invalid ShardIterator.")
+	if _, err := c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String(it), StreamARN: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/page")}); err != nil {
+		t.Fatalf("GetRecords with the iterator's own StreamARN: %v", err)
+	}
+
 	clock.Advance(5 * time.Minute)
 	_, err = c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String(it)})
 	wantAPIError(t, err, "ExpiredIteratorException", "Iterator expired. The iterator was created at time …")

@@ -1,0 +1,93 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(nil, env(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != Defaults() {
+		t.Fatalf("no settings gave %+v", c)
+	}
+	if c.Listen != "127.0.0.1:4567" || c.DataDir != "./data" || c.Region != "us-east-1" || c.AccountID != "000000000000" ||
+		c.CreateDelay != 500*time.Millisecond || c.Auth != AuthOpen {
+		t.Fatalf("defaults %+v", c)
+	}
+}
+
+func TestPrecedenceFlagsEnvFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "sluice.json")
+	os.WriteFile(file, []byte(`{"listen":"127.0.0.1:1","data-dir":"/from/file","region":"eu-west-1","create-delay":"2s","shard-limit":7}`), 0o600)
+	e := env(map[string]string{
+		"SLUICE_CONFIG":     file,
+		"SLUICE_DATA_DIR":   "/from/env",
+		"SLUICE_REGION":     "eu-north-1",
+		"SLUICE_ACCOUNT_ID": "123456789012",
+	})
+	c, err := Load([]string{"--region", "ap-south-1", "--delete-delay", "0"}, e, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:1" || c.DataDir != "/from/env" || c.Region != "ap-south-1" || c.AccountID != "123456789012" ||
+		c.CreateDelay != 2*time.Second || c.DeleteDelay != 0 || c.ShardLimit != 7 {
+		t.Fatalf("got %+v", c)
+	}
+	// A bare number is milliseconds.
+	c, _ = Load([]string{"--create-delay", "250"}, env(nil), &bytes.Buffer{})
+	if c.CreateDelay != 250*time.Millisecond {
+		t.Fatalf("create-delay %v", c.CreateDelay)
+	}
+}
+
+func TestInvalid(t *testing.T) {
+	cases := map[string][]string{
+		"account-id":     {"--account-id", "12"},
+		"region":         {"--region", "Mars"},
+		"listen":         {"--listen", "nowhere"},
+		"credentials":    {"--auth", "sigv4"},
+		"auth":           {"--auth", "maybe"},
+		"create-delay":   {"--create-delay", "-1s"},
+		"not a duration": {"--update-delay", "soon"},
+		"log-level":      {"--log-level", "loud"},
+	}
+	for want, args := range cases {
+		_, err := Load(args, env(nil), &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: %v, want an error about %s", args, err, want)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(file, []byte(`{"lisen":"x"}`), 0o600)
+	if _, err := Load([]string{"--config", file}, env(nil), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), `unknown key "lisen"`) {
+		t.Errorf("unknown key: %v", err)
+	}
+}
+
+func TestHelpListsEveryFlagWithItsEnv(t *testing.T) {
+	var out bytes.Buffer
+	_, err := Load([]string{"--help"}, env(nil), &out)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("--help: %v", err)
+	}
+	var c Config
+	for _, o := range options(&c) {
+		if !strings.Contains(out.String(), "-"+o.name) || !strings.Contains(out.String(), EnvName(o.name)) {
+			t.Errorf("--help does not document %s (%s)", o.name, EnvName(o.name))
+		}
+	}
+	if !strings.Contains(out.String(), "-config") {
+		t.Error("--help does not document --config")
+	}
+}
