@@ -188,6 +188,11 @@ func (s *Service) finishTransition(key streamKey, id string) {
 	ctx := context.Background()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	select {
+	case <-s.stop: // Close ran while this waited for the lock
+		return
+	default:
+	}
 	delete(s.timers, id)
 	ls := s.streams[key]
 	if ls == nil || ls.meta.ID != id {

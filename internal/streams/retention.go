@@ -31,17 +31,28 @@ func (s *Service) SetRetention(ctx context.Context, c Caller, ref StreamRef, hou
 	})
 }
 
-// update applies a control-plane change to an ACTIVE stream: fn edits a
-// copy, which is persisted and then published.
+// update applies a control-plane change to an ACTIVE stream (see mutate).
 func (s *Service) update(ctx context.Context, c Caller, ref StreamRef, action string, fn func(st *Stream) error) error {
+	return s.mutate(ctx, c, ref, action, requireActive, fn)
+}
+
+// updateAnyState is update for changes AWS allows in any state but
+// DELETING (tags, policies).
+func (s *Service) updateAnyState(ctx context.Context, c Caller, ref StreamRef, action string, fn func(st *Stream) error) error {
+	return s.mutate(ctx, c, ref, action, notDeleting, fn)
+}
+
+// mutate resolves a stream, checks its state, lets fn edit a copy, persists
+// the copy and publishes it.
+func (s *Service) mutate(ctx context.Context, c Caller, ref StreamRef, action string, check, fn func(st *Stream) error) error {
 	ls, _, err := s.resolve(c, ref, action)
 	if err != nil {
 		return err
 	}
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
-	if ls.meta.Status != StatusActive {
-		return errStreamNotActive(ls.meta.Name, ls.meta.Account, ls.meta.Status)
+	if err := check(ls.meta); err != nil {
+		return err
 	}
 	next := ls.meta.clone()
 	if err := fn(next); err != nil {
@@ -51,6 +62,20 @@ func (s *Service) update(ctx context.Context, c Caller, ref StreamRef, action st
 		return err
 	}
 	ls.publish(next)
+	return nil
+}
+
+func requireActive(st *Stream) error {
+	if st.Status != StatusActive {
+		return errStreamNotActive(st.Name, st.Account, st.Status)
+	}
+	return nil
+}
+
+func notDeleting(st *Stream) error {
+	if st.Status == StatusDeleting {
+		return errStreamNotFound(st.Name, st.Account)
+	}
 	return nil
 }
 

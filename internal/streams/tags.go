@@ -105,26 +105,3 @@ func (s *Service) ListTags(_ context.Context, c Caller, ref StreamRef, action, e
 	}
 	return tags, more, nil
 }
-
-// updateAnyState is update for changes AWS allows in any state but
-// DELETING (tags, policies, monitoring settings).
-func (s *Service) updateAnyState(ctx context.Context, c Caller, ref StreamRef, action string, fn func(st *Stream) error) error {
-	ls, _, err := s.resolve(c, ref, action)
-	if err != nil {
-		return err
-	}
-	ls.mu.Lock()
-	defer ls.mu.Unlock()
-	if ls.meta.Status == StatusDeleting {
-		return errStreamNotFound(ls.meta.Name, ls.meta.Account)
-	}
-	next := ls.meta.clone()
-	if err := fn(next); err != nil {
-		return err
-	}
-	if err := s.persist(ctx, next); err != nil {
-		return err
-	}
-	ls.publish(next)
-	return nil
-}
