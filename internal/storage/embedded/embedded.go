@@ -22,6 +22,8 @@ import (
 	"sync"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"sluice/internal/logstore"
 	"sluice/internal/storage"
 	"sluice/internal/vfs"
@@ -67,6 +69,9 @@ func Open(opts Options) (*Backend, error) {
 		return nil, err
 	}
 	meta, err := openMeta(filepath.Join(opts.Dir, "meta.db"))
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("embedded: data directory %s is in use by another process", opts.Dir)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("embedded: opening metadata store: %w", err)
 	}

@@ -1,6 +1,7 @@
 package embedded_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -40,4 +41,16 @@ func TestConformanceMemFS(t *testing.T) {
 		}
 		return b
 	})
+}
+
+func TestDataDirInUse(t *testing.T) {
+	dir := t.TempDir()
+	b, err := embedded.Open(embedded.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := embedded.Open(embedded.Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "in use by another process") {
+		t.Fatalf("second open: %v", err)
+	}
 }

@@ -20,7 +20,7 @@ type boltMeta struct {
 }
 
 func openMeta(path string) (*boltMeta, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		return nil, err
 	}
