@@ -165,7 +165,5 @@ func (s *Stream) clone() *Stream {
 		}
 	}
 	c.EnhancedMonitoring = append([]string(nil), s.EnhancedMonitoring...)
-	return c.ptr()
+	return &c
 }
-
-func (s Stream) ptr() *Stream { return &s }

@@ -103,10 +103,7 @@ func (ls *liveStream) snapshot() *Stream {
 // publish swaps in a new snapshot; the caller holds ls.mu.
 func (ls *liveStream) publish(st *Stream) {
 	ls.meta = st
-	ls.routes = ls.routes[:0]
-	for _, sh := range st.OpenShards() {
-		ls.routes = append(ls.routes, sh)
-	}
+	ls.routes = append(ls.routes[:0], st.OpenShards()...)
 	sort.Slice(ls.routes, func(i, j int) bool {
 		return ls.routes[i].HashRange.Start.Cmp(ls.routes[j].HashRange.Start) < 0
 	})

@@ -42,25 +42,6 @@ func Decode(s *Shape, body Value, dst any) error {
 	return nil
 }
 
-// Check runs only the type and constraint checks, for callers that read the
-// canonical tree themselves.
-func Check(s *Shape, body Value) (map[string]any, error) {
-	if body == nil {
-		body = map[string]any{}
-	}
-	canon, terr := convert(s, body)
-	if terr != nil {
-		return nil, terr
-	}
-	m, _ := canon.(map[string]any)
-	var vs violations
-	checkStruct(&vs, s, m, "")
-	if err := vs.err(); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
 func fill(s *Shape, m map[string]any, dst reflect.Value) error {
 	for _, mem := range s.Members {
 		v, ok := m[mem.Name]

@@ -22,7 +22,7 @@ import (
 	"sync"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"sluice/internal/logstore"
 	"sluice/internal/storage"
@@ -69,7 +69,7 @@ func Open(opts Options) (*Backend, error) {
 		return nil, err
 	}
 	meta, err := openMeta(filepath.Join(opts.Dir, "meta.db"))
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("embedded: data directory %s is in use by another process", opts.Dir)
 	}
 	if err != nil {
