@@ -3,8 +3,6 @@ package streams
 import (
 	"fmt"
 	"time"
-
-	"sluice/internal/awsproto/shape"
 )
 
 // The catalogue of client-facing messages, worded as AWS words them (see
@@ -88,7 +86,7 @@ func errInvalidIterator() *Error {
 
 func errExpiredIterator(created, now time.Time) *Error {
 	return newErr(KindExpiredIterator, "Iterator expired. The iterator was created at time %s while right now it is %s which is further in the future than the tolerated delay of %d milliseconds.",
-		shape.JavaDate(created), shape.JavaDate(now), IteratorLifetime.Milliseconds())
+		javaDate(created), javaDate(now), IteratorLifetime.Milliseconds())
 }
 
 func errRetentionTooShort(hours int64) *Error {
@@ -172,4 +170,10 @@ func errRecordsTooLarge(items []string) *Error {
 
 func recordTooLargeItem(path string, size int, limit int64) string {
 	return fmt.Sprintf("Value 'java.nio.HeapByteBuffer[pos=0 lim=%d cap=%d]' at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", size, size, path, limit)
+}
+
+// javaDate formats t as Java's Date.toString() in UTC, the way AWS prints
+// times in messages: "Thu Jan 22 01:22:02 UTC 2015".
+func javaDate(t time.Time) string {
+	return t.UTC().Format("Mon Jan 02 15:04:05 UTC 2006")
 }

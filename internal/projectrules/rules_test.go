@@ -1,0 +1,69 @@
+package projectrules
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+type pkg struct {
+	ImportPath string
+	Doc        string
+	Deps       []string
+	Name       string
+}
+
+func listPackages(t *testing.T) []pkg {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps=false", "-json", "sluice/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var pkgs []pkg
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for dec.More() {
+		var p pkg
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	return pkgs
+}
+
+// forbidden lists, per package prefix, dependencies it must not have: the
+// domain and storage layers never see HTTP or the AWS wire layer, and the
+// log knows nothing above it.
+var forbidden = map[string][]string{
+	"sluice/internal/streams":  {"net/http", "sluice/internal/awsproto", "sluice/internal/api", "sluice/internal/server"},
+	"sluice/internal/storage":  {"net/http", "sluice/internal/awsproto", "sluice/internal/api", "sluice/internal/streams"},
+	"sluice/internal/logstore": {"net/http", "sluice/internal/awsproto", "sluice/internal/storage", "sluice/internal/streams"},
+	"sluice/internal/vfs":      {"sluice/internal/logstore", "sluice/internal/storage"},
+	"sluice/internal/awsproto": {"sluice/internal/streams", "sluice/internal/storage", "sluice/internal/api"},
+}
+
+func TestLayering(t *testing.T) {
+	for _, p := range listPackages(t) {
+		for prefix, bad := range forbidden {
+			if p.ImportPath != prefix && !strings.HasPrefix(p.ImportPath, prefix+"/") {
+				continue
+			}
+			for _, dep := range p.Deps {
+				for _, b := range bad {
+					if dep == b || strings.HasPrefix(dep, b+"/") {
+						t.Errorf("%s depends on %s", p.ImportPath, dep)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestPackageDocs(t *testing.T) {
+	for _, p := range listPackages(t) {
+		if p.Doc == "" {
+			t.Errorf("%s has no package documentation", p.ImportPath)
+		}
+	}
+}
