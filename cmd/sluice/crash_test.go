@@ -43,7 +43,7 @@ func startChild(t *testing.T, dir string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
 	cmd.Env = append(os.Environ(), "SLUICE_CRASH_CHILD=1", "SLUICE_LISTEN=127.0.0.1:0", "SLUICE_DATA_DIR="+dir,
-		"SLUICE_CREATE_DELAY=0", "SLUICE_DELETE_DELAY=0", "SLUICE_UPDATE_DELAY=0")
+		"SLUICE_CREATE_DELAY=0", "SLUICE_DELETE_DELAY=0", "SLUICE_UPDATE_DELAY=0", "SLUICE_LIMITS=off")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

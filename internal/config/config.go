@@ -35,6 +35,21 @@ type Config struct {
 	ShardLimit          int
 	OnDemandStreamLimit int
 
+	// Limits switches AWS's throughput and call-rate limits on or off.
+	Limits string
+
+	// TLS: a certificate and key, or a self-signed certificate made in the
+	// data directory; TLSListen serves TLS on its own port beside Listen.
+	TLSCert       string
+	TLSKey        string
+	TLSSelfSigned bool
+	TLSListen     string
+
+	// On-demand scaling policy.
+	ScaleInterval  time.Duration
+	ScaleUpAfter   time.Duration
+	ScaleDownAfter time.Duration
+
 	// SyncInterval 0 fsyncs before acknowledging a write (durable); > 0
 	// acknowledges after write(2) and fsyncs every interval.
 	SyncInterval time.Duration
@@ -58,8 +73,21 @@ func Defaults() Config {
 		OnDemandStreamLimit: 50,
 		LogLevel:            "info",
 		LogFormat:           "text",
+		Limits:              LimitsOn,
+		ScaleInterval:       10 * time.Second,
+		ScaleUpAfter:        time.Minute,
+		ScaleDownAfter:      time.Hour,
 	}
 }
+
+// Limits settings.
+const (
+	LimitsOn  = "on"
+	LimitsOff = "off"
+)
+
+// TLS reports whether TLS is configured.
+func (c Config) TLS() bool { return c.TLSSelfSigned || c.TLSCert != "" }
 
 var (
 	accountRE = regexp.MustCompile(`^\d{12}$`)
@@ -105,6 +133,30 @@ func (c Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("log-level: %q is not debug, info, warn or error", c.LogLevel))
+	}
+	switch c.Limits {
+	case LimitsOn, LimitsOff:
+	default:
+		errs = append(errs, fmt.Errorf("limits: %q is neither on nor off", c.Limits))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("tls-cert, tls-key: give both or neither"))
+	}
+	if c.TLSCert != "" && c.TLSSelfSigned {
+		errs = append(errs, errors.New("tls-self-signed: not with --tls-cert"))
+	}
+	if c.TLSListen != "" {
+		if !c.TLS() {
+			errs = append(errs, errors.New("tls-listen: needs --tls-cert/--tls-key or --tls-self-signed"))
+		}
+		if _, _, err := net.SplitHostPort(c.TLSListen); err != nil {
+			errs = append(errs, fmt.Errorf("tls-listen: %q is not host:port", c.TLSListen))
+		}
+	}
+	for name, d := range map[string]time.Duration{"on-demand-scale-interval": c.ScaleInterval, "on-demand-scale-up-after": c.ScaleUpAfter, "on-demand-scale-down-after": c.ScaleDownAfter} {
+		if d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: must be positive", name))
+		}
 	}
 	switch c.LogFormat {
 	case "text", "json":

@@ -39,6 +39,14 @@ func options(c *Config) []option {
 		{"credentials", `JSON file of access keys for --auth sigv4: {"keys":[{"accessKeyId":"…","secretAccessKey":"…","accountId":"123456789012"}]}`, (*stringVal)(&c.Credentials)},
 		{"shard-limit", "open shards allowed per account and region", (*intVal)(&c.ShardLimit)},
 		{"on-demand-stream-limit", "on-demand streams allowed per account and region", (*intVal)(&c.OnDemandStreamLimit)},
+		{"limits", "on: enforce AWS's per-shard throughput and control-plane call rates; off: lift them", (*stringVal)(&c.Limits)},
+		{"tls-cert", "PEM certificate to serve TLS with (h2 and HTTP/1.1 by ALPN)", (*stringVal)(&c.TLSCert)},
+		{"tls-key", "PEM private key of --tls-cert", (*stringVal)(&c.TLSKey)},
+		{"tls-self-signed", "serve TLS with a self-signed certificate for localhost and 127.0.0.1, made in <data-dir>/tls", (*boolVal)(&c.TLSSelfSigned)},
+		{"tls-listen", "serve TLS on this host:port beside the plain --listen (without it, --listen itself serves TLS)", (*stringVal)(&c.TLSListen)},
+		{"on-demand-scale-interval", "how often on-demand streams are measured for scaling", (*durationVal)(&c.ScaleInterval)},
+		{"on-demand-scale-up-after", "how long a shard must write at 80% of its capacity before an on-demand stream splits it", (*durationVal)(&c.ScaleUpAfter)},
+		{"on-demand-scale-down-after", "how long two adjacent shards must stay under 10% before an on-demand stream merges them", (*durationVal)(&c.ScaleDownAfter)},
 		{"sync-interval", "0: fsync before acknowledging every write (durable); >0: acknowledge after write and fsync at this interval (relaxed)", (*durationVal)(&c.SyncInterval)},
 		{"log-level", "debug, info, warn or error", (*stringVal)(&c.LogLevel)},
 		{"log-format", "text or json", (*stringVal)(&c.LogFormat)},
@@ -147,6 +155,21 @@ type stringVal string
 
 func (s *stringVal) String() string     { return string(*s) }
 func (s *stringVal) Set(v string) error { *s = stringVal(v); return nil }
+
+type boolVal bool
+
+func (b *boolVal) String() string { return strconv.FormatBool(bool(*b)) }
+func (b *boolVal) Set(v string) error {
+	x, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false", v)
+	}
+	*b = boolVal(x)
+	return nil
+}
+
+// IsBoolFlag lets --tls-self-signed stand alone on the command line.
+func (b *boolVal) IsBoolFlag() bool { return true }
 
 type intVal int
 

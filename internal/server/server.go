@@ -5,13 +5,13 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"sync"
 	"time"
 
 	"sluice/internal/api/kinesisapi"
@@ -40,9 +40,8 @@ type Server struct {
 	backend *embedded.Backend
 	streams *streams.Service
 	http    *http.Server
+	tls     *tls.Config // nil without TLS
 
-	mu       sync.Mutex
-	listener net.Listener
 }
 
 // New opens the data directory and builds the services; it does not listen.
@@ -73,6 +72,17 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	var tlsCfg *tls.Config
+	if cfg.TLS() {
+		var certFile string
+		if tlsCfg, certFile, err = tlsConfig(cfg); err != nil {
+			backend.Close()
+			return nil, err
+		}
+		log.Info("tls certificate", "file", certFile)
+	}
+	scaler := streams.DefaultScaler()
+	scaler.Interval, scaler.ScaleUpAfter, scaler.ScaleDownAfter = cfg.ScaleInterval, cfg.ScaleUpAfter, cfg.ScaleDownAfter
 	svc, err := streams.New(ctx, streams.Config{
 		Now:                 now,
 		CreateDelay:         cfg.CreateDelay,
@@ -80,6 +90,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		UpdateDelay:         cfg.UpdateDelay,
 		ShardLimit:          cfg.ShardLimit,
 		OnDemandStreamLimit: cfg.OnDemandStreamLimit,
+		Limits:              cfg.Limits == config.LimitsOn,
+		Scaler:              scaler,
 		Logger:              log,
 	}, backend)
 	if err != nil {
@@ -98,12 +110,14 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 
 	protocols := new(http.Protocols)
 	protocols.SetHTTP1(true)
+	protocols.SetHTTP2(true)            // h2 over TLS (ALPN)
 	protocols.SetUnencryptedHTTP2(true) // h2c with prior knowledge, for SubscribeToShard
 	s := &Server{
 		cfg:     cfg,
 		log:     log,
 		backend: backend,
 		streams: svc,
+		tls:     tlsCfg,
 		http: &http.Server{
 			Handler:           mux,
 			Protocols:         protocols,
@@ -134,24 +148,65 @@ func newAuthenticator(cfg config.Config, now func() time.Time) (awsproto.Authent
 // Streams returns the Data Streams service (tests use it to run retention).
 func (s *Server) Streams() *streams.Service { return s.streams }
 
-// Listen binds the configured address (or addr, when not empty).
+// Listeners binds the configured addresses: --listen (TLS when TLS is
+// configured without --tls-listen) and --tls-listen. Non-empty arguments
+// replace them (tests pass 127.0.0.1:0).
+func (s *Server) Listeners(plain, secure string) ([]net.Listener, error) {
+	if plain == "" {
+		plain = s.cfg.Listen
+	}
+	if secure == "" {
+		secure = s.cfg.TLSListen
+	}
+	var out []net.Listener
+	ln, err := net.Listen("tcp", plain)
+	if err != nil {
+		return nil, err
+	}
+	if s.tls != nil && s.cfg.TLSListen == "" {
+		out = append(out, secureListener{tls.NewListener(ln, s.tls)})
+	} else {
+		out = append(out, ln)
+	}
+	if s.tls != nil && secure != "" {
+		tln, err := net.Listen("tcp", secure)
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		out = append(out, secureListener{tls.NewListener(tln, s.tls)})
+	}
+	return out, nil
+}
+
+// Listen binds the plain address (or addr, when not empty); it is
+// Listeners without TLS, for tests.
 func (s *Server) Listen(addr string) (net.Listener, error) {
 	if addr == "" {
 		addr = s.cfg.Listen
+	}
+	return net.Listen("tcp", addr)
+}
+
+// ListenTLS binds addr for TLS with the configured certificate.
+func (s *Server) ListenTLS(addr string) (net.Listener, error) {
+	if s.tls == nil {
+		return nil, errors.New("server: TLS is not configured")
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	s.listener = ln
-	s.mu.Unlock()
-	return ln, nil
+	return secureListener{tls.NewListener(ln, s.tls)}, nil
 }
 
 // Serve serves on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	s.log.Info("serving", "addr", ln.Addr().String(), "data_dir", s.cfg.DataDir, "auth", s.cfg.Auth)
+	scheme := "http"
+	if _, ok := ln.(secureListener); ok {
+		scheme = "https"
+	}
+	s.log.Info("serving", "addr", ln.Addr().String(), "scheme", scheme, "data_dir", s.cfg.DataDir, "auth", s.cfg.Auth, "limits", s.cfg.Limits)
 	err := s.http.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -168,3 +223,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	return errors.Join(err, s.streams.Close(), s.backend.Close())
 }
+
+// secureListener marks a TLS listener (for the log).
+type secureListener struct{ net.Listener }

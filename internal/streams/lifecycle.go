@@ -24,6 +24,9 @@ type CreateParams struct {
 // CreateStream creates a stream in CREATING state; it turns ACTIVE after
 // the create delay.
 func (s *Service) CreateStream(ctx context.Context, c Caller, p CreateParams) error {
+	if err := s.admit(c, "CreateStream", ""); err != nil {
+		return err
+	}
 	mode := p.Mode
 	if mode == "" {
 		mode = ModeProvisioned
@@ -136,7 +139,6 @@ func (s *Service) DeleteStream(ctx context.Context, c Caller, ref StreamRef, enf
 	if err != nil {
 		return err
 	}
-	_ = enforceConsumerDeletion // consumers arrive with enhanced fan-out
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ls.mu.Lock()
@@ -144,6 +146,9 @@ func (s *Service) DeleteStream(ctx context.Context, c Caller, ref StreamRef, enf
 	st := ls.meta
 	if st.Status == StatusCreating || st.Status == StatusDeleting {
 		return errStreamNotActive(st.Name, st.Account, st.Status)
+	}
+	if len(st.Consumers) > 0 && !enforceConsumerDeletion {
+		return errStreamHasConsumers(st)
 	}
 	if s.cfg.DeleteDelay <= 0 {
 		return s.removeLocked(ctx, ls)
@@ -203,9 +208,12 @@ func (s *Service) finishTransition(key streamKey, id string) {
 	st := ls.meta
 	switch st.Status {
 	case StatusCreating, StatusUpdating:
-		next := st.clone()
-		next.Status = StatusActive
-		next.StatusUntil = time.Time{}
+		next, err := s.finishUpdate(ls, s.now())
+		if err != nil {
+			s.log.Error("finishing update", "stream", st.Name, "err", err)
+			s.retryTransitionLocked(st, key, id)
+			return
+		}
 		if err := s.persist(ctx, next); err != nil {
 			s.log.Error("activating stream", "stream", st.Name, "err", err)
 			s.retryTransitionLocked(next, key, id)
@@ -265,6 +273,9 @@ type StreamPage struct {
 
 // ListStreams lists the caller's streams in name order.
 func (s *Service) ListStreams(_ context.Context, c Caller, p ListStreamsParams) (StreamPage, error) {
+	if err := s.admit(c, "ListStreams", ""); err != nil {
+		return StreamPage{}, err
+	}
 	after := p.ExclusiveStartStreamName
 	if p.NextToken != "" {
 		payload, ok := s.sealer.open(tokenListStream, p.NextToken)

@@ -177,3 +177,56 @@ func recordTooLargeItem(path string, size int, limit int64) string {
 func javaDate(t time.Time) string {
 	return t.UTC().Format("Mon Jan 02 15:04:05 UTC 2006")
 }
+
+func errBadSplitPoint(key, shardID, name, account string, r HashRange) *Error {
+	return newErr(KindInvalidArgument, "NewStartingHashKey %s used in SplitShard() on shard %s in stream %s under account %s is not both greater than one plus the shard's StartingHashKey %s and less than the shard's EndingHashKey %s.",
+		key, shardID, name, account, r.Start, r.End)
+}
+
+func errNotAdjacent(a, b, name, account string) *Error {
+	return newErr(KindInvalidArgument, "Shards %s and %s in stream %s under account %s are not an adjacent pair of shards eligible for merging", a, b, name, account)
+}
+
+func errShardClosed(shardID, name, account string) *Error {
+	return newErr(KindInvalidArgument, "Shard %s in stream %s under account %s has already been merged or split, and thus is not eligible for merging or splitting.", shardID, name, account)
+}
+
+func errOnDemandReshard(op string, st *Stream) *Error {
+	return newErr(KindInvalidArgument, "%s is not supported for stream %s under account %s because it is in ON_DEMAND capacity mode.", op, st.Name, st.Account)
+}
+
+func errScaleTooOften(st *Stream, n int) *Error {
+	return newErr(KindLimitExceeded, "Stream %s under account %s has been scaled %d times in the last 24 hours, the most UpdateShardCount allows.", st.Name, st.Account, n)
+}
+
+func errScaleUpTooFar(st *Stream, current, target int) *Error {
+	return newErr(KindLimitExceeded, "UpdateShardCount cannot scale stream %s under account %s up to more than double its current shard count: current %d, target %d.", st.Name, st.Account, current, target)
+}
+
+func errScaleDownTooFar(st *Stream, current, target int) *Error {
+	return newErr(KindLimitExceeded, "UpdateShardCount cannot scale stream %s under account %s down below half its current shard count: current %d, target %d.", st.Name, st.Account, current, target)
+}
+
+func errScaleAboveMax(st *Stream, target int) *Error {
+	return newErr(KindLimitExceeded, "UpdateShardCount cannot scale stream %s under account %s up to more than %d shards: target %d.", st.Name, st.Account, MaxShardsPerStream, target)
+}
+
+func errConsumerNotFound(id, account string) *Error {
+	return newErr(KindNotFound, "Consumer %s under account %s not found.", id, account)
+}
+
+func errConsumerExists(name string, st *Stream) *Error {
+	return newErr(KindInUse, "Consumer %s under stream %s under account %s already exists.", name, st.Name, st.Account)
+}
+
+func errTooManyConsumers(st *Stream) *Error {
+	return newErr(KindLimitExceeded, "Stream %s under account %s already has the maximum of %d registered consumers.", st.Name, st.Account, MaxConsumersPerStream)
+}
+
+func errConsumerNotActive(c *Consumer, st *Stream) *Error {
+	return newErr(KindInUse, "Consumer %s under account %s is not ACTIVE, instead in state %s", st.ConsumerARN(c), st.Account, c.Status)
+}
+
+func errStreamHasConsumers(st *Stream) *Error {
+	return newErr(KindInUse, "Stream %s under account %s has registered consumers. Deregister them first or set EnforceConsumerDeletion.", st.Name, st.Account)
+}

@@ -79,6 +79,40 @@ type Stream struct {
 	EnhancedMonitoring []string          `json:"enhancedMonitoring,omitempty"`
 	Policy             string            `json:"policy,omitempty"`
 	WarmThroughputMiBs int64             `json:"warmThroughputMiBs,omitempty"`
+
+	// Pending is the change an UPDATING stream applies when the update
+	// delay has passed.
+	Pending *Change `json:"pending,omitempty"`
+	// ScaleOps are the times of recent UpdateShardCount calls and
+	// ModeChanges of recent UpdateStreamMode calls (AWS limits both per
+	// rolling 24 hours).
+	ScaleOps    []time.Time `json:"scaleOps,omitempty"`
+	ModeChanges []time.Time `json:"modeChanges,omitempty"`
+	// Encryption records when encryption was switched on and off, so that
+	// each record reports the EncryptionType it was written under.
+	Encryption []EncryptionPeriod `json:"encryption,omitempty"`
+	// Distribution is the record distribution strategy of an on-demand
+	// stream ("" means USER_PARTITION_KEY).
+	Distribution string `json:"distribution,omitempty"`
+	// Consumers are the registered enhanced fan-out consumers.
+	Consumers []Consumer `json:"consumers,omitempty"`
+}
+
+// EncryptionPeriod says which encryption applies from a time on.
+type EncryptionPeriod struct {
+	From int64  `json:"from"` // arrival time, Unix ms
+	Type string `json:"type"`
+}
+
+// EncryptionAt returns the EncryptionType of a record that arrived at ms.
+func (s *Stream) EncryptionAt(ms int64) string {
+	typ := EncryptionNone
+	for _, p := range s.Encryption {
+		if ms >= p.From {
+			typ = p.Type
+		}
+	}
+	return typ
 }
 
 // Shard is the persisted state of one shard.
@@ -165,5 +199,13 @@ func (s *Stream) clone() *Stream {
 		}
 	}
 	c.EnhancedMonitoring = append([]string(nil), s.EnhancedMonitoring...)
+	c.ScaleOps = append([]time.Time(nil), s.ScaleOps...)
+	c.ModeChanges = append([]time.Time(nil), s.ModeChanges...)
+	c.Encryption = append([]EncryptionPeriod(nil), s.Encryption...)
+	c.Consumers = append([]Consumer(nil), s.Consumers...)
+	if s.Pending != nil {
+		p := *s.Pending
+		c.Pending = &p
+	}
 	return &c
 }

@@ -43,7 +43,7 @@ func (s *Service) PutRecord(ctx context.Context, c Caller, ref StreamRef, e PutE
 			return nil, PutResult{}, errOrderingSeq(seqForOrdering, name, c.Account)
 		}
 	}
-	results, err := s.put(ctx, ls, []PutEntry{e}, dryRun)
+	results, err := s.put(ctx, ls, []PutEntry{e}, dryRun, true)
 	if err != nil {
 		return nil, PutResult{}, err
 	}
@@ -73,7 +73,7 @@ func (s *Service) PutRecords(ctx context.Context, c Caller, ref StreamRef, entri
 	if total > MaxPutRecordsBytes {
 		return nil, nil, errPutRecordsTooLarge()
 	}
-	results, err := s.put(ctx, ls, entries, dryRun)
+	results, err := s.put(ctx, ls, entries, dryRun, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -93,8 +93,11 @@ func (s *Service) writable(c Caller, ref StreamRef, action string) (*liveStream,
 	return ls, name, nil
 }
 
-// put routes the entries to shards and appends them as one group.
-func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, dryRun bool) ([]PutResult, error) {
+// put routes the entries to shards, applies the shards' write limits, and
+// appends what was admitted as one group. single makes a throttled record
+// fail the whole call (PutRecord) rather than just its own result
+// (PutRecords).
+func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, dryRun, single bool) ([]PutResult, error) {
 	keys := make([]HashKey, len(entries))
 	for i, e := range entries {
 		if e.ExplicitHashKey != "" {
@@ -112,18 +115,35 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 	// fixed until the records are in the log (see the package doc).
 	ls.mu.RLock()
 	defer ls.mu.RUnlock()
+	st := ls.meta
+	now := s.now()
+	auto := st.Distribution == DistributionAuto
+	out := make([]PutResult, len(entries))
 	shards := make([]*Shard, len(entries))
-	slot := make([]int, len(entries)) // index into batches
+	slot := make([]int, len(entries)) // index into batches, -1 when throttled
 	pos := make([]int, len(entries))  // index within the batch
 	var batches []storage.Batch
 	batchOf := map[uint32]int{}
 	for i, e := range entries {
-		sh := ls.route(keys[i])
+		var sh *Shard
+		if auto && len(ls.routes) > 0 {
+			sh = ls.routes[ls.next.Add(1)%uint64(len(ls.routes))]
+		} else {
+			sh = ls.route(keys[i])
+		}
 		if sh == nil {
 			// The open shards always cover the whole hash space.
-			return nil, errStreamNotFound(ls.meta.Name, ls.meta.Account)
+			return nil, errStreamNotFound(st.Name, st.Account)
 		}
 		shards[i] = sh
+		if s.cfg.Limits && !dryRun && !ls.state(sh.Index, now).admitWrite(now, len(e.Data)+len(e.PartitionKey)) {
+			err := errThroughput(sh.ID(), st)
+			if single {
+				return nil, err
+			}
+			out[i], slot[i] = PutResult{ErrCode: "ProvisionedThroughputExceededException", ErrMessage: err.Msg}, -1
+			continue
+		}
 		b, ok := batchOf[sh.Index]
 		if !ok {
 			b = len(batches)
@@ -136,12 +156,17 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 	if dryRun {
 		return nil, errDryRun()
 	}
+	if len(batches) == 0 {
+		return out, nil
+	}
 	res, err := ls.log.Append(ctx, batches)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]PutResult, len(entries))
 	for i, sh := range shards {
+		if slot[i] < 0 {
+			continue
+		}
 		r := res[slot[i]]
 		out[i] = PutResult{
 			ShardID: sh.ID(),
@@ -152,6 +177,15 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 				Arrival:      r.ArrivalMillis / 1000,
 			}.String(),
 		}
+	}
+	for _, b := range batches {
+		state := ls.state(b.Shard, now)
+		bytes := 0
+		for _, r := range b.Records {
+			bytes += len(r.Data) + len(r.PartitionKey)
+		}
+		state.bytesIn.Add(int64(bytes))
+		state.recordsIn.Add(int64(len(b.Records)))
 	}
 	return out, nil
 }

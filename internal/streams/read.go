@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"sluice/internal/ratelimit"
 	"sluice/internal/storage"
 )
 
@@ -55,48 +56,22 @@ func (s *Service) GetShardIterator(_ context.Context, c Caller, ref StreamRef, p
 		return "", errShardMissing(shardID, st.Name, c.Account)
 	}
 
-	cutoff := s.cutoff(st)
-	var counter uint64
-	switch p.Type {
-	case AtSequenceNumber, AfterSequenceNumber:
-		if p.StartingSeqNum == "" {
-			return "", errIteratorTypeWithoutSeq(p.Type)
+	if s.cfg.Limits {
+		now := s.now()
+		state := ls.state(index, now)
+		state.mu.Lock()
+		if state.iterators == nil {
+			state.iterators = ratelimit.New(IteratorCallsPerSec, IteratorCallsPerSec, now)
 		}
-		seq, ok := ParseSeqNum(p.StartingSeqNum)
+		ok := state.iterators.Allow(now, 1)
+		state.mu.Unlock()
 		if !ok {
-			return "", errBadStartingSeq(p.StartingSeqNum, shardID, st.Name, c.Account)
+			return "", errThroughput(shardID, st)
 		}
-		if seq.ShardIndex != index {
-			return "", errSeqOtherShard(ShardID(seq.ShardIndex), shardID)
-		}
-		if seq.ShardCreated != sh.Created {
-			return "", errSeqOtherStream(p.StartingSeqNum, shardID, st.Name, c.Account)
-		}
-		counter = seq.Counter
-		if p.Type == AfterSequenceNumber && counter < MaxCounter {
-			counter++
-		}
-	case TrimHorizon, Latest:
-		if p.StartingSeqNum != "" {
-			return "", errIteratorTypeWithSeq(p.Type)
-		}
-		first, next := ls.log.Bounds(index, cutoff)
-		counter = first
-		if p.Type == Latest {
-			counter = next
-		}
-	case AtTimestamp:
-		if p.Timestamp == nil {
-			return "", errNoTimestamp()
-		}
-		ts, now := p.Timestamp.UnixMilli(), s.now().UnixMilli()
-		if ts > now {
-			return "", errFutureTimestamp(ts, now)
-		}
-		counter, err = ls.log.SeekTime(index, ts, cutoff)
-		if err != nil {
-			return "", err
-		}
+	}
+	counter, err := s.position(ls, st, sh, p)
+	if err != nil {
+		return "", err
 	}
 	if p.DryRun {
 		return "", errDryRun()
@@ -110,6 +85,57 @@ func (s *Service) GetShardIterator(_ context.Context, c Caller, ref StreamRef, p
 		Shard:    index,
 		Counter:  counter,
 	}), nil
+}
+
+// position finds the counter an iterator (or subscription) of the given
+// type starts at.
+func (s *Service) position(ls *liveStream, st *Stream, sh *Shard, p IteratorParams) (uint64, error) {
+	index, shardID := sh.Index, sh.ID()
+	var err error
+	cutoff := s.cutoff(st)
+	var counter uint64
+	switch p.Type {
+	case AtSequenceNumber, AfterSequenceNumber:
+		if p.StartingSeqNum == "" {
+			return 0, errIteratorTypeWithoutSeq(p.Type)
+		}
+		seq, ok := ParseSeqNum(p.StartingSeqNum)
+		if !ok {
+			return 0, errBadStartingSeq(p.StartingSeqNum, shardID, st.Name, st.Account)
+		}
+		if seq.ShardIndex != index {
+			return 0, errSeqOtherShard(ShardID(seq.ShardIndex), shardID)
+		}
+		if seq.ShardCreated != sh.Created {
+			return 0, errSeqOtherStream(p.StartingSeqNum, shardID, st.Name, st.Account)
+		}
+		counter = seq.Counter
+		if p.Type == AfterSequenceNumber && counter < MaxCounter {
+			counter++
+		}
+	case TrimHorizon, Latest:
+		if p.StartingSeqNum != "" {
+			return 0, errIteratorTypeWithSeq(p.Type)
+		}
+		first, next := ls.log.Bounds(index, cutoff)
+		counter = first
+		if p.Type == Latest {
+			counter = next
+		}
+	case AtTimestamp:
+		if p.Timestamp == nil {
+			return 0, errNoTimestamp()
+		}
+		ts, now := p.Timestamp.UnixMilli(), s.now().UnixMilli()
+		if ts > now {
+			return 0, errFutureTimestamp(ts, now)
+		}
+		counter, err = ls.log.SeekTime(index, ts, cutoff)
+		if err != nil {
+			return 0, err
+		}
+	}
+	return counter, nil
 }
 
 // RecordsPage is GetRecords' result.
@@ -158,9 +184,23 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	if dryRun {
 		return nil, errDryRun()
 	}
+	var state *shardState
+	if s.cfg.Limits {
+		state = ls.state(it.Shard, now)
+		if !state.admitRead(now) {
+			return nil, errThroughput(sh.ID(), st)
+		}
+	}
 	recs, next, err := ls.log.Read(it.Shard, it.Counter, limit, MaxGetRecordsBytes, s.cutoff(st))
 	if err != nil {
 		return nil, err
+	}
+	if state != nil {
+		bytes := 0
+		for i := range recs {
+			bytes += len(recs[i].Data) + len(recs[i].PartitionKey)
+		}
+		state.chargeRead(now, bytes)
 	}
 	page := &RecordsPage{Stream: st, Shard: sh, Records: recs}
 	_, tip := ls.log.Bounds(it.Shard, 0)

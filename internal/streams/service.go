@@ -24,6 +24,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sluice/internal/storage"
@@ -42,7 +43,11 @@ type Config struct {
 	OnDemandStreamLimit int
 	// RetentionInterval is how often expired segments are deleted.
 	RetentionInterval time.Duration
-	Logger            *slog.Logger
+	// Limits enforces AWS's throughput and call-rate limits.
+	Limits bool
+	// Scaler is the on-demand scaling policy.
+	Scaler ScalerConfig
+	Logger *slog.Logger
 }
 
 // Defaults returns AWS's defaults (us-east-1 shard quota).
@@ -55,6 +60,8 @@ func Defaults() Config {
 		ShardLimit:          20000,
 		OnDemandStreamLimit: 50,
 		RetentionInterval:   time.Minute,
+		Limits:              true,
+		Scaler:              DefaultScaler(),
 	}
 }
 
@@ -75,7 +82,12 @@ type Service struct {
 	mu       sync.RWMutex
 	streams  map[streamKey]*liveStream
 	accounts map[accountKey]*AccountSettings
-	timers   map[string]*time.Timer // pending transitions, by stream ID
+	timers   map[string]*time.Timer // pending transitions, by stream ID or consumer ARN
+	calls    callBuckets
+	subs     subscriptions
+
+	scaleMu   sync.Mutex // one scaling pass at a time
+	scaleLast time.Time
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -92,6 +104,12 @@ type liveStream struct {
 	log  storage.Log
 	// routes are the open shards ordered by hash range, for routing puts.
 	routes []*Shard
+	// next spreads records over the open shards under the AUTO
+	// distribution strategy.
+	next atomic.Uint64
+
+	statesMu sync.Mutex
+	states   map[uint32]*shardState
 }
 
 func (ls *liveStream) snapshot() *Stream {
@@ -147,6 +165,21 @@ func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, er
 	if cfg.RetentionInterval <= 0 {
 		cfg.RetentionInterval = def.RetentionInterval
 	}
+	if cfg.Scaler.Interval <= 0 {
+		cfg.Scaler.Interval = def.Scaler.Interval
+	}
+	if cfg.Scaler.ScaleUpAfter <= 0 {
+		cfg.Scaler.ScaleUpAfter = def.Scaler.ScaleUpAfter
+	}
+	if cfg.Scaler.ScaleDownAfter <= 0 {
+		cfg.Scaler.ScaleDownAfter = def.Scaler.ScaleDownAfter
+	}
+	if cfg.Scaler.HotFraction <= 0 {
+		cfg.Scaler.HotFraction = def.Scaler.HotFraction
+	}
+	if cfg.Scaler.ColdFraction <= 0 {
+		cfg.Scaler.ColdFraction = def.Scaler.ColdFraction
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -170,8 +203,9 @@ func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, er
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.retentionLoop()
+	go s.scalerLoop()
 	return s, nil
 }
 
@@ -242,8 +276,14 @@ func (s *Service) load(ctx context.Context) error {
 		}
 	}
 	for _, ls := range s.streams {
-		if st := ls.meta; st.Status != StatusActive {
+		st := ls.meta
+		if st.Status != StatusActive {
 			s.scheduleTransition(st)
+		}
+		for _, cons := range st.Consumers {
+			if cons.Status != ConsumerActive {
+				s.scheduleConsumer(Caller{Account: st.Account, Region: st.Region}, st, cons)
+			}
 		}
 	}
 	return nil
@@ -319,6 +359,9 @@ func (s *Service) resolve(c Caller, ref StreamRef, action string) (*liveStream, 
 	}
 	if name == "" {
 		return nil, "", errNameOrARN()
+	}
+	if err := s.admit(c, action, name); err != nil {
+		return nil, name, err
 	}
 	ls := s.lookup(c, name)
 	if ls == nil {

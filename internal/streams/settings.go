@@ -15,7 +15,10 @@ type Limits struct {
 }
 
 // DescribeLimits reports the caller's shard and on-demand quotas and usage.
-func (s *Service) DescribeLimits(_ context.Context, c Caller) Limits {
+func (s *Service) DescribeLimits(_ context.Context, c Caller) (Limits, error) {
+	if err := s.admit(c, "DescribeLimits", ""); err != nil {
+		return Limits{}, err
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	open, onDemand := s.accountUsageLocked(c)
@@ -24,7 +27,7 @@ func (s *Service) DescribeLimits(_ context.Context, c Caller) Limits {
 		OpenShardCount:           open,
 		OnDemandStreamCount:      onDemand,
 		OnDemandStreamCountLimit: s.cfg.OnDemandStreamLimit,
-	}
+	}, nil
 }
 
 // Minimum throughput billing commitment states.
@@ -60,6 +63,14 @@ func (a AccountSettings) settled(now time.Time) AccountSettings {
 	return a
 }
 
+// DescribeAccountSettings returns the caller's settings.
+func (s *Service) DescribeAccountSettings(ctx context.Context, c Caller) (AccountSettings, error) {
+	if err := s.admit(c, "DescribeAccountSettings", ""); err != nil {
+		return AccountSettings{}, err
+	}
+	return s.AccountSettings(ctx, c), nil
+}
+
 // AccountSettings returns the caller's settings.
 func (s *Service) AccountSettings(_ context.Context, c Caller) AccountSettings {
 	s.mu.RLock()
@@ -75,6 +86,9 @@ func (s *Service) AccountSettings(_ context.Context, c Caller) AccountSettings {
 // commitment. Disabling before the 24-hour minimum leaves it enabled until
 // the earliest allowed end; enabling again cancels a pending disable.
 func (s *Service) SetCommitment(ctx context.Context, c Caller, enable bool) (AccountSettings, error) {
+	if err := s.admit(c, "UpdateAccountSettings", ""); err != nil {
+		return AccountSettings{}, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
@@ -175,31 +189,46 @@ func (s *Service) PutPolicy(ctx context.Context, c Caller, arn, policy string) e
 	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
 		return newErr(KindInvalidArgument, "Policy document is not valid JSON.")
 	}
-	return s.updateAnyState(ctx, c, StreamRef{ARN: arn}, "PutResourcePolicy", func(st *Stream) error {
-		st.Policy = policy
+	r := resourceOf(StreamRef{ARN: arn})
+	return s.updateAnyState(ctx, c, r.stream, "PutResourcePolicy", func(st *Stream) error {
+		p, err := r.policy(st)
+		if err != nil {
+			return err
+		}
+		*p = policy
 		return nil
 	})
 }
 
-// Policy returns a stream's resource policy, "{}" when there is none.
+// Policy returns a resource's policy, "{}" when there is none.
 func (s *Service) Policy(_ context.Context, c Caller, arn string) (string, error) {
-	ls, _, err := s.resolve(c, StreamRef{ARN: arn}, "GetResourcePolicy")
+	r := resourceOf(StreamRef{ARN: arn})
+	ls, _, err := s.resolve(c, r.stream, "GetResourcePolicy")
 	if err != nil {
 		return "", err
 	}
-	if p := ls.snapshot().Policy; p != "" {
-		return p, nil
+	p, err := r.policy(ls.snapshot())
+	if err != nil {
+		return "", err
+	}
+	if *p != "" {
+		return *p, nil
 	}
 	return "{}", nil
 }
 
-// DeletePolicy removes a stream's resource policy.
+// DeletePolicy removes a resource's policy.
 func (s *Service) DeletePolicy(ctx context.Context, c Caller, arn string) error {
-	return s.updateAnyState(ctx, c, StreamRef{ARN: arn}, "DeleteResourcePolicy", func(st *Stream) error {
-		if st.Policy == "" {
+	r := resourceOf(StreamRef{ARN: arn})
+	return s.updateAnyState(ctx, c, r.stream, "DeleteResourcePolicy", func(st *Stream) error {
+		p, err := r.policy(st)
+		if err != nil {
+			return err
+		}
+		if *p == "" {
 			return newErr(KindNotFound, "No resource policy found for resource %s.", arn)
 		}
-		st.Policy = ""
+		*p = ""
 		return nil
 	})
 }

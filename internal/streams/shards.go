@@ -80,6 +80,9 @@ func (s *Service) ListShards(_ context.Context, c Caller, p ListShardsParams) (S
 		if s.now().Sub(tok.created) > NextTokenLifetime {
 			return ShardPage{}, errExpiredNextToken()
 		}
+		if err := s.admit(c, "ListShards", tok.name); err != nil {
+			return ShardPage{}, err
+		}
 		ls = s.lookup(c, tok.name)
 		if ls == nil || ls.snapshot().ID != tok.streamID {
 			return ShardPage{}, errStreamNotFound(tok.name, c.Account)

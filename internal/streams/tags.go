@@ -45,14 +45,19 @@ func copyTags(tags map[string]string) map[string]string {
 	return out
 }
 
-// AddTags adds or overwrites tags on a stream (AddTagsToStream and
-// TagResource).
+// AddTags adds or overwrites tags on a stream or consumer (AddTagsToStream
+// and TagResource).
 func (s *Service) AddTags(ctx context.Context, c Caller, ref StreamRef, action string, tags map[string]string) error {
 	if err := checkTags(tags); err != nil {
 		return err
 	}
-	return s.updateAnyState(ctx, c, ref, action, func(st *Stream) error {
-		merged := copyTags(st.Tags)
+	r := resourceOf(ref)
+	return s.updateAnyState(ctx, c, r.stream, action, func(st *Stream) error {
+		target, err := r.tags(st)
+		if err != nil {
+			return err
+		}
+		merged := copyTags(*target)
 		if merged == nil {
 			merged = map[string]string{}
 		}
@@ -62,34 +67,43 @@ func (s *Service) AddTags(ctx context.Context, c Caller, ref StreamRef, action s
 		if len(merged) > MaxTags {
 			return errTooManyTags(st.Name, st.Account)
 		}
-		st.Tags = merged
+		*target = merged
 		return nil
 	})
 }
 
 // RemoveTags removes tags by key; absent keys are ignored.
 func (s *Service) RemoveTags(ctx context.Context, c Caller, ref StreamRef, action string, keys []string) error {
-	return s.updateAnyState(ctx, c, ref, action, func(st *Stream) error {
+	r := resourceOf(ref)
+	return s.updateAnyState(ctx, c, r.stream, action, func(st *Stream) error {
+		target, err := r.tags(st)
+		if err != nil {
+			return err
+		}
+		m := copyTags(*target)
 		for _, k := range keys {
-			delete(st.Tags, k)
+			delete(m, k)
 		}
-		if len(st.Tags) == 0 {
-			st.Tags = nil
-		}
+		*target = copyTags(m)
 		return nil
 	})
 }
 
-// ListTags returns a stream's tags in key order after exclusiveStart, at
+// ListTags returns a resource's tags in key order after exclusiveStart, at
 // most limit (0: all), and whether more follow.
 func (s *Service) ListTags(_ context.Context, c Caller, ref StreamRef, action, exclusiveStart string, limit int) ([]Tag, bool, error) {
-	ls, _, err := s.resolve(c, ref, action)
+	r := resourceOf(ref)
+	ls, _, err := s.resolve(c, r.stream, action)
 	if err != nil {
 		return nil, false, err
 	}
-	st := ls.snapshot()
-	keys := make([]string, 0, len(st.Tags))
-	for k := range st.Tags {
+	target, err := r.tags(ls.snapshot())
+	if err != nil {
+		return nil, false, err
+	}
+	all := *target
+	keys := make([]string, 0, len(all))
+	for k := range all {
 		if k > exclusiveStart {
 			keys = append(keys, k)
 		}
@@ -101,7 +115,7 @@ func (s *Service) ListTags(_ context.Context, c Caller, ref StreamRef, action, e
 	}
 	tags := make([]Tag, len(keys))
 	for i, k := range keys {
-		tags[i] = Tag{Key: k, Value: st.Tags[k]}
+		tags[i] = Tag{Key: k, Value: all[k]}
 	}
 	return tags, more, nil
 }

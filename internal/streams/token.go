@@ -22,9 +22,10 @@ var tokenPrefix = [9]byte{0, 0, 0, 0, 0, 0, 0, 1, 1}
 
 // Token kinds; a token of one kind is never accepted as another.
 const (
-	tokenIterator   byte = 1
-	tokenListShards byte = 2
-	tokenListStream byte = 3
+	tokenIterator      byte = 1
+	tokenListShards    byte = 2
+	tokenListStream    byte = 3
+	tokenListConsumers byte = 4
 )
 
 type sealer struct{ aead cipher.AEAD }

@@ -30,10 +30,13 @@ type Server struct {
 	Dir string
 	// Config is what the server runs with.
 	Config config.Config
+	// TLSURL is the https endpoint when the server was started WithTLS.
+	TLSURL string
 
 	t        testing.TB
 	ln       net.Listener
 	done     chan error
+	servers  int
 	stopOnce sync.Once
 }
 
@@ -43,9 +46,16 @@ type Option func(*options)
 type options struct {
 	cfg config.Config
 	srv server.Options
+	tls bool
 }
 
-// WithConfig edits the configuration (delays are 0 unless set here).
+// WithTLS serves TLS (a self-signed certificate) on a second port too.
+func WithTLS() Option {
+	return func(o *options) { o.tls = true; o.cfg.TLSSelfSigned = true }
+}
+
+// WithConfig edits the configuration. Test servers start with zero state
+// delays and --limits off; set them here to test them.
 func WithConfig(f func(*config.Config)) Option { return func(o *options) { f(&o.cfg) } }
 
 // WithClock injects a clock.
@@ -60,6 +70,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	o := options{cfg: config.Defaults()}
 	o.cfg.DataDir = filepath.Join(t.TempDir(), "data")
 	o.cfg.CreateDelay, o.cfg.DeleteDelay, o.cfg.UpdateDelay = 0, 0, 0
+	o.cfg.Limits = config.LimitsOff
 	for _, f := range opts {
 		f(&o)
 	}
@@ -72,8 +83,18 @@ func Start(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("testserver: %v", err)
 	}
-	s := &Server{Server: srv, URL: "http://" + ln.Addr().String(), Dir: o.cfg.DataDir, Config: o.cfg, t: t, ln: ln, done: make(chan error, 1)}
+	s := &Server{Server: srv, URL: "http://" + ln.Addr().String(), Dir: o.cfg.DataDir, Config: o.cfg, t: t, ln: ln, done: make(chan error, 2)}
 	go func() { s.done <- srv.Serve(ln) }()
+	s.servers = 1
+	if o.tls {
+		tln, err := srv.ListenTLS("127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("testserver: %v", err)
+		}
+		s.TLSURL = "https://" + tln.Addr().String()
+		go func() { s.done <- srv.Serve(tln) }()
+		s.servers++
+	}
 	t.Cleanup(s.Stop)
 	return s
 }
@@ -86,7 +107,9 @@ func (s *Server) Stop() {
 		if err := s.Shutdown(ctx); err != nil {
 			s.t.Errorf("testserver: shutdown: %v", err)
 		}
-		<-s.done
+		for range s.servers {
+			<-s.done
+		}
 	})
 }
 

@@ -25,7 +25,10 @@ type describeLimitsOut struct {
 }
 
 func (a *API) describeLimits(ctx context.Context, _ *describeLimitsIn) (*describeLimitsOut, error) {
-	l := a.svc.DescribeLimits(ctx, caller(ctx))
+	l, err := a.svc.DescribeLimits(ctx, caller(ctx))
+	if err != nil {
+		return nil, wire(err)
+	}
 	return &describeLimitsOut{
 		ShardLimit:               l.ShardLimit,
 		OpenShardCount:           l.OpenShardCount,
@@ -64,7 +67,11 @@ var describeAccountSettingsInput = shape.Struct().Named("DescribeAccountSettings
 type describeAccountSettingsIn struct{}
 
 func (a *API) describeAccountSettings(ctx context.Context, _ *describeAccountSettingsIn) (*accountSettingsOut, error) {
-	return toAccountSettings(a.svc.AccountSettings(ctx, caller(ctx))), nil
+	s, err := a.svc.DescribeAccountSettings(ctx, caller(ctx))
+	if err != nil {
+		return nil, wire(err)
+	}
+	return toAccountSettings(s), nil
 }
 
 var updateAccountSettingsInput = shape.Struct(

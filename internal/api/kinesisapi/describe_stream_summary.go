@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"sluice/internal/awsproto"
+	"sluice/internal/streams"
 )
 
 // DescribeStreamSummary: the stream without its shards, with the open-shard
@@ -37,6 +38,8 @@ type streamDescriptionSummary struct {
 	ConsumerCount           int                  `json:"ConsumerCount"`
 	WarmThroughput          *warmThroughputOut   `json:"WarmThroughput,omitempty"`
 	MaxRecordSizeInKiB      int64                `json:"MaxRecordSizeInKiB"`
+	// RecordDistributionStrategy is reported for on-demand streams.
+	RecordDistributionStrategy string `json:"RecordDistributionStrategy,omitempty"`
 }
 
 type describeStreamSummaryOut struct {
@@ -61,6 +64,13 @@ func (a *API) describeStreamSummary(ctx context.Context, in *describeStreamSumma
 		KeyID:                   st.KeyID,
 		OpenShardCount:          len(st.OpenShards()),
 		MaxRecordSizeInKiB:      st.MaxRecordKiB,
+		ConsumerCount:           len(st.Consumers),
+	}
+	if st.Mode == streams.ModeOnDemand {
+		out.RecordDistributionStrategy = streams.DistributionUserPartitionKey
+		if st.Distribution != "" {
+			out.RecordDistributionStrategy = st.Distribution
+		}
 	}
 	if st.WarmThroughputMiBs > 0 {
 		out.WarmThroughput = &warmThroughputOut{TargetMiBps: ptr(st.WarmThroughputMiBs), CurrentMiBps: ptr(st.WarmThroughputMiBs)}

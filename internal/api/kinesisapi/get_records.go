@@ -52,7 +52,6 @@ func (a *API) getRecords(ctx context.Context, in *getRecordsIn) (*getRecordsOut,
 	if err != nil {
 		return nil, wire(err)
 	}
-	enc := encryptionOf(page.Stream)
 	out := &getRecordsOut{Records: make([]recordOut, len(page.Records)), MillisBehindLatest: page.MillisBehindLatest}
 	for i := range page.Records {
 		r := &page.Records[i]
@@ -61,7 +60,7 @@ func (a *API) getRecords(ctx context.Context, in *getRecordsIn) (*getRecordsOut,
 			ApproximateArrivalTimestamp: awsproto.TimeOf(time.UnixMilli(r.ArrivalMillis)),
 			Data:                        nonNil(r.Data),
 			PartitionKey:                r.PartitionKey,
-			EncryptionType:              enc,
+			EncryptionType:              recordEncryption(page.Stream, r.ArrivalMillis),
 		}
 	}
 	if page.NextIterator != "" {

@@ -16,7 +16,7 @@ import (
 var getShardIteratorInput = structOf("GetShardIteratorInput",
 	shape.Opt("DryRun", shape.Bool()),
 	shape.Req("ShardId", shardIDShape),
-	shape.Req("ShardIteratorType", shape.Str().OneOf("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")),
+	shape.Req("ShardIteratorType", iteratorTypeShape),
 	shape.Opt("StartingSequenceNumber", sequenceShape),
 	shape.Opt("Timestamp", shape.Time()),
 )

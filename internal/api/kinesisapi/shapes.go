@@ -28,6 +28,9 @@ var (
 	streamModeDetails  = shape.Struct(shape.Req("StreamMode", streamModeShape)).Named("StreamModeDetails")
 	metricsNameShape   = shape.Str().OneOf("IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords", "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds", "ALL")
 	maxRecordSizeShape = shape.Int().Range(1024, 10240)
+	consumerNameShape  = shape.Str().Len(1, 128).Match(`[a-zA-Z0-9_.-]+`)
+	consumerARNShape   = shape.Str().Len(1, 2048).Match(`^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+`)
+	iteratorTypeShape  = shape.Str().OneOf("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")
 )
 
 // streamMembers are the ways to address a stream (StreamARN, StreamId,
@@ -153,6 +156,15 @@ func monitoring(st *streams.Stream) []enhancedMetrics {
 }
 
 func created(st *streams.Stream) *awsproto.Timestamp { return awsproto.TimeOf(st.Created) }
+
+// recordEncryption is a read record's EncryptionType: KMS for records
+// written while the stream was encrypted, omitted otherwise.
+func recordEncryption(st *streams.Stream, arrivalMillis int64) string {
+	if st.EncryptionAt(arrivalMillis) == streams.EncryptionKMS {
+		return streams.EncryptionKMS
+	}
+	return ""
+}
 
 // encryptionOf returns the EncryptionType member of record outputs, which
 // AWS only sends for encrypted streams.

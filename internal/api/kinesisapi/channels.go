@@ -1,0 +1,25 @@
+package kinesisapi
+
+import (
+	"context"
+
+	"sluice/internal/awsproto/awserr"
+	"sluice/internal/awsproto/shape"
+)
+
+// CreateChannel, DeleteChannel, DescribeChannel, ListChannels and
+// UpdateChannel (2026-08: delivery of a stream to S3 or S3 Tables) answer
+// InvalidArgumentException saying so: channels need the delivery engine that
+// comes with Sluice's Firehose, and a channel that accepted a configuration
+// but never delivered would mislead.
+
+var channelInput = shape.Struct().Named("ChannelInput")
+
+type channelIn struct{}
+
+func channelsUnsupported(op string) func(context.Context, *channelIn) (*empty, error) {
+	return func(context.Context, *channelIn) (*empty, error) {
+		return nil, awserr.New(awserr.InvalidArgumentException,
+			"%s is not supported by this Sluice version: channels need the Firehose delivery engine, which is not available yet.", op)
+	}
+}
