@@ -31,6 +31,9 @@ type Options struct {
 	Now func() time.Time
 	// FS replaces the filesystem of the record logs.
 	FS vfs.FS
+	// Tune adjusts the Data Streams configuration after it is built from
+	// Config (tests shorten the subscription heartbeat, say).
+	Tune func(*streams.Config)
 }
 
 // Server is a running Sluice.
@@ -83,7 +86,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	}
 	scaler := streams.DefaultScaler()
 	scaler.Interval, scaler.ScaleUpAfter, scaler.ScaleDownAfter = cfg.ScaleInterval, cfg.ScaleUpAfter, cfg.ScaleDownAfter
-	svc, err := streams.New(ctx, streams.Config{
+	scfg := streams.Config{
 		Now:                 now,
 		CreateDelay:         cfg.CreateDelay,
 		DeleteDelay:         cfg.DeleteDelay,
@@ -93,7 +96,11 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Limits:              cfg.Limits == config.LimitsOn,
 		Scaler:              scaler,
 		Logger:              log,
-	}, backend)
+	}
+	if opts.Tune != nil {
+		opts.Tune(&scfg)
+	}
+	svc, err := streams.New(ctx, scfg, backend)
 	if err != nil {
 		backend.Close()
 		return nil, err

@@ -47,6 +47,9 @@ type Config struct {
 	Limits bool
 	// Scaler is the on-demand scaling policy.
 	Scaler ScalerConfig
+	// Heartbeat is the longest a subscription goes without an event
+	// (AWS: 5 s); tests shorten it.
+	Heartbeat time.Duration
 	Logger *slog.Logger
 }
 
@@ -62,6 +65,7 @@ func Defaults() Config {
 		RetentionInterval:   time.Minute,
 		Limits:              true,
 		Scaler:              DefaultScaler(),
+		Heartbeat:           HeartbeatInterval,
 	}
 }
 
@@ -164,6 +168,9 @@ func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, er
 	}
 	if cfg.RetentionInterval <= 0 {
 		cfg.RetentionInterval = def.RetentionInterval
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = def.Heartbeat
 	}
 	if cfg.Scaler.Interval <= 0 {
 		cfg.Scaler.Interval = def.Scaler.Interval

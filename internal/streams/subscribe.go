@@ -126,7 +126,7 @@ var ErrTakenOver = errors.New("streams: subscription taken over")
 // event of a closed shard or the subscription's lifetime ErrSubscriptionEnded.
 func (sub *Subscription) Next(ctx context.Context) (*SubscribeEvent, error) {
 	s := sub.svc
-	heartbeat := time.NewTimer(HeartbeatInterval)
+	heartbeat := time.NewTimer(s.cfg.Heartbeat)
 	defer heartbeat.Stop()
 	for {
 		if sub.done {

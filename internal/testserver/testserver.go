@@ -19,6 +19,7 @@ import (
 
 	"sluice/internal/config"
 	"sluice/internal/server"
+	"sluice/internal/streams"
 )
 
 // Server is a started test server.
@@ -47,6 +48,11 @@ type options struct {
 	cfg config.Config
 	srv server.Options
 	tls bool
+}
+
+// WithStreams adjusts the Data Streams configuration.
+func WithStreams(f func(*streams.Config)) Option {
+	return func(o *options) { o.srv.Tune = f }
 }
 
 // WithTLS serves TLS (a self-signed certificate) on a second port too.

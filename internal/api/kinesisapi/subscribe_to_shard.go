@@ -74,7 +74,7 @@ func (a *API) subscribeToShard(ctx context.Context, in *subscribeToShardIn, w aw
 	defer sub.Close()
 
 	ct, encode := eventContentType(w.ContentType())
-	w.Header().Set("Content-Type", "application/vnd.amazon.eventstream")
+	w.Header().Set("Content-Type", eventstream.ContentType)
 	w.WriteHeader(200)
 	enc := eventstream.NewEncoder(w)
 	initial, _ := encode(struct{}{})
