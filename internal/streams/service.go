@@ -50,7 +50,7 @@ type Config struct {
 	// Heartbeat is the longest a subscription goes without an event
 	// (AWS: 5 s); tests shorten it.
 	Heartbeat time.Duration
-	Logger *slog.Logger
+	Logger    *slog.Logger
 }
 
 // Defaults returns AWS's defaults (us-east-1 shard quota).
