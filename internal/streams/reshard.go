@@ -70,8 +70,11 @@ func (s *Service) MergeShards(ctx context.Context, c Caller, ref StreamRef, shar
 	return err
 }
 
+// adjacent reports whether two shards' hash ranges touch (the end of the
+// hash space does not wrap round to its start).
 func adjacent(a, b *Shard) bool {
-	return a.HashRange.End.Add(1) == b.HashRange.Start || b.HashRange.End.Add(1) == a.HashRange.Start
+	touches := func(x, y *Shard) bool { return x.HashRange.End != MaxHashKey && x.HashRange.End.Add(1) == y.HashRange.Start }
+	return touches(a, b) || touches(b, a)
 }
 
 // openShard finds an open shard by (lenient) ID.

@@ -114,6 +114,17 @@ type liveStream struct {
 
 	statesMu sync.Mutex
 	states   map[uint32]*shardState
+
+	// changed is closed (and replaced) whenever a new snapshot is
+	// published, so that subscriptions notice a shard closing at once.
+	changed chan struct{}
+}
+
+// watchMeta returns a channel closed at the next published change.
+func (ls *liveStream) watchMeta() <-chan struct{} {
+	ls.mu.RLock()
+	defer ls.mu.RUnlock()
+	return ls.changed
 }
 
 func (ls *liveStream) snapshot() *Stream {
@@ -125,6 +136,10 @@ func (ls *liveStream) snapshot() *Stream {
 // publish swaps in a new snapshot; the caller holds ls.mu.
 func (ls *liveStream) publish(st *Stream) {
 	ls.meta = st
+	if ls.changed != nil {
+		close(ls.changed)
+	}
+	ls.changed = make(chan struct{})
 	ls.routes = append(ls.routes[:0], st.OpenShards()...)
 	sort.Slice(ls.routes, func(i, j int) bool {
 		return ls.routes[i].HashRange.Start.Cmp(ls.routes[j].HashRange.Start) < 0

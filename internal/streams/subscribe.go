@@ -143,7 +143,7 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeEvent, error) {
 		}
 		// Watch before reading, so an append between the read and the
 		// wait still wakes us.
-		changed := sub.ls.log.Watch()
+		changed, meta := sub.ls.log.Watch(), sub.ls.watchMeta()
 		ev, err := sub.read(now)
 		if err != nil {
 			return nil, err
@@ -157,6 +157,7 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeEvent, error) {
 		case <-sub.taken:
 			return nil, ErrTakenOver
 		case <-changed:
+		case <-meta:
 		case <-heartbeat.C:
 			return sub.event(s.now(), nil, nil), nil
 		case <-time.After(time.Until(sub.ends)):

@@ -61,6 +61,9 @@ func (ls *liveStream) state(index uint32, now time.Time) *shardState {
 func (st *shardState) admitWrite(now time.Time, size int) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	// The burst was sized when the shard was first used: grow it to a record
+	// that a since-raised MaxRecordSizeInKiB allows, or it never fits.
+	st.writeBytes.Burst = max(st.writeBytes.Burst, float64(size))
 	if st.writeRecords.Tokens(now) < 1 || st.writeBytes.Tokens(now) < float64(size) {
 		return false
 	}

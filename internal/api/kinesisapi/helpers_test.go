@@ -3,6 +3,8 @@ package kinesisapi_test
 import (
 	"context"
 	"errors"
+	"math/big"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -104,4 +106,17 @@ func readAll(t *testing.T, c *kinesis.Client, it string) []types.Record {
 	}
 	t.Fatal("GetRecords did not drain")
 	return nil
+}
+
+func sortShardsByHash(shards []types.Shard) {
+	key := func(sh types.Shard) *big.Int {
+		b, _ := new(big.Int).SetString(*sh.HashKeyRange.StartingHashKey, 10)
+		return b
+	}
+	sort.Slice(shards, func(i, j int) bool { return key(shards[i]).Cmp(key(shards[j])) < 0 })
+}
+
+func addOne(s string) string {
+	b, _ := new(big.Int).SetString(s, 10)
+	return b.Add(b, big.NewInt(1)).String()
 }

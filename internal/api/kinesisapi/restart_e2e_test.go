@@ -2,12 +2,15 @@ package kinesisapi_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
+	"sluice/internal/config"
 	"sluice/internal/testserver"
 )
 
@@ -99,4 +102,44 @@ func dumpShards(shards []types.Shard) string {
 		out += fmt.Sprintf("%s %s-%s %s|", *sh.ShardId, *sh.HashKeyRange.StartingHashKey, *sh.HashKeyRange.EndingHashKey, *sh.SequenceNumberRange.StartingSequenceNumber)
 	}
 	return out
+}
+
+// TestReshardAndConsumersSurviveRestart: lineage, closed shards' end
+// sequence numbers, consumers, and an update still pending when the server
+// stopped (it completes after the restart).
+func TestReshardAndConsumersSurviveRestart(t *testing.T) {
+	dir := testserver.TempDir(t)
+	slow := testserver.WithConfig(func(cfg *config.Config) { cfg.UpdateDelay = 400 * time.Millisecond })
+	srv, c := start(t, testserver.WithDir(dir), slow)
+	d := createStream(t, c, "rr", 2)
+	cons := registerConsumer(t, c, *d.StreamARN, "keeper")
+	c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("rr"), PartitionKey: aws.String("k"), Data: []byte("x"), ExplicitHashKey: aws.String("0")})
+	c.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String("rr"), ShardToSplit: aws.String("0"), NewStartingHashKey: aws.String("1000")})
+	before := dumpShards(listAll(t, c, "rr", nil))
+	waitActive(t, c, "rr")
+	if _, err := c.MergeShards(ctx, &kinesis.MergeShardsInput{StreamName: aws.String("rr"), ShardToMerge: aws.String("2"), AdjacentShardToMerge: aws.String("3")}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Stop() // with the merge still pending
+
+	_, c2 := start(t, testserver.WithDir(dir), slow)
+	got, err := c2.DescribeStreamConsumer(ctx, &kinesis.DescribeStreamConsumerInput{ConsumerARN: cons.ConsumerARN})
+	if err != nil || got.ConsumerDescription.ConsumerStatus != types.ConsumerStatusActive {
+		t.Fatalf("consumer after restart: %v %v", got, err)
+	}
+	after := waitActive(t, c2, "rr")
+	all := listAll(t, c2, "rr", nil)
+	if len(all) != 5 || !strings.HasPrefix(dumpShards(all), before) {
+		t.Fatalf("shards after restart:\n%s\nbefore:\n%s", dumpShards(all), before)
+	}
+	if *all[4].ParentShardId != "shardId-000000000002" || *all[4].AdjacentParentShardId != "shardId-000000000003" {
+		t.Fatal("the pending merge did not complete after the restart")
+	}
+	if all[0].SequenceNumberRange.EndingSequenceNumber == nil || len(after.Shards) != 5 {
+		t.Fatal("closed shard lost its end")
+	}
+	out, _ := c2.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String(iterator(t, c2, "rr", "0", types.ShardIteratorTypeTrimHorizon, nil))})
+	if len(out.Records) != 1 || out.NextShardIterator != nil || len(out.ChildShards) != 2 {
+		t.Fatalf("closed parent after restart: %d records, next %v, %d children", len(out.Records), out.NextShardIterator, len(out.ChildShards))
+	}
 }
