@@ -73,7 +73,9 @@ func (s *Service) MergeShards(ctx context.Context, c Caller, ref StreamRef, shar
 // adjacent reports whether two shards' hash ranges touch (the end of the
 // hash space does not wrap round to its start).
 func adjacent(a, b *Shard) bool {
-	touches := func(x, y *Shard) bool { return x.HashRange.End != MaxHashKey && x.HashRange.End.Add(1) == y.HashRange.Start }
+	touches := func(x, y *Shard) bool {
+		return x.HashRange.End != MaxHashKey && x.HashRange.End.Add(1) == y.HashRange.Start
+	}
 	return touches(a, b) || touches(b, a)
 }
 
