@@ -11,8 +11,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/fxamacker/cbor/v2"
 
+	"sluice/internal/awsproto/eventstream"
 	"sluice/internal/testserver"
 )
 
@@ -104,5 +106,55 @@ func TestCBORRoundTripThroughKinesis(t *testing.T) {
 	status, e = cborCall(t, srv, "PutRecord", indefMap(t, "StreamName", "cbor", "PartitionKey", "pk", "Data", 42))
 	if status != 400 || e["__type"] != "SerializationException" {
 		t.Fatalf("CBOR type error: %d %v", status, e)
+	}
+}
+
+// TestCBORSubscribeToShard subscribes the way the Java SDK (and so the KCL)
+// does, in CBOR: the events carry CBOR payloads, records' Data as byte
+// strings and timestamps as tag 1 with epoch milliseconds.
+func TestCBORSubscribeToShard(t *testing.T) {
+	srv, c := start(t)
+	d := createStream(t, c, "cborefo", 1)
+	cons := registerConsumer(t, c, *d.StreamARN, "kcl")
+	payload := []byte{0xca, 0xfe}
+	c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("cborefo"), PartitionKey: aws.String("k"), Data: payload})
+
+	body := indefMap(t, "ConsumerARN", *cons.ConsumerARN, "ShardId", "shardId-000000000000", "StartingPosition", map[string]any{"Type": "TRIM_HORIZON"})
+	req, _ := http.NewRequest("POST", srv.URL+"/", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-amz-cbor-1.1")
+	req.Header.Set("X-Amz-Target", "Kinesis_20131202.SubscribeToShard")
+	sum := sha256.Sum256(body)
+	v4.NewSigner().SignHTTP(ctx, aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "s"}, req, hex.EncodeToString(sum[:]), "kinesis", "us-east-1", time.Now())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/vnd.amazon.eventstream" {
+		t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	dec := eventstream.NewDecoder(resp.Body)
+	first, err := dec.Decode()
+	if err != nil || first.StringHeader(":event-type") != "initial-response" {
+		t.Fatalf("first message %+v %v", first.Headers, err)
+	}
+	msg, err := dec.Decode()
+	if err != nil || msg.StringHeader(":event-type") != "SubscribeToShardEvent" || msg.StringHeader(":content-type") != "application/x-amz-cbor-1.1" {
+		t.Fatalf("event %+v %v", msg.Headers, err)
+	}
+	var ev map[string]any
+	if err := cbor.Unmarshal(msg.Payload, &ev); err != nil {
+		t.Fatalf("event payload is not CBOR: %v", err)
+	}
+	recs := ev["Records"].([]any)
+	rec := recs[0].(map[any]any)
+	if data, ok := rec["Data"].([]byte); !ok || !bytes.Equal(data, payload) {
+		t.Fatalf("Data %#v", rec["Data"])
+	}
+	if _, ok := rec["ApproximateArrivalTimestamp"].(time.Time); !ok {
+		t.Fatalf("timestamp %#v is not tag 1", rec["ApproximateArrivalTimestamp"])
+	}
+	if ev["ContinuationSequenceNumber"] != rec["SequenceNumber"] {
+		t.Fatalf("continuation %v after %v", ev["ContinuationSequenceNumber"], rec["SequenceNumber"])
 	}
 }
