@@ -136,7 +136,7 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 			return nil, errStreamNotFound(st.Name, st.Account)
 		}
 		shards[i] = sh
-		if s.cfg.Limits && !dryRun && !ls.state(sh.Index, now).admitWrite(now, len(e.Data)+len(e.PartitionKey)) {
+		if s.cfg.Limits && !dryRun && !ls.state(st, sh.Index, now).admitWrite(now, len(e.Data)+len(e.PartitionKey)) {
 			err := errThroughput(sh.ID(), st)
 			if single {
 				return nil, err
@@ -179,7 +179,7 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 		}
 	}
 	for _, b := range batches {
-		state := ls.state(b.Shard, now)
+		state := ls.state(st, b.Shard, now)
 		bytes := 0
 		for _, r := range b.Records {
 			bytes += len(r.Data) + len(r.PartitionKey)

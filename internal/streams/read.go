@@ -58,7 +58,7 @@ func (s *Service) GetShardIterator(_ context.Context, c Caller, ref StreamRef, p
 
 	if s.cfg.Limits {
 		now := s.now()
-		state := ls.state(index, now)
+		state := ls.state(st, index, now)
 		state.mu.Lock()
 		if state.iterators == nil {
 			state.iterators = ratelimit.New(IteratorCallsPerSec, IteratorCallsPerSec, now)
@@ -186,7 +186,7 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	}
 	var state *shardState
 	if s.cfg.Limits {
-		state = ls.state(it.Shard, now)
+		state = ls.state(st, it.Shard, now)
 		if !state.admitRead(now) {
 			return nil, errThroughput(sh.ID(), st)
 		}

@@ -72,7 +72,7 @@ func (s *Service) scaleStream(ls *liveStream, now time.Time, elapsed time.Durati
 	var split []uint32
 	var cold []*Shard
 	for _, sh := range st.OpenShards() {
-		state := ls.state(sh.Index, now)
+		state := ls.state(st, sh.Index, now)
 		bytes, recs := state.bytesIn.Load(), state.recordsIn.Load()
 		db, dr := bytes-state.lastBytes, recs-state.lastRecords
 		state.lastBytes, state.lastRecords = bytes, recs

@@ -35,25 +35,26 @@ type shardState struct {
 	hotSince, coldSince    time.Time
 }
 
-// state returns the live state of a shard, creating it on first use.
-func (ls *liveStream) state(index uint32, now time.Time) *shardState {
+// state returns the live state of a shard, creating it on first use; st is
+// the caller's snapshot of the stream (for its record size limit).
+func (ls *liveStream) state(st *Stream, index uint32, now time.Time) *shardState {
 	ls.statesMu.Lock()
 	defer ls.statesMu.Unlock()
 	if ls.states == nil {
 		ls.states = map[uint32]*shardState{}
 	}
-	st := ls.states[index]
-	if st == nil {
-		burst := float64(max(ShardWriteBytesPerSec, ls.meta.MaxRecordKiB<<10))
-		st = &shardState{
+	state := ls.states[index]
+	if state == nil {
+		burst := float64(max(ShardWriteBytesPerSec, st.MaxRecordKiB<<10))
+		state = &shardState{
 			writeBytes:   ratelimit.New(ShardWriteBytesPerSec, burst, now),
 			writeRecords: ratelimit.New(ShardWriteRecordsPerSec, ShardWriteRecordsPerSec, now),
 			readBytes:    ratelimit.New(ShardReadBytesPerSec, ShardReadBytesPerSec, now),
 			readCalls:    ratelimit.New(ShardReadCallsPerSec, ShardReadCallsPerSec, now),
 		}
-		ls.states[index] = st
+		ls.states[index] = state
 	}
-	return st
+	return state
 }
 
 // admitWrite takes one record of size bytes from a shard's write buckets,

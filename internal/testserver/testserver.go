@@ -39,6 +39,9 @@ type Server struct {
 	done     chan error
 	servers  int
 	stopOnce sync.Once
+	// transport is this server's own connection pool, so that one test's
+	// server shutting down never touches another's connections.
+	transport *http.Transport
 }
 
 // Option adjusts a test server before it starts.
@@ -89,7 +92,8 @@ func Start(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("testserver: %v", err)
 	}
-	s := &Server{Server: srv, URL: "http://" + ln.Addr().String(), Dir: o.cfg.DataDir, Config: o.cfg, t: t, ln: ln, done: make(chan error, 2)}
+	s := &Server{Server: srv, URL: "http://" + ln.Addr().String(), Dir: o.cfg.DataDir, Config: o.cfg, t: t, ln: ln, done: make(chan error, 2),
+		transport: http.DefaultTransport.(*http.Transport).Clone()}
 	go func() { s.done <- srv.Serve(ln) }()
 	s.servers = 1
 	if o.tls {
@@ -116,6 +120,7 @@ func (s *Server) Stop() {
 		for range s.servers {
 			<-s.done
 		}
+		s.transport.CloseIdleConnections()
 	})
 }
 
@@ -126,7 +131,7 @@ func (s *Server) AWSConfig(region, accessKey, secret string) aws.Config {
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider(accessKey, secret, ""),
 		BaseEndpoint: aws.String(s.URL),
-		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
+		HTTPClient:   &http.Client{Timeout: 30 * time.Second, Transport: s.transport},
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
 	}
 }

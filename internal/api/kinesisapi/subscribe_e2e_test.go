@@ -33,6 +33,10 @@ func subscribe(t *testing.T, c *kinesis.Client, consumerARN, shard string, pos t
 	t.Helper()
 	ctx, cancel := context.WithCancel(ctx)
 	t.Cleanup(cancel)
+	// A client of its own: aws-sdk-go-v2's event stream decoder (smithy-go
+	// v1.28.9) keeps one buffer per client, so concurrent subscriptions on
+	// one client race inside the SDK.
+	c = kinesis.New(c.Options())
 	out, err := c.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: aws.String(consumerARN), ShardId: aws.String(shard), StartingPosition: &pos})
 	if err != nil {
 		return nil, err
