@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"sluice/internal/awsclient"
 )
 
 // TestCrashChild is the server process of TestCrashRecovery: the test
@@ -80,7 +82,7 @@ func (c *child) client() *kinesis.Client {
 		// No retries: a record is sent once, so a duplicate can only be the
 		// server's doing.
 		Retryer:    func() aws.Retryer { return aws.NopRetryer{} },
-		HTTPClient: &http.Client{Timeout: 10 * time.Second},
+		HTTPClient: &http.Client{Timeout: 10 * time.Second, Transport: awsclient.Transport(http.DefaultTransport)},
 	})
 }
 

@@ -42,6 +42,7 @@ type Handler struct {
 	auth         Authenticator
 	log          *slog.Logger
 	maxBodyBytes int64
+	buffers      bufferPool
 }
 
 // HandlerOptions configure a Handler.
@@ -116,8 +117,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// afterwards so that streaming answers are not cut.
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Now().Add(BodyTimeout))
-	body, err := readBody(r, h.maxBodyBytes)
+	bodyBuf, err := h.readBody(r)
 	rc.SetReadDeadline(time.Time{})
+	var body []byte
+	if bodyBuf != nil {
+		// Decoders copy what they keep, so the buffer is reused once the
+		// answer is written.
+		defer h.buffers.put(bodyBuf)
+		body = *bodyBuf
+	}
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -164,10 +172,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	value, err := enc.decode(body)
-	if err != nil {
-		h.writeError(w, enc, awserr.Bare(awserr.SerializationException))
-		return
+	var in any
+	if op != nil && enc == jsonEncoding && op.fastJSON != nil {
+		if v, ok := op.fastJSON(body); ok {
+			in = v
+		}
+	}
+	var value shape.Value
+	if in == nil {
+		if value, err = enc.decode(body); err != nil {
+			h.writeError(w, enc, awserr.Bare(awserr.SerializationException))
+			return
+		}
 	}
 	if op == nil {
 		h.writeError(w, enc, awserr.Bare(awserr.UnknownOperationException))
@@ -182,11 +198,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	caller.RequestID = requestID
 	ctx := WithCaller(r.Context(), caller)
 
+	if in == nil {
+		if in, err = op.decode(value); err != nil {
+			h.writeError(w, enc, h.public(op, err))
+			return
+		}
+	}
 	if op.stream != nil {
-		h.serveStream(ctx, w, enc, op, value)
+		h.serveStream(ctx, w, enc, op, in)
 		return
 	}
-	out, err := op.call(ctx, value)
+	out, err := op.invoke(ctx, in)
 	if err != nil {
 		h.writeError(w, enc, h.public(op, err))
 		return
@@ -197,6 +219,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
+	if a, ok := out.(awsjson.Appender); ok && enc == jsonEncoding {
+		buf := h.buffers.get()
+		*buf = a.AppendJSON((*buf)[:0])
+		writeBody(w, http.StatusOK, *buf)
+		h.buffers.put(buf)
+		return
+	}
 	b, err := enc.encode(out)
 	if err != nil {
 		h.writeError(w, enc, h.public(op, err))
@@ -205,9 +234,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeBody(w, http.StatusOK, b)
 }
 
-func (h *Handler) serveStream(ctx context.Context, w http.ResponseWriter, enc *encoding, op *Operation, value shape.Value) {
+func (h *Handler) serveStream(ctx context.Context, w http.ResponseWriter, enc *encoding, op *Operation, in any) {
 	sw := &streamWriter{ResponseWriter: w, contentType: enc.contentType}
-	err := op.stream(ctx, value, sw)
+	err := op.stream(ctx, in, sw)
 	if err == nil {
 		return
 	}
@@ -273,20 +302,32 @@ func writeBody(w http.ResponseWriter, status int, b []byte) {
 	w.Write(b)
 }
 
-func readBody(r *http.Request, limit int64) ([]byte, error) {
+// readBody reads the whole body into a pooled buffer.
+func (h *Handler) readBody(r *http.Request) (*[]byte, error) {
+	limit := h.maxBodyBytes
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
 	}
 	rd := http.MaxBytesReader(nil, r.Body, limit)
+	buf := h.buffers.get()
 	if r.ContentLength > 0 {
-		b := make([]byte, r.ContentLength)
-		if _, err := io.ReadFull(rd, b); err != nil {
+		if int64(cap(*buf)) < r.ContentLength {
+			*buf = make([]byte, r.ContentLength)
+		}
+		*buf = (*buf)[:r.ContentLength]
+		if _, err := io.ReadFull(rd, *buf); err != nil {
+			h.buffers.put(buf)
 			return nil, err
 		}
-		// A body longer than its Content-Length is the server's to ignore.
-		return b, nil
+		return buf, nil
 	}
-	return io.ReadAll(rd)
+	b := bytes.NewBuffer((*buf)[:0])
+	if _, err := b.ReadFrom(rd); err != nil {
+		h.buffers.put(buf)
+		return nil, err
+	}
+	*buf = b.Bytes()
+	return buf, nil
 }
 
 // encoding is one of the two body encodings of the AWS RPC protocols.

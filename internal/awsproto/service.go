@@ -31,11 +31,17 @@ func NewService(targetPrefix, signingName string, ops ...*Operation) *Service {
 type Operation struct {
 	Name  string
 	Input *shape.Shape
-	// call decodes the checked body into the typed input and runs the
-	// handler. A nil result means an empty response body.
-	call func(ctx context.Context, body shape.Value) (any, error)
-	// stream, when set, answers with a streaming body (event streams).
-	stream func(ctx context.Context, body shape.Value, w ResponseStream) error
+	// decode checks a generic body against Input and returns the typed
+	// input (a *In).
+	decode func(body shape.Value) (any, error)
+	// fastJSON, when set, decodes common well-formed JSON bodies straight
+	// into the typed input; ok=false falls back to decode.
+	fastJSON func(body []byte) (any, bool)
+	// invoke runs the handler on a typed input. A nil result means an
+	// empty response body.
+	invoke func(ctx context.Context, in any) (any, error)
+	// stream, when set instead of invoke, writes a streaming answer.
+	stream func(ctx context.Context, in any, w ResponseStream) error
 }
 
 // ResponseStream is what a streaming operation writes its answer to.
@@ -46,42 +52,55 @@ type ResponseStream interface {
 	ContentType() string
 }
 
+func decoder[In any](input *shape.Shape) func(shape.Value) (any, error) {
+	return func(body shape.Value) (any, error) {
+		in := new(In)
+		if err := shape.Decode(input, body, in); err != nil {
+			return nil, err
+		}
+		return in, nil
+	}
+}
+
 // Op returns an Operation whose handler takes the decoded input struct.
 // Handlers return errors; an *awserr.Error reaches the client as it is, any
 // other error as InternalFailure (the cause goes to the log).
 func Op[In, Out any](name string, input *shape.Shape, handler func(ctx context.Context, in *In) (*Out, error)) *Operation {
 	return &Operation{
-		Name:  name,
-		Input: input,
-		call: func(ctx context.Context, body shape.Value) (any, error) {
-			in := new(In)
-			if err := shape.Decode(input, body, in); err != nil {
+		Name:   name,
+		Input:  input,
+		decode: decoder[In](input),
+		invoke: func(ctx context.Context, in any) (any, error) {
+			out, err := handler(ctx, in.(*In))
+			if err != nil || out == nil {
 				return nil, err
-			}
-			out, err := handler(ctx, in)
-			if err != nil {
-				return nil, err
-			}
-			if out == nil {
-				return nil, nil
 			}
 			return out, nil
 		},
 	}
 }
 
+// WithFastJSON gives op a decoder for the common, well-formed JSON bodies
+// of a hot operation. It must accept only bodies the generic path would
+// accept, and produce the same input; anything else it declines (ok=false)
+// and the generic path answers, with AWS's exact errors.
+func WithFastJSON[In any](op *Operation, fast func(body []byte) (*In, bool)) *Operation {
+	op.fastJSON = func(body []byte) (any, bool) {
+		in, ok := fast(body)
+		return in, ok
+	}
+	return op
+}
+
 // StreamOp returns an Operation that writes its own streaming response,
 // such as SubscribeToShard's event stream.
 func StreamOp[In any](name string, input *shape.Shape, handler func(ctx context.Context, in *In, w ResponseStream) error) *Operation {
 	return &Operation{
-		Name:  name,
-		Input: input,
-		stream: func(ctx context.Context, body shape.Value, w ResponseStream) error {
-			in := new(In)
-			if err := shape.Decode(input, body, in); err != nil {
-				return err
-			}
-			return handler(ctx, in, w)
+		Name:   name,
+		Input:  input,
+		decode: decoder[In](input),
+		stream: func(ctx context.Context, in any, w ResponseStream) error {
+			return handler(ctx, in.(*In), w)
 		},
 	}
 }

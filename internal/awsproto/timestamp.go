@@ -1,10 +1,11 @@
 package awsproto
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
+
+	"sluice/internal/awsproto/awsjson"
 )
 
 // Timestamp is a time in a response. JSON 1.1 writes it as epoch seconds
@@ -23,21 +24,7 @@ func (t Timestamp) Time() time.Time { return time.Time(t) }
 
 // MarshalJSON writes epoch seconds with up to three decimals.
 func (t Timestamp) MarshalJSON() ([]byte, error) {
-	ms := time.Time(t).UnixMilli()
-	sec, frac := ms/1000, ms%1000
-	if frac < 0 {
-		sec--
-		frac += 1000
-	}
-	b := strconv.AppendInt(nil, sec, 10)
-	if frac != 0 {
-		f := strconv.AppendInt(nil, 1000+frac, 10)[1:] // three digits
-		for len(f) > 0 && f[len(f)-1] == '0' {
-			f = f[:len(f)-1]
-		}
-		b = append(append(b, '.'), f...)
-	}
-	return b, nil
+	return awsjson.AppendTimestamp(nil, time.Time(t)), nil
 }
 
 // MarshalCBOR writes tag 1 and the epoch milliseconds.

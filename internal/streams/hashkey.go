@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/bits"
+	"strconv"
 )
 
 // HashKey is a point of Kinesis's 128-bit hash-key space, 0 … 2^128-1.
@@ -58,7 +59,7 @@ func (h HashKey) Big() *big.Int {
 // String returns h in decimal, as the API writes hash keys.
 func (h HashKey) String() string {
 	if h.Hi == 0 {
-		return formatUint(h.Lo)
+		return strconv.FormatUint(h.Lo, 10)
 	}
 	return h.Big().Text(10)
 }
@@ -116,20 +117,6 @@ func fromBig(b *big.Int) HashKey {
 	var buf [16]byte
 	b.FillBytes(buf[:])
 	return HashKey{Hi: binary.BigEndian.Uint64(buf[:8]), Lo: binary.BigEndian.Uint64(buf[8:])}
-}
-
-func formatUint(n uint64) string {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return string(buf[i:])
 }
 
 // MarshalText writes h in decimal (for the metadata store's JSON).

@@ -151,8 +151,11 @@ type RecordsPage struct {
 }
 
 // SeqNum returns the sequence number of a record read from the page's shard.
-func (p *RecordsPage) SeqNum(r *storage.StoredRecord) string {
-	return SeqNum{ShardCreated: p.Shard.Created, ShardIndex: p.Shard.Index, Counter: r.Seq, Arrival: r.ArrivalMillis / 1000}.String()
+func (p *RecordsPage) SeqNum(r *storage.StoredRecord) string { return p.SeqNumFor(r).String() }
+
+// SeqNumFor returns the parts of a record's sequence number.
+func (p *RecordsPage) SeqNumFor(r *storage.StoredRecord) SeqNum {
+	return SeqNum{ShardCreated: p.Shard.Created, ShardIndex: p.Shard.Index, Counter: r.Seq, Arrival: r.ArrivalMillis / 1000}
 }
 
 // GetRecords reads from the position of an iterator. streamARN, when the

@@ -3,6 +3,7 @@ package streams
 import (
 	"math/big"
 	"math/bits"
+	"strconv"
 )
 
 // Sequence numbers follow the 56-digit layout AWS issues (version 2, as
@@ -27,7 +28,10 @@ type SeqNum struct {
 const MaxCounter = 1<<63 - 1
 
 // String renders the sequence number in decimal.
-func (s SeqNum) String() string {
+func (s SeqNum) String() string { return string(s.Append(nil)) }
+
+// Append appends the decimal sequence number to dst.
+func (s SeqNum) Append(dst []byte) []byte {
 	var n uint192
 	n.appendHex(2, 1)
 	n.appendHex(uint64(s.ShardCreated)&0xfffffffff, 9)
@@ -37,7 +41,7 @@ func (s SeqNum) String() string {
 	n.appendHex(uint64(s.Arrival)&0xfffffffff, 9)
 	n.appendHex(uint64(s.ShardIndex), 8)
 	n.appendHex(2, 1)
-	return n.decimal()
+	return n.appendDecimal(dst)
 }
 
 // ParseSeqNum reads a sequence number issued by Sluice. ok is false for
@@ -90,8 +94,8 @@ func (n *uint192) appendHex(v uint64, digits int) {
 	n[2] = n[2]<<shift | v&(1<<shift-1)
 }
 
-// decimal converts to base 10 by repeated division by 10^19.
-func (n uint192) decimal() string {
+// appendDecimal converts to base 10 by repeated division by 10^19.
+func (n uint192) appendDecimal(buf []byte) []byte {
 	const chunk = 10000000000000000000 // 10^19
 	var parts [4]uint64
 	k := 0
@@ -104,16 +108,16 @@ func (n uint192) decimal() string {
 		k++
 	}
 	if k == 0 {
-		return "0"
+		return append(buf, '0')
 	}
-	buf := make([]byte, 0, 19*k)
-	buf = append(buf, formatUint(parts[k-1])...)
+	buf = strconv.AppendUint(buf, parts[k-1], 10)
+	var tmp [20]byte
 	for i := k - 2; i >= 0; i-- {
-		s := formatUint(parts[i])
-		for range 19 - len(s) {
+		d := strconv.AppendUint(tmp[:0], parts[i], 10)
+		for range 19 - len(d) {
 			buf = append(buf, '0')
 		}
-		buf = append(buf, s...)
+		buf = append(buf, d...)
 	}
-	return string(buf)
+	return buf
 }

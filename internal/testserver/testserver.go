@@ -5,6 +5,7 @@ package testserver
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 
+	"sluice/internal/awsclient"
 	"sluice/internal/config"
 	"sluice/internal/server"
 	"sluice/internal/streams"
@@ -84,6 +86,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 		f(&o)
 	}
 	o.srv.Config = o.cfg
+	if os.Getenv("SLUICE_TEST_LOG") != "" {
+		o.srv.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	srv, err := server.New(context.Background(), o.srv)
 	if err != nil {
 		t.Fatalf("testserver: %v", err)
@@ -131,7 +136,7 @@ func (s *Server) AWSConfig(region, accessKey, secret string) aws.Config {
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider(accessKey, secret, ""),
 		BaseEndpoint: aws.String(s.URL),
-		HTTPClient:   &http.Client{Timeout: 30 * time.Second, Transport: s.transport},
+		HTTPClient:   &http.Client{Timeout: 30 * time.Second, Transport: awsclient.Transport(s.transport)},
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
 	}
 }

@@ -2,10 +2,14 @@ package kinesisapi
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"sluice/internal/awsproto"
+	"sluice/internal/awsproto/awscbor"
+	"sluice/internal/awsproto/awsjson"
 	"sluice/internal/awsproto/shape"
+	"sluice/internal/streams"
 )
 
 // GetRecords: up to Limit (1–10000) records and at most 10 MiB from the
@@ -14,7 +18,8 @@ import (
 // NextShardIterator and the ChildShards. Invalid iterators:
 // InvalidArgumentException "Invalid ShardIterator."; older than 300 s:
 // ExpiredIteratorException. A StreamARN, when given, must be the
-// iterator's stream.
+// iterator's stream. The JSON answer is written by hand (AppendJSON): it is
+// the hottest read path.
 
 var getRecordsInput = shape.Struct(
 	shape.Opt("DryRun", shape.Bool()),
@@ -40,11 +45,17 @@ type recordOut struct {
 	EncryptionType              string              `json:"EncryptionType,omitempty"`
 }
 
-type getRecordsOut struct {
+// getRecordsWire is GetRecords' answer as a struct, for CBOR.
+type getRecordsWire struct {
 	Records            []recordOut     `json:"Records"`
 	NextShardIterator  *string         `json:"NextShardIterator,omitempty"`
 	MillisBehindLatest int64           `json:"MillisBehindLatest"`
 	ChildShards        []childShardOut `json:"ChildShards,omitempty"`
+}
+
+// getRecordsOut is GetRecords' answer, encoded from the page itself.
+type getRecordsOut struct {
+	page *streams.RecordsPage
 }
 
 func (a *API) getRecords(ctx context.Context, in *getRecordsIn) (*getRecordsOut, error) {
@@ -52,23 +63,69 @@ func (a *API) getRecords(ctx context.Context, in *getRecordsIn) (*getRecordsOut,
 	if err != nil {
 		return nil, wire(err)
 	}
-	out := &getRecordsOut{Records: make([]recordOut, len(page.Records)), MillisBehindLatest: page.MillisBehindLatest}
-	for i := range page.Records {
-		r := &page.Records[i]
+	return &getRecordsOut{page: page}, nil
+}
+
+func (o *getRecordsOut) wire() *getRecordsWire {
+	p := o.page
+	out := &getRecordsWire{Records: make([]recordOut, len(p.Records)), MillisBehindLatest: p.MillisBehindLatest}
+	for i := range p.Records {
+		r := &p.Records[i]
 		out.Records[i] = recordOut{
-			SequenceNumber:              page.SeqNum(r),
+			SequenceNumber:              p.SeqNum(r),
 			ApproximateArrivalTimestamp: awsproto.TimeOf(time.UnixMilli(r.ArrivalMillis)),
 			Data:                        nonNil(r.Data),
 			PartitionKey:                r.PartitionKey,
-			EncryptionType:              recordEncryption(page.Stream, r.ArrivalMillis),
+			EncryptionType:              recordEncryption(p.Stream, r.ArrivalMillis),
 		}
 	}
-	if page.NextIterator != "" {
-		out.NextShardIterator = &page.NextIterator
+	if p.NextIterator != "" {
+		out.NextShardIterator = &p.NextIterator
 	} else {
-		out.ChildShards = toChildShards(page.ChildShards)
+		out.ChildShards = toChildShards(p.ChildShards)
 	}
-	return out, nil
+	return out
+}
+
+// MarshalCBOR encodes the answer for CBOR clients.
+func (o *getRecordsOut) MarshalCBOR() ([]byte, error) { return awscbor.Encode(o.wire()) }
+
+// AppendJSON writes exactly what encoding the wire struct would, without
+// building it.
+func (o *getRecordsOut) AppendJSON(b []byte) []byte {
+	p := o.page
+	b = append(b, `{"Records":[`...)
+	for i := range p.Records {
+		r := &p.Records[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"SequenceNumber":"`...)
+		b = p.SeqNumFor(r).Append(b)
+		b = append(b, `","ApproximateArrivalTimestamp":`...)
+		b = awsjson.AppendTimestamp(b, time.UnixMilli(r.ArrivalMillis))
+		b = append(b, `,"Data":`...)
+		b = awsjson.AppendBlob(b, r.Data)
+		b = append(b, `,"PartitionKey":`...)
+		b = awsjson.AppendString(b, r.PartitionKey)
+		if enc := recordEncryption(p.Stream, r.ArrivalMillis); enc != "" {
+			b = append(b, `,"EncryptionType":`...)
+			b = awsjson.AppendString(b, enc)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	if p.NextIterator != "" {
+		b = append(b, `,"NextShardIterator":`...)
+		b = awsjson.AppendString(b, p.NextIterator)
+	}
+	b = append(b, `,"MillisBehindLatest":`...)
+	b = strconv.AppendInt(b, p.MillisBehindLatest, 10)
+	if p.NextIterator == "" && len(p.ChildShards) > 0 {
+		children, _ := awsjson.Encode(toChildShards(p.ChildShards))
+		b = append(append(b, `,"ChildShards":`...), children...)
+	}
+	return append(b, '}')
 }
 
 // nonNil keeps an empty record's Data an empty blob ("") rather than null.

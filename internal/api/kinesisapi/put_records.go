@@ -2,7 +2,9 @@ package kinesisapi
 
 import (
 	"context"
+	"strconv"
 
+	"sluice/internal/awsproto/awsjson"
 	"sluice/internal/awsproto/shape"
 	"sluice/internal/streams"
 )
@@ -71,4 +73,39 @@ func (a *API) putRecords(ctx context.Context, in *putRecordsIn) (*putRecordsOut,
 		out.Records[i] = putRecordsResult{SequenceNumber: r.SeqNum, ShardID: r.ShardID}
 	}
 	return out, nil
+}
+
+// AppendJSON writes the answer as encoding/json would, without reflection:
+// PutRecords answers carry up to 500 entries.
+func (o *putRecordsOut) AppendJSON(b []byte) []byte {
+	b = append(b, `{"FailedRecordCount":`...)
+	b = strconv.AppendInt(b, int64(o.FailedRecordCount), 10)
+	b = append(b, `,"Records":[`...)
+	for i := range o.Records {
+		r := &o.Records[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		sep := false
+		for _, f := range [...]struct{ name, value string }{
+			{`"SequenceNumber":`, r.SequenceNumber}, {`"ShardId":`, r.ShardID},
+			{`"ErrorCode":`, r.ErrorCode}, {`"ErrorMessage":`, r.ErrorMessage},
+		} {
+			if f.value == "" {
+				continue
+			}
+			if sep {
+				b = append(b, ',')
+			}
+			b = awsjson.AppendString(append(b, f.name...), f.value)
+			sep = true
+		}
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	if o.EncryptionType != "" {
+		b = awsjson.AppendString(append(b, `,"EncryptionType":`...), o.EncryptionType)
+	}
+	return append(b, '}')
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go"
 
+	"sluice/internal/awsclient"
 	"sluice/internal/streams"
 	"sluice/internal/testserver"
 )
@@ -265,7 +266,7 @@ func subscribeOver(t *testing.T, srv *testserver.Server, url string, transport *
 	rec := &protoRecorder{rt: transport}
 	cfg := srv.AWSConfig("us-east-1", "AKID", "secret")
 	cfg.BaseEndpoint = aws.String(url)
-	cfg.HTTPClient = &http.Client{Transport: rec}
+	cfg.HTTPClient = &http.Client{Transport: awsclient.Transport(rec)}
 	c := kinesis.NewFromConfig(cfg)
 	_, consumer := efoStream(t, c, "h2", 1)
 	sub, err := subscribe(t, c, consumer, "0", types.StartingPosition{Type: types.ShardIteratorTypeLatest})

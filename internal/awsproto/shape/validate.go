@@ -164,7 +164,7 @@ func scalarRules(s *Shape, v any) []string {
 			rules = append(rules, "Member must satisfy regular expression pattern: "+s.PatternText)
 		}
 		// Java counts UTF-16 code units; count runes outside the BMP twice.
-		n = utf16Len(x)
+		n = UTF16Len(x)
 	case []byte:
 		n = int64(len(x))
 	}
@@ -222,8 +222,9 @@ func elementRule(s *Shape, items []any) string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// utf16Len is the length Java's String.length() reports.
-func utf16Len(s string) int64 {
+// UTF16Len is the length Java's String.length() reports, which is what
+// AWS's length constraints count.
+func UTF16Len(s string) int64 {
 	var n int64
 	for len(s) > 0 {
 		r, size := utf8.DecodeRuneInString(s)
