@@ -2,7 +2,10 @@
 // the Kinesis APIs on one port, backed by a durable embedded store.
 //
 //	sluice [serve] [flags]   start the server (the default)
-//	sluice help              show the flags
+//	sluice bench [flags]     load-test an endpoint
+//	sluice put [flags]       write records to a stream
+//	sluice tail [flags]      follow a stream
+//	sluice help              show the server's flags
 package main
 
 import (
@@ -27,11 +30,17 @@ func main() {
 
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
+		if cmd, ok := commands[args[0]]; ok {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return cmd.run(ctx, args[1:], os.Stdin, stdout, stderr)
+		}
 		switch args[0] {
 		case "serve":
 			args = args[1:]
 		case "help":
 			args = []string{"-h"}
+			defer printCommands(stdout)
 		}
 	}
 	cfg, err := config.Load(args, getenv, stdout)
@@ -84,4 +93,11 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func printCommands(w io.Writer) {
+	fmt.Fprintf(w, "\nOther commands (each takes -h):\n")
+	for _, name := range []string{"bench", "put", "tail"} {
+		fmt.Fprintf(w, "  sluice %-6s %s\n", name, commands[name].summary)
+	}
 }

@@ -1,0 +1,221 @@
+package bench
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// workloads are the workload names, in the order -h lists them.
+var workloads = []string{"put", "putrecords", "get", "subscribe", "e2e", "shards"}
+
+// Config is one benchmark run's settings; the flags of `sluice bench`.
+type Config struct {
+	Workload string
+
+	// The endpoint and how to sign for it.
+	Endpoint  string
+	Region    string
+	AccessKey string
+	SecretKey string
+	Insecure  bool // skip TLS certificate verification
+
+	// The streams.
+	Stream  string // name prefix
+	Keep    bool   // leave the streams (and consumer) behind
+	Streams int    // streams (shards workload only)
+	Shards  int    // shards per stream
+
+	// The load.
+	RecordSize  int
+	Batch       int
+	Concurrency int
+	Rate        float64 // requests/s in all; 0: unbounded
+	Duration    time.Duration
+	Warmup      time.Duration
+	Timeout     time.Duration // per call
+	Backoff     time.Duration // pause after a failed call
+
+	// Workload specifics.
+	Preload         int           // get: records written first (0: automatic)
+	Limit           int           // get, e2e, shards: GetRecords Limit
+	PollInterval    time.Duration // e2e: pause after an empty GetRecords
+	RecordsPerShard int           // shards
+
+	JSON bool
+
+	// MaxSamples bounds the latency samples kept per phase.
+	MaxSamples int
+}
+
+// Defaults returns the settings of a bare `sluice bench put`.
+func Defaults() Config {
+	return Config{
+		Workload:        "put",
+		Endpoint:        "http://127.0.0.1:4567",
+		Region:          "us-east-1",
+		AccessKey:       "local",
+		SecretKey:       "local",
+		Stream:          "sluice-bench",
+		Streams:         1,
+		Shards:          4,
+		RecordSize:      1024,
+		Batch:           500,
+		Concurrency:     16,
+		Duration:        10 * time.Second,
+		Warmup:          2 * time.Second,
+		Timeout:         10 * time.Second,
+		Limit:           10000,
+		RecordsPerShard: 100,
+		MaxSamples:      2_000_000,
+	}
+}
+
+// workloadDefaults are the settings a workload changes when their flags are
+// not given: subscribe and e2e measure latency at a steady rate, and shards
+// is about many shards.
+func (c *Config) workloadDefaults(set map[string]bool) {
+	switch c.Workload {
+	case "subscribe", "e2e":
+		if !set["rate"] {
+			c.Rate = 1000
+		}
+	case "shards":
+		if !set["streams"] {
+			c.Streams = 10
+		}
+		if !set["shards"] {
+			c.Shards = 100
+		}
+	}
+}
+
+var streamName = regexp.MustCompile(`^[a-zA-Z0-9_.-]{1,100}$`)
+
+// Validate reports every invalid setting.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !slices.Contains(workloads, c.Workload) {
+		bad("workload %q is none of %s", c.Workload, strings.Join(workloads, ", "))
+	}
+	if u, err := url.Parse(c.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("endpoint %q is not an http:// or https:// URL", c.Endpoint)
+	}
+	if c.Region == "" {
+		bad("region is empty")
+	}
+	if !streamName.MatchString(c.Stream) {
+		bad("stream prefix %q: 1-100 characters of a-z, A-Z, 0-9, _ . -", c.Stream)
+	}
+	if c.Streams < 1 || c.Shards < 1 {
+		bad("streams and shards must be at least 1")
+	}
+	if c.Streams > 1 && c.Workload != "shards" {
+		bad("streams: only the shards workload uses several streams")
+	}
+	minSize := 1
+	if c.Workload == "subscribe" || c.Workload == "e2e" {
+		minSize = 8 // the send time
+	}
+	if c.RecordSize < minSize || c.RecordSize > 10<<20 {
+		bad("record-size %d: must be %d to %d bytes", c.RecordSize, minSize, 10<<20)
+	}
+	if c.Batch < 1 || c.Batch > 500 {
+		bad("batch %d: must be 1 to 500", c.Batch)
+	}
+	if c.Concurrency < 1 {
+		bad("concurrency must be at least 1")
+	}
+	if c.Rate < 0 {
+		bad("rate must not be negative")
+	}
+	if c.Duration <= 0 || c.Warmup < 0 || c.Timeout <= 0 || c.Backoff < 0 || c.PollInterval < 0 {
+		bad("duration and timeout must be positive; warmup, backoff and poll-interval not negative")
+	}
+	if c.Preload < 0 || c.RecordsPerShard < 1 {
+		bad("preload must not be negative, records-per-shard must be at least 1")
+	}
+	if c.Limit < 1 || c.Limit > 10000 {
+		bad("limit %d: must be 1 to 10000", c.Limit)
+	}
+	if c.MaxSamples < 1 {
+		bad("max samples must be at least 1")
+	}
+	return errors.Join(errs...)
+}
+
+const usage = `usage: sluice bench [flags] WORKLOAD [flags]
+
+Load-tests a Kinesis endpoint (Sluice, kinesalite, kinesis-local, AWS) with
+aws-sdk-go-v2, SDK retries off, and reports throughput, latency and errors
+by AWS error code. Workloads:
+
+  put         PutRecord, random partition keys over all shards
+  putrecords  PutRecords batches of -batch records
+  get         preload records, then GetRecords from TRIM_HORIZON over all shards
+  subscribe   PutRecord at -rate (default 1000/s) -> SubscribeToShard event latency
+  e2e         PutRecord at -rate (default 1000/s) -> GetRecords polling latency
+  shards      -streams x -shards (default 10 x 100): create, write every shard
+              (ExplicitHashKey), read every shard back and verify the counts
+
+For throughput runs against Sluice, start the server with --limits off.
+
+Flags:
+`
+
+// parseFlags parses the command line: flags before and after the workload.
+func parseFlags(args []string, stderr io.Writer) (Config, error) {
+	c := Defaults()
+	fs := flag.NewFlagSet("sluice bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&c.Endpoint, "endpoint", c.Endpoint, "Kinesis endpoint URL")
+	fs.StringVar(&c.Region, "region", c.Region, "region to sign for")
+	fs.StringVar(&c.AccessKey, "access-key", c.AccessKey, "access key ID (static credentials)")
+	fs.StringVar(&c.SecretKey, "secret-key", c.SecretKey, "secret access key")
+	fs.BoolVar(&c.Insecure, "insecure", c.Insecure, "skip TLS certificate verification (self-signed https endpoints)")
+	fs.StringVar(&c.Stream, "stream", c.Stream, "stream name prefix")
+	fs.BoolVar(&c.Keep, "keep", c.Keep, "keep the streams (and consumer) at the end instead of deleting them")
+	fs.IntVar(&c.Streams, "streams", c.Streams, "streams (the shards workload only, where the default is 10)")
+	fs.IntVar(&c.Shards, "shards", c.Shards, "shards per stream (100 by default for the shards workload)")
+	fs.IntVar(&c.RecordSize, "record-size", c.RecordSize, "record data size in bytes")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "records per PutRecords call (putrecords, get's preload, shards)")
+	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "client goroutines (producers for subscribe and e2e)")
+	fs.Float64Var(&c.Rate, "rate", c.Rate, "cap on requests/s in all, on a fixed schedule (0: unbounded; 1000 for subscribe and e2e)")
+	fs.DurationVar(&c.Duration, "duration", c.Duration, "measured time")
+	fs.DurationVar(&c.Warmup, "warmup", c.Warmup, "unmeasured time before it")
+	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "per-call timeout (counted as Timeout)")
+	fs.DurationVar(&c.Backoff, "backoff", c.Backoff, "pause a goroutine this long after a failed call (0: none)")
+	fs.IntVar(&c.Preload, "preload", c.Preload, "get: records written before reading (0: 10,000 per shard, at most 256 MiB)")
+	fs.IntVar(&c.Limit, "limit", c.Limit, "GetRecords Limit")
+	fs.DurationVar(&c.PollInterval, "poll-interval", c.PollInterval, "e2e: pause after an empty GetRecords (0: poll back to back)")
+	fs.IntVar(&c.RecordsPerShard, "records-per-shard", c.RecordsPerShard, "shards: records written to every shard")
+	fs.BoolVar(&c.JSON, "json", c.JSON, "print one JSON object instead of the table")
+
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if rest := fs.Args(); len(rest) > 0 {
+		c.Workload = rest[0]
+		if err := fs.Parse(rest[1:]); err != nil {
+			return c, err
+		}
+		if fs.NArg() > 0 {
+			return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	c.workloadDefaults(set)
+	return c, c.Validate()
+}
