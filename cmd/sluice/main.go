@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -75,6 +77,9 @@ func serve(cfg config.Config, log *slog.Logger) error {
 	for _, ln := range lns {
 		go func() { errc <- srv.Serve(ln) }()
 	}
+	if cfg.DebugListen != "" {
+		go serveDebug(cfg.DebugListen, log)
+	}
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
@@ -99,5 +104,18 @@ func printCommands(w io.Writer) {
 	fmt.Fprintf(w, "\nOther commands (each takes -h):\n")
 	for _, name := range []string{"bench", "put", "tail"} {
 		fmt.Fprintf(w, "  sluice %-6s %s\n", name, commands[name].summary)
+	}
+}
+
+// serveDebug serves the profiler for measuring the server (docs/benchmarks.md).
+func serveDebug(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	log.Info("debug server", "addr", addr)
+	if err := http.ListenAndServe(addr, mux); err != nil {
+		log.Error("debug server", "err", err)
 	}
 }

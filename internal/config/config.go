@@ -50,6 +50,9 @@ type Config struct {
 	ScaleUpAfter   time.Duration
 	ScaleDownAfter time.Duration
 
+	// DebugListen serves Go's profiler (/debug/pprof/) on its own address.
+	DebugListen string
+
 	// SyncInterval 0 fsyncs before acknowledging a write (durable); > 0
 	// acknowledges after write(2) and fsyncs every interval.
 	SyncInterval time.Duration

@@ -47,6 +47,7 @@ func options(c *Config) []option {
 		{"on-demand-scale-interval", "how often on-demand streams are measured for scaling", (*durationVal)(&c.ScaleInterval)},
 		{"on-demand-scale-up-after", "how long a shard must write at 80% of its capacity before an on-demand stream splits it", (*durationVal)(&c.ScaleUpAfter)},
 		{"on-demand-scale-down-after", "how long two adjacent shards must stay under 10% before an on-demand stream merges them", (*durationVal)(&c.ScaleDownAfter)},
+		{"debug-listen", "serve Go's profiler (/debug/pprof/) on this host:port (off when empty); keep it on loopback", (*stringVal)(&c.DebugListen)},
 		{"sync-interval", "0: fsync before acknowledging every write (durable); >0: acknowledge after write and fsync at this interval (relaxed)", (*durationVal)(&c.SyncInterval)},
 		{"log-level", "debug, info, warn or error", (*stringVal)(&c.LogLevel)},
 		{"log-format", "text or json", (*stringVal)(&c.LogFormat)},

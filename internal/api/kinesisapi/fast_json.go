@@ -21,7 +21,9 @@ type dataDecoder struct {
 }
 
 func (d *dataDecoder) decode(s *awsjson.Scanner) []byte {
-	raw := s.RawString()
+	// Decoding rejects every byte that is not base64, control characters
+	// and non-ASCII included, so the string needs no other check.
+	raw := s.UncheckedString()
 	if !s.OK() {
 		return nil
 	}
