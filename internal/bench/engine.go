@@ -177,6 +177,7 @@ type op func(ctx context.Context, w *worker) (records, bytes int, err error)
 // window's length.
 func (r *run) loop(ctx context.Context, name string, win window, n int, newOp func(w *worker) op) Phase {
 	p := &pacer{start: win.start, rate: r.cfg.Rate}
+	cpu := startCPU(ctx, r.cfg.ServerPID, win.from)
 	workers := make([]*worker, n)
 	var wg sync.WaitGroup
 	for i := range n {
@@ -195,7 +196,9 @@ func (r *run) loop(ctx context.Context, name string, win window, n int, newOp fu
 		})
 	}
 	wg.Wait()
-	return merge(name, win.elapsed(), workers)
+	ph := merge(name, win.elapsed(), workers)
+	ph.CPU = cpu.stop(ph.Records)
+	return ph
 }
 
 // call makes one call of f, counts it and pauses after a failure.

@@ -31,6 +31,7 @@ type Phase struct {
 	Errors        map[string]int64 `json:"errors"`
 	RecordErrors  map[string]int64 `json:"record_errors"`
 	Throttled     int64            `json:"throttled"`
+	CPU           *CPU             `json:"cpu,omitempty"` // timed phases
 }
 
 // finish computes the rates over elapsed and the throttled count.
@@ -63,6 +64,7 @@ func round(x float64, places int) float64 {
 // headline phase (put, putrecords, get, deliver, poll, write); Phases has
 // them all.
 type Result struct {
+	Label           string  `json:"label,omitempty"` // -label, for bench table
 	Workload        string  `json:"workload"`
 	Endpoint        string  `json:"endpoint"`
 	Region          string  `json:"region"`
@@ -111,7 +113,7 @@ const limitsNote = "for throughput runs start Sluice with `sluice --limits off`:
 
 func newResult(c Config) *Result {
 	return &Result{
-		Workload: c.Workload, Endpoint: c.Endpoint, Region: c.Region, Streams: c.Streams, Shards: c.Shards,
+		Label: c.Label, Workload: c.Workload, Endpoint: c.Endpoint, Region: c.Region, Streams: c.Streams, Shards: c.Shards,
 		RecordSize: c.RecordSize, Batch: c.Batch, Concurrency: c.Concurrency, Rate: c.Rate,
 		WarmupSeconds: c.Warmup.Seconds(), DurationSeconds: c.Duration.Seconds(),
 		Phase:       Phase{Errors: map[string]int64{}, RecordErrors: map[string]int64{}},
@@ -138,6 +140,10 @@ func (res *Result) finish() {
 	res.ThrottledTotal = throttled(res.SetupErrors)
 	for _, p := range res.Phases {
 		res.ThrottledTotal += p.Throttled
+		if res.CPU == nil {
+			// subscribe and e2e: the headline is delivery, the work is the puts
+			res.CPU = p.CPU
+		}
 	}
 	if res.ThrottledTotal > 0 {
 		res.note("THROTTLED: the endpoint refused %d calls or records for their rate; these numbers measure its limits, not its capacity", res.ThrottledTotal)
@@ -199,6 +205,16 @@ func (res *Result) WriteText(w io.Writer) error {
 			verdict = fmt.Sprintf("MISMATCH in %d shard(s)", c.Mismatched)
 		}
 		fmt.Fprintf(&b, "\nshards: %d created in %.2fs; %d records written, %d read back: %s\n", c.TotalShards, c.CreateSeconds, c.Written, c.Read, verdict)
+	}
+	if c := res.CPU; c != nil {
+		fmt.Fprintf(&b, "\ncpu while measuring: client %.2fs (%.4fs per 1,000 records)", c.ClientSeconds, c.ClientSecondsPer1k)
+		switch {
+		case c.ServerMeasureFailed != "":
+			fmt.Fprintf(&b, "; server pid %d: %s", c.ServerPID, c.ServerMeasureFailed)
+		case c.ServerPID > 0:
+			fmt.Fprintf(&b, "; server pid %d %.2fs (%.4fs per 1,000 records)", c.ServerPID, c.ServerSeconds, c.ServerSecondsPer1k)
+		}
+		b.WriteString("\n")
 	}
 	if len(res.Notes) > 0 {
 		b.WriteString("\n")

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -196,3 +198,82 @@ func TestParseFlags(t *testing.T) {
 }
 
 var httpResponse502 = http.Response{StatusCode: 502}
+
+func TestParseStat(t *testing.T) {
+	// The command name may hold spaces and parentheses.
+	line := []byte("4242 (node (x) y) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 75 0 0 20 0 11 0 100 0 0\n")
+	d, err := parseStat(line)
+	if err != nil || d != 3250*time.Millisecond {
+		t.Errorf("parseStat = %v, %v; want 3.25s", d, err)
+	}
+	for _, bad := range []string{"", "1 (x S 1", "1 (x) S 1 2 3", "1 (x) S 1 4242 4242 0 -1 4194560 1000 0 0 0 -5 75 0"} {
+		if _, err := parseStat([]byte(bad)); err == nil {
+			t.Errorf("parseStat(%q) succeeded", bad)
+		}
+	}
+	self, err := procCPU("self")
+	if err != nil || self < 0 {
+		t.Errorf("procCPU(self) = %v, %v", self, err)
+	}
+}
+
+func TestCPUMeter(t *testing.T) {
+	m := startCPU(context.Background(), os.Getpid(), time.Now())
+	deadline := time.Now().Add(300 * time.Millisecond)
+	for x := 0; time.Now().Before(deadline); x++ { // burn CPU to measure
+		_ = x * x
+	}
+	c := m.stop(2000)
+	// 2,000 records: per 1,000 is half the total (rounded differently)
+	if c.ServerMeasureFailed != "" || c.ServerSeconds <= 0 || math.Abs(c.ServerSecondsPer1k-c.ServerSeconds/2) > 0.01 || c.ClientSeconds <= 0 {
+		t.Errorf("%+v", c)
+	}
+	gone := startCPU(context.Background(), 1<<30, time.Now()).stop(10)
+	if gone.ServerMeasureFailed == "" {
+		t.Errorf("no error for a missing process: %+v", gone)
+	}
+}
+
+func TestTable(t *testing.T) {
+	mk := func(label, workload string, recs, cpu float64, skipped bool) *Result {
+		cfg := Defaults()
+		cfg.Label, cfg.Workload = label, workload
+		res := newResult(cfg)
+		res.Skipped = skipped
+		if !skipped {
+			p := Phase{Name: workload, RecordsPerSec: recs, CallsPerSec: recs / 10, Latency: Latency{P50: 1, P99: 4},
+				Errors: map[string]int64{}, RecordErrors: map[string]int64{}, CPU: &CPU{ServerPID: 7, ServerSecondsPer1k: cpu}}
+			res.add(p, true)
+		}
+		res.finish()
+		return res
+	}
+	var in bytes.Buffer
+	for _, r := range []*Result{
+		mk("sluice", "putrecords", 100000, 0.01, false), mk("kinesalite", "putrecords", 10000, 0.2, false),
+		mk("sluice", "putrecords", 140000, 0.02, false), mk("kinesalite", "putrecords", 12000, 0.3, false),
+		mk("sluice", "putrecords", 120000, 0.03, false), mk("kinesalite", "putrecords", 11000, 0.25, false),
+		mk("sluice", "subscribe", 1000, 0, false), mk("kinesalite", "subscribe", 0, 0, true),
+	} {
+		if err := r.WriteJSON(&in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := Main(context.Background(), []string{"table"}, &in, &out, &errOut); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"| putrecords | sluice | 3 | 120,000 | 12,000 | 1.00 | 4.00 | 0.0200 | 0 |  |  |",
+		"| putrecords | kinesalite | 3 | 11,000 | 1,100 | 1.00 | 4.00 | 0.2500 | 0 | 10.91× | 12.50× |",
+		"| subscribe | kinesalite | 1 | unsupported |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("table lacks %q:\n%s", want, got)
+		}
+	}
+	if median([]float64{4, 1, 3, 2}) != 2.5 || median(nil) != 0 {
+		t.Error("median")
+	}
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# bench-peers.sh runs the same `sluice bench` workloads against Sluice and
+# two other Kinesis servers, kinesalite 3.3.3 and kinesis-local 0.6.2
+# (kinesis-mock), in alternating rounds, and prints a table of medians with
+# the ratios Sluice/peer and each server's CPU seconds per 1,000 records
+# (from /proc). docs/benchmarks.md explains the figures.
+#
+# Needs Go and Node.js with npm (apt-get install -y nodejs npm). The peers
+# are installed from npm into a temporary directory that is removed at the
+# end, like the servers' data.
+#
+# Settings (environment):
+#   ROUNDS=3              rounds; in each, every server runs every workload
+#   DURATION=10s          measured time per run (after WARMUP=2s)
+#   WORKLOADS="putrecords put get subscribe e2e"
+#   SERVERS="sluice kinesalite kinesis-local"
+#   CONCURRENCY=8 SHARDS=4 RECORD_SIZE=1024 BATCH=500
+#   OUT=bench-results.json  every run's -json report, appended
+#   SLUICE_FLAGS=""       extra flags for the Sluice server
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-2s}
+WORKLOADS=${WORKLOADS:-putrecords put get subscribe e2e}
+SERVERS=${SERVERS:-sluice kinesalite kinesis-local}
+CONCURRENCY=${CONCURRENCY:-8}
+SHARDS=${SHARDS:-4}
+RECORD_SIZE=${RECORD_SIZE:-1024}
+BATCH=${BATCH:-500}
+OUT=${OUT:-bench-results.json}
+SLUICE_FLAGS=${SLUICE_FLAGS:-}
+
+cd "$(dirname "$0")/.."
+for tool in go node npm; do
+	command -v "$tool" >/dev/null || { echo "bench-peers: $tool is needed (apt-get install -y nodejs npm for node)" >&2; exit 2; }
+done
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+echo "bench-peers: building sluice and installing the peers into $tmp" >&2
+go build -o "$tmp/sluice" ./cmd/sluice
+npm install --silent --no-audit --no-fund --prefix "$tmp/peers" kinesalite@3.3.3 kinesis-local@0.6.2 >&2
+
+# wait_port waits until something accepts connections on 127.0.0.1:$1.
+wait_port() {
+	for _ in $(seq 300); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+		sleep 0.1
+	done
+	echo "bench-peers: nothing listens on port $1" >&2
+	return 1
+}
+
+declare -A port pid
+# Every server keeps its records in its own way: Sluice fsyncs each
+# acknowledged write to disk (its default); kinesalite and kinesis-local
+# keep them in memory.
+port[sluice]=14600
+"$tmp/sluice" --listen 127.0.0.1:14600 --data-dir "$tmp/sluice-data" --limits off \
+	--create-delay 0 --delete-delay 0 --update-delay 0 $SLUICE_FLAGS >"$tmp/sluice.log" 2>&1 &
+pid[sluice]=$!
+pids+=("$!")
+
+port[kinesalite]=14601
+node "$tmp/peers/node_modules/kinesalite/cli.js" --port 14601 --shardLimit 100000 \
+	--createStreamMs 0 --deleteStreamMs 0 --updateStreamMs 0 >"$tmp/kinesalite.log" 2>&1 &
+pid[kinesalite]=$!
+pids+=("$!")
+
+port[kinesis-local]=14602
+(cd "$tmp/peers/node_modules/kinesis-local" &&
+	KINESIS_MOCK_PLAIN_PORT=14602 KINESIS_MOCK_TLS_PORT=14603 LOG_LEVEL=WARN SHARD_LIMIT=100000 \
+		CREATE_STREAM_DURATION=0ms DELETE_STREAM_DURATION=0ms REGISTER_STREAM_CONSUMER_DURATION=0ms \
+		DEREGISTER_STREAM_CONSUMER_DURATION=0ms exec node main.js) >"$tmp/kinesis-local.log" 2>&1 &
+pid[kinesis-local]=$!
+pids+=("$!")
+
+for s in $SERVERS; do wait_port "${port[$s]}"; done
+
+# flags gives a workload's flags: the issue's settings (8 clients, 4
+# shards, 1 KiB; PutRecords in batches of 500; subscribe and e2e at 1,000
+# records/s, the bench default).
+flags() {
+	local f="-duration $DURATION -warmup $WARMUP -concurrency $CONCURRENCY -shards $SHARDS -record-size $RECORD_SIZE -batch $BATCH"
+	echo "$f"
+}
+
+: >"$OUT.tmp"
+order=($SERVERS)
+for round in $(seq "$ROUNDS"); do
+	for workload in $WORKLOADS; do
+		for s in "${order[@]}"; do
+			echo "bench-peers: round $round/$ROUNDS: $workload against $s" >&2
+			# A failed or unsupported run still writes its report (with
+			# "error" or "skipped"), which the table shows.
+			"$tmp/sluice" bench -json -label "$s" -server-pid "${pid[$s]}" \
+				-endpoint "http://127.0.0.1:${port[$s]}" $(flags) "$workload" >>"$OUT.tmp" 2>>"$tmp/bench.log" || true
+		done
+		# Alternate who goes first, so no server always runs on a machine
+		# warmed (or loaded) by another.
+		order=("${order[@]:1}" "${order[0]}")
+	done
+done
+mv "$OUT.tmp" "$OUT"
+
+echo
+echo "Medians of $ROUNDS rounds; $DURATION measured per run after $WARMUP warmup; $CONCURRENCY clients, $SHARDS shards," \
+	"$RECORD_SIZE-byte records, PutRecords batches of $BATCH; $(nproc) CPUs, $(uname -r)."
+echo
+"$tmp/sluice" bench table -base sluice "$OUT"
