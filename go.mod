@@ -16,5 +16,6 @@ require (
 require (
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
+	github.com/emmansun/base64 v0.7.0 // indirect
 	github.com/x448/float16 v0.8.4 // indirect
 )

@@ -31,6 +31,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 )
 
 // Exit codes of Main.
@@ -53,6 +55,14 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err != nil {
 		fmt.Fprintf(stderr, "sluice bench: %v\n", err)
 		return exitUsage
+	}
+	if cfg.CPUProfile != "" {
+		stop, err := startProfile(cfg.CPUProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "sluice bench: %v\n", err)
+			return exitUsage
+		}
+		defer stop()
 	}
 	res, err := Run(ctx, cfg, stderr)
 	write := res.WriteText
@@ -117,4 +127,17 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Result, error) {
 // announce says what a timed workload is about to do.
 func (r *run) announce(what string) {
 	r.logf("%s: %v warmup, then measuring for %v", what, r.cfg.Warmup, r.cfg.Duration)
+}
+
+// startProfile starts the CPU profiler writing to path.
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -48,9 +48,10 @@ type Config struct {
 	PollInterval    time.Duration // e2e: pause after an empty GetRecords
 	RecordsPerShard int           // shards
 
-	JSON      bool
-	Label     string // names the server in -json output, for bench table
-	ServerPID int    // measure this process's CPU time (Linux /proc)
+	JSON       bool
+	Label      string // names the server in -json output, for bench table
+	ServerPID  int    // measure this process's CPU time (Linux /proc)
+	CPUProfile string // write the client's CPU profile here
 
 	// MaxSamples bounds the latency samples kept per phase.
 	MaxSamples int
@@ -204,6 +205,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&c.RecordsPerShard, "records-per-shard", c.RecordsPerShard, "shards: records written to every shard")
 	fs.BoolVar(&c.JSON, "json", c.JSON, "print one JSON object instead of the table")
 	fs.StringVar(&c.Label, "label", c.Label, "name of the server under test, carried into the report (see `sluice bench table`)")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", c.CPUProfile, "write this client's CPU profile (pprof) to the file, to see what limits a run")
 	fs.IntVar(&c.ServerPID, "server-pid", c.ServerPID, "report this process's CPU seconds per 1,000 records (from /proc; the server's pid)")
 
 	if err := fs.Parse(args); err != nil {

@@ -163,13 +163,17 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(batches)) // one string per shard, not per record
 	for i, sh := range shards {
 		if slot[i] < 0 {
 			continue
 		}
 		r := res[slot[i]]
+		if ids[slot[i]] == "" {
+			ids[slot[i]] = sh.ID()
+		}
 		out[i] = PutResult{
-			ShardID: sh.ID(),
+			ShardID: ids[slot[i]],
 			SeqNum: SeqNum{
 				ShardCreated: sh.Created,
 				ShardIndex:   sh.Index,

@@ -28,7 +28,10 @@ type SeqNum struct {
 const MaxCounter = 1<<63 - 1
 
 // String renders the sequence number in decimal.
-func (s SeqNum) String() string { return string(s.Append(nil)) }
+func (s SeqNum) String() string {
+	var buf [64]byte // 57 digits at most
+	return string(s.Append(buf[:0]))
+}
 
 // Append appends the decimal sequence number to dst.
 func (s SeqNum) Append(dst []byte) []byte {

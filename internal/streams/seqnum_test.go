@@ -118,8 +118,11 @@ func TestParseShardID(t *testing.T) {
 			t.Errorf("%q: %d %v, want %d", id, got, ok, want)
 		}
 	}
-	if ShardID(12) != "shardId-000000000012" {
-		t.Fatal(ShardID(12))
+	for index, want := range map[uint32]string{0: "shardId-000000000000", 12: "shardId-000000000012",
+		MaxShardIndex: "shardId-002147483647", 1<<32 - 1: "shardId-004294967295"} {
+		if got := ShardID(index); got != want {
+			t.Errorf("ShardID(%d) = %q, want %q", index, got, want)
+		}
 	}
 }
 

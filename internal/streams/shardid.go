@@ -1,7 +1,6 @@
 package streams
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -11,7 +10,12 @@ const MaxShardIndex = 2147483647
 
 // ShardID formats a shard index as AWS names shards: shardId-000000000000.
 func ShardID(index uint32) string {
-	return fmt.Sprintf("shardId-%012d", index)
+	b := []byte("shardId-000000000000")
+	for i := len(b) - 1; index > 0; i-- { // uint32 has at most 10 digits
+		b[i] = byte('0' + index%10)
+		index /= 10
+	}
+	return string(b)
 }
 
 // ParseShardID reads a shard ID leniently, as AWS does: the text after the

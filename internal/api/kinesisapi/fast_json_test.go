@@ -45,6 +45,9 @@ var fastSeeds = []string{
 	` {"StreamName" : "s" , "PartitionKey":"k", "Data":"AAEC"} `,
 	`{"StreamName":"s","PartitionKey":"k","Data":"AAEC"} x`,
 	`{"StreamName":"s","Records":[{"PartitionKey":"k","Data":"AAEC"}],"StreamName":"t"}`,
+	// Base64 decoders skip CR and LF; raw ones are not JSON.
+	"{\"StreamName\":\"s\",\"PartitionKey\":\"k\",\"Data\":\"AAEC\n\r\n\nAAEC\"}",
+	"{\"StreamName\":\"s\",\"Records\":[{\"PartitionKey\":\"k\",\"Data\":\"AA\r\n==\"}]}",
 }
 
 // TestFastDecodersAgreeWithGeneric: whatever the fast decoders accept, the

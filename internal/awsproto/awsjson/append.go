@@ -1,7 +1,6 @@
 package awsjson
 
 import (
-	"encoding/base64"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -70,7 +69,7 @@ const hexDigit = "0123456789abcdef"
 // AppendBlob appends b as a base64 JSON string.
 func AppendBlob(dst, b []byte) []byte {
 	dst = append(dst, '"')
-	dst = base64.StdEncoding.AppendEncode(dst, b)
+	dst = Base64.AppendEncode(dst, b)
 	return append(dst, '"')
 }
 
