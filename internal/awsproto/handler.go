@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"sluice/internal/awsproto/awscbor"
@@ -43,6 +44,7 @@ type Handler struct {
 	log          *slog.Logger
 	maxBodyBytes int64
 	buffers      bufferPool
+	skeletons    sync.Pool // of *awsjson.Skeleton
 }
 
 // HandlerOptions configure a Handler.
@@ -60,6 +62,7 @@ func NewHandler(opts HandlerOptions, services ...*Service) *Handler {
 		log:          opts.Logger,
 		maxBodyBytes: opts.MaxBodyBytes,
 	}
+	h.skeletons.New = func() any { return new(awsjson.Skeleton) }
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -219,6 +222,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
+	if s, ok := out.(awsjson.Streamer); ok && enc == jsonEncoding {
+		h.stream(w, s)
+		return
+	}
 	if a, ok := out.(awsjson.Appender); ok && enc == jsonEncoding {
 		buf := h.buffers.get()
 		*buf = a.AppendJSON((*buf)[:0])
@@ -232,6 +239,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeBody(w, http.StatusOK, b)
+}
+
+// stream writes a large answer from its skeleton, in chunks. Once the
+// header is out, a failed write means the client went away: there is no
+// one left to tell.
+func (h *Handler) stream(w http.ResponseWriter, s awsjson.Streamer) {
+	sk := h.skeletons.Get().(*awsjson.Skeleton)
+	s.JSONSkeleton(sk)
+	w.Header().Set("Content-Length", itoa(sk.Size()))
+	w.WriteHeader(http.StatusOK)
+	chunk := h.buffers.get()
+	sk.WriteTo(w, *chunk)
+	h.buffers.put(chunk)
+	if cap(sk.Meta) <= maxPooled {
+		sk.Reset()
+		h.skeletons.Put(sk)
+	}
 }
 
 func (h *Handler) serveStream(ctx context.Context, w http.ResponseWriter, enc *encoding, op *Operation, in any) {

@@ -94,6 +94,8 @@ func (r *run) names(n int) []string {
 func (r *run) createStreams(ctx context.Context, names []string) ([]*stream, error) {
 	if len(names) == 1 {
 		r.logf("creating stream %s with %d shard(s)", names[0], r.cfg.Shards)
+	} else {
+		r.logf("creating %d streams %s to %s with %d shard(s) each", len(names), names[0], names[len(names)-1], r.cfg.Shards)
 	}
 	out := make([]*stream, len(names))
 	errs := make([]error, len(names))

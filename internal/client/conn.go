@@ -92,8 +92,7 @@ func (c *conn) arn() *string        { return optional(c.streamARN) }
 // client builds a Kinesis client with its own connection pool, and a
 // function that closes the pool's idle connections. Calls that fail with a
 // retryable error (throttling, 5xx, broken connections) are retried by the
-// SDK up to 5 attempts; PutRecords' per-record failures are not errors and
-// are retried by put itself.
+// SDK up to 5 attempts, unless made with noRetries.
 func (c *conn) client() (*kinesis.Client, func()) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64

@@ -10,7 +10,7 @@
 // Sluice's open auth accepts), --insecure, and --stream or --stream-arn.
 // Calls failing with a retryable error (throttling, 5xx, a broken
 // connection) are retried by the SDK, 5 attempts in all, except
-// GetRecords, whose errors tail handles itself.
+// PutRecords and GetRecords, whose errors put and tail handle themselves.
 //
 // # put
 //
@@ -22,7 +22,12 @@
 // KMSThrottlingException) are sent again, alone, with exponential backoff
 // that resets whenever an attempt writes something; records fail after 10
 // attempts in a row that write nothing. A retried record may land after a
-// later record of the same key that was not throttled.
+// later record of the same key that was not throttled. A PutRecords call
+// that fails as a whole with a retriable error (5xx, broken connection,
+// throttling) is made again with the same backoff, 10 attempts at most;
+// since the failed call may have written its records, put says on stderr
+// that this can duplicate them (at least once, as every Kinesis producer).
+// Any other error ends the run.
 //
 // # tail
 //

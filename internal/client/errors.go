@@ -3,7 +3,9 @@ package client
 import (
 	"errors"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/smithy-go"
 )
 
@@ -36,3 +38,19 @@ func transient(err error) bool {
 	var apiErr smithy.APIError
 	return !errors.As(err, &apiErr)
 }
+
+// throttled are the error codes of a whole call after which the commands
+// back off and try again.
+var throttled = map[string]bool{
+	"ProvisionedThroughputExceededException": true,
+	"LimitExceededException":                 true,
+	"KMSThrottlingException":                 true,
+}
+
+// retriable reports whether a failed call is worth making again.
+func retriable(err error) bool { return transient(err) || throttled[errCode(err)] }
+
+// noRetries turns the SDK's retries off for a call whose errors the
+// caller handles itself: GetRecords (tail backs off) and PutRecords (put
+// says when a call it sends again may duplicate records).
+func noRetries(o *kinesis.Options) { o.Retryer = retry.AddWithMaxAttempts(o.Retryer, 1) }

@@ -153,14 +153,7 @@ func (w *putRun) send(ctx context.Context, batch []*record) error {
 	todo := batch
 	streak := 0
 	for len(todo) > 0 {
-		entries := make([]types.PutRecordsRequestEntry, len(todo))
-		for i, r := range todo {
-			entries[i] = types.PutRecordsRequestEntry{Data: r.data, PartitionKey: &r.key, ExplicitHashKey: optional(w.cmd.explicitHashKey)}
-		}
-		out, err := w.api.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: w.cmd.streamName(), StreamARN: w.cmd.arn(), Records: entries})
-		if err == nil && len(out.Records) != len(todo) {
-			err = fmt.Errorf("PutRecords answered %d results for %d records", len(out.Records), len(todo))
-		}
+		out, err := w.putRecords(ctx, todo)
 		if err != nil {
 			why := errText(err)
 			if ctx.Err() != nil {
@@ -203,9 +196,7 @@ func (w *putRun) send(ctx context.Context, batch []*record) error {
 		}
 		if len(again) > 0 {
 			w.retried.Add(int64(len(again)))
-			select {
-			case <-time.After(w.cmd.retry.delay(streak)):
-			case <-ctx.Done():
+			if !sleepUntil(ctx, time.Now().Add(w.cmd.retry.delay(streak))) {
 				for _, r := range again {
 					r.fail = "interrupted"
 					w.fail(r)
@@ -216,6 +207,36 @@ func (w *putRun) send(ctx context.Context, batch []*record) error {
 		todo = again
 	}
 	return nil
+}
+
+// putRecords makes a PutRecords call, and makes it again, with backoff,
+// while it fails as a whole with a retriable error (5xx, broken connection,
+// throttling). Such a call may have written the records before failing,
+// and sending them again is the only way not to lose them, so put says
+// so on stderr.
+func (w *putRun) putRecords(ctx context.Context, todo []*record) (*kinesis.PutRecordsOutput, error) {
+	entries := make([]types.PutRecordsRequestEntry, len(todo))
+	for i, r := range todo {
+		entries[i] = types.PutRecordsRequestEntry{Data: r.data, PartitionKey: &r.key, ExplicitHashKey: optional(w.cmd.explicitHashKey)}
+	}
+	in := &kinesis.PutRecordsInput{StreamName: w.cmd.streamName(), StreamARN: w.cmd.arn(), Records: entries}
+	for attempt := 1; ; attempt++ {
+		out, err := w.api.PutRecords(ctx, in, noRetries)
+		if err == nil {
+			if len(out.Records) != len(todo) {
+				return nil, fmt.Errorf("PutRecords answered %d results for %d records", len(out.Records), len(todo))
+			}
+			return out, nil
+		}
+		if ctx.Err() != nil || !retriable(err) || attempt >= w.cmd.retry.attempts {
+			return nil, err
+		}
+		w.prog.Logf("sluice put: PutRecords failed (%s); sending its %d records again, which duplicates any it wrote", errText(err), len(todo))
+		w.retried.Add(int64(len(todo)))
+		if !sleepUntil(ctx, time.Now().Add(w.cmd.retry.delay(attempt))) {
+			return nil, ctx.Err()
+		}
+	}
 }
 
 // report prints, with -v, where each written record of a batch went.

@@ -4,8 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -284,5 +289,48 @@ func TestPutInteractive(t *testing.T) {
 	cancel()
 	if code := <-done; code != 0 || !strings.Contains(out.String(), "1 record written") || !strings.Contains(out.String(), "(interrupted)") {
 		t.Fatalf("put: %d %q\n%s", code, out.String(), errOut.String())
+	}
+}
+
+// TestPutCallRetry puts a proxy in front of the server that fails the
+// first PutRecords call as a whole: put sends the records again, says so,
+// and writes each once. A client error ends the run.
+func TestPutCallRetry(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.createStream("s", 1)
+	target, _ := url.Parse(e.srv.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var calls atomic.Int64
+	var fail atomic.Value // the answer to the first PutRecords
+	fail.Store(http.StatusInternalServerError)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".PutRecords") && calls.Add(1) == 1 {
+			code := fail.Load().(int)
+			typ := map[int]string{500: "InternalFailure", 400: "ValidationException"}[code]
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			w.WriteHeader(code)
+			fmt.Fprintf(w, `{"__type":%q,"message":"boom"}`, typ)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	args := []string{"--endpoint", front.URL, "--stream", "s", "--partition-key", "k", "a", "b", "c"}
+
+	res := run(t, Put, args, "")
+	if res.code != 0 || !strings.Contains(res.stderr, "sluice put: PutRecords failed (InternalFailure: boom); sending its 3 records again, which duplicates any it wrote") ||
+		!strings.HasPrefix(res.stdout, "3 records written to 1 shard of s, 0 failed, 3 retried") {
+		t.Fatalf("put: %d %q\n%s", res.code, res.stdout, res.stderr)
+	}
+	if d := datas(e.readStream("s")); !slices.Equal(d, []string{"a", "b", "c"}) {
+		t.Errorf("stored %q", d)
+	}
+
+	calls.Store(0)
+	fail.Store(http.StatusBadRequest)
+	res = run(t, Put, args, "")
+	if res.code != 1 || !strings.Contains(res.stderr, "record 1 (argument 1): ValidationException: boom") || !strings.HasPrefix(res.stdout, "0 records written") {
+		t.Fatalf("put: %d %q\n%s", res.code, res.stdout, res.stderr)
 	}
 }

@@ -108,7 +108,7 @@ func (f *follower) run(ctx context.Context) error {
 				if ctx.Err() != nil {
 					return nil
 				}
-				if failures++; !transient(err) && !throttled[errCode(err)] || failures >= maxListFailures {
+				if failures++; !retriable(err) || failures >= maxListFailures {
 					return err
 				}
 				f.prog.Logf("sluice tail: listing shards: %s (retrying)", errText(err))

@@ -5,21 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 )
-
-// throttled are the error codes after which a reader backs off and tries
-// again.
-var throttled = map[string]bool{
-	"ProvisionedThroughputExceededException": true,
-	"LimitExceededException":                 true,
-	"KMSThrottlingException":                 true,
-}
-
-// noRetries leaves GetRecords' errors to read, which backs off itself.
-func noRetries(o *kinesis.Options) { o.Retryer = retry.AddWithMaxAttempts(o.Retryer, 1) }
 
 // read reads one shard from start until its end, its tip (--no-follow),
 // the output's limit or ctx's end. Records go to the printer as they come,

@@ -126,8 +126,15 @@ func TestGetRecordsAppendJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := out.AppendJSON(nil); !bytes.Equal(got, want) {
+		got := out.AppendJSON(nil)
+		if !bytes.Equal(got, want) {
 			t.Fatalf("AppendJSON:\n%s\nencoding/json:\n%s", got, want)
+		}
+		var sk awsjson.Skeleton
+		out.JSONSkeleton(&sk)
+		var streamed bytes.Buffer
+		if err := sk.WriteTo(&streamed, nil); err != nil || sk.Size() != len(want) || !bytes.Equal(streamed.Bytes(), want) {
+			t.Fatalf("skeleton of %d bytes streamed %d (%v):\n%s", sk.Size(), streamed.Len(), err, streamed.Bytes())
 		}
 	}
 }

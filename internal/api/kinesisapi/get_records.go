@@ -18,8 +18,8 @@ import (
 // NextShardIterator and the ChildShards. Invalid iterators:
 // InvalidArgumentException "Invalid ShardIterator."; older than 300 s:
 // ExpiredIteratorException. A StreamARN, when given, must be the
-// iterator's stream. The JSON answer is written by hand (AppendJSON): it is
-// the hottest read path.
+// iterator's stream. The JSON answer is written by hand and streamed
+// (JSONSkeleton): it is the hottest read path, and up to 14 MB.
 
 var getRecordsInput = shape.Struct(
 	shape.Opt("DryRun", shape.Bool()),
@@ -93,8 +93,16 @@ func (o *getRecordsOut) MarshalCBOR() ([]byte, error) { return awscbor.Encode(o.
 // AppendJSON writes exactly what encoding the wire struct would, without
 // building it.
 func (o *getRecordsOut) AppendJSON(b []byte) []byte {
+	var s awsjson.Skeleton
+	o.JSONSkeleton(&s)
+	return s.AppendTo(b)
+}
+
+// JSONSkeleton writes the answer with its record data left for the
+// handler to stream (see awsjson.Skeleton).
+func (o *getRecordsOut) JSONSkeleton(s *awsjson.Skeleton) {
 	p := o.page
-	b = append(b, `{"Records":[`...)
+	b := append(s.Meta, `{"Records":[`...)
 	for i := range p.Records {
 		r := &p.Records[i]
 		if i > 0 {
@@ -105,8 +113,9 @@ func (o *getRecordsOut) AppendJSON(b []byte) []byte {
 		b = append(b, `","ApproximateArrivalTimestamp":`...)
 		b = awsjson.AppendTimestamp(b, time.UnixMilli(r.ArrivalMillis))
 		b = append(b, `,"Data":`...)
-		b = awsjson.AppendBlob(b, r.Data)
-		b = append(b, `,"PartitionKey":`...)
+		s.Meta = b
+		s.Blob(r.Data)
+		b = append(s.Meta, `,"PartitionKey":`...)
 		b = awsjson.AppendString(b, r.PartitionKey)
 		if enc := recordEncryption(p.Stream, r.ArrivalMillis); enc != "" {
 			b = append(b, `,"EncryptionType":`...)
@@ -125,7 +134,7 @@ func (o *getRecordsOut) AppendJSON(b []byte) []byte {
 		children, _ := awsjson.Encode(toChildShards(p.ChildShards))
 		b = append(append(b, `,"ChildShards":`...), children...)
 	}
-	return append(b, '}')
+	s.Meta = append(b, '}')
 }
 
 // nonNil keeps an empty record's Data an empty blob ("") rather than null.

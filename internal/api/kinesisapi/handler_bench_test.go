@@ -87,10 +87,10 @@ func BenchmarkPutRecordsHandler(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		w := httptest.NewRecorder()
+		w := &discardWriter{header: http.Header{}}
 		h.ServeHTTP(w, request())
 		if w.Code != 200 {
-			b.Fatalf("%d %s", w.Code, w.Body)
+			b.Fatalf("status %d", w.Code)
 		}
 	}
 	b.ReportMetric(float64(b.N*500)/b.Elapsed().Seconds(), "records/s")
@@ -114,10 +114,10 @@ func BenchmarkGetRecordsHandler(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		w := httptest.NewRecorder()
+		w := &discardWriter{header: http.Header{}}
 		h.ServeHTTP(w, request())
 		if w.Code != 200 {
-			b.Fatalf("%d %s", w.Code, w.Body)
+			b.Fatalf("status %d", w.Code)
 		}
 	}
 	b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "records/s")
@@ -133,10 +133,30 @@ func BenchmarkPutRecordHandler(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		w := httptest.NewRecorder()
+		w := &discardWriter{header: http.Header{}}
 		h.ServeHTTP(w, request())
 		if w.Code != 200 {
-			b.Fatalf("%d %s", w.Code, w.Body)
+			b.Fatalf("status %d", w.Code)
 		}
 	}
+}
+
+// discardWriter is a ResponseWriter that keeps the status and drops the
+// body, as a socket would take it: a ResponseRecorder's growing buffer
+// would be most of what the benchmarks measure.
+type discardWriter struct {
+	header http.Header
+	Code   int
+}
+
+func (w *discardWriter) Header() http.Header { return w.header }
+func (w *discardWriter) WriteHeader(code int) {
+	if w.Code == 0 {
+		w.Code = code
+	}
+}
+
+func (w *discardWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return len(p), nil
 }
