@@ -15,6 +15,10 @@
 #   WORKLOADS="putrecords put get subscribe e2e"
 #   SERVERS="sluice kinesalite kinesis-local"
 #   CONCURRENCY=8 SHARDS=4 RECORD_SIZE=1024 BATCH=500
+#   GET_PRELOAD=20000     records the get workload writes first, then reads
+#   RUN_TIMEOUT=300       seconds a run may take before it is stopped (and
+#                         reported as failed): kinesis-local takes seconds
+#                         per PutRecords call under load
 #   OUT=bench-results.json  every run's -json report, appended
 #   SLUICE_FLAGS=""       extra flags for the Sluice server
 set -euo pipefail
@@ -28,6 +32,8 @@ CONCURRENCY=${CONCURRENCY:-8}
 SHARDS=${SHARDS:-4}
 RECORD_SIZE=${RECORD_SIZE:-1024}
 BATCH=${BATCH:-500}
+GET_PRELOAD=${GET_PRELOAD:-20000}
+RUN_TIMEOUT=${RUN_TIMEOUT:-300}
 OUT=${OUT:-bench-results.json}
 SLUICE_FLAGS=${SLUICE_FLAGS:-}
 
@@ -90,6 +96,7 @@ for s in $SERVERS; do wait_port "${port[$s]}"; done
 # records/s, the bench default).
 flags() {
 	local f="-duration $DURATION -warmup $WARMUP -concurrency $CONCURRENCY -shards $SHARDS -record-size $RECORD_SIZE -batch $BATCH"
+	[ "$1" = get ] && f="$f -preload $GET_PRELOAD"
 	echo "$f"
 }
 
@@ -100,9 +107,15 @@ for round in $(seq "$ROUNDS"); do
 		for s in "${order[@]}"; do
 			echo "bench-peers: round $round/$ROUNDS: $workload against $s" >&2
 			# A failed or unsupported run still writes its report (with
-			# "error" or "skipped"), which the table shows.
-			"$tmp/sluice" bench -json -label "$s" -server-pid "${pid[$s]}" \
-				-endpoint "http://127.0.0.1:${port[$s]}" $(flags) "$workload" >>"$OUT.tmp" 2>>"$tmp/bench.log" || true
+			# "error" or "skipped"), which the table shows; one that runs
+			# out of time gets a report saying so.
+			if ! timeout "$RUN_TIMEOUT" "$tmp/sluice" bench -json -label "$s" -server-pid "${pid[$s]}" \
+				-endpoint "http://127.0.0.1:${port[$s]}" $(flags "$workload") "$workload" >"$tmp/run.json" 2>>"$tmp/bench.log"; then
+				if [ ! -s "$tmp/run.json" ]; then
+					printf '{"label": "%s", "workload": "%s", "error": "no report within %ss"}\n' "$s" "$workload" "$RUN_TIMEOUT" >"$tmp/run.json"
+				fi
+			fi
+			cat "$tmp/run.json" >>"$OUT.tmp"
 		done
 		# Alternate who goes first, so no server always runs on a machine
 		# warmed (or loaded) by another.

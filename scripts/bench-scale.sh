@@ -81,7 +81,7 @@ kill "$sampler" 2>/dev/null || true
 stream=$(grep -o 'scale-get-[a-z0-9]*' "$tmp/get.log" | head -1 || true)
 du_gb=$(du -sb "$tmp/data" | awk '{printf "%.2f", $1 / 1e9}')
 echo "data directory: $du_gb GB"
-awk '/"phase": "preload"/ {p=1} p && /"mib_per_sec"/ {print "write: " $2 " MiB/s"; exit}' "$tmp/get.json"
+awk '/"phase": "preload"/ {p=1} p && /"mib_per_sec"/ {sub(/,$/, "", $2); print "write: " $2 " MiB/s"; exit}' "$tmp/get.json"
 echo "read: $(json_field "$tmp/get.json" mib_per_sec) MiB/s, $(json_field "$tmp/get.json" records) records in ${READ_SECONDS}s"
 echo "peak RSS while writing and reading: $(($(cat "$tmp/rss.write") / 1024)) MiB"
 

@@ -254,6 +254,7 @@ func TestTable(t *testing.T) {
 		mk("sluice", "putrecords", 140000, 0.02, false), mk("kinesalite", "putrecords", 12000, 0.3, false),
 		mk("sluice", "putrecords", 120000, 0.03, false), mk("kinesalite", "putrecords", 11000, 0.25, false),
 		mk("sluice", "subscribe", 1000, 0, false), mk("kinesalite", "subscribe", 0, 0, true),
+		{Label: "slow", Workload: "get", Error: "no report within 300s"},
 	} {
 		if err := r.WriteJSON(&in); err != nil {
 			t.Fatal(err)
@@ -268,6 +269,7 @@ func TestTable(t *testing.T) {
 		"| putrecords | sluice | 3 | 120,000 | 12,000 | 1.00 | 4.00 | 0.0200 | 0 |  |  |",
 		"| putrecords | kinesalite | 3 | 11,000 | 1,100 | 1.00 | 4.00 | 0.2500 | 0 | 10.91× | 12.50× |",
 		"| subscribe | kinesalite | 1 | unsupported |",
+		"| get | slow | 1 | failed: no report within 300s |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)

@@ -83,8 +83,9 @@ func table(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // summary is the medians of one workload's runs against one server.
 type summary struct {
 	label, workload                string
-	runs, skipped                  int
-	errors                         int64 // in all runs
+	runs, skipped, failed          int
+	failure                        string // the first failed run's error
+	errors                         int64  // in all runs
 	recordsPerSec, callsPerSec     float64
 	p50, p99                       float64
 	serverCPUPer1k, clientCPUPer1k float64 // 0: not measured
@@ -120,9 +121,15 @@ func Table(results []*Result, base string) string {
 			if label == "" {
 				label = "(no label)"
 			}
-			if s.runs == 0 {
+			switch {
+			case s.runs == 0 && s.failed == 0:
 				fmt.Fprintf(&b, "| %s | %s | %d | unsupported | | | | | | | |\n", w, label, len(rs))
 				continue
+			case s.runs == 0:
+				fmt.Fprintf(&b, "| %s | %s | %d | failed: %s | | | | | | | |\n", w, label, len(rs), cell(s.failure))
+				continue
+			case s.failed > 0:
+				label = fmt.Sprintf("%s (%d failed)", label, s.failed)
 			}
 			fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %.2f | %.2f | %s | %d | %s | %s |\n", w, label, s.runs,
 				thousands(s.recordsPerSec), thousands(s.callsPerSec), s.p50, s.p99, cpuCell(s.serverCPUPer1k), s.errors,
@@ -138,8 +145,15 @@ func summarize1(rs []*Result) summary {
 	var recs, calls, p50, p99, scpu, ccpu []float64
 	for _, r := range rs {
 		s.label, s.workload = r.Label, r.Workload
-		if r.Skipped || len(r.Phases) == 0 {
+		if r.Skipped {
 			s.skipped++
+			continue
+		}
+		if len(r.Phases) == 0 {
+			s.failed++
+			if s.failure == "" {
+				s.failure = r.Error
+			}
 			continue
 		}
 		s.runs++
@@ -183,6 +197,15 @@ func ratio(x, of float64, isBase bool) string {
 		return ""
 	}
 	return fmt.Sprintf("%.2f×", x/of)
+}
+
+// cell makes text safe in a Markdown table cell.
+func cell(s string) string {
+	s = strings.NewReplacer("|", "/", "\n", " ").Replace(s)
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
 }
 
 func cpuCell(x float64) string {
