@@ -65,6 +65,13 @@ wait_port() {
 	return 1
 }
 
+for p in 14600 14601 14602 14603; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+		echo "bench-peers: port $p is taken; stop what listens there first" >&2
+		exit 2
+	fi
+done
+
 declare -A port pid
 # Every server keeps its records in its own way: Sluice fsyncs each
 # acknowledged write to disk (its default); kinesalite and kinesis-local
@@ -89,7 +96,10 @@ port[kinesis-local]=14602
 pid[kinesis-local]=$!
 pids+=("$!")
 
-for s in $SERVERS; do wait_port "${port[$s]}"; done
+for s in $SERVERS; do
+	wait_port "${port[$s]}"
+	kill -0 "${pid[$s]}" 2>/dev/null || { echo "bench-peers: $s exited:" >&2; cat "$tmp/$s.log" >&2; exit 1; }
+done
 
 # flags gives a workload's flags: the settings (8 clients, 4
 # shards, 1 KiB; PutRecords in batches of 500; subscribe and e2e at 1,000
