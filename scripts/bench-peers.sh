@@ -12,11 +12,11 @@
 # Settings (environment):
 #   ROUNDS=3              rounds; in each, every server runs every workload
 #   DURATION=10s          measured time per run (after WARMUP=2s)
-#   WORKLOADS="putrecords put get subscribe e2e"
+#   WORKLOADS="putrecords put subscribe e2e get"
 #   SERVERS="sluice kinesalite kinesis-local"
 #   CONCURRENCY=8 SHARDS=4 RECORD_SIZE=1024 BATCH=500
 #   GET_PRELOAD=20000     records the get workload writes first, then reads
-#   RUN_TIMEOUT=300       seconds a run may take before it is stopped (and
+#   RUN_TIMEOUT=180       seconds a run may take before it is stopped (and
 #                         reported as failed): kinesis-local takes seconds
 #                         per PutRecords call under load
 #   OUT=bench-results.json  every run's -json report, appended
@@ -26,14 +26,14 @@ set -euo pipefail
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-2s}
-WORKLOADS=${WORKLOADS:-putrecords put get subscribe e2e}
+WORKLOADS=${WORKLOADS:-putrecords put subscribe e2e get}
 SERVERS=${SERVERS:-sluice kinesalite kinesis-local}
 CONCURRENCY=${CONCURRENCY:-8}
 SHARDS=${SHARDS:-4}
 RECORD_SIZE=${RECORD_SIZE:-1024}
 BATCH=${BATCH:-500}
 GET_PRELOAD=${GET_PRELOAD:-20000}
-RUN_TIMEOUT=${RUN_TIMEOUT:-300}
+RUN_TIMEOUT=${RUN_TIMEOUT:-180}
 OUT=${OUT:-bench-results.json}
 SLUICE_FLAGS=${SLUICE_FLAGS:-}
 
@@ -65,41 +65,58 @@ wait_port() {
 	return 1
 }
 
-for p in 14600 14601 14602 14603; do
+for p in 14600 14601 14602 14603; do # before starting anything
 	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 		echo "bench-peers: port $p is taken; stop what listens there first" >&2
 		exit 2
 	fi
 done
 
-declare -A port pid
+declare -A port
+port[sluice]=14600
+port[kinesalite]=14601
+port[kinesis-local]=14602
+server=""
+
+# start starts server $1 afresh (empty state) and waits until it listens.
 # Every server keeps its records in its own way: Sluice fsyncs each
 # acknowledged write to disk (its default); kinesalite and kinesis-local
-# keep them in memory.
-port[sluice]=14600
-"$tmp/sluice" --listen 127.0.0.1:14600 --data-dir "$tmp/sluice-data" --limits off \
-	--create-delay 0 --delete-delay 0 --update-delay 0 $SLUICE_FLAGS >"$tmp/sluice.log" 2>&1 &
-pid[sluice]=$!
-pids+=("$!")
+# keep them in memory. Each round starts each server anew, and only one
+# runs at a time: kinesis-local keeps a core busy long after a heavy run
+# (and stops answering after some), which would tax whoever runs beside it.
+start() {
+	rm -rf "$tmp/sluice-data"
+	case $1 in
+	sluice)
+		"$tmp/sluice" --listen 127.0.0.1:14600 --data-dir "$tmp/sluice-data" --limits off \
+			--create-delay 0 --delete-delay 0 --update-delay 0 $SLUICE_FLAGS >"$tmp/sluice.log" 2>&1 &
+		;;
+	kinesalite)
+		node "$tmp/peers/node_modules/kinesalite/cli.js" --port 14601 --shardLimit 100000 \
+			--createStreamMs 0 --deleteStreamMs 0 --updateStreamMs 0 >"$tmp/kinesalite.log" 2>&1 &
+		;;
+	kinesis-local)
+		(cd "$tmp/peers/node_modules/kinesis-local" &&
+			KINESIS_MOCK_PLAIN_PORT=14602 KINESIS_MOCK_TLS_PORT=14603 LOG_LEVEL=WARN SHARD_LIMIT=100000 \
+				CREATE_STREAM_DURATION=0ms DELETE_STREAM_DURATION=0ms REGISTER_STREAM_CONSUMER_DURATION=0ms \
+				DEREGISTER_STREAM_CONSUMER_DURATION=0ms exec node main.js) >"$tmp/kinesis-local.log" 2>&1 &
+		;;
+	*)
+		echo "bench-peers: unknown server $1" >&2
+		exit 2
+		;;
+	esac
+	server=$!
+	pids=("$server")
+	wait_port "${port[$1]}"
+	kill -0 "$server" 2>/dev/null || { echo "bench-peers: $1 exited:" >&2; cat "$tmp/$1.log" >&2; exit 1; }
+}
 
-port[kinesalite]=14601
-node "$tmp/peers/node_modules/kinesalite/cli.js" --port 14601 --shardLimit 100000 \
-	--createStreamMs 0 --deleteStreamMs 0 --updateStreamMs 0 >"$tmp/kinesalite.log" 2>&1 &
-pid[kinesalite]=$!
-pids+=("$!")
-
-port[kinesis-local]=14602
-(cd "$tmp/peers/node_modules/kinesis-local" &&
-	KINESIS_MOCK_PLAIN_PORT=14602 KINESIS_MOCK_TLS_PORT=14603 LOG_LEVEL=WARN SHARD_LIMIT=100000 \
-		CREATE_STREAM_DURATION=0ms DELETE_STREAM_DURATION=0ms REGISTER_STREAM_CONSUMER_DURATION=0ms \
-		DEREGISTER_STREAM_CONSUMER_DURATION=0ms exec node main.js) >"$tmp/kinesis-local.log" 2>&1 &
-pid[kinesis-local]=$!
-pids+=("$!")
-
-for s in $SERVERS; do
-	wait_port "${port[$s]}"
-	kill -0 "${pid[$s]}" 2>/dev/null || { echo "bench-peers: $s exited:" >&2; cat "$tmp/$s.log" >&2; exit 1; }
-done
+stop() {
+	kill "$server" 2>/dev/null || true
+	wait "$server" 2>/dev/null || true
+	pids=()
+}
 
 # flags gives a workload's flags: the issue's settings (8 clients, 4
 # shards, 1 KiB; PutRecords in batches of 500; subscribe and e2e at 1,000
@@ -113,13 +130,14 @@ flags() {
 : >"$OUT.tmp"
 order=($SERVERS)
 for round in $(seq "$ROUNDS"); do
-	for workload in $WORKLOADS; do
-		for s in "${order[@]}"; do
+	for s in "${order[@]}"; do
+		start "$s"
+		for workload in $WORKLOADS; do
 			echo "bench-peers: round $round/$ROUNDS: $workload against $s" >&2
 			# A failed or unsupported run still writes its report (with
 			# "error" or "skipped"), which the table shows; one that runs
 			# out of time gets a report saying so.
-			if ! timeout "$RUN_TIMEOUT" "$tmp/sluice" bench -json -label "$s" -server-pid "${pid[$s]}" \
+			if ! timeout "$RUN_TIMEOUT" "$tmp/sluice" bench -json -label "$s" -server-pid "$server" \
 				-endpoint "http://127.0.0.1:${port[$s]}" $(flags "$workload") "$workload" >"$tmp/run.json" 2>>"$tmp/bench.log"; then
 				if [ ! -s "$tmp/run.json" ]; then
 					printf '{"label": "%s", "workload": "%s", "error": "no report within %ss"}\n' "$s" "$workload" "$RUN_TIMEOUT" >"$tmp/run.json"
@@ -127,10 +145,11 @@ for round in $(seq "$ROUNDS"); do
 			fi
 			cat "$tmp/run.json" >>"$OUT.tmp"
 		done
-		# Alternate who goes first, so no server always runs on a machine
-		# warmed (or loaded) by another.
-		order=("${order[@]:1}" "${order[0]}")
+		stop
 	done
+	# Alternate who goes first, so no server always runs on a machine
+	# in the same state.
+	order=("${order[@]:1}" "${order[0]}")
 done
 mv "$OUT.tmp" "$OUT"
 
