@@ -4,7 +4,7 @@ PKGS    := ./...
 # The core packages also run under the race detector.
 RACE_PKGS := ./internal/awsproto/... ./internal/streams/... ./internal/storage/... ./internal/logstore/... ./internal/vfs/... ./internal/server/... ./internal/api/...
 
-.PHONY: run build test test-tools test-js vet fmt fuzz bench
+.PHONY: run build test test-tools test-js test-browser vet fmt fuzz bench bench-peers bench-scale
 
 run:
 	$(GO) run ./cmd/sluice --listen 127.0.0.1:4567 --data-dir ./data
@@ -12,9 +12,9 @@ run:
 build:
 	$(GO) build -o bin/sluice ./cmd/sluice
 
-# test-tools installs what the tests drive besides Go: Debian's AWS CLI and
-# the JavaScript SDK (test-js).
-test-tools: test-js
+# test-tools installs what the tests drive besides Go: Debian's AWS CLI, the
+# JavaScript SDK (test-js) and the browser for the console (test-browser).
+test-tools: test-js test-browser
 	@if [ ! -x /usr/bin/aws ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "installing awscli (Debian) for the CLI tests"; \
@@ -35,16 +35,29 @@ test-js:
 			echo "warning: node missing and cannot apt-get install it; the JavaScript SDK test needs it"; \
 		fi; \
 	fi
-	@if [ ! -d test/js/node_modules ] && command -v npm >/dev/null; then \
-		npm ci --prefix test/js --no-audit --no-fund; \
+	@if [ ! -d test/js/node_modules/playwright-core ] || [ ! -d test/js/node_modules/@aws-sdk/client-kinesis ]; then \
+		if command -v npm >/dev/null; then npm ci --prefix test/js --no-audit --no-fund; fi; \
 	fi
+
+# test-browser installs Debian's chromium for the console's browser tests
+# (playwright-core drives it; it never downloads a browser), and fails when
+# it cannot: those tests are part of the suite.
+test-browser: test-js
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing chromium (Debian) for the console's browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		fi; \
+	fi
+	@test -x /usr/bin/chromium || { echo "error: the console's browser tests need /usr/bin/chromium; run as root with apt-get, or apt-get install -y chromium"; exit 1; }
+	@test -d test/js/node_modules/playwright-core || { echo "error: the console's browser tests need playwright-core: npm ci --prefix test/js (needs node and npm)"; exit 1; }
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet $(PKGS)
 
 test: test-tools vet
-	SLUICE_REQUIRE_AWSCLI=1 SLUICE_REQUIRE_NODE=1 $(GO) test -count=1 -timeout 15m $(PKGS)
+	SLUICE_REQUIRE_AWSCLI=1 SLUICE_REQUIRE_NODE=1 SLUICE_REQUIRE_BROWSER=1 $(GO) test -count=1 -timeout 15m $(PKGS)
 	$(GO) test -count=1 -race -timeout 15m $(RACE_PKGS)
 
 # fuzz runs each fuzz target for a while (FUZZTIME, default 30s).
@@ -58,3 +71,12 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+
+# bench-peers compares Sluice with kinesalite and kinesis-local (needs node
+# and npm); bench-scale measures memory, start-up and 10,000 shards. See
+# docs/benchmarks.md. They take about 15 and 5 minutes.
+bench-peers:
+	scripts/bench-peers.sh
+
+bench-scale:
+	scripts/bench-scale.sh

@@ -18,6 +18,7 @@ import (
 	"sluice/internal/awsproto"
 	"sluice/internal/awsproto/sigv4"
 	"sluice/internal/config"
+	"sluice/internal/console"
 	"sluice/internal/storage/embedded"
 	"sluice/internal/streams"
 	"sluice/internal/vfs"
@@ -105,14 +106,30 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend.Close()
 		return nil, err
 	}
-	api := awsproto.NewHandler(awsproto.HandlerOptions{Auth: auth, Logger: log.With("component", "awsproto")},
-		kinesisapi.New(svc),
-	)
+	kinesis := kinesisapi.New(svc)
+	api := awsproto.NewHandler(awsproto.HandlerOptions{Auth: auth, Logger: log.With("component", "awsproto")}, kinesis)
+	var keys *sigv4.Keyring
+	if k, ok := auth.(*awsproto.KeyringAuth); ok {
+		keys = k.Keys
+	}
+	con := console.New(console.Options{
+		Keys:      keys,
+		AccountID: cfg.AccountID,
+		Region:    cfg.Region,
+		Services:  []*awsproto.Service{kinesis},
+		Metrics:   kinesisapi.Metrics(svc),
+		Logger:    log.With("component", "console"),
+		Now:       now,
+	})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthcheck", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"status":"ok"}`))
 	})
+	// A browser's GET / opens the console; the API is POST / (and OPTIONS
+	// for CORS), so the two never meet.
+	mux.Handle("GET /{$}", con)
+	mux.Handle("/console/", con)
 	mux.Handle("/", api)
 
 	protocols := new(http.Protocols)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"sluice/internal/metrics"
 	"sluice/internal/storage"
 )
 
@@ -137,6 +138,7 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 		}
 		shards[i] = sh
 		if s.cfg.Limits && !dryRun && !ls.state(st, sh.Index, now).admitWrite(now, len(e.Data)+len(e.PartitionKey)) {
+			ls.metrics.Add(now, metrics.WriteThrottled, 1)
 			err := errThroughput(sh.ID(), st)
 			if single {
 				return nil, err
@@ -182,14 +184,18 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 			}.String(),
 		}
 	}
+	var records, bytes int64
 	for _, b := range batches {
 		state := ls.state(st, b.Shard, now)
-		bytes := 0
+		n := 0
 		for _, r := range b.Records {
-			bytes += len(r.Data) + len(r.PartitionKey)
+			n += len(r.Data) + len(r.PartitionKey)
 		}
-		state.bytesIn.Add(int64(bytes))
+		state.bytesIn.Add(int64(n))
 		state.recordsIn.Add(int64(len(b.Records)))
+		records, bytes = records+int64(len(b.Records)), bytes+int64(n)
 	}
+	ls.metrics.Add(now, metrics.IncomingRecords, records)
+	ls.metrics.Add(now, metrics.IncomingBytes, bytes)
 	return out, nil
 }

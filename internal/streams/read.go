@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"sluice/internal/metrics"
 	"sluice/internal/ratelimit"
 	"sluice/internal/storage"
 )
@@ -191,6 +192,7 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	if s.cfg.Limits {
 		state = ls.state(st, it.Shard, now)
 		if !state.admitRead(now) {
+			ls.metrics.Add(now, metrics.ReadThrottled, 1)
 			return nil, errThroughput(sh.ID(), st)
 		}
 	}
@@ -198,11 +200,11 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	if err != nil {
 		return nil, err
 	}
+	bytes := 0
+	for i := range recs {
+		bytes += len(recs[i].Data) + len(recs[i].PartitionKey)
+	}
 	if state != nil {
-		bytes := 0
-		for i := range recs {
-			bytes += len(recs[i].Data) + len(recs[i].PartitionKey)
-		}
 		state.chargeRead(now, bytes)
 	}
 	page := &RecordsPage{Stream: st, Shard: sh, Records: recs}
@@ -210,6 +212,9 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	if next < tip && len(recs) > 0 {
 		page.MillisBehindLatest = max(0, now.UnixMilli()-recs[len(recs)-1].ArrivalMillis)
 	}
+	ls.metrics.Add(now, metrics.GetRecordsRecords, int64(len(recs)))
+	ls.metrics.Add(now, metrics.GetRecordsBytes, int64(bytes))
+	ls.metrics.Max(now, metrics.IteratorAgeMillis, page.MillisBehindLatest)
 	if !sh.Open() && next > sh.EndCounter {
 		page.ChildShards = st.children(sh.Index)
 		return page, nil

@@ -27,6 +27,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"sluice/internal/metrics"
 	"sluice/internal/storage"
 )
 
@@ -114,6 +115,9 @@ type liveStream struct {
 
 	statesMu sync.Mutex
 	states   map[uint32]*shardState
+
+	// metrics are the stream's per-minute figures (for the console).
+	metrics metrics.Series
 
 	// changed is closed (and replaced) whenever a new snapshot is
 	// published, so that subscriptions notice a shard closing at once.

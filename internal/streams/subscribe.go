@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"sluice/internal/metrics"
 	"sluice/internal/ratelimit"
 	"sluice/internal/storage"
 )
@@ -185,13 +186,15 @@ func (sub *Subscription) read(now time.Time) (*SubscribeEvent, error) {
 	if len(recs) > 0 {
 		sub.counter = next
 		sub.lastArr = recs[len(recs)-1].ArrivalMillis
+		bytes := 0
+		for i := range recs {
+			bytes += len(recs[i].Data) + len(recs[i].PartitionKey)
+		}
 		if s.cfg.Limits {
-			bytes := 0
-			for i := range recs {
-				bytes += len(recs[i].Data) + len(recs[i].PartitionKey)
-			}
 			sub.bucket.Take(now, float64(bytes))
 		}
+		sub.ls.metrics.Add(now, metrics.SubscribeRecords, int64(len(recs)))
+		sub.ls.metrics.Add(now, metrics.SubscribeBytes, int64(bytes))
 		return sub.event(now, recs, nil), nil
 	}
 	if !sh.Open() && sub.counter > sh.EndCounter {

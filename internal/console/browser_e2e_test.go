@@ -1,0 +1,100 @@
+package console_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"sluice/internal/config"
+	"sluice/internal/testserver"
+)
+
+// browserTools finds node, Debian's chromium and test/js (playwright-core
+// and the AWS SDK for JavaScript). `make test` installs them; with
+// SLUICE_REQUIRE_BROWSER=1 a missing one fails the test instead of skipping.
+func browserTools(t *testing.T) (node, chromium, dir string) {
+	t.Helper()
+	missing := func(format string, args ...any) {
+		t.Helper()
+		msg := fmt.Sprintf(format, args...)
+		if os.Getenv("SLUICE_REQUIRE_BROWSER") != "" {
+			t.Fatal(msg + " (make test-browser installs it)")
+		}
+		t.Skip(msg)
+	}
+	root, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if mod, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil && bytes.HasPrefix(mod, []byte("module sluice\n")) {
+			break
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			t.Fatal("cannot find the repository root above the working directory")
+		}
+		root = parent
+	}
+	dir = filepath.Join(root, "test", "js")
+	if node, err = exec.LookPath("node"); err != nil {
+		missing("node is not installed")
+	}
+	chromium = os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		missing("no chromium at %s (apt-get install -y chromium)", chromium)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core", "package.json")); err != nil {
+		missing("%s has no node_modules/playwright-core: run npm ci --prefix test/js", dir)
+	}
+	return node, chromium, dir
+}
+
+// runConsoleScript runs test/js/console.mjs against url; its screenshots go
+// to test/output/console-<mode>/ (kept after the test, for people to look at).
+func runConsoleScript(t *testing.T, url, mode string, env ...string) {
+	node, chromium, dir := browserTools(t)
+	shots := filepath.Join(dir, "..", "output", "console-"+mode)
+	os.RemoveAll(shots)
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), node, "console.mjs")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), append([]string{"SLUICE_ENDPOINT=" + url, "SLUICE_MODE=" + mode, "CHROMIUM=" + chromium, "SCREENSHOTS=" + shots}, env...)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = 10 * time.Second
+	if err := cmd.Run(); err != nil || stdout.String() != "ok\n" {
+		t.Fatalf("console.mjs (%s): %v\nstdout:\n%s\nstderr:\n%s\nscreenshots: %s", mode, err, stdout.String(), stderr.String(), shots)
+	}
+	t.Logf("screenshots in %s", shots)
+}
+
+// TestBrowserDataStreamsFlow walks the console in Chromium: Data streams →
+// Create data stream → name → Provisioned → Create → Creating → Active, then
+// the data viewer, charts, configuration, shards, fan-out, delete, and the
+// create flow by keyboard alone.
+func TestBrowserDataStreamsFlow(t *testing.T) {
+	browserTools(t)
+	srv := testserver.Start(t, testserver.WithConfig(func(c *config.Config) {
+		c.CreateDelay = 2 * time.Second // long enough to see "Creating"
+		c.Limits = config.LimitsOn
+	}))
+	runConsoleScript(t, srv.URL, "open")
+}
+
+// TestBrowserSigV4SignIn: a wrong secret is refused, the right one signs
+// in, and requests without the session or its CSRF token are refused.
+func TestBrowserSigV4SignIn(t *testing.T) {
+	browserTools(t)
+	srv := sigv4Server(t)
+	runConsoleScript(t, srv.URL, "sigv4", "SLUICE_KEY=AKIDCONSOLE", "SLUICE_SECRET=right-secret")
+}

@@ -1,0 +1,279 @@
+package console
+
+import (
+	"context"
+	"crypto/subtle"
+	"embed"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"sluice/internal/awsproto"
+	"sluice/internal/awsproto/awserr"
+	"sluice/internal/awsproto/sigv4"
+	"sluice/internal/metrics"
+)
+
+//go:embed assets
+var assets embed.FS
+
+// Options configure the console.
+type Options struct {
+	// Keys are the credentials users sign in with; nil opens the console
+	// without signing in (--auth open), acting for AccountID.
+	Keys      *sigv4.Keyring
+	AccountID string
+	// Region is the region the console's calls act in.
+	Region string
+	// Services are the API's services, served to the page through its
+	// session (see the package doc).
+	Services []*awsproto.Service
+	// Metrics returns a stream's per-minute figures for the caller.
+	Metrics func(c awsproto.Caller, stream string, minutes int) ([]metrics.Point, error)
+	Logger  *slog.Logger
+	Now     func() time.Time
+}
+
+// Console is the console's http.Handler, for `GET /` and `/console/`.
+type Console struct {
+	opts     Options
+	sessions *sessions
+	api      http.Handler
+	mux      *http.ServeMux
+}
+
+// New returns the console.
+func New(opts Options) *Console {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	c := &Console{opts: opts, sessions: newSessions(opts.Now)}
+	c.api = awsproto.NewHandler(awsproto.HandlerOptions{Auth: sessionAuth{region: opts.Region}, Logger: opts.Logger}, opts.Services...)
+	static, _ := fs.Sub(assets, "assets")
+	files := http.StripPrefix("/console/assets/", http.FileServerFS(static))
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", c.index)
+	mux.HandleFunc("GET /console/{$}", c.index)
+	mux.Handle("GET /console/assets/", secured(files))
+	mux.HandleFunc("GET /console/session", c.session)
+	mux.HandleFunc("POST /console/login", c.login)
+	mux.HandleFunc("POST /console/logout", c.logout)
+	mux.HandleFunc("POST /console/api", c.withSession(true, c.api.ServeHTTP))
+	mux.HandleFunc("GET /console/metrics", c.withSession(false, c.metrics))
+	mux.HandleFunc("/console/", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSONError(w, http.StatusNotFound, "NotFound", "No such console page.")
+	})
+	c.mux = mux
+	return c
+}
+
+// ServeHTTP implements http.Handler.
+func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.mux.ServeHTTP(w, r) }
+
+// secured sets the headers every console answer carries: no framing (no
+// clickjacking), no content sniffing, and scripts only from the console.
+func secured(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hdr := w.Header()
+		hdr.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
+		hdr.Set("X-Frame-Options", "DENY")
+		hdr.Set("X-Content-Type-Options", "nosniff")
+		hdr.Set("Referrer-Policy", "same-origin")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (c *Console) index(w http.ResponseWriter, r *http.Request) {
+	b, err := assets.ReadFile("assets/index.html")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	secured(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Write(b)
+	})).ServeHTTP(w, r)
+}
+
+// sessionInfo is what GET /console/session tells the page.
+type sessionInfo struct {
+	Auth        string `json:"auth"` // "open" or "sigv4"
+	SignedIn    bool   `json:"signedIn"`
+	AccessKeyID string `json:"accessKeyId,omitempty"`
+	AccountID   string `json:"accountId,omitempty"`
+	Region      string `json:"region"`
+	CSRF        string `json:"csrf,omitempty"`
+}
+
+func (c *Console) authMode() string {
+	if c.opts.Keys == nil {
+		return "open"
+	}
+	return "sigv4"
+}
+
+// session reports the browser's session; under --auth open it starts one.
+func (c *Console) session(w http.ResponseWriter, r *http.Request) {
+	info := sessionInfo{Auth: c.authMode(), Region: c.opts.Region}
+	_, se := c.sessions.fromRequest(r)
+	if se == nil && c.opts.Keys == nil {
+		var token string
+		token, se = c.sessions.create("console", c.opts.AccountID)
+		setCookie(w, r, token, int(SessionLifetime/time.Second))
+	}
+	if se != nil {
+		info.SignedIn, info.AccessKeyID, info.AccountID, info.CSRF = true, se.accessKeyID, se.accountID, se.csrf
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, info)
+}
+
+// login checks an access key and secret against the credentials file and
+// starts a session for the key.
+func (c *Console) login(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		writeJSONError(w, http.StatusForbidden, "AccessDeniedException", "Cross-origin sign-in is not allowed.")
+		return
+	}
+	if c.opts.Keys == nil {
+		writeJSONError(w, http.StatusBadRequest, "InvalidArgumentException", "The server runs with --auth open: there is nothing to sign in to.")
+		return
+	}
+	var in struct {
+		AccessKeyID     string `json:"accessKeyId"`
+		SecretAccessKey string `json:"secretAccessKey"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in); err != nil {
+		writeJSONError(w, http.StatusBadRequest, "SerializationException", "The sign-in request is not a JSON object.")
+		return
+	}
+	key, ok := c.opts.Keys.Lookup(in.AccessKeyID)
+	// The same answer for an unknown key and a wrong secret, and the secret
+	// compared in constant time, so neither can be probed.
+	if !ok || subtle.ConstantTimeCompare([]byte(in.SecretAccessKey), []byte(key.SecretAccessKey)) != 1 {
+		c.opts.Logger.Info("console sign-in refused", "access_key_id", in.AccessKeyID)
+		writeJSONError(w, http.StatusUnauthorized, "UnrecognizedClientException", "The access key ID or secret access key is not valid.")
+		return
+	}
+	token, se := c.sessions.create(key.AccessKeyID, key.AccountID)
+	setCookie(w, r, token, int(SessionLifetime/time.Second))
+	writeJSON(w, http.StatusOK, sessionInfo{Auth: "sigv4", SignedIn: true, AccessKeyID: se.accessKeyID, AccountID: se.accountID, Region: c.opts.Region, CSRF: se.csrf})
+}
+
+func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
+	token, se := c.sessions.fromRequest(r)
+	if se != nil {
+		if !se.checkCSRF(r) {
+			writeJSONError(w, http.StatusForbidden, "AccessDeniedException", "The request has no valid CSRF token.")
+			return
+		}
+		c.sessions.delete(token)
+	}
+	setCookie(w, r, "", -1)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// withSession runs h for a request with a live session (and, when
+// changing is set, the session's CSRF token), with the session's caller
+// in the context.
+func (c *Console) withSession(changing bool, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, se := c.sessions.fromRequest(r)
+		if se == nil {
+			writeJSONError(w, http.StatusUnauthorized, "UnrecognizedClientException", "Sign in to the console first: the session is missing or has expired.")
+			return
+		}
+		if changing && !se.checkCSRF(r) {
+			writeJSONError(w, http.StatusForbidden, "AccessDeniedException", "The request has no valid CSRF token.")
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, se)))
+	}
+}
+
+type sessionKey struct{}
+
+// sessionAuth authenticates the console's API calls by their session
+// (withSession put it in the context): the caller is the signed-in key.
+type sessionAuth struct{ region string }
+
+func (a sessionAuth) Authenticate(r *http.Request, _ []byte, _ string) (awsproto.Caller, error) {
+	se, _ := r.Context().Value(sessionKey{}).(*session)
+	if se == nil {
+		return awsproto.Caller{}, awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
+	}
+	return awsproto.Caller{AccountID: se.accountID, Region: a.region, AccessKeyID: se.accessKeyID}, nil
+}
+
+// metricsAnswer is GET /console/metrics: the names, then one row of values
+// per minute.
+type metricsAnswer struct {
+	Names  []string       `json:"names"`
+	Points []metricsPoint `json:"points"`
+}
+
+type metricsPoint struct {
+	Time   int64   `json:"t"` // Unix seconds of the minute's start
+	Values []int64 `json:"v"`
+}
+
+func (c *Console) metrics(w http.ResponseWriter, r *http.Request) {
+	se := r.Context().Value(sessionKey{}).(*session)
+	q := r.URL.Query()
+	minutes, err := strconv.Atoi(q.Get("minutes"))
+	if err != nil || minutes < 1 || minutes > metrics.Window {
+		writeJSONError(w, http.StatusBadRequest, "InvalidArgumentException", "minutes must be a whole number from 1 to "+strconv.Itoa(metrics.Window)+".")
+		return
+	}
+	caller := awsproto.Caller{AccountID: se.accountID, Region: c.opts.Region, AccessKeyID: se.accessKeyID}
+	points, err := c.opts.Metrics(caller, q.Get("stream"), minutes)
+	if err != nil {
+		e := awserr.As(err)
+		writeJSONError(w, e.Code.Status, e.Code.Name, e.Message)
+		return
+	}
+	out := metricsAnswer{Points: make([]metricsPoint, len(points))}
+	for _, n := range metrics.Names() {
+		out.Names = append(out.Names, n.String())
+	}
+	for i, p := range points {
+		out.Points[i] = metricsPoint{Time: p.Minute.Unix(), Values: p.Values[:]}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, out)
+}
+
+// sameOrigin reports whether a browser request came from the console's own
+// origin; requests without an Origin header (not from a browser's
+// cross-origin fetch or form) pass.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == r.Host
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// writeJSONError answers in the shape of an AWS JSON error, which the page
+// shows the same way as the API's own.
+func writeJSONError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("X-Amzn-ErrorType", code)
+	writeJSON(w, status, map[string]string{"__type": code, "message": message})
+}

@@ -1,0 +1,22 @@
+// Package console serves Sluice's web console: the pages of the AWS
+// Kinesis console for Data Streams, on the server's own port.
+//
+// The pages are static files embedded in the binary (assets/), plain HTML,
+// CSS and JavaScript with no build step; charts are drawn as SVG by the page
+// itself, since a handful of line charts do not justify a library.
+//
+// Every action the page takes is an AWS API call: the page posts the very
+// JSON body an SDK would send, with its X-Amz-Target, to /console/api, and
+// the console hands it to the same protocol handler that serves `POST /`.
+// Only the authentication differs: instead of a SigV4 signature, the request
+// carries a session cookie, and the session stands for the access key that
+// signed in. So the console can never do more than that key can do through
+// the API, and it gets the API's validation and error messages for free.
+//
+// Sessions: with --auth sigv4 a user signs in with an access key ID and
+// secret from the credentials file; with --auth open the console opens
+// directly with a session for the server's default account. The cookie is
+// HttpOnly and SameSite=Strict; every state-changing request must also carry
+// the session's CSRF token in a header, which a page from another origin
+// cannot read; sessions live in memory (a restart signs everyone out).
+package console
