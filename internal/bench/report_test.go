@@ -255,6 +255,8 @@ func TestTable(t *testing.T) {
 		mk("sluice", "putrecords", 120000, 0.03, false), mk("kinesalite", "putrecords", 11000, 0.25, false),
 		mk("sluice", "subscribe", 1000, 0, false), mk("kinesalite", "subscribe", 0, 0, true),
 		{Label: "slow", Workload: "get", Error: "no report within 300s"},
+		// Stopped while preloading: phases, but nothing measured.
+		{Label: "stuck", Workload: "get", Interrupted: true, Phases: []Phase{{Name: "preload", Seconds: 180, Records: 14000, Errors: map[string]int64{"Timeout": 117}}}},
 	} {
 		if err := r.WriteJSON(&in); err != nil {
 			t.Fatal(err)
@@ -270,6 +272,7 @@ func TestTable(t *testing.T) {
 		"| putrecords | kinesalite | 3 | 11,000 | 1,100 | 1.00 | 4.00 | 0.2500 | 0 | 10.91× | 12.50× |",
 		"| subscribe | kinesalite | 1 | unsupported |",
 		"| get | slow | 1 | failed: no report within 300s |",
+		"| get | stuck | 1 | failed: interrupted during preload after 180 s (14,000 records, 117 failed calls) |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)

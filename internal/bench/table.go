@@ -149,10 +149,10 @@ func summarize1(rs []*Result) summary {
 			s.skipped++
 			continue
 		}
-		if len(r.Phases) == 0 {
+		if len(r.Phases) == 0 || (r.Interrupted && r.Seconds == 0) {
 			s.failed++
 			if s.failure == "" {
-				s.failure = r.Error
+				s.failure = failure(r)
 			}
 			continue
 		}
@@ -173,6 +173,21 @@ func summarize1(rs []*Result) summary {
 	s.p50, s.p99 = median(p50), median(p99)
 	s.serverCPUPer1k, s.clientCPUPer1k = median(scpu), median(ccpu)
 	return s
+}
+
+// failure says why a run has no measurement: its error, or where it was
+// interrupted (a run stopped during its preload has phases but no
+// measured time).
+func failure(r *Result) string {
+	if r.Error != "" || len(r.Phases) == 0 {
+		return r.Error
+	}
+	p := r.Phases[len(r.Phases)-1]
+	msg := fmt.Sprintf("interrupted during %s after %.0f s (%s records", p.Name, p.Seconds, thousands(float64(p.Records)))
+	if n := sum(p.Errors); n > 0 {
+		msg += fmt.Sprintf(", %d failed calls", n)
+	}
+	return msg + ")"
 }
 
 // median is the middle value (the mean of the middle two for an even

@@ -8,7 +8,7 @@
 // for one screenshot per step). It prints "ok" and exits 0 when every step
 // passed; otherwise it prints the failed step and exits 1.
 import { chromium } from 'playwright-core';
-import { KinesisClient, PutRecordsCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { KinesisClient, PutRecordsCommand, DescribeStreamSummaryCommand, ListTagsForStreamCommand } from '@aws-sdk/client-kinesis';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
@@ -75,6 +75,11 @@ async function walkStreams(page) {
     await page.getByLabel('Maximum records written per second').fill('3500');
     await page.getByText('Estimated number of shards: 4.').waitFor();
   });
+  await step(page, 'tags', async () => {
+    await page.getByRole('button', { name: 'Add new tag' }).click();
+    await page.getByLabel('Key', { exact: true }).fill('team');
+    await page.getByLabel('Value', { exact: true }).fill('payments');
+  });
   await step(page, 'creating', async () => {
     await page.getByRole('button', { name: 'Create data stream' }).click();
     await page.locator('#stream-status', { hasText: 'Creating' }).waitFor();
@@ -84,6 +89,8 @@ async function walkStreams(page) {
     const d = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary;
     assert.equal(d.OpenShardCount, 2);
     assert.equal(d.StreamModeDetails.StreamMode, 'PROVISIONED');
+    const tags = await kinesis.send(new ListTagsForStreamCommand({ StreamName: name }));
+    assert.deepEqual(tags.Tags, [{ Key: 'team', Value: 'payments' }]);
   });
 
   // Records put through the SDK, all to the first shard.
