@@ -45,7 +45,7 @@ done
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	rm -rf "$tmp"
 }
@@ -112,8 +112,15 @@ start() {
 	kill -0 "$server" 2>/dev/null || { echo "bench-peers: $1 exited:" >&2; cat "$tmp/$1.log" >&2; exit 1; }
 }
 
+# stop stops the running server: SIGTERM, then SIGKILL after 5 seconds,
+# because a busy kinesis-local ignores SIGTERM.
 stop() {
 	kill "$server" 2>/dev/null || true
+	for _ in $(seq 50); do
+		kill -0 "$server" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$server" 2>/dev/null || true
 	wait "$server" 2>/dev/null || true
 	pids=()
 }
@@ -137,7 +144,7 @@ for round in $(seq "$ROUNDS"); do
 			# A failed or unsupported run still writes its report (with
 			# "error" or "skipped"), which the table shows; one that runs
 			# out of time gets a report saying so.
-			if ! timeout "$RUN_TIMEOUT" "$tmp/sluice" bench -json -label "$s" -server-pid "$server" \
+			if ! timeout -k 30 "$RUN_TIMEOUT" "$tmp/sluice" bench -json -label "$s" -server-pid "$server" \
 				-endpoint "http://127.0.0.1:${port[$s]}" $(flags "$workload") "$workload" >"$tmp/run.json" 2>>"$tmp/bench.log"; then
 				if [ ! -s "$tmp/run.json" ]; then
 					printf '{"label": "%s", "workload": "%s", "error": "no report within %ss"}\n' "$s" "$workload" "$RUN_TIMEOUT" >"$tmp/run.json"
