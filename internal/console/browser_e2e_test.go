@@ -2,7 +2,6 @@ package console_test
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,28 +19,12 @@ func browserTools(t *testing.T) (node, chromium, dir string) {
 	t.Helper()
 	missing := func(format string, args ...any) {
 		t.Helper()
-		msg := fmt.Sprintf(format, args...)
-		if os.Getenv("SLUICE_REQUIRE_BROWSER") != "" {
-			t.Fatal(msg + " (make test-browser installs it)")
-		}
-		t.Skip(msg)
+		testserver.Missing(t, "SLUICE_REQUIRE_BROWSER", format, args...)
 	}
-	root, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if mod, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil && bytes.HasPrefix(mod, []byte("module sluice\n")) {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			t.Fatal("cannot find the repository root above the working directory")
-		}
-		root = parent
-	}
+	root := testserver.RepoRoot(t)
 	dir = filepath.Join(root, "test", "js")
-	if node, err = exec.LookPath("node"); err != nil {
+	node, err := exec.LookPath("node")
+	if err != nil {
 		missing("node is not installed")
 	}
 	chromium = os.Getenv("CHROMIUM")

@@ -156,6 +156,22 @@ async function walkStreams(page) {
     assert.equal(d.RetentionPeriodHours, 48);
     await page.locator('dd', { hasText: '48 hours' }).waitFor();
   });
+  await step(page, 'configuration-encryption-record-size-tags', async () => {
+    await page.getByLabel('Enable server-side encryption (KMS)').check();
+    await page.getByRole('button', { name: 'Save encryption' }).click();
+    await page.locator('dd', { hasText: 'Enabled (alias/aws/kinesis)' }).waitFor();
+    await page.getByLabel('Maximum record size (KiB)').fill('2048');
+    await page.getByRole('button', { name: 'Save record size' }).click();
+    await page.locator('dd', { hasText: '2048 KiB' }).waitFor();
+    await page.getByLabel('Key', { exact: true }).fill('env');
+    await page.getByLabel('Value', { exact: true }).fill('test');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.getByRole('cell', { name: 'env', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Remove tag team' }).click();
+    await page.getByRole('cell', { name: 'payments' }).waitFor({ state: 'detached' });
+    const tags = await kinesis.send(new ListTagsForStreamCommand({ StreamName: name }));
+    assert.deepEqual(tags.Tags, [{ Key: 'env', Value: 'test' }]);
+  });
   await step(page, 'shards', async () => {
     await page.getByRole('link', { name: 'Shards' }).click();
     await page.getByRole('cell', { name: 'shardId-000000000001' }).waitFor();
@@ -203,6 +219,15 @@ async function walkStreams(page) {
     const d = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'keyboard-stream' }))).StreamDescriptionSummary;
     assert.equal(d.StreamModeDetails.StreamMode, 'PROVISIONED');
     assert.equal(d.OpenShardCount, 3);
+  });
+  await step(page, 'list-search', async () => {
+    await page.getByRole('navigation', { name: 'Kinesis services' }).getByRole('link', { name: 'Data streams' }).click();
+    await page.getByRole('link', { name: 'keyboard-stream' }).waitFor();
+    await page.getByLabel('Find data streams').fill('nothing-like-this');
+    await page.getByText('No data streams match.').waitFor();
+    await page.getByLabel('Find data streams').fill('keyb');
+    await page.getByRole('link', { name: 'keyboard-stream' }).waitFor();
+    await page.getByRole('cell', { name: '3', exact: true }).waitFor(); // open shards
   });
 }
 

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"sluice/internal/testserver"
 )
 
 // jsDir finds test/js (the AWS SDK for JavaScript v3 and read.mjs) and
@@ -27,26 +29,9 @@ func jsDir(t *testing.T) (node, dir string) {
 	t.Helper()
 	missing := func(format string, args ...any) {
 		t.Helper()
-		msg := fmt.Sprintf(format, args...)
-		if os.Getenv("SLUICE_REQUIRE_NODE") != "" {
-			t.Fatal(msg + " (make test-tools installs it)")
-		}
-		t.Skip(msg)
+		testserver.Missing(t, "SLUICE_REQUIRE_NODE", format, args...)
 	}
-	root, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if mod, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil && bytes.HasPrefix(mod, []byte("module sluice\n")) {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			t.Fatal("cannot find the repository root (go.mod of module sluice) above the working directory")
-		}
-		root = parent
-	}
+	root := testserver.RepoRoot(t)
 	dir = filepath.Join(root, "test", "js")
 	for _, name := range []string{"node", "nodejs"} {
 		if p, err := exec.LookPath(name); err == nil {
