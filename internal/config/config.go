@@ -50,6 +50,15 @@ type Config struct {
 	ScaleUpAfter   time.Duration
 	ScaleDownAfter time.Duration
 
+	// S3Endpoint is where Firehose delivers objects (an S3-compatible
+	// endpoint); empty delivers to <DataDir>/s3/<bucket>/<key>.
+	S3Endpoint  string
+	S3Region    string
+	S3AccessKey string
+	S3SecretKey string
+	// S3PathStyle addresses buckets as endpoint/bucket (MinIO, versitygw).
+	S3PathStyle bool
+
 	// DebugListen serves Go's profiler (/debug/pprof/) on its own address.
 	DebugListen string
 
@@ -80,6 +89,8 @@ func Defaults() Config {
 		ScaleInterval:       10 * time.Second,
 		ScaleUpAfter:        time.Minute,
 		ScaleDownAfter:      time.Hour,
+		S3Region:            "us-east-1",
+		S3PathStyle:         true,
 	}
 }
 

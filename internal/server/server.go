@@ -12,13 +12,17 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
+	"sluice/internal/api/firehoseapi"
 	"sluice/internal/api/kinesisapi"
 	"sluice/internal/awsproto"
 	"sluice/internal/awsproto/sigv4"
 	"sluice/internal/config"
 	"sluice/internal/console"
+	"sluice/internal/firehose"
+	"sluice/internal/objectstore"
 	"sluice/internal/storage/embedded"
 	"sluice/internal/streams"
 	"sluice/internal/vfs"
@@ -35,16 +39,20 @@ type Options struct {
 	// Tune adjusts the Data Streams configuration after it is built from
 	// Config (tests shorten the subscription heartbeat, say).
 	Tune func(*streams.Config)
+	// TuneFirehose adjusts the Firehose configuration (tests shorten the
+	// source's poll, say).
+	TuneFirehose func(*firehose.Config)
 }
 
 // Server is a running Sluice.
 type Server struct {
-	cfg     config.Config
-	log     *slog.Logger
-	backend *embedded.Backend
-	streams *streams.Service
-	http    *http.Server
-	tls     *tls.Config // nil without TLS
+	cfg      config.Config
+	log      *slog.Logger
+	backend  *embedded.Backend
+	streams  *streams.Service
+	firehose *firehose.Service
+	http     *http.Server
+	tls      *tls.Config // nil without TLS
 
 }
 
@@ -106,8 +114,31 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend.Close()
 		return nil, err
 	}
-	kinesis := kinesisapi.New(svc)
-	api := awsproto.NewHandler(awsproto.HandlerOptions{Auth: auth, Logger: log.With("component", "awsproto")}, kinesis)
+	var store objectstore.Store = objectstore.Dir{Root: filepath.Join(cfg.DataDir, "s3")}
+	if cfg.S3Endpoint != "" {
+		store = objectstore.NewS3(objectstore.S3Options{
+			Endpoint: cfg.S3Endpoint, Region: cfg.S3Region, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, PathStyle: cfg.S3PathStyle,
+		})
+	}
+	fcfg := firehose.Config{
+		Now:         now,
+		CreateDelay: cfg.CreateDelay,
+		DeleteDelay: cfg.DeleteDelay,
+		Store:       store,
+		Source:      firehose.StreamsSource{Streams: svc},
+		Logger:      log,
+	}
+	if opts.TuneFirehose != nil {
+		opts.TuneFirehose(&fcfg)
+	}
+	fh, err := firehose.New(ctx, fcfg, backend)
+	if err != nil {
+		svc.Close()
+		backend.Close()
+		return nil, err
+	}
+	kinesis, fhAPI := kinesisapi.New(svc), firehoseapi.New(fh)
+	api := awsproto.NewHandler(awsproto.HandlerOptions{Auth: auth, Logger: log.With("component", "awsproto")}, kinesis, fhAPI)
 	var keys *sigv4.Keyring
 	if k, ok := auth.(*awsproto.KeyringAuth); ok {
 		keys = k.Keys
@@ -116,7 +147,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Keys:      keys,
 		AccountID: cfg.AccountID,
 		Region:    cfg.Region,
-		Services:  []*awsproto.Service{kinesis},
+		Services:  []*awsproto.Service{kinesis, fhAPI},
 		Metrics:   kinesisapi.Metrics(svc),
 		Logger:    log.With("component", "console"),
 		Now:       now,
@@ -137,11 +168,12 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	protocols.SetHTTP2(true)            // h2 over TLS (ALPN)
 	protocols.SetUnencryptedHTTP2(true) // h2c with prior knowledge, for SubscribeToShard
 	s := &Server{
-		cfg:     cfg,
-		log:     log,
-		backend: backend,
-		streams: svc,
-		tls:     tlsCfg,
+		cfg:      cfg,
+		log:      log,
+		backend:  backend,
+		streams:  svc,
+		firehose: fh,
+		tls:      tlsCfg,
 		http: &http.Server{
 			Handler:           mux,
 			Protocols:         protocols,
@@ -168,6 +200,9 @@ func newAuthenticator(cfg config.Config, now func() time.Time) (awsproto.Authent
 	}
 	return &awsproto.KeyringAuth{Keys: keys, Now: now}, nil
 }
+
+// Firehose returns the Firehose service.
+func (s *Server) Firehose() *firehose.Service { return s.firehose }
 
 // Streams returns the Data Streams service (tests use it to run retention).
 func (s *Server) Streams() *streams.Service { return s.streams }
@@ -245,7 +280,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = s.http.Close()
 	}
-	return errors.Join(err, s.streams.Close(), s.backend.Close())
+	return errors.Join(err, s.firehose.Close(), s.streams.Close(), s.backend.Close())
 }
 
 // secureListener marks a TLS listener (for the log).

@@ -294,7 +294,9 @@ func (s *Service) load(ctx context.Context) error {
 		return err
 	}
 	for _, id := range ids {
-		if !live[id] {
+		// Other services keep their logs in the same store (Firehose's are
+		// firehose-...): only stream IDs are this service's to remove.
+		if !live[id] && isStreamID(id) {
 			s.log.Info("removing orphaned log", "stream_id", id)
 			if err := s.recs.Remove(ctx, id); err != nil {
 				return err
@@ -332,6 +334,19 @@ func (s *Service) now() time.Time { return s.cfg.Now() }
 
 // newStreamID returns an ID in the shape AWS gives StreamId: 20 characters,
 // a dash, 3 characters (lowercase hex here).
+// isStreamID reports whether id has newStreamID's form.
+func isStreamID(id string) bool {
+	if len(id) != 24 || id[20] != '-' {
+		return false
+	}
+	for i := range len(id) {
+		if c := id[i]; i != 20 && !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 func newStreamID() string {
 	var b [12]byte
 	rand.Read(b[:])

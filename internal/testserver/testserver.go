@@ -16,10 +16,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	firehoseclient "github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 
 	"sluice/internal/awsclient"
 	"sluice/internal/config"
+	"sluice/internal/firehose"
 	"sluice/internal/server"
 	"sluice/internal/streams"
 )
@@ -58,6 +60,16 @@ type options struct {
 // WithStreams adjusts the Data Streams configuration.
 func WithStreams(f func(*streams.Config)) Option {
 	return func(o *options) { o.srv.Tune = f }
+}
+
+// WithFirehose adjusts the Firehose configuration.
+func WithFirehose(f func(*firehose.Config)) Option {
+	return func(o *options) { o.srv.TuneFirehose = f }
+}
+
+// FirehoseClient returns a Firehose client for us-east-1 with test credentials.
+func (s *Server) FirehoseClient() *firehoseclient.Client {
+	return firehoseclient.NewFromConfig(s.AWSConfig("us-east-1", "AKIDTEST", "secret"))
 }
 
 // WithTLS serves TLS (a self-signed certificate) on a second port too.

@@ -1,0 +1,77 @@
+// Package firehoseapi serves the Data Firehose API (Firehose_20150804) on
+// top of package firehose: the input shapes with AWS's constraints, the
+// answers' JSON, and the mapping of domain errors to AWS error codes.
+package firehoseapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"sluice/internal/awsproto"
+	"sluice/internal/awsproto/awserr"
+	"sluice/internal/firehose"
+)
+
+// TargetPrefix and SigningName identify the service on the wire.
+const (
+	TargetPrefix = "Firehose_20150804"
+	SigningName  = "firehose"
+)
+
+// API serves the operations.
+type API struct {
+	svc *firehose.Service
+}
+
+// New returns the Firehose service description with its 12 operations.
+func New(svc *firehose.Service) *awsproto.Service {
+	a := &API{svc: svc}
+	return awsproto.NewService(TargetPrefix, SigningName,
+		awsproto.Op("CreateDeliveryStream", createInput, a.create),
+		awsproto.Op("DeleteDeliveryStream", deleteInput, a.delete),
+		awsproto.Op("DescribeDeliveryStream", describeInput, a.describe),
+		awsproto.Op("ListDeliveryStreams", listInput, a.list),
+		awsproto.Op("PutRecord", putRecordInput, a.putRecord),
+		awsproto.Op("PutRecordBatch", putRecordBatchInput, a.putRecordBatch),
+		awsproto.Op("UpdateDestination", updateInput, a.updateDestination),
+		awsproto.Op("TagDeliveryStream", tagInput, a.tag),
+		awsproto.Op("UntagDeliveryStream", untagInput, a.untag),
+		awsproto.Op("ListTagsForDeliveryStream", listTagsInput, a.listTags),
+		awsproto.Op("StartDeliveryStreamEncryption", startEncryptionInput, a.startEncryption),
+		awsproto.Op("StopDeliveryStreamEncryption", stopEncryptionInput, a.stopEncryption),
+	)
+}
+
+func caller(ctx context.Context) firehose.Caller {
+	c := awsproto.CallerFrom(ctx)
+	return firehose.Caller{Account: c.AccountID, Region: c.Region}
+}
+
+type empty struct{}
+
+// ConcurrentModificationException is Firehose's answer to a stale VersionId.
+var concurrentModification = awserr.Code{Name: "ConcurrentModificationException", Status: http.StatusBadRequest}
+
+var kindCodes = map[firehose.Kind]awserr.Code{
+	firehose.KindNotFound:               awserr.ResourceNotFoundException,
+	firehose.KindInUse:                  awserr.ResourceInUseException,
+	firehose.KindInvalidArgument:        awserr.InvalidArgumentException,
+	firehose.KindLimitExceeded:          awserr.LimitExceededException,
+	firehose.KindConcurrentModification: concurrentModification,
+	firehose.KindServiceUnavailable:     awserr.ServiceUnavailable,
+}
+
+// wire maps a domain error to the AWS error the client sees.
+func wire(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *firehose.Error
+	if errors.As(err, &de) {
+		if code, ok := kindCodes[de.Kind]; ok {
+			return &awserr.Error{Code: code, Message: de.Msg}
+		}
+	}
+	return awserr.Internal(err)
+}

@@ -1,0 +1,358 @@
+package firehose
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// CreateParams are CreateDeliveryStream's settings.
+type CreateParams struct {
+	Name   string
+	Type   string // "" is DirectPut
+	Source *KinesisSource
+	S3     *S3Destination
+	// Unsupported names a destination configuration Sluice does not deliver
+	// to (HttpEndpointDestinationConfiguration, ...), to refuse it.
+	Unsupported []string
+	Tags        []Tag
+	Encryption  *Encryption
+}
+
+// CreateDeliveryStream creates a delivery stream, CREATING until the create
+// delay has passed.
+func (s *Service) CreateDeliveryStream(ctx context.Context, c Caller, p CreateParams) (string, error) {
+	if p.Type == "" {
+		p.Type = TypeDirectPut
+	}
+	switch {
+	case len(p.Unsupported) > 0:
+		return "", errInvalid("Sluice delivers to S3 only; %s is not supported.", p.Unsupported[0])
+	case p.S3 == nil:
+		return "", errInvalid("Exactly one destination configuration must be specified: S3DestinationConfiguration or ExtendedS3DestinationConfiguration.")
+	case p.Type == TypeKinesisSource && p.Source == nil:
+		return "", errInvalid("KinesisStreamSourceConfiguration is required when DeliveryStreamType is KinesisStreamAsSource.")
+	case p.Type != TypeKinesisSource && p.Source != nil:
+		return "", errInvalid("KinesisStreamSourceConfiguration is only allowed when DeliveryStreamType is KinesisStreamAsSource.")
+	case p.Type == TypeKinesisSource && s.cfg.Source == nil:
+		return "", errInvalid("KinesisStreamAsSource is not available on this server.")
+	case p.Type != TypeDirectPut && p.Type != TypeKinesisSource:
+		return "", errInvalid("Sluice supports the DirectPut and KinesisStreamAsSource delivery stream types; %s is not supported.", p.Type)
+	case p.Type == TypeKinesisSource && p.Encryption != nil:
+		return "", errInvalid("Server-side encryption is not supported for KinesisStreamAsSource delivery streams; the source stream's encryption applies.")
+	}
+	dest, err := normalize(*p.S3)
+	if err != nil {
+		return "", err
+	}
+	if len(p.Tags) > MaxTags {
+		return "", newErr(KindLimitExceeded, "A delivery stream cannot have more than %d tags.", MaxTags)
+	}
+	if p.Source != nil {
+		if err := s.cfg.Source.Check(c, p.Source.StreamARN); err != nil {
+			return "", err
+		}
+	}
+	now := s.now()
+	ds := &DeliveryStream{
+		ID: newID(), Name: p.Name, Account: c.Account, Region: c.Region, Type: p.Type,
+		Status: StatusCreating, Version: 1, Created: now, Updated: now,
+		Tags: sortTags(mergeTags(nil, p.Tags)), Encryption: Encryption{Status: "DISABLED"}, S3: dest,
+	}
+	if p.Encryption != nil {
+		enc, err := encryption(p.Encryption)
+		if err != nil {
+			return "", err
+		}
+		ds.Encryption = enc
+	}
+	if p.Source != nil {
+		src := *p.Source
+		src.Started = now
+		ds.Source = &src
+	}
+	if s.cfg.CreateDelay <= 0 {
+		ds.Status = StatusActive
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := streamKey{c.Account, c.Region, p.Name}
+	if s.streams[key] != nil {
+		return "", errExists(p.Name, c.Account)
+	}
+	n := 0
+	for k := range s.streams {
+		if k.account == c.Account && k.region == c.Region {
+			n++
+		}
+	}
+	if n >= s.cfg.StreamLimit {
+		return "", newErr(KindLimitExceeded, "You have already consumed your firehose quota of %d hoses.", s.cfg.StreamLimit)
+	}
+	if err := s.persist(ctx, ds); err != nil {
+		return "", err
+	}
+	lg, err := s.recs.Open(ctx, LogPrefix+ds.ID)
+	if err != nil {
+		return "", err
+	}
+	l := &live{meta: ds, log: lg}
+	s.streams[key] = l
+	s.start(l)
+	if ds.Status == StatusCreating {
+		s.schedule(ds, s.cfg.CreateDelay)
+	}
+	return ds.ARN(), nil
+}
+
+// normalize fills a destination's defaults and checks what the shapes
+// cannot: prefixes, the time zone, the error prefix rule.
+func normalize(d S3Destination) (S3Destination, error) {
+	if d.SizeInMBs == 0 {
+		d.SizeInMBs = DefaultSizeInMBs
+	}
+	if d.IntervalInSeconds < 0 {
+		d.IntervalInSeconds = DefaultIntervalInSeconds
+	}
+	if d.Compression == "" {
+		d.Compression = Uncompressed
+	}
+	if d.S3BackupMode == "" && d.Extended {
+		d.S3BackupMode = "Disabled"
+	}
+	if _, err := compilePrefix(d.Prefix, false); err != nil {
+		return d, err
+	}
+	if _, err := compilePrefix(d.ErrorOutputPrefix, true); err != nil {
+		return d, err
+	}
+	if hasExpression(d.Prefix) && d.ErrorOutputPrefix == "" {
+		return d, errInvalid("ErrorOutputPrefix cannot be null or empty when Prefix contains expressions.")
+	}
+	if d.CustomTimeZone != "" {
+		if _, err := time.LoadLocation(d.CustomTimeZone); err != nil {
+			return d, errInvalid("CustomTimeZone %s is not a valid time zone.", d.CustomTimeZone)
+		}
+	}
+	return d, nil
+}
+
+func encryption(in *Encryption) (Encryption, error) {
+	e := Encryption{Status: "ENABLED", KeyType: in.KeyType, KeyARN: in.KeyARN}
+	if e.KeyType == "" {
+		e.KeyType = "AWS_OWNED_CMK"
+	}
+	if e.KeyType == "CUSTOMER_MANAGED_CMK" && e.KeyARN == "" {
+		return e, errInvalid("KeyARN must be specified when KeyType is CUSTOMER_MANAGED_CMK.")
+	}
+	if e.KeyType == "AWS_OWNED_CMK" && e.KeyARN != "" {
+		return e, errInvalid("KeyARN must not be specified when KeyType is AWS_OWNED_CMK.")
+	}
+	return e, nil
+}
+
+func newID() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// DeleteDeliveryStream moves a delivery stream to DELETING; it is gone
+// after the delete delay.
+func (s *Service) DeleteDeliveryStream(ctx context.Context, c Caller, name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.streams[streamKey{c.Account, c.Region, name}]
+	if l == nil {
+		return errNotFound(name, c.Account)
+	}
+	ds := *l.snapshot()
+	if ds.Status == StatusDeleting {
+		return nil
+	}
+	if t := s.timers[ds.ID]; t != nil {
+		t.Stop()
+	}
+	ds.Status = StatusDeleting
+	if err := s.persist(ctx, &ds); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.meta = &ds
+	l.mu.Unlock()
+	s.schedule(&ds, s.cfg.DeleteDelay)
+	return nil
+}
+
+// DescribeDeliveryStream returns a delivery stream's state.
+func (s *Service) DescribeDeliveryStream(c Caller, name string) (*DeliveryStream, error) {
+	l, err := s.get(c, name)
+	if err != nil {
+		return nil, err
+	}
+	return l.snapshot(), nil
+}
+
+// ListDeliveryStreams lists names in order after exclusiveStart, at most
+// limit, of the given type ("" for all), and whether more follow.
+func (s *Service) ListDeliveryStreams(c Caller, typ, exclusiveStart string, limit int) ([]string, bool) {
+	s.mu.RLock()
+	var names []string
+	for k, l := range s.streams {
+		if k.account != c.Account || k.region != c.Region {
+			continue
+		}
+		if typ != "" && l.snapshot().Type != typ {
+			continue
+		}
+		if exclusiveStart != "" && k.name <= exclusiveStart {
+			continue
+		}
+		names = append(names, k.name)
+	}
+	s.mu.RUnlock()
+	sort.Strings(names)
+	if limit <= 0 {
+		limit = 10
+	}
+	if len(names) > limit {
+		return names[:limit], true
+	}
+	return names, false
+}
+
+// TagDeliveryStream adds or overwrites tags.
+func (s *Service) TagDeliveryStream(ctx context.Context, c Caller, name string, tags []Tag) error {
+	_, err := s.update(ctx, c, name, func(ds *DeliveryStream) error {
+		merged := mergeTags(ds.Tags, tags)
+		if len(merged) > MaxTags {
+			return newErr(KindLimitExceeded, "A delivery stream cannot have more than %d tags.", MaxTags)
+		}
+		ds.Tags = sortTags(merged)
+		return nil
+	})
+	return err
+}
+
+// UntagDeliveryStream removes tags by key.
+func (s *Service) UntagDeliveryStream(ctx context.Context, c Caller, name string, keys []string) error {
+	_, err := s.update(ctx, c, name, func(ds *DeliveryStream) error {
+		ds.Tags = slices.DeleteFunc(ds.Tags, func(t Tag) bool { return slices.Contains(keys, t.Key) })
+		return nil
+	})
+	return err
+}
+
+// ListTags returns tags after exclusiveStart, at most limit, and whether
+// more follow.
+func (s *Service) ListTags(c Caller, name, exclusiveStart string, limit int) ([]Tag, bool, error) {
+	l, err := s.get(c, name)
+	if err != nil {
+		return nil, false, err
+	}
+	var out []Tag
+	for _, t := range l.snapshot().Tags {
+		if exclusiveStart == "" || t.Key > exclusiveStart {
+			out = append(out, t)
+		}
+	}
+	if limit <= 0 {
+		limit = 50
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+func mergeTags(have, add []Tag) []Tag {
+	out := append([]Tag(nil), have...)
+	for _, t := range add {
+		if i := slices.IndexFunc(out, func(o Tag) bool { return o.Key == t.Key }); i >= 0 {
+			out[i].Value = t.Value
+		} else {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func sortTags(t []Tag) []Tag {
+	slices.SortFunc(t, func(a, b Tag) int {
+		switch {
+		case a.Key < b.Key:
+			return -1
+		case a.Key > b.Key:
+			return 1
+		}
+		return 0
+	})
+	return t
+}
+
+// StartEncryption turns server-side encryption on (or changes its key).
+func (s *Service) StartEncryption(ctx context.Context, c Caller, name string, in *Encryption) error {
+	enc, err := encryption(in)
+	if err != nil {
+		return err
+	}
+	_, err = s.update(ctx, c, name, func(ds *DeliveryStream) error {
+		if ds.Type == TypeKinesisSource {
+			return errInvalid("Encryption is not supported for a delivery stream with KinesisStreamAsSource as its source.")
+		}
+		if ds.Status != StatusActive {
+			return errNotActive(ds.Name, ds.Account, ds.Status)
+		}
+		ds.Encryption = enc
+		return nil
+	})
+	return err
+}
+
+// StopEncryption turns server-side encryption off.
+func (s *Service) StopEncryption(ctx context.Context, c Caller, name string) error {
+	_, err := s.update(ctx, c, name, func(ds *DeliveryStream) error {
+		if ds.Type == TypeKinesisSource {
+			return errInvalid("Encryption is not supported for a delivery stream with KinesisStreamAsSource as its source.")
+		}
+		if ds.Status != StatusActive {
+			return errNotActive(ds.Name, ds.Account, ds.Status)
+		}
+		ds.Encryption = Encryption{Status: "DISABLED"}
+		return nil
+	})
+	return err
+}
+
+// UpdateDestination changes the destination: members given in update
+// replace the current ones (same destination type), and VersionId goes up.
+// currentVersion must be the current VersionId.
+func (s *Service) UpdateDestination(ctx context.Context, c Caller, name, currentVersion, destinationID string, apply func(*S3Destination)) error {
+	_, err := s.update(ctx, c, name, func(ds *DeliveryStream) error {
+		if strconv.FormatInt(ds.Version, 10) != currentVersion {
+			return newErr(KindConcurrentModification, "Cannot update firehose: %s since the current version id: %d and specified version id: %s do not match", ds.Name, ds.Version, currentVersion)
+		}
+		if destinationID != DestinationID {
+			return errInvalid("Destination Id %s not found.", destinationID)
+		}
+		if ds.Status != StatusActive {
+			return errNotActive(ds.Name, ds.Account, ds.Status)
+		}
+		d := ds.S3
+		apply(&d)
+		d, err := normalize(d)
+		if err != nil {
+			return err
+		}
+		ds.S3 = d
+		ds.Version++
+		ds.Updated = s.now()
+		return nil
+	})
+	return err
+}

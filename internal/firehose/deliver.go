@@ -1,0 +1,235 @@
+package firehose
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"time"
+
+	"sluice/internal/objectstore"
+	"sluice/internal/storage"
+)
+
+// readBatch bounds one read of the log by the deliverer.
+const (
+	readRecords = 10000
+	readBytes   = 8 << 20
+)
+
+// start runs the delivery stream's deliverer (and, for a Kinesis source,
+// its reader) until halt.
+func (s *Service) start(l *live) {
+	l.stop = make(chan struct{})
+	l.done = make(chan struct{})
+	srcDone := make(chan struct{})
+	ds := l.snapshot()
+	if ds.Type == TypeKinesisSource && s.cfg.Source != nil {
+		go func() {
+			defer close(srcDone)
+			s.readSource(l)
+		}()
+	} else {
+		close(srcDone)
+	}
+	go func() {
+		defer close(l.done)
+		s.deliver(l)
+		<-srcDone
+	}()
+}
+
+// pending is the deliverer's buffer: records read from the log but not yet
+// in a delivered object.
+type pending struct {
+	records []storage.StoredRecord
+	bytes   int64
+	next    uint64 // log counter after the last buffered record
+}
+
+// deliver is a delivery stream's deliverer loop (see the package doc).
+func (s *Service) deliver(l *live) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-l.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	pos, err := s.position(ctx, l.snapshot().ID)
+	if err != nil {
+		s.log.Error("reading delivery position", "err", err)
+		return
+	}
+	buf := pending{next: pos}
+	tick := time.NewTicker(s.cfg.Tick)
+	defer tick.Stop()
+	for {
+		watch := l.log.Watch()
+		ds := l.snapshot()
+		if ds.Status == StatusActive || ds.Status == StatusCreating {
+			// Read what arrived, then deliver every object that is due.
+			for {
+				recs, next, err := l.log.Read(0, buf.next, readRecords, readBytes, 0)
+				if err != nil {
+					s.log.Error("reading delivery stream log", "name", ds.Name, "err", err)
+					break
+				}
+				if len(recs) == 0 {
+					buf.next = max(buf.next, next)
+					break
+				}
+				for _, r := range recs {
+					buf.records = append(buf.records, cloneRecord(r))
+					buf.bytes += int64(len(r.Data))
+				}
+				buf.next = next
+				if buf.bytes >= ds.S3.SizeInMBs<<20 {
+					break // deliver before reading on
+				}
+			}
+			for s.due(ds, &buf) {
+				if !s.flush(ctx, l, ds, &buf) {
+					return // stopped
+				}
+			}
+		}
+		select {
+		case <-l.stop:
+			return
+		case <-watch:
+		case <-tick.C:
+		}
+	}
+}
+
+func cloneRecord(r storage.StoredRecord) storage.StoredRecord {
+	r.Data = append([]byte(nil), r.Data...)
+	r.PartitionKey = ""
+	return r
+}
+
+// due reports whether the buffer should become an object now: it holds
+// SizeInMBs, or its oldest record has waited IntervalInSeconds.
+func (s *Service) due(ds *DeliveryStream, buf *pending) bool {
+	if len(buf.records) == 0 {
+		return false
+	}
+	if buf.bytes >= ds.S3.SizeInMBs<<20 {
+		return true
+	}
+	oldest := time.UnixMilli(buf.records[0].ArrivalMillis)
+	return !s.now().Before(oldest.Add(time.Duration(ds.S3.IntervalInSeconds) * time.Second))
+}
+
+// flush delivers the buffer's first object (up to SizeInMBs), retrying
+// with backoff; it reports false when the deliverer was stopped.
+func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *pending) bool {
+	limit := ds.S3.SizeInMBs << 20
+	n, size := 0, int64(0)
+	for n < len(buf.records) && (n == 0 || size < limit) {
+		size += int64(len(buf.records[n].Data))
+		n++
+	}
+	recs := buf.records[:n]
+	obj, err := s.object(ds, recs)
+	if err != nil {
+		s.log.Error("building object", "name", ds.Name, "err", err)
+		return false
+	}
+	first := time.Now()
+	backoff := time.Second
+	for {
+		err := s.cfg.Store.Put(ctx, obj)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		l.metrics.FailedAttempts.Add(1)
+		if time.Since(first) > s.cfg.RetryFor {
+			s.log.Error("dropping records after retrying for the retry period", "name", ds.Name, "records", n, "err", err)
+			l.metrics.DroppedRecords.Add(int64(n))
+			break
+		}
+		s.log.Warn("delivery failed; retrying", "name", ds.Name, "bucket", obj.Bucket, "key", obj.Key, "err", err, "retry_in", backoff)
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 2*time.Minute)
+	}
+	next := buf.next
+	if n < len(buf.records) {
+		next = buf.records[n].Seq
+	}
+	if err := s.savePosition(ctx, ds.ID, next); err != nil && ctx.Err() == nil {
+		s.log.Error("saving delivery position", "name", ds.Name, "err", err)
+	}
+	l.metrics.DeliveredRecords.Add(int64(n))
+	l.metrics.DeliveredBytes.Add(size)
+	l.metrics.DeliveredObjects.Add(1)
+	l.metrics.LastDeliveryMillis.Store(s.now().UnixMilli())
+	buf.records = append(buf.records[:0], buf.records[n:]...)
+	buf.bytes -= size
+	// Records are kept for 24 hours, as AWS keeps undelivered DirectPut
+	// data; delivered ones go with them.
+	l.log.Expire(s.now().Add(-24 * time.Hour).UnixMilli())
+	return true
+}
+
+// object builds the object for recs: their data concatenated (Firehose
+// adds no separator), compressed, under the evaluated prefix.
+func (s *Service) object(ds *DeliveryStream, recs []storage.StoredRecord) (objectstore.Object, error) {
+	d := ds.S3
+	loc := time.UTC
+	if d.CustomTimeZone != "" {
+		if z, err := time.LoadLocation(d.CustomTimeZone); err == nil {
+			loc = z
+		}
+	}
+	t := time.UnixMilli(recs[0].ArrivalMillis).In(loc)
+	parts, err := compilePrefix(d.Prefix, false)
+	if err != nil {
+		return objectstore.Object{}, err
+	}
+	var data []byte
+	for _, r := range recs {
+		data = append(data, r.Data...)
+	}
+	name := objectName(ds.Name, ds.Version, t)
+	body, encoding, err := compress(d.Compression, data, name)
+	if err != nil {
+		return objectstore.Object{}, err
+	}
+	return objectstore.Object{
+		Bucket:          d.Bucket(),
+		Key:             evalPrefix(parts, t, "") + name + extension(d.Compression, d.FileExtension),
+		Body:            body,
+		ContentEncoding: encoding,
+	}, nil
+}
+
+// position is the log counter of the next record to deliver.
+func (s *Service) position(ctx context.Context, id string) (uint64, error) {
+	b, err := s.meta.Get(ctx, keyPosition+id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return 1, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if len(b) != 8 {
+		return 1, nil
+	}
+	return binary.BigEndian.Uint64(b), nil
+}
+
+func (s *Service) savePosition(ctx context.Context, id string, next uint64) error {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], next)
+	return s.meta.Update(ctx, func(tx storage.MetaTx) error { return tx.Put(keyPosition+id, b[:]) })
+}

@@ -1,0 +1,121 @@
+package firehose
+
+import (
+	"strings"
+	"time"
+)
+
+// Delivery stream types, statuses and settings, spelt as the API spells them.
+const (
+	TypeDirectPut     = "DirectPut"
+	TypeKinesisSource = "KinesisStreamAsSource"
+
+	StatusCreating = "CREATING"
+	StatusActive   = "ACTIVE"
+	StatusDeleting = "DELETING"
+
+	Uncompressed = "UNCOMPRESSED"
+	GZIP         = "GZIP"
+	ZIP          = "ZIP"
+	Snappy       = "Snappy"
+	HadoopSnappy = "HADOOP_SNAPPY"
+
+	// DestinationID is the one destination's ID (AWS numbers them).
+	DestinationID = "destinationId-000000000001"
+)
+
+// AWS's defaults and limits.
+const (
+	DefaultSizeInMBs         = 5
+	DefaultIntervalInSeconds = 300
+	MaxRecordBytes           = 1000 << 10
+	MaxBatchRecords          = 500
+	MaxBatchBytes            = 4 << 20
+	MaxTags                  = 50
+)
+
+// DeliveryStream is a delivery stream's persisted state.
+type DeliveryStream struct {
+	ID      string
+	Name    string
+	Account string
+	Region  string
+	Type    string
+	Status  string
+	// Version is VersionId: 1 at creation, one more at every UpdateDestination.
+	Version int64
+	Created time.Time
+	Updated time.Time
+	Tags    []Tag // sorted by key
+
+	Encryption Encryption
+	Source     *KinesisSource // KinesisStreamAsSource only
+	S3         S3Destination
+}
+
+// Tag is one tag.
+type Tag struct {
+	Key   string
+	Value string
+}
+
+// Encryption is server-side encryption of the delivery stream's records at
+// rest (they are in Sluice's log; the setting is kept and reported).
+type Encryption struct {
+	Status  string // ENABLED or DISABLED
+	KeyType string // AWS_OWNED_CMK or CUSTOMER_MANAGED_CMK
+	KeyARN  string
+}
+
+// KinesisSource is the data stream a delivery stream reads.
+type KinesisSource struct {
+	StreamARN string
+	RoleARN   string
+	Started   time.Time
+}
+
+// S3Destination is an S3 or Extended S3 destination's configuration.
+type S3Destination struct {
+	Extended          bool // configured as ExtendedS3DestinationConfiguration
+	RoleARN           string
+	BucketARN         string
+	Prefix            string
+	ErrorOutputPrefix string
+	SizeInMBs         int64
+	IntervalInSeconds int64
+	Compression       string
+	FileExtension     string
+	CustomTimeZone    string
+	S3BackupMode      string // Disabled or Enabled (Extended only)
+	KMSKeyARN         string // empty: NoEncryption
+	Logging           Logging
+}
+
+// Logging is CloudWatchLoggingOptions, kept and reported.
+type Logging struct {
+	Enabled       bool
+	LogGroupName  string
+	LogStreamName string
+}
+
+// Bucket is the bucket name of BucketARN (arn:aws:s3:::name).
+func (d S3Destination) Bucket() string {
+	if i := strings.LastIndex(d.BucketARN, ":"); i >= 0 {
+		return d.BucketARN[i+1:]
+	}
+	return d.BucketARN
+}
+
+// ARN returns a delivery stream's ARN.
+func ARN(region, account, name string) string {
+	return "arn:aws:firehose:" + region + ":" + account + ":deliverystream/" + name
+}
+
+// ARN is the delivery stream's ARN.
+func (ds *DeliveryStream) ARN() string { return ARN(ds.Region, ds.Account, ds.Name) }
+
+// Caller is who makes a request.
+type Caller struct {
+	Account string
+	Region  string
+}

@@ -1,0 +1,86 @@
+package firehose
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"sync/atomic"
+
+	"sluice/internal/storage"
+)
+
+// PutResult is one record's outcome: its RecordId, or an error for a
+// record PutRecordBatch could not take.
+type PutResult struct {
+	RecordID            string
+	ErrCode, ErrMessage string
+}
+
+// Metrics are a delivery stream's counters since the server started.
+type Metrics struct {
+	IncomingRecords, IncomingBytes   atomic.Int64
+	DeliveredRecords, DeliveredBytes atomic.Int64
+	DeliveredObjects                 atomic.Int64
+	FailedAttempts, DroppedRecords   atomic.Int64
+	// LastDeliveryMillis is when the last object was written; the
+	// freshness of the oldest record still buffered is derived from the log.
+	LastDeliveryMillis atomic.Int64
+}
+
+// Put appends records to a DirectPut delivery stream's log and returns once
+// they are durable. All records of a call are one group: they are all
+// written, or the call fails.
+func (s *Service) Put(ctx context.Context, c Caller, name string, records [][]byte) (*DeliveryStream, []PutResult, error) {
+	l, err := s.get(c, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	ds := l.snapshot()
+	switch {
+	case ds.Type == TypeKinesisSource:
+		return nil, nil, errInvalid("This operation is not permitted on KinesisStreamAsSource delivery stream type.")
+	case ds.Status == StatusCreating:
+		return nil, nil, errNotFound(name, c.Account)
+	case ds.Status == StatusDeleting:
+		return nil, nil, errNotActive(name, c.Account, ds.Status)
+	}
+	total := 0
+	batch := storage.Batch{Shard: 0, Records: make([]storage.Record, len(records))}
+	for i, r := range records {
+		batch.Records[i] = storage.Record{Data: r}
+		total += len(r)
+	}
+	if total > MaxBatchBytes {
+		return nil, nil, errInvalid("The total size of the records in the batch exceeds the limit of 4 MiB: %d bytes.", total)
+	}
+	res, err := l.log.Append(ctx, []storage.Batch{batch})
+	if err != nil {
+		return nil, nil, err
+	}
+	l.metrics.IncomingRecords.Add(int64(len(records)))
+	l.metrics.IncomingBytes.Add(int64(total))
+	out := make([]PutResult, len(records))
+	for i := range records {
+		out[i].RecordID = recordID(ds.ID, res[0].FirstSeq+uint64(i), res[0].ArrivalMillis)
+	}
+	return ds, out, nil
+}
+
+// recordID is a RecordId: opaque and unique per record, 112 hex digits
+// like AWS's, built from the stream, the record's position and its arrival.
+func recordID(streamID string, counter uint64, arrival int64) string {
+	var b [56]byte
+	copy(b[:24], streamID)
+	binary.BigEndian.PutUint64(b[24:], counter)
+	binary.BigEndian.PutUint64(b[32:], uint64(arrival))
+	return hex.EncodeToString(b[:])
+}
+
+// DeliveryMetrics returns a delivery stream's counters.
+func (s *Service) DeliveryMetrics(c Caller, name string) (*Metrics, error) {
+	l, err := s.get(c, name)
+	if err != nil {
+		return nil, err
+	}
+	return &l.metrics, nil
+}

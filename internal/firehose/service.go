@@ -1,0 +1,319 @@
+package firehose
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"sluice/internal/objectstore"
+	"sluice/internal/storage"
+)
+
+// Config configures the Service.
+type Config struct {
+	Now         func() time.Time
+	CreateDelay time.Duration
+	DeleteDelay time.Duration
+	// Store receives the delivered objects.
+	Store objectstore.Store
+	// Source reads Sluice data streams for KinesisStreamAsSource; nil
+	// refuses that type.
+	Source SourceReader
+	// Tick is how often a deliverer looks at its buffer's age when no
+	// record arrives (default 100 ms): the interval hint is checked against
+	// Now, so a test clock moves deliveries without sleeping.
+	Tick time.Duration
+	// SourcePoll is how often a KinesisStreamAsSource delivery stream
+	// reads each shard (default 1 s, as AWS: GetRecords once per second per
+	// shard, within the shard's 5 reads per second).
+	SourcePoll time.Duration
+	// RetryFor is how long a failing delivery is retried before its records
+	// are dropped (AWS: 24 hours for S3).
+	RetryFor time.Duration
+	// StreamLimit is the delivery streams allowed per account and region.
+	StreamLimit int
+	Logger      *slog.Logger
+}
+
+// Service is the Firehose domain for every account and region.
+type Service struct {
+	cfg  Config
+	meta storage.MetaStore
+	recs storage.RecordStore
+	log  *slog.Logger
+
+	mu      sync.RWMutex
+	streams map[streamKey]*live
+	timers  map[string]*time.Timer
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+type streamKey struct{ account, region, name string }
+
+// live is a delivery stream in memory.
+type live struct {
+	mu   sync.RWMutex
+	meta *DeliveryStream
+	log  storage.Log
+	// stop ends the deliverer (and the source reader).
+	stop    chan struct{}
+	done    chan struct{}
+	metrics Metrics
+}
+
+func (l *live) snapshot() *DeliveryStream {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.meta
+}
+
+// Metadata keys and log IDs. Log IDs start with LogPrefix so that the Data
+// Streams service leaves them alone when it reconciles its own logs.
+const (
+	keyStreams  = "firehose/streams/"
+	keyPosition = "firehose/position/"
+	keySource   = "firehose/source/"
+	LogPrefix   = "firehose-"
+)
+
+func metaKey(ds *DeliveryStream) string {
+	return keyStreams + ds.Account + "/" + ds.Region + "/" + ds.Name
+}
+
+// New loads the delivery streams, resumes their transitions and deliveries,
+// and removes logs whose delivery stream is gone.
+func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Tick <= 0 {
+		cfg.Tick = 100 * time.Millisecond
+	}
+	if cfg.SourcePoll <= 0 {
+		cfg.SourcePoll = time.Second
+	}
+	if cfg.RetryFor <= 0 {
+		cfg.RetryFor = 24 * time.Hour
+	}
+	if cfg.StreamLimit <= 0 {
+		cfg.StreamLimit = 50
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Store == nil {
+		return nil, errors.New("firehose: no object store")
+	}
+	s := &Service{
+		cfg:     cfg,
+		meta:    backend.Meta(),
+		recs:    backend.Records(),
+		log:     cfg.Logger.With("component", "firehose"),
+		streams: map[streamKey]*live{},
+		timers:  map[string]*time.Timer{},
+		stop:    make(chan struct{}),
+	}
+	if err := s.load(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Service) now() time.Time { return s.cfg.Now() }
+
+func (s *Service) load(ctx context.Context) error {
+	known := map[string]bool{}
+	var all []*DeliveryStream
+	err := s.meta.Scan(ctx, keyStreams, func(_ string, value []byte) error {
+		ds := new(DeliveryStream)
+		if err := json.Unmarshal(value, ds); err != nil {
+			return err
+		}
+		all = append(all, ds)
+		known[LogPrefix+ds.ID] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, ds := range all {
+		lg, err := s.recs.Open(ctx, LogPrefix+ds.ID)
+		if err != nil {
+			return err
+		}
+		l := &live{meta: ds, log: lg}
+		s.streams[streamKey{ds.Account, ds.Region, ds.Name}] = l
+		s.start(l)
+		if ds.Status != StatusActive {
+			s.schedule(ds, s.delayFor(ds.Status))
+		}
+	}
+	ids, err := s.recs.IDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if strings.HasPrefix(id, LogPrefix) && !known[id] {
+			s.log.Info("removing orphaned delivery stream log", "log_id", id)
+			if err := s.recs.Remove(ctx, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Service) delayFor(status string) time.Duration {
+	if status == StatusDeleting {
+		return s.cfg.DeleteDelay
+	}
+	return s.cfg.CreateDelay
+}
+
+// Close stops every deliverer and source reader.
+func (s *Service) Close() error {
+	s.mu.Lock()
+	select {
+	case <-s.stop:
+		s.mu.Unlock()
+		return nil
+	default:
+	}
+	close(s.stop)
+	for _, t := range s.timers {
+		t.Stop()
+	}
+	lives := make([]*live, 0, len(s.streams))
+	for _, l := range s.streams {
+		lives = append(lives, l)
+	}
+	s.mu.Unlock()
+	for _, l := range lives {
+		l.halt()
+	}
+	s.wg.Wait()
+	return nil
+}
+
+func (l *live) halt() {
+	if l.stop == nil {
+		return
+	}
+	select {
+	case <-l.stop:
+	default:
+		close(l.stop)
+	}
+	<-l.done
+}
+
+// persist writes a delivery stream's state.
+func (s *Service) persist(ctx context.Context, ds *DeliveryStream) error {
+	b, err := json.Marshal(ds)
+	if err != nil {
+		return err
+	}
+	return s.meta.Update(ctx, func(tx storage.MetaTx) error { return tx.Put(metaKey(ds), b) })
+}
+
+// schedule ends a CREATING or DELETING state after d.
+func (s *Service) schedule(ds *DeliveryStream, d time.Duration) {
+	key := streamKey{ds.Account, ds.Region, ds.Name}
+	id := ds.ID
+	s.timers[id] = time.AfterFunc(max(d, 0), func() { s.finish(key, id) })
+}
+
+func (s *Service) finish(key streamKey, id string) {
+	ctx := context.Background()
+	s.mu.Lock()
+	select {
+	case <-s.stop:
+		s.mu.Unlock()
+		return
+	default:
+	}
+	delete(s.timers, id)
+	l := s.streams[key]
+	if l == nil || l.snapshot().ID != id {
+		s.mu.Unlock()
+		return
+	}
+	ds := *l.snapshot()
+	switch ds.Status {
+	case StatusCreating:
+		ds.Status = StatusActive
+		if err := s.persist(ctx, &ds); err != nil {
+			s.log.Error("activating delivery stream", "name", ds.Name, "err", err)
+			s.schedule(&ds, time.Second)
+			s.mu.Unlock()
+			return
+		}
+		l.mu.Lock()
+		l.meta = &ds
+		l.mu.Unlock()
+		s.mu.Unlock()
+	case StatusDeleting:
+		delete(s.streams, key)
+		s.mu.Unlock()
+		l.halt()
+		err := s.meta.Update(ctx, func(tx storage.MetaTx) error {
+			tx.Delete(keyPosition + ds.ID)
+			return tx.Delete(metaKey(&ds))
+		})
+		if err == nil {
+			err = s.deleteSourcePositions(ctx, ds.ID)
+		}
+		if err == nil {
+			err = s.recs.Remove(ctx, LogPrefix+ds.ID)
+		}
+		if err != nil {
+			s.log.Error("deleting delivery stream", "name", ds.Name, "err", err)
+		}
+	default:
+		s.mu.Unlock()
+	}
+}
+
+func (s *Service) lookup(c Caller, name string) *live {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.streams[streamKey{c.Account, c.Region, name}]
+}
+
+// get returns a delivery stream that exists (in any state).
+func (s *Service) get(c Caller, name string) (*live, error) {
+	l := s.lookup(c, name)
+	if l == nil {
+		return nil, errNotFound(name, c.Account)
+	}
+	return l, nil
+}
+
+// update applies fn to a copy of the delivery stream's state, persists it
+// and publishes it.
+func (s *Service) update(ctx context.Context, c Caller, name string, fn func(ds *DeliveryStream) error) (*DeliveryStream, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.streams[streamKey{c.Account, c.Region, name}]
+	if l == nil {
+		return nil, errNotFound(name, c.Account)
+	}
+	ds := *l.snapshot()
+	ds.Tags = append([]Tag(nil), ds.Tags...)
+	if err := fn(&ds); err != nil {
+		return nil, err
+	}
+	if err := s.persist(ctx, &ds); err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	l.meta = &ds
+	l.mu.Unlock()
+	return &ds, nil
+}
