@@ -13,7 +13,7 @@ import (
 // small formatter. It covers the letters that make sense in an S3 key:
 // y/u (year), M/L (month), d (day of month), D (day of year), H, k, K, h
 // (hours), m, s, S (fraction), a (AM/PM), E (day name), w is not supported;
-// 'text' is literal, '' a quote. Other ASCII letters are reserved by Java
+// 'text' is literal, ” a quote. Other ASCII letters are reserved by Java
 // and refused, as AWS refuses the prefix.
 type javaLayout []javaPart
 
