@@ -4,7 +4,7 @@ PKGS    := ./...
 # The core packages also run under the race detector.
 RACE_PKGS := ./internal/awsproto/... ./internal/streams/... ./internal/storage/... ./internal/logstore/... ./internal/vfs/... ./internal/server/... ./internal/api/...
 
-.PHONY: run build test test-tools test-js test-browser vet fmt fuzz bench bench-peers bench-scale
+.PHONY: run build test test-tools test-js test-browser test-s3 test-python vet fmt fuzz bench bench-peers bench-scale
 
 run:
 	$(GO) run ./cmd/sluice --listen 127.0.0.1:4567 --data-dir ./data
@@ -13,8 +13,9 @@ build:
 	$(GO) build -o bin/sluice ./cmd/sluice
 
 # test-tools installs what the tests drive besides Go: Debian's AWS CLI, the
-# JavaScript SDK (test-js) and the browser for the console (test-browser).
-test-tools: test-js test-browser
+# JavaScript SDK (test-js), the browser for the console (test-browser), a
+# real S3 server for Firehose (test-s3) and boto3 (test-python).
+test-tools: test-js test-browser test-s3 test-python
 	@if [ ! -x /usr/bin/aws ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "installing awscli (Debian) for the CLI tests"; \
@@ -52,12 +53,32 @@ test-browser: test-js
 	@test -x /usr/bin/chromium || { echo "error: the console's browser tests need /usr/bin/chromium; run as root with apt-get, or apt-get install -y chromium"; exit 1; }
 	@test -d test/js/node_modules/playwright-core || { echo "error: the console's browser tests need playwright-core: npm ci --prefix test/js (needs node and npm)"; exit 1; }
 
+# test-s3 installs versitygw, the S3-compatible server the Firehose tests
+# deliver to (POSIX backend in a temporary directory), into GOPATH/bin.
+VERSITYGW := $(shell $(GO) env GOPATH)/bin/versitygw
+test-s3:
+	@if ! command -v versitygw >/dev/null && [ ! -x "$(VERSITYGW)" ]; then \
+		echo "installing versitygw v1.8.0 for the Firehose S3 tests"; \
+		$(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0; \
+	fi
+
+# test-python installs Debian's python3-boto3 for the boto3 smoke test.
+test-python:
+	@if ! /usr/bin/python3 -c 'import boto3' 2>/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing python3-boto3 (Debian) for the boto3 test"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-boto3 >/dev/null; \
+		else \
+			echo "warning: /usr/bin/python3 cannot import boto3 and cannot apt-get install python3-boto3"; \
+		fi; \
+	fi
+
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet $(PKGS)
 
 test: test-tools vet
-	SLUICE_REQUIRE_AWSCLI=1 SLUICE_REQUIRE_NODE=1 SLUICE_REQUIRE_BROWSER=1 $(GO) test -count=1 -timeout 15m $(PKGS)
+	SLUICE_REQUIRE_AWSCLI=1 SLUICE_REQUIRE_NODE=1 SLUICE_REQUIRE_BROWSER=1 SLUICE_REQUIRE_VERSITYGW=1 SLUICE_REQUIRE_BOTO3=1 VERSITYGW=$(VERSITYGW) $(GO) test -count=1 -timeout 15m $(PKGS)
 	$(GO) test -count=1 -race -timeout 15m $(RACE_PKGS)
 
 # fuzz runs each fuzz target for a while (FUZZTIME, default 30s).

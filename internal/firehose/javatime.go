@@ -12,9 +12,9 @@ import (
 // it one to one (they are reference dates, not letter counts), hence this
 // small formatter. It covers the letters that make sense in an S3 key:
 // y/u (year), M/L (month), d (day of month), D (day of year), H, k, K, h
-// (hours), m, s, S (fraction), a (AM/PM), E (day name), w is not supported;
-// 'text' is literal, ” a quote. Other ASCII letters are reserved by Java
-// and refused, as AWS refuses the prefix.
+// (hours), m, s, S (fraction), a (AM/PM), E (day name). Text in single
+// quotes is literal, and two single quotes in a row are one. Other ASCII
+// letters are reserved by Java and refused, as AWS refuses the prefix.
 type javaLayout []javaPart
 
 type javaPart struct {
