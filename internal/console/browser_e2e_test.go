@@ -81,3 +81,21 @@ func TestBrowserSigV4SignIn(t *testing.T) {
 	srv := sigv4Server(t)
 	runConsoleScript(t, srv.URL, "sigv4", "SLUICE_KEY=AKIDCONSOLE", "SLUICE_SECRET=right-secret")
 }
+
+// TestBrowserFirehoseFlow walks the Firehose pages in Chromium: Firehose
+// streams → Create Firehose stream → Creating → Active → Send test record →
+// the delivered object in the object browser → charts → Delete.
+func TestBrowserFirehoseFlow(t *testing.T) {
+	browserTools(t)
+	srv := testserver.Start(t, testserver.WithConfig(func(c *config.Config) {
+		c.CreateDelay, c.DeleteDelay = 2*time.Second, 500*time.Millisecond
+	}))
+	runConsoleScript(t, srv.URL, "firehose")
+	objects, _ := filepath.Glob(filepath.Join(srv.Dir, "s3", "console-bucket", "*", "*", "*", "*", "console-fh-1-*"))
+	if len(objects) != 1 {
+		t.Fatalf("objects delivered: %v, want 1", objects)
+	}
+	if b, _ := os.ReadFile(objects[0]); string(b) != "hello from the firehose console\n" {
+		t.Fatalf("object = %q", b)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"sluice/internal/awsproto/awserr"
 	"sluice/internal/awsproto/sigv4"
 	"sluice/internal/metrics"
+	"sluice/internal/objectstore"
 )
 
 //go:embed assets
@@ -35,8 +36,17 @@ type Options struct {
 	Services []*awsproto.Service
 	// Metrics returns a stream's per-minute figures for the caller.
 	Metrics func(c awsproto.Caller, stream string, minutes int) ([]metrics.Point, error)
-	Logger  *slog.Logger
-	Now     func() time.Time
+	// Firehose serves the Firehose pages' reads beyond the API.
+	Firehose FirehoseBackend
+	Logger   *slog.Logger
+	Now      func() time.Time
+}
+
+// FirehoseBackend is what the Firehose pages read beyond the API.
+type FirehoseBackend interface {
+	Metrics(c awsproto.Caller, name string, minutes int) ([]metrics.Point, error)
+	Objects(c awsproto.Caller, bucket string) ([]objectstore.Info, error)
+	Object(c awsproto.Caller, bucket, key string) ([]byte, int64, error)
 }
 
 // Console is the console's http.Handler, for `GET /` and `/console/`.
@@ -69,6 +79,8 @@ func New(opts Options) *Console {
 	mux.HandleFunc("POST /console/logout", c.logout)
 	mux.HandleFunc("POST /console/api", c.withSession(true, c.api.ServeHTTP))
 	mux.HandleFunc("GET /console/metrics", c.withSession(false, c.metrics))
+	mux.HandleFunc("GET /console/objects", c.withSession(false, c.objects))
+	mux.HandleFunc("GET /console/object", c.withSession(false, c.object))
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "NotFound", "No such console page.")
 	})
@@ -235,8 +247,13 @@ func (c *Console) metrics(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, "InvalidArgumentException", "minutes must be a whole number from 1 to "+strconv.Itoa(metrics.Window)+".")
 		return
 	}
-	caller := awsproto.Caller{AccountID: se.accountID, Region: c.opts.Region, AccessKeyID: se.accessKeyID}
-	points, err := c.opts.Metrics(caller, q.Get("stream"), minutes)
+	caller := c.caller(se)
+	var points []metrics.Point
+	if name := q.Get("firehose"); name != "" && c.opts.Firehose != nil {
+		points, err = c.opts.Firehose.Metrics(caller, name, minutes)
+	} else {
+		points, err = c.opts.Metrics(caller, q.Get("stream"), minutes)
+	}
 	if err != nil {
 		e := awserr.As(err)
 		writeJSONError(w, e.Code.Status, e.Code.Name, e.Message)
@@ -251,6 +268,63 @@ func (c *Console) metrics(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, out)
+}
+
+func (c *Console) caller(se *session) awsproto.Caller {
+	return awsproto.Caller{AccountID: se.accountID, Region: c.opts.Region, AccessKeyID: se.accessKeyID}
+}
+
+func writeAWSError(w http.ResponseWriter, err error) {
+	e := awserr.As(err)
+	writeJSONError(w, e.Code.Status, e.Code.Name, e.Message)
+}
+
+// objects lists a Firehose bucket in the local directory.
+func (c *Console) objects(w http.ResponseWriter, r *http.Request) {
+	if c.opts.Firehose == nil {
+		writeJSONError(w, http.StatusNotFound, "NotFound", "Firehose is not served here.")
+		return
+	}
+	list, err := c.opts.Firehose.Objects(c.caller(r.Context().Value(sessionKey{}).(*session)), r.URL.Query().Get("bucket"))
+	if err != nil {
+		writeAWSError(w, err)
+		return
+	}
+	type item struct {
+		Key      string `json:"key"`
+		Size     int64  `json:"size"`
+		Modified int64  `json:"modified"`
+	}
+	out := struct {
+		Objects []item `json:"objects"`
+	}{Objects: []item{}}
+	for _, o := range list {
+		out.Objects = append(out.Objects, item{o.Key, o.Size, o.Modified.Unix()})
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, out)
+}
+
+// object returns the start of a delivered object, base64 in JSON (the page
+// shows it as text or hex).
+func (c *Console) object(w http.ResponseWriter, r *http.Request) {
+	if c.opts.Firehose == nil {
+		writeJSONError(w, http.StatusNotFound, "NotFound", "Firehose is not served here.")
+		return
+	}
+	q := r.URL.Query()
+	data, size, err := c.opts.Firehose.Object(c.caller(r.Context().Value(sessionKey{}).(*session)), q.Get("bucket"), q.Get("key"))
+	if err != nil {
+		writeAWSError(w, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, struct {
+		Key       string `json:"key"`
+		Size      int64  `json:"size"`
+		Data      []byte `json:"data"`
+		Truncated bool   `json:"truncated"`
+	}{q.Get("key"), size, data, int64(len(data)) < size})
 }
 
 // sameOrigin reports whether a browser request came from the console's own

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"sluice/internal/metrics"
 	"sluice/internal/objectstore"
 	"sluice/internal/storage"
 )
@@ -149,6 +150,7 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 			return false
 		}
 		l.metrics.FailedAttempts.Add(1)
+		l.metrics.Minutes.Add(s.now(), metrics.DeliveryFailures, 1)
 		if time.Since(first) > s.cfg.RetryFor {
 			s.log.Error("dropping records after retrying for the retry period", "name", ds.Name, "records", n, "err", err)
 			l.metrics.DroppedRecords.Add(int64(n))
@@ -172,7 +174,12 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 	l.metrics.DeliveredRecords.Add(int64(n))
 	l.metrics.DeliveredBytes.Add(size)
 	l.metrics.DeliveredObjects.Add(1)
-	l.metrics.LastDeliveryMillis.Store(s.now().UnixMilli())
+	now := s.now()
+	l.metrics.LastDeliveryMillis.Store(now.UnixMilli())
+	l.metrics.Minutes.Add(now, metrics.DeliveredRecords, int64(n))
+	l.metrics.Minutes.Add(now, metrics.DeliveredBytes, size)
+	l.metrics.Minutes.Add(now, metrics.DeliveredObjects, 1)
+	l.metrics.Minutes.Max(now, metrics.DataFreshnessSeconds, max(0, now.UnixMilli()-recs[0].ArrivalMillis)/1000)
 	buf.records = append(buf.records[:0], buf.records[n:]...)
 	buf.bytes -= size
 	// Records are kept for 24 hours, as AWS keeps undelivered DirectPut

@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"slices"
 	"sync/atomic"
+	"time"
+
+	"sluice/internal/metrics"
 
 	"sluice/internal/storage"
 )
@@ -22,9 +26,10 @@ type Metrics struct {
 	DeliveredRecords, DeliveredBytes atomic.Int64
 	DeliveredObjects                 atomic.Int64
 	FailedAttempts, DroppedRecords   atomic.Int64
-	// LastDeliveryMillis is when the last object was written; the
-	// freshness of the oldest record still buffered is derived from the log.
+	// LastDeliveryMillis is when the last object was written.
 	LastDeliveryMillis atomic.Int64
+	// Minutes are the same figures per minute, for the console's charts.
+	Minutes metrics.Series
 }
 
 // Put appends records to a DirectPut delivery stream's log and returns once
@@ -57,8 +62,7 @@ func (s *Service) Put(ctx context.Context, c Caller, name string, records [][]by
 	if err != nil {
 		return nil, nil, err
 	}
-	l.metrics.IncomingRecords.Add(int64(len(records)))
-	l.metrics.IncomingBytes.Add(int64(total))
+	l.metrics.incoming(s.now(), len(records), total)
 	out := make([]PutResult, len(records))
 	for i := range records {
 		out[i].RecordID = recordID(ds.ID, res[0].FirstSeq+uint64(i), res[0].ArrivalMillis)
@@ -76,6 +80,13 @@ func recordID(streamID string, counter uint64, arrival int64) string {
 	return hex.EncodeToString(b[:])
 }
 
+func (m *Metrics) incoming(now time.Time, records, bytes int) {
+	m.IncomingRecords.Add(int64(records))
+	m.IncomingBytes.Add(int64(bytes))
+	m.Minutes.Add(now, metrics.IncomingRecords, int64(records))
+	m.Minutes.Add(now, metrics.IncomingBytes, int64(bytes))
+}
+
 // DeliveryMetrics returns a delivery stream's counters.
 func (s *Service) DeliveryMetrics(c Caller, name string) (*Metrics, error) {
 	l, err := s.get(c, name)
@@ -83,4 +94,28 @@ func (s *Service) DeliveryMetrics(c Caller, name string) (*Metrics, error) {
 		return nil, err
 	}
 	return &l.metrics, nil
+}
+
+// Minutes returns a delivery stream's per-minute figures.
+func (s *Service) Minutes(c Caller, name string, minutes int) ([]metrics.Point, error) {
+	l, err := s.get(c, name)
+	if err != nil {
+		return nil, err
+	}
+	return l.metrics.Minutes.Range(s.now(), minutes), nil
+}
+
+// Buckets returns the buckets the caller's delivery streams deliver to.
+func (s *Service) Buckets(c Caller) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []string
+	for k, l := range s.streams {
+		if k.account == c.Account && k.region == c.Region {
+			if b := l.snapshot().S3.Bucket(); !slices.Contains(out, b) {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
 }

@@ -165,8 +165,7 @@ func (s *Service) appendFromSource(ctx context.Context, l *live, data [][]byte) 
 		if _, err := l.log.Append(ctx, []storage.Batch{batch}); err != nil {
 			return err
 		}
-		l.metrics.IncomingRecords.Add(int64(n))
-		l.metrics.IncomingBytes.Add(int64(total))
+		l.metrics.incoming(s.now(), n, total)
 		data = data[n:]
 	}
 	return nil

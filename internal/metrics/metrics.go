@@ -1,6 +1,7 @@
 // Package metrics keeps a stream's activity per minute for the last day:
-// the figures CloudWatch shows for Kinesis (IncomingRecords,
-// GetRecords.IteratorAgeMilliseconds, ...), which the console charts.
+// the figures CloudWatch shows for Kinesis Data Streams (IncomingRecords,
+// GetRecords.IteratorAgeMilliseconds, ...) and Firehose (DeliveryToS3.*),
+// which the console charts.
 //
 // A Series costs nothing until it is used and at most Window buckets after
 // that, so idle streams and streams with many shards stay cheap. It lives in
@@ -27,6 +28,12 @@ const (
 	SubscribeBytes
 	WriteThrottled
 	ReadThrottled
+	// Firehose delivery streams (IncomingRecords and IncomingBytes too).
+	DeliveredRecords
+	DeliveredBytes
+	DeliveredObjects
+	DataFreshnessSeconds // the minute's maximum age of a record when delivered
+	DeliveryFailures
 	numNames
 )
 
@@ -40,6 +47,12 @@ var names = [numNames]string{
 	SubscribeBytes:    "SubscribeToShardEvent.Bytes",
 	WriteThrottled:    "WriteProvisionedThroughputExceeded",
 	ReadThrottled:     "ReadProvisionedThroughputExceeded",
+
+	DeliveredRecords:     "DeliveryToS3.Records",
+	DeliveredBytes:       "DeliveryToS3.Bytes",
+	DeliveredObjects:     "DeliveryToS3.Success",
+	DataFreshnessSeconds: "DeliveryToS3.DataFreshness",
+	DeliveryFailures:     "DeliveryToS3.Failures",
 }
 
 // String returns the CloudWatch name.

@@ -8,9 +8,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"time"
 )
 
 // Object is one object to write.
@@ -75,4 +79,58 @@ func (d Dir) Path(bucket, key string) (string, error) {
 		}
 	}
 	return filepath.Join(d.Root, bucket, filepath.FromSlash(key)), nil
+}
+
+// Info describes a stored object.
+type Info struct {
+	Key      string
+	Size     int64
+	Modified time.Time
+}
+
+// List returns a bucket's objects, keys in order (an absent bucket is
+// empty).
+func (d Dir) List(bucket string) ([]Info, error) {
+	root, err := d.Path(bucket, "x")
+	if err != nil {
+		return nil, err
+	}
+	root = filepath.Dir(root)
+	var out []Info
+	err = filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil || e.IsDir() || strings.HasPrefix(e.Name(), ".put-") {
+			return err
+		}
+		fi, err := e.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		out = append(out, Info{Key: filepath.ToSlash(rel), Size: fi.Size(), Modified: fi.ModTime()})
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, err
+}
+
+// Get returns up to max bytes of an object, and its whole size.
+func (d Dir) Get(bucket, key string, max int64) ([]byte, int64, error) {
+	path, err := d.Path(bucket, key)
+	if err != nil {
+		return nil, 0, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	b, err := io.ReadAll(io.LimitReader(f, max))
+	return b, fi.Size(), err
 }

@@ -114,8 +114,10 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend.Close()
 		return nil, err
 	}
-	var store objectstore.Store = objectstore.Dir{Root: filepath.Join(cfg.DataDir, "s3")}
+	localDir := &objectstore.Dir{Root: filepath.Join(cfg.DataDir, "s3")}
+	var store objectstore.Store = localDir
 	if cfg.S3Endpoint != "" {
+		localDir = nil
 		store = objectstore.NewS3(objectstore.S3Options{
 			Endpoint: cfg.S3Endpoint, Region: cfg.S3Region, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, PathStyle: cfg.S3PathStyle,
 		})
@@ -149,6 +151,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Region:    cfg.Region,
 		Services:  []*awsproto.Service{kinesis, fhAPI},
 		Metrics:   kinesisapi.Metrics(svc),
+		Firehose:  firehoseapi.ConsoleBackend{Svc: fh, Dir: localDir},
 		Logger:    log.With("component", "console"),
 		Now:       now,
 	})

@@ -37,6 +37,7 @@ try {
   page.setDefaultTimeout(15000);
   page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
   if (mode === 'sigv4') await signIn(page);
+  else if (mode === 'firehose') await walkFirehose(page);
   else await walkStreams(page);
 } finally {
   await browser.close();
@@ -258,5 +259,63 @@ async function signIn(page) {
   await step(page, 'sign-out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
+}
+
+async function walkFirehose(page) {
+  const name = 'console-fh';
+  await step(page, 'firehose-list', async () => {
+    await page.goto(endpoint + '/');
+    await page.getByRole('link', { name: 'Amazon Data Firehose' }).click();
+    await page.getByRole('heading', { name: 'Firehose streams' }).waitFor();
+    await page.getByText('No Firehose streams yet.').waitFor();
+  });
+  await step(page, 'firehose-create', async () => {
+    await page.getByRole('button', { name: 'Create Firehose stream' }).click();
+    await page.getByRole('heading', { name: 'Create Firehose stream' }).waitFor();
+    const unlabelled = await page.$$eval('main input, main select, main textarea',
+      (els) => els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.id || e.outerHTML));
+    assert.deepEqual(unlabelled, [], 'every control on the create page is labelled');
+    await page.getByLabel('Source').selectOption('DirectPut');
+    await page.getByLabel('Firehose stream name').fill('bad name');
+    await page.getByText('1 to 64 characters').waitFor();
+    await page.getByLabel('Firehose stream name').fill(name);
+    await page.getByLabel('S3 bucket', { exact: true }).fill('console-bucket');
+    await page.getByLabel('Buffer interval (seconds)').fill('0');
+    await page.getByLabel('Compression for data records').selectOption('UNCOMPRESSED');
+    await page.getByRole('button', { name: 'Create Firehose stream' }).click();
+    await page.locator('#firehose-status', { hasText: 'Creating' }).waitFor();
+  });
+  await step(page, 'firehose-active', async () => {
+    await page.locator('#firehose-status', { hasText: 'Active' }).waitFor();
+    await page.locator('dd', { hasText: 'Amazon S3 bucket console-bucket' }).waitFor();
+  });
+  await step(page, 'firehose-send', async () => {
+    await page.getByLabel('Record data').fill('hello from the firehose console\n');
+    await page.getByRole('button', { name: 'Send test record' }).click();
+    await page.getByText('Record sent:').waitFor();
+  });
+  await step(page, 'firehose-objects', async () => {
+    const view = page.getByRole('button', { name: new RegExp(`^View \\d{4}/\\d\\d/\\d\\d/\\d\\d/${name}-1-`) });
+    await view.waitFor();
+    await view.click();
+    await page.locator('#object-view', { hasText: 'hello from the firehose console' }).waitFor();
+    await page.getByLabel('Show as').selectOption('hex');
+    await page.locator('#object-view', { hasText: '68 65 6c 6c 6f' }).waitFor();
+  });
+  await step(page, 'firehose-monitoring', async () => {
+    await page.reload();
+    await page.locator('#chart-fh-delivered-records').waitFor();
+    const total = async (id) => +(await page.locator(`#chart-${id}`).getAttribute('data-total'));
+    assert.equal(await total('fh-incoming-records'), 1);
+    assert.equal(await total('fh-delivered-records'), 1);
+    assert.ok(await total('fh-delivered-bytes') > 0);
+  });
+  await step(page, 'firehose-delete', async () => {
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByLabel(/To confirm, type the Firehose stream's name/).fill(name);
+    await page.locator('#confirm-delete').click();
+    await page.getByRole('heading', { name: 'Firehose streams' }).waitFor();
+    await page.getByText('No Firehose streams yet.').waitFor();
   });
 }

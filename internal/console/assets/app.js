@@ -3,6 +3,8 @@
 // built with el() and textContent only, so no data from the API is ever
 // parsed as HTML.
 
+import { firehosePages } from './firehose.js';
+
 const TARGET = 'Kinesis_20131202.';
 let session = null;
 let timers = [];
@@ -49,13 +51,18 @@ async function readError(res) {
 }
 
 // api calls one Kinesis operation through the console's session.
-async function api(op, body = {}) {
+const api = (op, body = {}) => call(TARGET, op, body);
+
+// fhApi calls one Firehose operation.
+const fhApi = (op, body = {}) => call('Firehose_20150804.', op, body);
+
+async function call(target, op, body) {
   const res = await fetch('/console/api', {
     method: 'POST',
     credentials: 'same-origin',
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': TARGET + op,
+      'X-Amz-Target': target + op,
       'X-Sluice-Csrf': session ? session.csrf : '',
     },
     body: JSON.stringify(body),
@@ -177,9 +184,14 @@ function route() {
   const main = $('#main');
   if (!session) { renderLogin(main); return; }
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  $('#nav-streams').setAttribute('aria-current', 'page');
+  const firehose = parts[0] === 'firehose';
+  $('#nav-streams').setAttribute('aria-current', firehose ? 'false' : 'page');
+  $('#nav-firehose').setAttribute('aria-current', firehose ? 'page' : 'false');
   try {
-    if (parts[0] === 'create') renderCreate(main);
+    if (firehose && parts[1] === 'create') fh.create(main);
+    else if (firehose && parts[1]) fh.page(main, parts[1]);
+    else if (firehose) fh.list(main);
+    else if (parts[0] === 'create') renderCreate(main);
     else if (parts[0] === 'streams' && parts[1]) renderStream(main, parts[1], parts[2] || 'monitoring');
     else renderList(main);
   } catch (e) {
@@ -430,23 +442,30 @@ function renderStream(main, name, tab) {
 }
 
 function confirmDelete(name) {
+  confirmDeleteOf(name, 'data stream', 'Deleting a data stream deletes its records; it cannot be undone.', async () => {
+    await api('DeleteStream', { StreamName: name, EnforceConsumerDeletion: true });
+    flash(`Data stream ${name} is being deleted.`);
+    location.hash = '#/streams';
+  });
+}
+
+// confirmDeleteOf asks for the resource's name before deleting it with del.
+function confirmDeleteOf(name, what, warning, del) {
   const input = el('input', { id: 'confirm-delete-name', type: 'text', autocomplete: 'off' });
   const go = el('button', { class: 'danger', type: 'submit', id: 'confirm-delete', disabled: true }, 'Delete');
   const err = el('div');
   const dialog = el('dialog', { 'aria-labelledby': 'delete-title' },
     el('form', { method: 'dialog' },
       el('h2', { id: 'delete-title' }, `Delete ${name}?`),
-      el('p', {}, 'Deleting a data stream deletes its records; it cannot be undone.'),
-      el('label', { for: 'confirm-delete-name' }, `To confirm, type the stream's name: ${name}`), input, err,
+      el('p', {}, warning),
+      el('label', { for: 'confirm-delete-name' }, `To confirm, type the ${what}'s name: ${name}`), input, err,
       el('div', { class: 'bar' }, el('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel'), go)));
   input.addEventListener('input', () => { go.disabled = input.value !== name; });
   go.addEventListener('click', async (ev) => {
     ev.preventDefault();
     try {
-      await api('DeleteStream', { StreamName: name, EnforceConsumerDeletion: true });
+      await del();
       dialog.close();
-      flash(`Data stream ${name} is being deleted.`);
-      location.hash = '#/streams';
     } catch (e) {
       err.replaceChildren(errorBox(e));
     }
@@ -469,6 +488,11 @@ const CHARTS = [
 ];
 
 function tabMonitoring(content, ctx) {
+  monitoring(content, `stream=${enc(ctx.name)}`, CHARTS);
+}
+
+// monitoring draws charts of /console/metrics?<query> with a time range.
+function monitoring(content, query, defs) {
   const range = el('select', { id: 'time-range' },
     el('option', { value: '60' }, '1 hour'), el('option', { value: '180' }, '3 hours'),
     el('option', { value: '720' }, '12 hours'), el('option', { value: '1440' }, '1 day'));
@@ -480,11 +504,11 @@ function tabMonitoring(content, ctx) {
     err, charts);
   const draw = async () => {
     try {
-      const res = await fetch(`/console/metrics?stream=${enc(ctx.name)}&minutes=${range.value}`, { credentials: 'same-origin' });
+      const res = await fetch(`/console/metrics?${query}&minutes=${range.value}`, { credentials: 'same-origin' });
       if (!res.ok) throw await readError(res);
       const m = await res.json();
       err.replaceChildren();
-      charts.replaceChildren(...CHARTS.map(([id, title, names, how]) => {
+      charts.replaceChildren(...defs.map(([id, title, names, how]) => {
         const idx = names.map((n) => m.names.indexOf(n));
         const values = m.points.map((p) => {
           const vs = idx.map((i) => p.v[i] || 0);
@@ -805,6 +829,11 @@ function tabProducer(content, ctx) {
 }
 
 // ---------- start ----------
+
+const fh = firehosePages({
+  el, $, fhApi, api, flash, errorBox, every, fmtTime, statusLabel, enc, b64encode, b64bytes, showData,
+  monitoring, confirmDeleteOf, readError, session: () => session,
+});
 
 $('#sign-out').addEventListener('click', async () => {
   await fetch('/console/logout', { method: 'POST', credentials: 'same-origin', headers: { 'X-Sluice-Csrf': session ? session.csrf : '' } });
