@@ -119,3 +119,16 @@ func (s *Service) Buckets(c Caller) []string {
 	}
 	return out
 }
+
+// Each calls fn for every delivery stream with its counters, in no order.
+func (s *Service) Each(fn func(ds *DeliveryStream, m *Metrics)) {
+	s.mu.RLock()
+	lives := make([]*live, 0, len(s.streams))
+	for _, l := range s.streams {
+		lives = append(lives, l)
+	}
+	s.mu.RUnlock()
+	for _, l := range lives {
+		fn(l.snapshot(), &l.metrics)
+	}
+}

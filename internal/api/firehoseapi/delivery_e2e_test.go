@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -249,4 +250,42 @@ func TestAcknowledgedRecordsAreDeliveredAfterARestart(t *testing.T) {
 			t.Fatalf("objects after the second restart = %v, want the one", keys)
 		}
 	})
+}
+
+// TestMetricsEndpoint: GET /metrics counts records in and delivered.
+func TestMetricsEndpoint(t *testing.T) {
+	srv := testserver.Start(t)
+	fh := srv.FirehoseClient()
+	createS3(t, fh, "m", types.ExtendedS3DestinationConfiguration{
+		BufferingHints: &types.BufferingHints{SizeInMBs: aws.Int32(1), IntervalInSeconds: aws.Int32(0)},
+	})
+	put(t, fh, "m", "abc", "de")
+	st := &bucketStore{name: "local", srv: srv}
+	st.wait(t, "bucket", 1)
+	labels := `{account="000000000000",region="us-east-1",delivery_stream="m"}`
+	var body []byte
+	// The counters move just after the object is written.
+	for range 100 {
+		res, err := http.Get(srv.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ = io.ReadAll(res.Body)
+		res.Body.Close()
+		if strings.Contains(string(body), "sluice_firehose_delivered_objects_total"+labels+" 1\n") {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, want := range []string{
+		"sluice_firehose_incoming_records_total" + labels + " 2\n",
+		"sluice_firehose_incoming_bytes_total" + labels + " 5\n",
+		"sluice_firehose_delivered_records_total" + labels + " 2\n",
+		"sluice_firehose_delivered_objects_total" + labels + " 1\n",
+		"# TYPE sluice_firehose_last_delivery_timestamp_seconds gauge\n",
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, body)
+		}
+	}
 }
