@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/firehose/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/golang/snappy"
 
 	"sluice/internal/testserver"
@@ -287,5 +288,40 @@ func TestMetricsEndpoint(t *testing.T) {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %q:\n%s", want, body)
 		}
+	}
+}
+
+// TestDeliveryRetriesUntilTheBucketWorks: on a real S3 server, delivery
+// to a bucket that does not exist yet fails and is retried with backoff;
+// once the bucket exists, the records arrive, once.
+func TestDeliveryRetriesUntilTheBucketWorks(t *testing.T) {
+	st := startVersity(t)
+	srv := st.start(t)
+	fh := srv.FirehoseClient()
+	createS3(t, fh, "retry", types.ExtendedS3DestinationConfiguration{
+		BucketARN:      aws.String("arn:aws:s3:::later-bucket"),
+		BufferingHints: &types.BufferingHints{SizeInMBs: aws.Int32(1), IntervalInSeconds: aws.Int32(0)},
+	})
+	put(t, fh, "retry", "r1,", "r2")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		m, err := srv.Server.Firehose().DeliveryMetrics(fhCaller, "retry")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.FailedAttempts.Load() > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no failed attempt recorded")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := st.s3.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("later-bucket")}); err != nil {
+		t.Fatal(err)
+	}
+	keys := st.wait(t, "later-bucket", 1)
+	if got := string(st.read(t, "later-bucket", keys[0])); got != "r1,r2" || len(keys) != 1 {
+		t.Fatalf("objects %v, first = %q", keys, got)
 	}
 }

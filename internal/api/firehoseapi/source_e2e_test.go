@@ -98,6 +98,9 @@ func TestKinesisSourceAcrossAReshardAndARestart(t *testing.T) {
 	})
 }
 
+// fhCaller is the test servers' default account and region.
+var fhCaller = fh.Caller{Account: "000000000000", Region: "us-east-1"}
+
 func sorted(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
@@ -108,7 +111,7 @@ func waitIncoming(t *testing.T, srv *testserver.Server, name string, n int64) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		m, err := srv.Server.Firehose().DeliveryMetrics(fh.Caller{Account: "000000000000", Region: "us-east-1"}, name)
+		m, err := srv.Server.Firehose().DeliveryMetrics(fhCaller, name)
 		if err != nil {
 			t.Fatal(err)
 		}
