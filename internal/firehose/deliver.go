@@ -49,15 +49,8 @@ type pending struct {
 
 // deliver is a delivery stream's deliverer loop (see the package doc).
 func (s *Service) deliver(l *live) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := l.context()
 	defer cancel()
-	go func() {
-		select {
-		case <-l.stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	pos, err := s.position(ctx, l.snapshot().ID)
 	if err != nil {
 		s.log.Error("reading delivery position", "err", err)
@@ -103,6 +96,19 @@ func (s *Service) deliver(l *live) {
 		case <-tick.C:
 		}
 	}
+}
+
+// context returns a context that ends when the delivery stream halts.
+func (l *live) context() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		select {
+		case <-l.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
 }
 
 func cloneRecord(r storage.StoredRecord) storage.StoredRecord {

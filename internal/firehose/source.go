@@ -56,15 +56,8 @@ const sourceDone = "\x00done"
 // (AWS starts at LATEST; a fixed time keeps a restart from skipping
 // records); shards born later are read from their start.
 func (s *Service) readSource(l *live) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := l.context()
 	defer cancel()
-	go func() {
-		select {
-		case <-l.stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	ds := l.snapshot()
 	c := Caller{Account: ds.Account, Region: ds.Region}
 	arn := ds.Source.StreamARN

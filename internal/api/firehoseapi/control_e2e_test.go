@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 S3DestinationConfiguration is deprecated in the model but AWS still accepts it, so it is tested.
+
 package firehoseapi_test
 
 import (

@@ -74,9 +74,10 @@ func TestBufferingBySize(t *testing.T) {
 		for range 3 {
 			put(t, fh, "big", record, record, record, record) // 400 KiB a call
 		}
-		keys := st.wait(t, "bucket", 1)
+		st.wait(t, "bucket", 1)
 		time.Sleep(200 * time.Millisecond)
-		if keys = st.objects(t, "bucket"); len(keys) != 1 {
+		keys := st.objects(t, "bucket")
+		if len(keys) != 1 {
 			t.Fatalf("objects = %v, want exactly 1 (1.2 MiB put, 1 MiB hint)", keys)
 		}
 		if n := len(st.read(t, "bucket", keys[0])); n != 11*100<<10 {
@@ -244,7 +245,7 @@ func TestAcknowledgedRecordsAreDeliveredAfterARestart(t *testing.T) {
 		}
 		// Delivered records are not delivered again after another restart.
 		srv.Stop()
-		srv = st.start(t, testserver.WithClock(clock.Now), testserver.WithDir(dir))
+		st.start(t, testserver.WithClock(clock.Now), testserver.WithDir(dir))
 		clock.Advance(time.Hour)
 		time.Sleep(300 * time.Millisecond)
 		if keys := st.objects(t, "bucket"); len(keys) != 1 {

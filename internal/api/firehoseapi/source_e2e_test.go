@@ -67,7 +67,7 @@ func TestKinesisSourceAcrossAReshardAndARestart(t *testing.T) {
 		srv.Stop() // a restart between reading and delivering
 
 		srv = st.start(t, testserver.WithClock(clock.Now), testserver.WithDir(dir), fast)
-		ks, fc = srv.Kinesis(), srv.FirehoseClient()
+		ks = srv.Kinesis()
 		more := putK("q", 5)
 		if _, err := ks.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String("src"), ShardToSplit: aws.String("shardId-000000000000"),
 			NewStartingHashKey: aws.String("170141183460469231731687303715884105728")}); err != nil {
