@@ -191,7 +191,7 @@ async function walkStreams(page) {
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     const confirm = page.locator('#confirm-delete');
     assert.ok(await confirm.isDisabled(), 'delete waits for the name');
-    await page.getByLabel(/To confirm, type the stream's name/).fill(name);
+    await page.getByLabel(/To confirm, type the data stream's name/).fill(name);
     await confirm.click();
     await page.getByRole('heading', { name: 'Data streams' }).waitFor();
     const gone = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name })).then(
