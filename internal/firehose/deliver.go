@@ -39,12 +39,21 @@ func (s *Service) start(l *live) {
 	}()
 }
 
-// pending is the deliverer's buffer: records read from the log but not yet
-// in a delivered object.
+// pending is the deliverer's buffer: the records read from the log but
+// not yet in a delivered object. The log is the buffer: pending keeps only
+// where each record is and how big, and the object's bytes are read back
+// when it is written, so a delivery stream's memory does not grow with its
+// buffering hints.
 type pending struct {
-	records []storage.StoredRecord
+	records []entry
 	bytes   int64
 	next    uint64 // log counter after the last buffered record
+}
+
+type entry struct {
+	seq     uint64
+	arrival int64 // epoch ms
+	size    int64
 }
 
 // deliver is a delivery stream's deliverer loop (see the package doc).
@@ -75,7 +84,7 @@ func (s *Service) deliver(l *live) {
 					break
 				}
 				for _, r := range recs {
-					buf.records = append(buf.records, cloneRecord(r))
+					buf.records = append(buf.records, entry{seq: r.Seq, arrival: r.ArrivalMillis, size: int64(len(r.Data))})
 					buf.bytes += int64(len(r.Data))
 				}
 				buf.next = next
@@ -111,12 +120,6 @@ func (l *live) context() (context.Context, context.CancelFunc) {
 	return ctx, cancel
 }
 
-func cloneRecord(r storage.StoredRecord) storage.StoredRecord {
-	r.Data = append([]byte(nil), r.Data...)
-	r.PartitionKey = ""
-	return r
-}
-
 // due reports whether the buffer should become an object now: it holds
 // SizeInMBs, or its oldest record has waited IntervalInSeconds.
 func (s *Service) due(ds *DeliveryStream, buf *pending) bool {
@@ -126,7 +129,7 @@ func (s *Service) due(ds *DeliveryStream, buf *pending) bool {
 	if buf.bytes >= ds.S3.SizeInMBs<<20 {
 		return true
 	}
-	oldest := time.UnixMilli(buf.records[0].ArrivalMillis)
+	oldest := time.UnixMilli(buf.records[0].arrival)
 	return !s.now().Before(oldest.Add(time.Duration(ds.S3.IntervalInSeconds) * time.Second))
 }
 
@@ -136,11 +139,15 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 	limit := ds.S3.SizeInMBs << 20
 	n, size := 0, int64(0)
 	for n < len(buf.records) && (n == 0 || size < limit) {
-		size += int64(len(buf.records[n].Data))
+		size += buf.records[n].size
 		n++
 	}
-	recs := buf.records[:n]
-	obj, err := s.object(ds, recs)
+	data, err := s.readBack(l, buf.records[:n], size)
+	if err != nil {
+		s.log.Error("reading buffered records", "name", ds.Name, "err", err)
+		return false
+	}
+	obj, err := s.object(ds, data, buf.records[0].arrival)
 	if err != nil {
 		s.log.Error("building object", "name", ds.Name, "err", err)
 		return false
@@ -172,7 +179,7 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 	}
 	next := buf.next
 	if n < len(buf.records) {
-		next = buf.records[n].Seq
+		next = buf.records[n].seq
 	}
 	if err := s.savePosition(ctx, ds.ID, next); err != nil && ctx.Err() == nil {
 		s.log.Error("saving delivery position", "name", ds.Name, "err", err)
@@ -185,7 +192,7 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 	l.metrics.Minutes.Add(now, metrics.DeliveredRecords, int64(n))
 	l.metrics.Minutes.Add(now, metrics.DeliveredBytes, size)
 	l.metrics.Minutes.Add(now, metrics.DeliveredObjects, 1)
-	l.metrics.Minutes.Max(now, metrics.DataFreshnessSeconds, max(0, now.UnixMilli()-recs[0].ArrivalMillis)/1000)
+	l.metrics.Minutes.Max(now, metrics.DataFreshnessSeconds, max(0, now.UnixMilli()-buf.records[0].arrival)/1000)
 	buf.records = append(buf.records[:0], buf.records[n:]...)
 	buf.bytes -= size
 	// Records are kept for 24 hours, as AWS keeps undelivered DirectPut
@@ -194,9 +201,32 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 	return true
 }
 
-// object builds the object for recs: their data concatenated (Firehose
-// adds no separator), compressed, under the evaluated prefix.
-func (s *Service) object(ds *DeliveryStream, recs []storage.StoredRecord) (objectstore.Object, error) {
+// readBack reads the buffered records' data from the log, concatenated
+// (Firehose adds no separator between records).
+func (s *Service) readBack(l *live, recs []entry, size int64) ([]byte, error) {
+	data := make([]byte, 0, size)
+	from, last := recs[0].seq, recs[len(recs)-1].seq
+	for from <= last {
+		got, next, err := l.log.Read(0, from, int(last-from+1), readBytes, 0)
+		if err != nil {
+			return nil, err
+		}
+		if len(got) == 0 {
+			break // expired meanwhile (records are kept 24 hours)
+		}
+		for _, r := range got {
+			if r.Seq <= last {
+				data = append(data, r.Data...)
+			}
+		}
+		from = next
+	}
+	return data, nil
+}
+
+// object builds the object for data whose oldest record arrived at
+// arrival (epoch ms): compressed, under the evaluated prefix.
+func (s *Service) object(ds *DeliveryStream, data []byte, arrival int64) (objectstore.Object, error) {
 	d := ds.S3
 	loc := time.UTC
 	if d.CustomTimeZone != "" {
@@ -204,14 +234,10 @@ func (s *Service) object(ds *DeliveryStream, recs []storage.StoredRecord) (objec
 			loc = z
 		}
 	}
-	t := time.UnixMilli(recs[0].ArrivalMillis).In(loc)
+	t := time.UnixMilli(arrival).In(loc)
 	parts, err := compilePrefix(d.Prefix, false)
 	if err != nil {
 		return objectstore.Object{}, err
-	}
-	var data []byte
-	for _, r := range recs {
-		data = append(data, r.Data...)
 	}
 	name := objectName(ds.Name, ds.Version, t)
 	body, encoding, err := compress(d.Compression, data, name)
