@@ -59,6 +59,10 @@ type Config struct {
 	// S3PathStyle addresses buckets as endpoint/bucket (MinIO, versitygw).
 	S3PathStyle bool
 
+	// LambdaEndpoint is a Lambda-compatible endpoint (Invoke API) that
+	// Firehose's data transformation calls; empty refuses Lambda processors.
+	LambdaEndpoint string
+
 	// DebugListen serves Go's profiler (/debug/pprof/) on its own address.
 	DebugListen string
 

@@ -52,6 +52,7 @@ func options(c *Config) []option {
 		{"s3-access-key", "access key ID for --s3-endpoint", (*stringVal)(&c.S3AccessKey)},
 		{"s3-secret-key", "secret access key for --s3-endpoint", (*stringVal)(&c.S3SecretKey)},
 		{"s3-path-style", "address buckets as endpoint/bucket/key (MinIO, Ceph, versitygw); false: bucket.endpoint/key", (*boolVal)(&c.S3PathStyle)},
+		{"lambda-endpoint", "Lambda-compatible endpoint (the Invoke API, e.g. `sam local start-lambda`) for Firehose data transformation; empty: Lambda processors are refused", (*stringVal)(&c.LambdaEndpoint)},
 		{"debug-listen", "serve Go's profiler (/debug/pprof/) on this host:port (off when empty); keep it on loopback", (*stringVal)(&c.DebugListen)},
 		{"sync-interval", "0: fsync before acknowledging every write (durable); >0: acknowledge after write and fsync at this interval (relaxed)", (*durationVal)(&c.SyncInterval)},
 		{"log-level", "debug, info, warn or error", (*stringVal)(&c.LogLevel)},

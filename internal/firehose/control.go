@@ -45,7 +45,7 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, c Caller, p CreatePa
 	case p.Type == TypeKinesisSource && p.Encryption != nil:
 		return "", errInvalid("Server-side encryption is not supported for KinesisStreamAsSource delivery streams; the source stream's encryption applies.")
 	}
-	dest, err := normalize(*p.S3)
+	dest, err := s.normalize(*p.S3)
 	if err != nil {
 		return "", err
 	}
@@ -110,9 +110,27 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, c Caller, p CreatePa
 	return ds.ARN(), nil
 }
 
-// normalize fills a destination's defaults and checks what the shapes
-// cannot: prefixes, the time zone, the error prefix rule.
-func normalize(d S3Destination) (S3Destination, error) {
+// normalize is normalizeDestination, and refuses Lambda processors when
+// the server has no Lambda endpoint.
+func (s *Service) normalize(d S3Destination) (S3Destination, error) {
+	d, err := normalizeDestination(d)
+	if err != nil {
+		return d, err
+	}
+	if d.Processing.Enabled && s.cfg.Lambda == nil {
+		for _, p := range d.Processing.Processors {
+			if p.Type == ProcessorLambda {
+				return d, errInvalid("Data transformation with Lambda needs a Lambda endpoint: start sluice with --lambda-endpoint.")
+			}
+		}
+	}
+	return d, nil
+}
+
+// normalizeDestination fills a destination's defaults and checks what the
+// shapes cannot: prefixes, the time zone, the error prefix rule,
+// processors and backup.
+func normalizeDestination(d S3Destination) (S3Destination, error) {
 	if d.SizeInMBs == 0 {
 		d.SizeInMBs = DefaultSizeInMBs
 	}
@@ -137,6 +155,35 @@ func normalize(d S3Destination) (S3Destination, error) {
 	if d.CustomTimeZone != "" {
 		if _, err := time.LoadLocation(d.CustomTimeZone); err != nil {
 			return d, errInvalid("CustomTimeZone %s is not a valid time zone.", d.CustomTimeZone)
+		}
+	}
+	if d.S3BackupMode == "Enabled" && d.Backup == nil {
+		return d, errInvalid("S3BackupConfiguration is required when S3BackupMode is Enabled.")
+	}
+	if d.Backup != nil && d.Backup.Compression == "" {
+		d.Backup.Compression = Uncompressed
+	}
+	if d.Processing.Enabled {
+		for _, p := range d.Processing.Processors {
+			switch p.Type {
+			case ProcessorLambda:
+				if p.param("LambdaArn") == "" {
+					return d, errInvalid("The Lambda processor needs the LambdaArn parameter.")
+				}
+				if v := p.param("NumberOfRetries"); v != "" {
+					if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 5 {
+						return d, errInvalid("NumberOfRetries must be a whole number from 0 to 5: %s.", v)
+					}
+				}
+				if v := p.param("BufferSizeInMBs"); v != "" {
+					if f, err := strconv.ParseFloat(v, 64); err != nil || f < 0.2 || f > 3 {
+						return d, errInvalid("BufferSizeInMBs of the Lambda processor must be from 0.2 to 3: %s.", v)
+					}
+				}
+			case ProcessorAppendDelimiter:
+			default:
+				return d, errInvalid("Sluice does not run the %s processor yet; it runs Lambda and AppendDelimiterToRecord.", p.Type)
+			}
 		}
 	}
 	return d, nil
@@ -345,7 +392,7 @@ func (s *Service) UpdateDestination(ctx context.Context, c Caller, name, current
 		}
 		d := ds.S3
 		apply(&d)
-		d, err := normalize(d)
+		d, err := s.normalize(d)
 		if err != nil {
 			return err
 		}

@@ -1,8 +1,10 @@
 package firehose
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -133,8 +135,11 @@ func (s *Service) due(ds *DeliveryStream, buf *pending) bool {
 	return !s.now().Before(oldest.Add(time.Duration(ds.S3.IntervalInSeconds) * time.Second))
 }
 
-// flush delivers the buffer's first object (up to SizeInMBs), retrying
-// with backoff; it reports false when the deliverer was stopped.
+// flush delivers the buffer's first object (up to SizeInMBs of records):
+// the records transformed (when data transformation is on), the error
+// output of those that failed it, and the source record backup; each
+// write is retried with backoff. It reports false when the deliverer was
+// stopped.
 func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *pending) bool {
 	limit := ds.S3.SizeInMBs << 20
 	n, size := 0, int64(0)
@@ -142,22 +147,55 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 		size += buf.records[n].size
 		n++
 	}
-	data, err := s.readBack(l, buf.records[:n], size)
+	recs, err := s.readBack(l, buf.records[:n])
 	if err != nil {
 		s.log.Error("reading buffered records", "name", ds.Name, "err", err)
 		return false
 	}
-	obj, err := s.object(ds, data, buf.records[0].arrival)
+	objs, delivered, deliveredBytes, err := s.objects(ctx, ds, recs, buf.records[0].arrival)
 	if err != nil {
-		s.log.Error("building object", "name", ds.Name, "err", err)
+		s.log.Error("building objects", "name", ds.Name, "err", err)
 		return false
 	}
+	for _, obj := range objs {
+		if !s.write(ctx, l, ds, obj, n) {
+			return false
+		}
+	}
+	next := buf.next
+	if n < len(buf.records) {
+		next = buf.records[n].seq
+	}
+	if err := s.savePosition(ctx, ds.ID, next); err != nil && ctx.Err() == nil {
+		s.log.Error("saving delivery position", "name", ds.Name, "err", err)
+	}
+	now := s.now()
+	l.metrics.DeliveredRecords.Add(int64(delivered))
+	l.metrics.DeliveredBytes.Add(deliveredBytes)
+	l.metrics.DeliveredObjects.Add(int64(len(objs)))
+	l.metrics.LastDeliveryMillis.Store(now.UnixMilli())
+	l.metrics.Minutes.Add(now, metrics.DeliveredRecords, int64(delivered))
+	l.metrics.Minutes.Add(now, metrics.DeliveredBytes, deliveredBytes)
+	l.metrics.Minutes.Add(now, metrics.DeliveredObjects, int64(len(objs)))
+	l.metrics.Minutes.Max(now, metrics.DataFreshnessSeconds, max(0, now.UnixMilli()-buf.records[0].arrival)/1000)
+	buf.records = append(buf.records[:0], buf.records[n:]...)
+	buf.bytes -= size
+	// Records are kept for 24 hours, as AWS keeps undelivered DirectPut
+	// data; delivered ones go with them.
+	l.log.Expire(now.Add(-24 * time.Hour).UnixMilli())
+	return true
+}
+
+// write puts one object, retrying with backoff (1 s doubling to 2 minutes)
+// for RetryFor, after which the object's records are dropped and counted,
+// as AWS does for S3. It reports false when the deliverer was stopped.
+func (s *Service) write(ctx context.Context, l *live, ds *DeliveryStream, obj objectstore.Object, records int) bool {
 	first := time.Now()
 	backoff := time.Second
 	for {
 		err := s.cfg.Store.Put(ctx, obj)
 		if err == nil {
-			break
+			return true
 		}
 		if ctx.Err() != nil {
 			return false
@@ -165,9 +203,9 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 		l.metrics.FailedAttempts.Add(1)
 		l.metrics.Minutes.Add(s.now(), metrics.DeliveryFailures, 1)
 		if time.Since(first) > s.cfg.RetryFor {
-			s.log.Error("dropping records after retrying for the retry period", "name", ds.Name, "records", n, "err", err)
-			l.metrics.DroppedRecords.Add(int64(n))
-			break
+			s.log.Error("dropping an object after retrying for the retry period", "name", ds.Name, "key", obj.Key, "records", records, "err", err)
+			l.metrics.DroppedRecords.Add(int64(records))
+			return true
 		}
 		s.log.Warn("delivery failed; retrying", "name", ds.Name, "bucket", obj.Bucket, "key", obj.Key, "err", err, "retry_in", backoff)
 		select {
@@ -177,35 +215,12 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 		}
 		backoff = min(backoff*2, 2*time.Minute)
 	}
-	next := buf.next
-	if n < len(buf.records) {
-		next = buf.records[n].seq
-	}
-	if err := s.savePosition(ctx, ds.ID, next); err != nil && ctx.Err() == nil {
-		s.log.Error("saving delivery position", "name", ds.Name, "err", err)
-	}
-	l.metrics.DeliveredRecords.Add(int64(n))
-	l.metrics.DeliveredBytes.Add(size)
-	l.metrics.DeliveredObjects.Add(1)
-	now := s.now()
-	l.metrics.LastDeliveryMillis.Store(now.UnixMilli())
-	l.metrics.Minutes.Add(now, metrics.DeliveredRecords, int64(n))
-	l.metrics.Minutes.Add(now, metrics.DeliveredBytes, size)
-	l.metrics.Minutes.Add(now, metrics.DeliveredObjects, 1)
-	l.metrics.Minutes.Max(now, metrics.DataFreshnessSeconds, max(0, now.UnixMilli()-buf.records[0].arrival)/1000)
-	buf.records = append(buf.records[:0], buf.records[n:]...)
-	buf.bytes -= size
-	// Records are kept for 24 hours, as AWS keeps undelivered DirectPut
-	// data; delivered ones go with them.
-	l.log.Expire(s.now().Add(-24 * time.Hour).UnixMilli())
-	return true
 }
 
-// readBack reads the buffered records' data from the log, concatenated
-// (Firehose adds no separator between records).
-func (s *Service) readBack(l *live, recs []entry, size int64) ([]byte, error) {
-	data := make([]byte, 0, size)
-	from, last := recs[0].seq, recs[len(recs)-1].seq
+// readBack reads the buffered records from the log.
+func (s *Service) readBack(l *live, entries []entry) ([]rawRecord, error) {
+	out := make([]rawRecord, 0, len(entries))
+	from, last := entries[0].seq, entries[len(entries)-1].seq
 	for from <= last {
 		got, next, err := l.log.Read(0, from, int(last-from+1), readBytes, 0)
 		if err != nil {
@@ -216,17 +231,21 @@ func (s *Service) readBack(l *live, recs []entry, size int64) ([]byte, error) {
 		}
 		for _, r := range got {
 			if r.Seq <= last {
-				data = append(data, r.Data...)
+				out = append(out, rawRecord{data: append([]byte(nil), r.Data...), arrival: r.ArrivalMillis, seq: r.Seq})
 			}
 		}
 		from = next
 	}
-	return data, nil
+	return out, nil
 }
 
-// object builds the object for data whose oldest record arrived at
-// arrival (epoch ms): compressed, under the evaluated prefix.
-func (s *Service) object(ds *DeliveryStream, data []byte, arrival int64) (objectstore.Object, error) {
+// objects builds what one delivery writes: the object of the (transformed)
+// records, compressed, under the evaluated prefix (none when every record
+// was dropped or failed); the error output of the records that failed
+// transformation, as JSON lines under ErrorOutputPrefix; and the source
+// records under the backup configuration when S3BackupMode is Enabled. It
+// also returns how many records and bytes the first object holds.
+func (s *Service) objects(ctx context.Context, ds *DeliveryStream, recs []rawRecord, arrival int64) ([]objectstore.Object, int, int64, error) {
 	d := ds.S3
 	loc := time.UTC
 	if d.CustomTimeZone != "" {
@@ -235,18 +254,63 @@ func (s *Service) object(ds *DeliveryStream, data []byte, arrival int64) (object
 		}
 	}
 	t := time.UnixMilli(arrival).In(loc)
-	parts, err := compilePrefix(d.Prefix, false)
+	var objs []objectstore.Object
+	out, failed := s.transform(ctx, ds, recs)
+	var size int64
+	if len(out) > 0 {
+		data := bytes.Join(out, nil)
+		size = int64(len(data))
+		obj, err := s.object(ds, d.Bucket(), d.Prefix, d.Compression, d.FileExtension, data, t, "")
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		objs = append(objs, obj)
+	}
+	if len(failed) > 0 {
+		var lines []byte
+		for _, f := range failed {
+			b, _ := json.Marshal(f)
+			lines = append(append(lines, b...), '\n')
+		}
+		prefix := d.ErrorOutputPrefix
+		if prefix == "" {
+			prefix = "!{firehose:error-output-type}/"
+		}
+		obj, err := s.object(ds, d.Bucket(), prefix, Uncompressed, "", lines, t, "processing-failed")
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		objs = append(objs, obj)
+	}
+	if b := d.Backup; b != nil && d.S3BackupMode == "Enabled" {
+		var raw []byte
+		for _, r := range recs {
+			raw = append(raw, r.data...)
+		}
+		obj, err := s.object(ds, S3Destination{BucketARN: b.BucketARN}.Bucket(), b.Prefix, b.Compression, "", raw, t, "")
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		objs = append(objs, obj)
+	}
+	return objs, len(out), size, nil
+}
+
+// object builds one object of data at time t: compressed, named as
+// Firehose names objects, under the evaluated prefix.
+func (s *Service) object(ds *DeliveryStream, bucket, prefix, compression, fileExtension string, data []byte, t time.Time, errorType string) (objectstore.Object, error) {
+	parts, err := compilePrefix(prefix, errorType != "")
 	if err != nil {
 		return objectstore.Object{}, err
 	}
 	name := objectName(ds.Name, ds.Version, t)
-	body, encoding, err := compress(d.Compression, data, name)
+	body, encoding, err := compress(compression, data, name)
 	if err != nil {
 		return objectstore.Object{}, err
 	}
 	return objectstore.Object{
-		Bucket:          d.Bucket(),
-		Key:             evalPrefix(parts, t, "") + name + extension(d.Compression, d.FileExtension),
+		Bucket:          bucket,
+		Key:             evalPrefix(parts, t, errorType) + name + extension(compression, fileExtension),
 		Body:            body,
 		ContentEncoding: encoding,
 	}, nil

@@ -19,6 +19,11 @@
 // UTC or in CustomTimeZone. Objects go to an ObjectStore: a local directory
 // or an S3-compatible endpoint (package objectstore).
 //
+// Data transformation (the Lambda and AppendDelimiterToRecord processors)
+// runs when an object is built: records the function fails become AWS's
+// JSON error records under ErrorOutputPrefix, and source record backup
+// writes the untransformed records beside the delivery.
+//
 // Only the S3 destinations (S3DestinationConfiguration and
 // ExtendedS3DestinationConfiguration) are delivered; the others are refused
 // with InvalidArgumentException rather than accepted and ignored.

@@ -89,6 +89,19 @@ type S3Destination struct {
 	S3BackupMode      string // Disabled or Enabled (Extended only)
 	KMSKeyARN         string // empty: NoEncryption
 	Logging           Logging
+	// Processing is data transformation (Extended only).
+	Processing Processing
+	// Backup receives the untransformed records when S3BackupMode is
+	// Enabled (source record backup).
+	Backup *S3Backup
+}
+
+// S3Backup is S3BackupConfiguration: where source records are backed up.
+type S3Backup struct {
+	RoleARN     string
+	BucketARN   string
+	Prefix      string
+	Compression string
 }
 
 // Logging is CloudWatchLoggingOptions, kept and reported.

@@ -20,6 +20,9 @@ type Config struct {
 	DeleteDelay time.Duration
 	// Store receives the delivered objects.
 	Store objectstore.Store
+	// Lambda runs the Lambda processors of data transformation; nil
+	// refuses them.
+	Lambda LambdaInvoker
 	// Source reads Sluice data streams for KinesisStreamAsSource; nil
 	// refuses that type.
 	Source SourceReader

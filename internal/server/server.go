@@ -128,6 +128,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		DeleteDelay: cfg.DeleteDelay,
 		Store:       store,
 		Source:      firehose.StreamsSource{Streams: svc},
+		Lambda:      lambdaInvoker(cfg.LambdaEndpoint),
 		Logger:      log,
 	}
 	if opts.TuneFirehose != nil {
@@ -203,6 +204,15 @@ func newAuthenticator(cfg config.Config, now func() time.Time) (awsproto.Authent
 		return nil, fmt.Errorf("credentials %s: %w", cfg.Credentials, err)
 	}
 	return &awsproto.KeyringAuth{Keys: keys, Now: now}, nil
+}
+
+// lambdaInvoker is the Lambda endpoint Firehose transforms records with,
+// or nil without one.
+func lambdaInvoker(endpoint string) firehose.LambdaInvoker {
+	if endpoint == "" {
+		return nil
+	}
+	return firehose.LambdaHTTP{Endpoint: endpoint}
 }
 
 // Firehose returns the Firehose service.

@@ -86,10 +86,18 @@ type s3In struct {
 	S3BackupMode                      *string
 	FileExtension                     *string
 	CustomTimeZone                    *string
-	ProcessingConfiguration           *struct{ Enabled *bool }
+	ProcessingConfiguration           *processingIn
 	DataFormatConversionConfiguration *struct{ Enabled *bool }
 	DynamicPartitioningConfiguration  *struct{ Enabled *bool }
-	S3BackupConfiguration             *struct{}
+	S3BackupConfiguration             *s3In
+}
+
+type processingIn struct {
+	Enabled    *bool
+	Processors []struct {
+		Type       string
+		Parameters []struct{ ParameterName, ParameterValue string }
+	}
 }
 
 // apply merges the members given into d.
@@ -121,6 +129,27 @@ func (in *s3In) apply(d *firehose.S3Destination) {
 			d.KMSKeyARN = e.KMSEncryptionConfig.AWSKMSKeyARN
 		}
 	}
+	if p := in.ProcessingConfiguration; p != nil {
+		d.Processing = firehose.Processing{Enabled: p.Enabled != nil && *p.Enabled}
+		for _, proc := range p.Processors {
+			fp := firehose.Processor{Type: proc.Type}
+			for _, prm := range proc.Parameters {
+				fp.Params = append(fp.Params, firehose.Param{Name: prm.ParameterName, Value: prm.ParameterValue})
+			}
+			d.Processing.Processors = append(d.Processing.Processors, fp)
+		}
+	}
+	if b := in.S3BackupConfiguration; b != nil {
+		backup := firehose.S3Backup{}
+		if d.Backup != nil {
+			backup = *d.Backup
+		}
+		set(&backup.RoleARN, b.RoleARN)
+		set(&backup.BucketARN, b.BucketARN)
+		set(&backup.Prefix, b.Prefix)
+		set(&backup.Compression, b.CompressionFormat)
+		d.Backup = &backup
+	}
 	if l := in.CloudWatchLoggingOptions; l != nil {
 		d.Logging = firehose.Logging{}
 		if l.Enabled != nil {
@@ -136,14 +165,10 @@ func (in *s3In) apply(d *firehose.S3Destination) {
 func (in *s3In) unsupported() string {
 	on := func(e *struct{ Enabled *bool }) bool { return e != nil && e.Enabled != nil && *e.Enabled }
 	switch {
-	case on(in.ProcessingConfiguration):
-		return "ProcessingConfiguration (data transformation)"
 	case on(in.DataFormatConversionConfiguration):
 		return "DataFormatConversionConfiguration (record format conversion)"
 	case on(in.DynamicPartitioningConfiguration):
 		return "DynamicPartitioningConfiguration (dynamic partitioning)"
-	case in.S3BackupMode != nil && *in.S3BackupMode == "Enabled":
-		return "S3BackupMode Enabled (source record backup, which needs data transformation)"
 	}
 	return ""
 }

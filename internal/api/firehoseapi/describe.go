@@ -72,9 +72,26 @@ type s3Out struct {
 
 type extendedOut struct {
 	s3Out
-	S3BackupMode   string `json:"S3BackupMode"`
-	FileExtension  string `json:"FileExtension,omitempty"`
-	CustomTimeZone string `json:"CustomTimeZone,omitempty"`
+	S3BackupMode            string         `json:"S3BackupMode"`
+	FileExtension           string         `json:"FileExtension,omitempty"`
+	CustomTimeZone          string         `json:"CustomTimeZone,omitempty"`
+	ProcessingConfiguration *processingOut `json:"ProcessingConfiguration,omitempty"`
+	S3BackupDescription     *s3Out         `json:"S3BackupDescription,omitempty"`
+}
+
+type processingOut struct {
+	Enabled    bool           `json:"Enabled"`
+	Processors []processorOut `json:"Processors"`
+}
+
+type processorOut struct {
+	Type       string     `json:"Type"`
+	Parameters []paramOut `json:"Parameters,omitempty"`
+}
+
+type paramOut struct {
+	ParameterName  string `json:"ParameterName"`
+	ParameterValue string `json:"ParameterValue"`
 }
 
 type bufferingOut struct {
@@ -112,7 +129,25 @@ func describe(ds *firehose.DeliveryStream) streamDescription {
 	}
 	dest := destinationOut{DestinationId: firehose.DestinationID, S3DestinationDescription: &s3}
 	if d.Extended {
-		dest.ExtendedS3DestinationDescription = &extendedOut{s3Out: s3, S3BackupMode: d.S3BackupMode, FileExtension: d.FileExtension, CustomTimeZone: d.CustomTimeZone}
+		ext := &extendedOut{s3Out: s3, S3BackupMode: d.S3BackupMode, FileExtension: d.FileExtension, CustomTimeZone: d.CustomTimeZone}
+		if p := d.Processing; p.Enabled || len(p.Processors) > 0 {
+			ext.ProcessingConfiguration = &processingOut{Enabled: p.Enabled, Processors: []processorOut{}}
+			for _, proc := range p.Processors {
+				po := processorOut{Type: proc.Type}
+				for _, prm := range proc.Params {
+					po.Parameters = append(po.Parameters, paramOut{prm.Name, prm.Value})
+				}
+				ext.ProcessingConfiguration.Processors = append(ext.ProcessingConfiguration.Processors, po)
+			}
+		}
+		if b := d.Backup; b != nil {
+			ext.S3BackupDescription = &s3Out{
+				RoleARN: b.RoleARN, BucketARN: b.BucketARN, Prefix: b.Prefix, CompressionFormat: b.Compression,
+				BufferingHints:          bufferingOut{SizeInMBs: firehose.DefaultSizeInMBs, IntervalInSeconds: firehose.DefaultIntervalInSeconds},
+				EncryptionConfiguration: encryptionConf{NoEncryptionConfig: "NoEncryption"},
+			}
+		}
+		dest.ExtendedS3DestinationDescription = ext
 	}
 	out := streamDescription{
 		DeliveryStreamName:   ds.Name,

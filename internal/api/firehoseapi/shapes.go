@@ -37,6 +37,17 @@ var (
 
 	enabledOnly = shape.Struct(shape.Opt("Enabled", shape.Bool()))
 
+	processingConfiguration = shape.Struct(
+		shape.Opt("Enabled", shape.Bool()),
+		shape.Opt("Processors", shape.ListOf(shape.Struct(
+			shape.Req("Type", shape.Str().OneOf("RecordDeAggregation", "Decompression", "CloudWatchLogProcessing", "Lambda", "MetadataExtraction", "AppendDelimiterToRecord")),
+			shape.Opt("Parameters", shape.ListOf(shape.Struct(
+				shape.Req("ParameterName", shape.Str().OneOf("LambdaArn", "NumberOfRetries", "MetadataExtractionQuery", "JsonParsingEngine", "RoleArn", "BufferSizeInMBs", "BufferIntervalInSeconds", "SubRecordType", "Delimiter", "CompressionFormat", "DataMessageExtraction")),
+				shape.Req("ParameterValue", shape.Str().Len(1, 5120)),
+			).Named("ProcessorParameter"))),
+		).Named("Processor"))),
+	).Named("ProcessingConfiguration")
+
 	s3Members = []shape.Member{
 		shape.Req("RoleARN", arnShape),
 		shape.Req("BucketARN", bucketARNShape),
@@ -51,10 +62,10 @@ var (
 		shape.Opt("S3BackupMode", shape.Str().OneOf("Disabled", "Enabled")),
 		shape.Opt("FileExtension", shape.Str().Len(0, 128).Match(`^$|\.[0-9a-z!\-_.*'()]+`)),
 		shape.Opt("CustomTimeZone", shape.Str().Len(0, 50)),
-		shape.Opt("ProcessingConfiguration", enabledOnly),
+		shape.Opt("ProcessingConfiguration", processingConfiguration),
 		shape.Opt("DataFormatConversionConfiguration", enabledOnly),
 		shape.Opt("DynamicPartitioningConfiguration", enabledOnly),
-		shape.Opt("S3BackupConfiguration", shape.Struct()),
+		shape.Opt("S3BackupConfiguration", s3Configuration),
 	)
 	s3Configuration         = shape.Struct(s3Members...).Named("S3DestinationConfiguration")
 	extendedS3Configuration = shape.Struct(extendedMembers...).Named("ExtendedS3DestinationConfiguration")
