@@ -194,11 +194,12 @@ func TestLambdaThatAlwaysFails(t *testing.T) {
 	put(t, fh, "bad", "x", "y")
 	clock.Advance(time.Minute)
 	st := &bucketStore{name: "local", srv: srv}
-	keys := st.wait(t, "bucket", 1)
+	st.wait(t, "bucket", 1)
 	time.Sleep(200 * time.Millisecond)
-	if keys = st.objects(t, "bucket"); len(keys) != 1 || !strings.HasPrefix(keys[0], "errors/processing-failed/") {
+	if keys := st.objects(t, "bucket"); len(keys) != 1 || !strings.HasPrefix(keys[0], "errors/processing-failed/") {
 		t.Fatalf("keys = %v", keys)
 	}
+	keys := st.objects(t, "bucket")
 	lines := errorLines(t, st.read(t, "bucket", keys[0]))
 	if len(lines) != 2 || lines[0].ErrorCode != "Lambda.FunctionError" || lines[0].AttemptsMade != 2 || string(lines[1].RawData) != "y" {
 		t.Fatalf("error records = %+v", lines)
