@@ -74,8 +74,11 @@ func (c *child) kill() {
 	c.cmd.Wait()
 }
 
-func (c *child) client() *kinesis.Client {
-	return kinesis.NewFromConfig(aws.Config{
+func (c *child) client() *kinesis.Client { return kinesis.NewFromConfig(c.awsConfig()) }
+
+// awsConfig is the SDK configuration of the child's clients.
+func (c *child) awsConfig() aws.Config {
+	return aws.Config{
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "secret", ""),
 		BaseEndpoint: aws.String(c.url),
@@ -83,7 +86,7 @@ func (c *child) client() *kinesis.Client {
 		// server's doing.
 		Retryer:    func() aws.Retryer { return aws.NopRetryer{} },
 		HTTPClient: &http.Client{Timeout: 10 * time.Second, Transport: awsclient.Transport(http.DefaultTransport)},
-	})
+	}
 }
 
 type acked struct{ shard, seq string }

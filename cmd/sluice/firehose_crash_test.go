@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,22 +13,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/firehose/types"
-
-	"sluice/internal/awsclient"
 )
 
-func (c *child) firehose() *firehose.Client {
-	return firehose.NewFromConfig(aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "secret", ""),
-		BaseEndpoint: aws.String(c.url),
-		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
-		HTTPClient:   &http.Client{Timeout: 10 * time.Second, Transport: awsclient.Transport(http.DefaultTransport)},
-	})
-}
+func (c *child) firehose() *firehose.Client { return firehose.NewFromConfig(c.awsConfig()) }
 
 // TestFirehoseCrashRecovery kills the server with SIGKILL while records are
 // put to a delivery stream and delivered, restarts it, and checks that
