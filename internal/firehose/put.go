@@ -2,6 +2,7 @@ package firehose
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"slices"
@@ -71,12 +72,17 @@ func (s *Service) Put(ctx context.Context, c Caller, name string, records [][]by
 }
 
 // recordID is a RecordId: opaque and unique per record, 112 hex digits
-// like AWS's, built from the stream, the record's position and its arrival.
+// like AWS's, built from the stream, the record's position and its arrival
+// (the same record always has the same ID, which Lambda transformation
+// relies on), the last 16 bytes a hash of those so the ID does not end in
+// zeros.
 func recordID(streamID string, counter uint64, arrival int64) string {
 	var b [56]byte
 	copy(b[:24], streamID)
 	binary.BigEndian.PutUint64(b[24:], counter)
 	binary.BigEndian.PutUint64(b[32:], uint64(arrival))
+	sum := sha256.Sum256(b[:40])
+	copy(b[40:], sum[:16])
 	return hex.EncodeToString(b[:])
 }
 
