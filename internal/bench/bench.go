@@ -103,6 +103,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Result, error) {
 		"subscribe":  r.subscribe,
 		"e2e":        r.e2e,
 		"shards":     r.manyShards,
+		"firehose":   r.firehose,
 	}
 	err := workloads[cfg.Workload](ctx, res)
 	r.cleanup(ctx)

@@ -15,6 +15,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 
+	"github.com/aws/aws-sdk-go-v2/service/firehose"
+
 	"sluice/internal/config"
 	"sluice/internal/testserver"
 )
@@ -99,6 +101,16 @@ func TestWorkloads(t *testing.T) {
 			}},
 		{workload: "subscribe", adjust: func(c *Config) { c.Rate = 200 }, phases: []string{"put", "deliver"}, check: checkDelivery},
 		{workload: "e2e", adjust: func(c *Config) { c.Rate = 200 }, phases: []string{"put", "poll"}, check: checkDelivery},
+		{workload: "firehose", adjust: func(c *Config) { c.Batch = 40 }, phases: []string{"firehose"},
+			check: func(t *testing.T, res *Result) {
+				if res.Records == 0 || res.Records != res.Calls*40 {
+					t.Errorf("%d records in %d calls of 40", res.Records, res.Calls)
+				}
+				out, err := srv.FirehoseClient().ListDeliveryStreams(t.Context(), &firehose.ListDeliveryStreamsInput{})
+				if err != nil || len(out.DeliveryStreamNames) != 0 {
+					t.Errorf("delivery streams left: %v %v", out, err)
+				}
+			}},
 		{workload: "shards", adjust: func(c *Config) { c.Streams, c.Shards, c.RecordsPerShard, c.Batch = 3, 4, 30, 20 },
 			phases: []string{"create", "write", "read"},
 			check: func(t *testing.T, res *Result) {

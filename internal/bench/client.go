@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -45,13 +46,22 @@ func newTransport(c Config) *http.Transport {
 // unary calls get one from their context, and event streams must outlive
 // any fixed timeout.
 func newClient(c Config, tr http.RoundTripper) *kinesis.Client {
-	return kinesis.NewFromConfig(aws.Config{
+	return kinesis.NewFromConfig(sdkConfig(c, tr))
+}
+
+// newFirehoseClient is newClient for Firehose.
+func newFirehoseClient(c Config, tr http.RoundTripper) *firehose.Client {
+	return firehose.NewFromConfig(sdkConfig(c, tr))
+}
+
+func sdkConfig(c Config, tr http.RoundTripper) aws.Config {
+	return aws.Config{
 		Region:       c.Region,
 		Credentials:  credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),
 		BaseEndpoint: aws.String(c.Endpoint),
 		HTTPClient:   &http.Client{Transport: awsclient.Transport(tr)},
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
-	})
+	}
 }
 
 // Error codes for failures that carry no AWS error code.

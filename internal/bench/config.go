@@ -13,7 +13,7 @@ import (
 )
 
 // workloads are the workload names, in the order -h lists them.
-var workloads = []string{"put", "putrecords", "get", "subscribe", "e2e", "shards"}
+var workloads = []string{"put", "putrecords", "get", "subscribe", "e2e", "shards", "firehose"}
 
 // Config is one benchmark run's settings; the flags of `sluice bench`.
 type Config struct {

@@ -13,51 +13,6 @@ import (
 // answers with AWS's exact error; so for any body they accept they produce
 // exactly what the generic decoder would. fast_json_test.go checks that.
 
-// dataDecoder decodes the records' Data into one shared buffer.
-type dataDecoder struct {
-	slab []byte
-}
-
-func (d *dataDecoder) decode(s *awsjson.Scanner) []byte {
-	// Decoding rejects every byte that is not base64 except CR and LF,
-	// which base64 decoders skip; the length check below catches those, so
-	// the string needs no other check.
-	raw := s.UncheckedString()
-	if !s.OK() {
-		return nil
-	}
-	if len(raw)%4 != 0 {
-		s.Fail()
-		return nil
-	}
-	want := len(raw) / 4 * 3
-	if len(raw) > 0 && raw[len(raw)-1] == '=' {
-		want--
-		if raw[len(raw)-2] == '=' {
-			want--
-		}
-	}
-	n := len(raw) / 4 * 3 // what Decode may write
-	if cap(d.slab)-len(d.slab) < n {
-		d.slab = make([]byte, 0, max(n, 2*cap(d.slab)))
-	}
-	start := len(d.slab)
-	m, err := awsjson.StrictBase64.Decode(d.slab[start:start+n], raw)
-	if err != nil || m != want {
-		s.Fail()
-		return nil
-	}
-	d.slab = d.slab[:start+m]
-	return d.slab[start : start+m : start+m]
-}
-
-// matches checks a string member against its shape's pattern and length.
-func matches(sh *shape.Shape, v string) bool {
-	n := shape.UTF16Len(v)
-	return (sh.Pattern == nil || sh.Pattern.MatchString(v)) &&
-		(!sh.HasMin || n >= sh.Min) && (!sh.HasMax || n <= sh.Max)
-}
-
 // streamMember reads StreamName, StreamARN or StreamId, checked.
 func streamMember(s *awsjson.Scanner, key string, name, arn, id **string) bool {
 	var target **string
@@ -73,7 +28,7 @@ func streamMember(s *awsjson.Scanner, key string, name, arn, id **string) bool {
 		return false
 	}
 	v := string(s.RawString())
-	if !matches(sh, v) {
+	if !sh.Accepts(v) {
 		s.Fail()
 	}
 	*target = &v
@@ -83,7 +38,7 @@ func streamMember(s *awsjson.Scanner, key string, name, arn, id **string) bool {
 func fastPutRecords(body []byte) (*putRecordsIn, bool) {
 	s := awsjson.NewScanner(body)
 	in := &putRecordsIn{}
-	d := dataDecoder{slab: make([]byte, 0, len(body)*3/4)}
+	d := awsjson.NewBlobDecoder(len(body) * 3 / 4)
 	hasRecords := false
 	s.Object(func(key []byte) {
 		k := string(key)
@@ -96,7 +51,7 @@ func fastPutRecords(body []byte) (*putRecordsIn, bool) {
 			hasRecords = true
 			in.Records = make([]putRecordsEntry, 0, 64)
 			s.Array(func() {
-				e, ok := fastEntry(s, &d)
+				e, ok := fastEntry(s, d)
 				if !ok {
 					s.Fail()
 					return
@@ -114,7 +69,7 @@ func fastPutRecords(body []byte) (*putRecordsIn, bool) {
 }
 
 // fastEntry reads one PutRecordsRequestEntry.
-func fastEntry(s *awsjson.Scanner, d *dataDecoder) (putRecordsEntry, bool) {
+func fastEntry(s *awsjson.Scanner, d *awsjson.BlobDecoder) (putRecordsEntry, bool) {
 	var e putRecordsEntry
 	hasKey, hasData := false, false
 	s.Object(func(key []byte) {
@@ -122,7 +77,7 @@ func fastEntry(s *awsjson.Scanner, d *dataDecoder) (putRecordsEntry, bool) {
 		case "PartitionKey":
 			e.PartitionKey, hasKey = string(s.RawString()), true
 		case "Data":
-			e.Data, hasData = d.decode(s), true
+			e.Data, hasData = d.Decode(s), true
 		case "ExplicitHashKey":
 			v := string(s.RawString())
 			e.ExplicitHashKey = &v
@@ -130,15 +85,15 @@ func fastEntry(s *awsjson.Scanner, d *dataDecoder) (putRecordsEntry, bool) {
 			s.Fail()
 		}
 	})
-	ok := s.OK() && hasKey && hasData && matches(partitionKeyShape, e.PartitionKey) &&
-		int64(len(e.Data)) <= dataShape.Max && (e.ExplicitHashKey == nil || matches(hashKeyShape, *e.ExplicitHashKey))
+	ok := s.OK() && hasKey && hasData && partitionKeyShape.Accepts(e.PartitionKey) &&
+		int64(len(e.Data)) <= dataShape.Max && (e.ExplicitHashKey == nil || hashKeyShape.Accepts(*e.ExplicitHashKey))
 	return e, ok
 }
 
 func fastPutRecord(body []byte) (*putRecordIn, bool) {
 	s := awsjson.NewScanner(body)
 	in := &putRecordIn{}
-	d := dataDecoder{slab: make([]byte, 0, len(body)*3/4)}
+	d := awsjson.NewBlobDecoder(len(body) * 3 / 4)
 	hasKey, hasData := false, false
 	s.Object(func(key []byte) {
 		k := string(key)
@@ -147,7 +102,7 @@ func fastPutRecord(body []byte) (*putRecordIn, bool) {
 		case k == "PartitionKey":
 			in.PartitionKey, hasKey = string(s.RawString()), true
 		case k == "Data":
-			in.Data, hasData = d.decode(s), true
+			in.Data, hasData = d.Decode(s), true
 		case k == "ExplicitHashKey":
 			v := string(s.RawString())
 			in.ExplicitHashKey = &v
@@ -161,10 +116,10 @@ func fastPutRecord(body []byte) (*putRecordIn, bool) {
 			s.Fail()
 		}
 	})
-	ok := s.End() && hasKey && hasData && matches(partitionKeyShape, in.PartitionKey) &&
+	ok := s.End() && hasKey && hasData && partitionKeyShape.Accepts(in.PartitionKey) &&
 		int64(len(in.Data)) <= dataShape.Max &&
-		(in.ExplicitHashKey == nil || matches(hashKeyShape, *in.ExplicitHashKey)) &&
-		(in.SequenceNumberForOrdering == nil || matches(sequenceShape, *in.SequenceNumberForOrdering))
+		(in.ExplicitHashKey == nil || hashKeyShape.Accepts(*in.ExplicitHashKey)) &&
+		(in.SequenceNumberForOrdering == nil || sequenceShape.Accepts(*in.SequenceNumberForOrdering))
 	if !ok {
 		return nil, false
 	}

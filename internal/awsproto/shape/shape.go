@@ -183,3 +183,12 @@ func (s *Shape) OneOf(values ...string) *Shape {
 	c.Enum = values
 	return &c
 }
+
+// Accepts reports whether a string value meets the shape's pattern and
+// length (in UTF-16 code units, as AWS counts), for fast decoders that
+// check members without the generic validation.
+func (s *Shape) Accepts(v string) bool {
+	n := UTF16Len(v)
+	return (s.Pattern == nil || s.Pattern.MatchString(v)) &&
+		(!s.HasMin || n >= s.Min) && (!s.HasMax || n <= s.Max)
+}
