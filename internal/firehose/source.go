@@ -69,10 +69,17 @@ func (s *Service) readSource(l *live) {
 	iterators := map[string]string{}
 	poll := time.NewTicker(s.cfg.SourcePoll)
 	defer poll.Stop()
+	lastErr := "" // a failure is logged when it starts or changes, not every poll
 	for {
 		if st := l.snapshot().Status; st == StatusActive {
-			if err := s.pollSource(ctx, l, c, arn, state, iterators); err != nil && ctx.Err() == nil {
+			err := s.pollSource(ctx, l, c, arn, state, iterators)
+			switch {
+			case err != nil && ctx.Err() == nil && err.Error() != lastErr:
 				s.log.Warn("reading the source stream", "name", ds.Name, "stream", arn, "err", err)
+				lastErr = err.Error()
+			case err == nil && lastErr != "":
+				s.log.Info("reading the source stream again", "name", ds.Name, "stream", arn)
+				lastErr = ""
 			}
 		}
 		select {
