@@ -4,6 +4,8 @@ package firehoseapi_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -251,5 +253,31 @@ func TestTagsEncryptionAndUpdateDestination(t *testing.T) {
 	keys := waitObjects(t, srv, "bucket", 1)
 	if !strings.Contains(keys[len(keys)-1], "/cfg-3-") || !strings.HasSuffix(keys[len(keys)-1], ".gz") {
 		t.Fatalf("keys = %v, want version 3 and .gz", keys)
+	}
+}
+
+// TestSigV4 checks Firehose requests against the configured keys, with the
+// signing name firehose, and acts in the key's account.
+func TestSigV4(t *testing.T) {
+	creds := filepath.Join(t.TempDir(), "keys.json")
+	os.WriteFile(creds, []byte(`{"keys":[{"accessKeyId":"AKIDFH","secretAccessKey":"fh-secret","accountId":"123456789012"}]}`), 0o600)
+	srv := testserver.Start(t, testserver.WithConfig(func(c *config.Config) { c.Auth, c.Credentials = config.AuthSigV4, creds }))
+	good := firehose.NewFromConfig(srv.AWSConfig("us-east-1", "AKIDFH", "fh-secret"))
+	out, err := good.CreateDeliveryStream(t.Context(), &firehose.CreateDeliveryStreamInput{
+		DeliveryStreamName: aws.String("signed"),
+		ExtendedS3DestinationConfiguration: &types.ExtendedS3DestinationConfiguration{
+			RoleARN: aws.String("arn:aws:iam::123456789012:role/r"), BucketARN: aws.String("arn:aws:s3:::b"),
+		},
+	})
+	if err != nil || aws.ToString(out.DeliveryStreamARN) != "arn:aws:firehose:us-east-1:123456789012:deliverystream/signed" {
+		t.Fatalf("create: %v %v", out, err)
+	}
+	bad := firehose.NewFromConfig(srv.AWSConfig("us-east-1", "AKIDFH", "wrong"))
+	if _, err := bad.ListDeliveryStreams(t.Context(), &firehose.ListDeliveryStreamsInput{}); apiCode(err) != "InvalidSignatureException" {
+		t.Fatalf("wrong secret: %v", err)
+	}
+	unknown := firehose.NewFromConfig(srv.AWSConfig("us-east-1", "AKIDNOPE", "x"))
+	if _, err := unknown.ListDeliveryStreams(t.Context(), &firehose.ListDeliveryStreamsInput{}); apiCode(err) != "UnrecognizedClientException" {
+		t.Fatalf("unknown key: %v", err)
 	}
 }
