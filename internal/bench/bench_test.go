@@ -106,9 +106,16 @@ func TestWorkloads(t *testing.T) {
 				if res.Records == 0 || res.Records != res.Calls*40 {
 					t.Errorf("%d records in %d calls of 40", res.Records, res.Calls)
 				}
-				out, err := srv.FirehoseClient().ListDeliveryStreams(t.Context(), &firehose.ListDeliveryStreamsInput{})
-				if err != nil || len(out.DeliveryStreamNames) != 0 {
-					t.Errorf("delivery streams left: %v %v", out, err)
+				// Deleted afterwards (gone once its DELETING timer has run).
+				for i := 0; ; i++ {
+					out, err := srv.FirehoseClient().ListDeliveryStreams(t.Context(), &firehose.ListDeliveryStreamsInput{})
+					if err == nil && len(out.DeliveryStreamNames) == 0 {
+						break
+					}
+					if i == 100 {
+						t.Fatalf("delivery streams left: %v %v", out, err)
+					}
+					time.Sleep(20 * time.Millisecond)
 				}
 			}},
 		{workload: "shards", adjust: func(c *Config) { c.Streams, c.Shards, c.RecordsPerShard, c.Batch = 3, 4, 30, 20 },
