@@ -67,8 +67,9 @@ func (d Dir) Put(_ context.Context, o Object) error {
 // Path is where an object lives under Root. Bucket names and keys that
 // would leave Root (.., absolute paths) are refused.
 func (d Dir) Path(bucket, key string) (string, error) {
-	if bucket == "" || strings.ContainsAny(bucket, `/\`) || bucket == "." || bucket == ".." {
-		return "", fmt.Errorf("objectstore: invalid bucket name %q", bucket)
+	dir, err := d.bucketDir(bucket)
+	if err != nil {
+		return "", err
 	}
 	if key == "" || strings.HasPrefix(key, "/") {
 		return "", fmt.Errorf("objectstore: invalid key %q", key)
@@ -78,7 +79,15 @@ func (d Dir) Path(bucket, key string) (string, error) {
 			return "", fmt.Errorf("objectstore: key %q has a %q segment", key, part)
 		}
 	}
-	return filepath.Join(d.Root, bucket, filepath.FromSlash(key)), nil
+	return filepath.Join(dir, filepath.FromSlash(key)), nil
+}
+
+// bucketDir is a bucket's directory under Root.
+func (d Dir) bucketDir(bucket string) (string, error) {
+	if bucket == "" || strings.ContainsAny(bucket, `/\`) || bucket == "." || bucket == ".." {
+		return "", fmt.Errorf("objectstore: invalid bucket name %q", bucket)
+	}
+	return filepath.Join(d.Root, bucket), nil
 }
 
 // Info describes a stored object.
@@ -91,11 +100,10 @@ type Info struct {
 // List returns a bucket's objects, keys in order (an absent bucket is
 // empty).
 func (d Dir) List(bucket string) ([]Info, error) {
-	root, err := d.Path(bucket, "x")
+	root, err := d.bucketDir(bucket)
 	if err != nil {
 		return nil, err
 	}
-	root = filepath.Dir(root)
 	var out []Info
 	err = filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
