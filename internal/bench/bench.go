@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 )
 
@@ -56,6 +57,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintf(stderr, "sluice bench: %v\n", err)
 		return exitUsage
 	}
+	debug.SetGCPercent(cfg.GOGC)
 	if cfg.CPUProfile != "" {
 		stop, err := startProfile(cfg.CPUProfile)
 		if err != nil {

@@ -53,6 +53,13 @@ type Config struct {
 	ServerPID  int    // measure this process's CPU time (Linux /proc)
 	CPUProfile string // write the client's CPU profile here
 
+	// GOGC is the load client's garbage-collection target (Go's GOGC, as a
+	// percentage; negative turns collection off). The SDK allocates for
+	// every record it encodes or decodes, and on a machine the client
+	// shares with the server, collecting less often leaves more CPU for
+	// the server under test. It applies to the client process only.
+	GOGC int
+
 	// MaxSamples bounds the latency samples kept per phase.
 	MaxSamples int
 }
@@ -77,8 +84,16 @@ func Defaults() Config {
 		Limit:           10000,
 		RecordsPerShard: 100,
 		MaxSamples:      2_000_000,
+		GOGC:            DefaultGOGC,
 	}
 }
+
+// DefaultGOGC is -gogc's default. Profiles of the load client showed
+// collection (and the zeroing of the SDK's pooled buffers that each
+// collection drops) at a fifth of its CPU with Go's default of 100; at 400
+// the client needs 20-25% less CPU per record, and more than 400 gains
+// nothing measurable (docs/benchmarks.md).
+const DefaultGOGC = 400
 
 // workloadDefaults are the settings a workload changes when their flags are
 // not given: subscribe and e2e measure latency at a steady rate, and shards
@@ -206,6 +221,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.BoolVar(&c.JSON, "json", c.JSON, "print one JSON object instead of the table")
 	fs.StringVar(&c.Label, "label", c.Label, "name of the server under test, carried into the report (see `sluice bench table`)")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", c.CPUProfile, "write this client's CPU profile (pprof) to the file, to see what limits a run")
+	fs.IntVar(&c.GOGC, "gogc", c.GOGC, "this client's garbage-collection target in percent, like GOGC (negative: off)")
 	fs.IntVar(&c.ServerPID, "server-pid", c.ServerPID, "report this process's CPU seconds per 1,000 records (from /proc; the server's pid)")
 
 	if err := fs.Parse(args); err != nil {

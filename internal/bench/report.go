@@ -76,6 +76,7 @@ type Result struct {
 	Rate            float64 `json:"rate"`
 	WarmupSeconds   float64 `json:"warmup_seconds"`
 	DurationSeconds float64 `json:"duration_seconds"`
+	ClientGOGC      int     `json:"client_gogc"`
 	Phase
 	Phases         []Phase          `json:"phases"`
 	SetupErrors    map[string]int64 `json:"setup_errors"`
@@ -115,7 +116,7 @@ func newResult(c Config) *Result {
 	return &Result{
 		Label: c.Label, Workload: c.Workload, Endpoint: c.Endpoint, Region: c.Region, Streams: c.Streams, Shards: c.Shards,
 		RecordSize: c.RecordSize, Batch: c.Batch, Concurrency: c.Concurrency, Rate: c.Rate,
-		WarmupSeconds: c.Warmup.Seconds(), DurationSeconds: c.Duration.Seconds(),
+		WarmupSeconds: c.Warmup.Seconds(), DurationSeconds: c.Duration.Seconds(), ClientGOGC: c.GOGC,
 		Phase:       Phase{Errors: map[string]int64{}, RecordErrors: map[string]int64{}},
 		Phases:      []Phase{},
 		SetupErrors: map[string]int64{},
@@ -171,6 +172,7 @@ func (res *Result) WriteText(w io.Writer) error {
 	if res.Workload != "shards" {
 		fmt.Fprintf(&b, ", %gs after %gs warmup", res.DurationSeconds, res.WarmupSeconds)
 	}
+	fmt.Fprintf(&b, ", client GOGC %d", res.ClientGOGC)
 	b.WriteString("\n\n")
 	if res.Error != "" {
 		fmt.Fprintf(&b, "ERROR: %s\n\n", res.Error)

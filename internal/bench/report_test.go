@@ -192,8 +192,12 @@ func TestParseFlags(t *testing.T) {
 		t.Errorf("%+v, %v", c, err)
 	}
 	c, err = parseFlags(nil, &bytes.Buffer{})
-	if err != nil || c != Defaults() {
+	if err != nil || c != Defaults() || c.GOGC != DefaultGOGC {
 		t.Errorf("%+v, %v", c, err)
+	}
+	c, err = parseFlags([]string{"get", "-gogc", "-1"}, &bytes.Buffer{})
+	if err != nil || c.GOGC != -1 || newResult(c).ClientGOGC != -1 {
+		t.Errorf("-gogc -1: %+v, %v", c, err)
 	}
 }
 
