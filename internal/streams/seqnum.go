@@ -124,3 +124,59 @@ func (n uint192) appendDecimal(buf []byte) []byte {
 	}
 	return buf
 }
+
+// SeqNumWriter appends the sequence numbers of a run of records, such as a
+// GetRecords page, where each is usually the one before plus one. It keeps
+// the last number's decimal digits and, for the next counter with the same
+// shard and arrival second, adds 2^80 (the counter's place) to them digit
+// by digit instead of dividing 188 bits down to decimal again. The zero
+// value is ready to use.
+type SeqNumWriter struct {
+	last   SeqNum
+	digits [64]byte
+	n      int // len of digits in use; 0 before the first number
+}
+
+// counterUnit is 2^80 in decimal: one step of the counter, whose field sits
+// 20 hex digits from the right of the number.
+const counterUnit = "1208925819614629174706176"
+
+// Append appends s in decimal to dst, like s.Append.
+func (w *SeqNumWriter) Append(dst []byte, s SeqNum) []byte {
+	l := w.last
+	if w.n == 0 || s.Counter != l.Counter+1 || s.ShardCreated != l.ShardCreated || s.ShardIndex != l.ShardIndex ||
+		s.Arrival != l.Arrival {
+		w.n = len(s.Append(w.digits[:0]))
+	} else {
+		w.n = addDecimal(&w.digits, w.n, counterUnit)
+	}
+	w.last = s
+	return append(dst, w.digits[:w.n]...)
+}
+
+// addDecimal adds the decimal number add to the n digits in d and returns
+// the new digit count. add is shorter than the number, which is above
+// 2^184 here, so the sum fits.
+func addDecimal(d *[64]byte, n int, add string) int {
+	carry := byte(0)
+	i, j := n-1, len(add)-1
+	for ; j >= 0; i, j = i-1, j-1 {
+		v := d[i] - '0' + add[j] - '0' + carry // 0..19
+		carry = v / 10                         // no branch: carries are as likely as not
+		d[i] = '0' + v - 10*carry
+	}
+	for ; i >= 0 && carry != 0; i-- {
+		if d[i] == '9' {
+			d[i] = '0'
+		} else {
+			d[i]++
+			carry = 0
+		}
+	}
+	if carry != 0 { // a new leading digit
+		copy(d[1:n+1], d[:n])
+		d[0] = '1'
+		n++
+	}
+	return n
+}

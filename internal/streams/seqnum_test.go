@@ -166,3 +166,73 @@ func FuzzDecodeIterator(f *testing.F) {
 		}
 	})
 }
+
+// TestSeqNumWriterMatchesAppend walks runs of counters, with the shard and
+// arrival changing in between, and across a carry into a new leading digit.
+func TestSeqNumWriterMatchesAppend(t *testing.T) {
+	var w SeqNumWriter
+	check := func(s SeqNum) {
+		t.Helper()
+		if got, want := string(w.Append(nil, s)), s.String(); got != want {
+			t.Fatalf("%+v: writer %s, Append %s", s, got, want)
+		}
+	}
+	s := SeqNum{ShardCreated: 1764124847, ShardIndex: 3, Counter: 1, Arrival: 1764124850}
+	for range 2000 {
+		check(s)
+		s.Counter++
+	}
+	s.Arrival++
+	check(s)
+	s.Counter += 7 // a gap
+	check(s)
+	s.ShardIndex = 4
+	check(s)
+	// Counters whose next step carries through many digits.
+	for _, c := range []uint64{MaxCounter - 3, 1<<40 - 2, 99_999_999} {
+		s.Counter = c
+		for range 4 {
+			check(s)
+			s.Counter++
+		}
+	}
+	if n := addDecimal(&[64]byte{'9', '9'}, 2, "1"); n != 3 {
+		t.Errorf("99+1 has %d digits", n)
+	}
+}
+
+func FuzzSeqNumWriter(f *testing.F) {
+	f.Add(int64(1764124847), uint32(3), uint64(41), int64(1764124850), uint8(5))
+	f.Add(int64(0), uint32(0), uint64(MaxCounter-2), int64(0), uint8(4))
+	f.Fuzz(func(t *testing.T, created int64, index uint32, counter uint64, arrival int64, steps uint8) {
+		s := SeqNum{ShardCreated: created, ShardIndex: index % (MaxShardIndex + 1), Counter: counter % (MaxCounter + 1), Arrival: arrival}
+		var w SeqNumWriter
+		for range int(steps%16) + 1 {
+			if got, want := string(w.Append(nil, s)), s.String(); got != want {
+				t.Fatalf("%+v: writer %s, Append %s", s, got, want)
+			}
+			if s.Counter == MaxCounter {
+				break
+			}
+			s.Counter++
+		}
+	})
+}
+
+func BenchmarkSeqNumAppend(b *testing.B) {
+	s := SeqNum{ShardCreated: 1764124847, ShardIndex: 3, Counter: 1, Arrival: 1764124850}
+	buf := make([]byte, 0, 64)
+	b.Run("Append", func(b *testing.B) {
+		for i := range b.N {
+			s.Counter = uint64(i)
+			buf = s.Append(buf[:0])
+		}
+	})
+	b.Run("Writer", func(b *testing.B) {
+		var w SeqNumWriter
+		for i := range b.N {
+			s.Counter = uint64(i)
+			buf = w.Append(buf[:0], s)
+		}
+	})
+}

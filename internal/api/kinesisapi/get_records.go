@@ -102,6 +102,7 @@ func (o *getRecordsOut) AppendJSON(b []byte) []byte {
 // handler to stream (see awsjson.Skeleton).
 func (o *getRecordsOut) JSONSkeleton(s *awsjson.Skeleton) {
 	p := o.page
+	var seqs streams.SeqNumWriter
 	b := append(s.Meta, `{"Records":[`...)
 	for i := range p.Records {
 		r := &p.Records[i]
@@ -109,7 +110,7 @@ func (o *getRecordsOut) JSONSkeleton(s *awsjson.Skeleton) {
 			b = append(b, ',')
 		}
 		b = append(b, `{"SequenceNumber":"`...)
-		b = p.SeqNumFor(r).Append(b)
+		b = seqs.Append(b, p.SeqNumFor(r))
 		b = append(b, `","ApproximateArrivalTimestamp":`...)
 		b = awsjson.AppendTimestamp(b, time.UnixMilli(r.ArrivalMillis))
 		b = append(b, `,"Data":`...)
