@@ -27,6 +27,13 @@ func NewService(targetPrefix, signingName string, ops ...*Operation) *Service {
 	return s
 }
 
+// Releaser is implemented by answers that hold borrowed memory (a
+// GetRecords page read into a logstore.Arena): the handler calls Release
+// once the answer is written, and never touches the answer after.
+type Releaser interface {
+	Release()
+}
+
 // Operation is one API operation: its input shape and its handler.
 type Operation struct {
 	Name  string

@@ -20,6 +20,14 @@ import (
 // Returned Data slices share memory with each other; the caller may keep and
 // modify them.
 func (l *Log) Read(shard uint32, from uint64, maxRecords, maxBytes int, cutoffMillis int64) (recs []StoredRecord, next uint64, err error) {
+	return l.ReadArena(shard, from, maxRecords, maxBytes, cutoffMillis, nil)
+}
+
+// ReadArena is Read with the records' memory taken from a (nil: from the
+// heap, as Read): their Data and the memory behind them are valid until
+// a.Release. A reader that only writes the records out, as GetRecords
+// does, saves allocating (and zeroing, and collecting) that memory.
+func (l *Log) ReadArena(shard uint32, from uint64, maxRecords, maxBytes int, cutoffMillis int64, a *Arena) (recs []StoredRecord, next uint64, err error) {
 	if l.isDone.Load() {
 		return nil, 0, ErrClosed
 	}
@@ -50,7 +58,7 @@ func (l *Log) Read(shard uint32, from uint64, maxRecords, maxBytes int, cutoffMi
 		}
 	}
 
-	r := reader{l: l, from: from, maxRecords: maxRecords, maxBytes: maxBytes, cutoff: cutoffMillis}
+	r := reader{l: l, from: from, maxRecords: maxRecords, maxBytes: maxBytes, cutoff: cutoffMillis, arena: a}
 	if maxRecords > 0 {
 		r.out = make([]StoredRecord, 0, min(maxRecords, 256))
 	}
@@ -86,6 +94,7 @@ type reader struct {
 	out        []StoredRecord
 	keys       []byte // scratch: the keys of the current entry
 	keyEnds    []int
+	arena      *Arena // nil: the heap
 }
 
 // readEntries reads ents, entries of seg, into r.out and reports whether a
@@ -109,7 +118,7 @@ func (r *reader) readEntries(seg *segment, ents []entryMeta) (bool, error) {
 		if e.arrival < r.cutoff || e.last() < r.from {
 			continue
 		}
-		buf := make([]byte, e.length)
+		buf := r.arena.alloc(int(e.length))
 		if err := readFull(f, buf, e.off); err != nil {
 			return false, fmt.Errorf("logstore: read segment %d at %d: %w", seg.num, e.off, err)
 		}

@@ -52,6 +52,7 @@ type (
 	BatchResult  = logstore.BatchResult
 	StoredRecord = logstore.StoredRecord
 	LogStats     = logstore.Stats
+	Arena        = logstore.Arena
 )
 
 // Log is one stream's records. Counters are per shard, dense, start at 1 and
@@ -60,6 +61,8 @@ type (
 type Log interface {
 	Append(ctx context.Context, batches []Batch) ([]BatchResult, error)
 	Read(shard uint32, from uint64, maxRecords, maxBytes int, cutoffMillis int64) ([]StoredRecord, uint64, error)
+	// ReadArena is Read into memory the caller releases (nil: Read's).
+	ReadArena(shard uint32, from uint64, maxRecords, maxBytes int, cutoffMillis int64, a *Arena) ([]StoredRecord, uint64, error)
 	SeekTime(shard uint32, ts int64, cutoffMillis int64) (uint64, error)
 	Bounds(shard uint32, cutoffMillis int64) (first, next uint64)
 	LastArrival(shard uint32) int64

@@ -149,6 +149,20 @@ type RecordsPage struct {
 	NextIterator       string
 	MillisBehindLatest int64
 	ChildShards        []*Shard
+
+	arena *storage.Arena // holds Records' memory until Release
+}
+
+// Release hands the memory of the page's records back to the log for other
+// reads. A caller that has written the page out calls it; one that keeps
+// the records must not (they stay valid, and the garbage collector takes
+// them when they are dropped).
+func (p *RecordsPage) Release() {
+	if p != nil && p.arena != nil {
+		p.arena.Release()
+		p.arena = nil
+		p.Records = nil
+	}
 }
 
 // SeqNum returns the sequence number of a record read from the page's shard.
@@ -196,8 +210,10 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 			return nil, errThroughput(sh.ID(), st)
 		}
 	}
-	recs, next, err := ls.log.Read(it.Shard, it.Counter, limit, MaxGetRecordsBytes, s.cutoff(st))
+	arena := new(storage.Arena)
+	recs, next, err := ls.log.ReadArena(it.Shard, it.Counter, limit, MaxGetRecordsBytes, s.cutoff(st), arena)
 	if err != nil {
+		arena.Release()
 		return nil, err
 	}
 	bytes := 0
@@ -207,7 +223,7 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	if state != nil {
 		state.chargeRead(now, bytes)
 	}
-	page := &RecordsPage{Stream: st, Shard: sh, Records: recs}
+	page := &RecordsPage{Stream: st, Shard: sh, Records: recs, arena: arena}
 	_, tip := ls.log.Bounds(it.Shard, 0)
 	if next < tip && len(recs) > 0 {
 		page.MillisBehindLatest = max(0, now.UnixMilli()-recs[len(recs)-1].ArrivalMillis)

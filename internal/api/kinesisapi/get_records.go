@@ -66,6 +66,10 @@ func (a *API) getRecords(ctx context.Context, in *getRecordsIn) (*getRecordsOut,
 	return &getRecordsOut{page: page}, nil
 }
 
+// Release gives the records' memory back to the log once the answer is
+// written (see awsproto.Releaser).
+func (o *getRecordsOut) Release() { o.page.Release() }
+
 func (o *getRecordsOut) wire() *getRecordsWire {
 	p := o.page
 	out := &getRecordsWire{Records: make([]recordOut, len(p.Records)), MillisBehindLatest: p.MillisBehindLatest}

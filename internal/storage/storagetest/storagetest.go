@@ -143,6 +143,14 @@ func testRecords(t *testing.T, open Opener) {
 	if recs, next, _ := l.Read(0, 2, 1, 1<<20, 0); len(recs) != 1 || recs[0].Seq != 2 || next != 3 {
 		t.Fatalf("Read limit 1 from 2: %v %d", recs, next)
 	}
+	var arena storage.Arena
+	for range 2 { // the second read reuses the memory the first released
+		got, next, err := l.ReadArena(0, 1, 10, 1<<20, 0, &arena)
+		if err != nil || len(got) != 3 || next != 4 || string(got[2].Data) != "c" || got[2].PartitionKey != "pk-c" {
+			t.Fatalf("ReadArena: %+v, next %d, %v", got, next, err)
+		}
+		arena.Release()
+	}
 	if ts, _ := l.SeekTime(0, c.now().UnixMilli(), 0); ts != 3 {
 		t.Fatalf("SeekTime(now) = %d", ts)
 	}
