@@ -107,7 +107,7 @@ func TestJSONNames(t *testing.T) {
 		slices.Sort(ks)
 		return strings.Join(ks, " ")
 	}
-	want := "batch bytes calls calls_per_sec concurrency delivery duration_seconds endpoint errors interrupted latency_ms mib_per_sec notes phase phases rate record_errors record_size records records_per_sec region seconds setup_errors shard_check shards skipped streams throttled throttled_total warmup_seconds workload"
+	want := "batch bytes calls calls_per_sec client_gogc concurrency delivery duration_seconds endpoint errors interrupted latency_ms mib_per_sec notes phase phases rate record_errors record_size records records_per_sec region seconds setup_errors shard_check shards skipped streams throttled throttled_total warmup_seconds workload"
 	if k := keys(got); k != want {
 		t.Errorf("top-level keys\n%s\nwant\n%s", k, want)
 	}
