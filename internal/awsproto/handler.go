@@ -216,8 +216,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, enc, h.public(op, err))
 		return
 	}
-	if r, ok := out.(Releaser); ok {
-		defer r.Release() // every write below copies (or encodes) what it sends
+	if rel, ok := out.(Releaser); ok {
+		defer rel.Release() // every write below copies (or encodes) what it sends
 	}
 	hdr.Set("Content-Type", enc.contentType)
 	if out == nil {
