@@ -7,10 +7,10 @@ import "sync"
 // block gets memory of its own, outside the pool.
 const arenaBlock = 1 << 20
 
-// blocks recycles arena blocks between reads. Profiles of GetRecords showed
-// a fifth of the server's CPU in getting fresh memory for every read:
-// zeroing it, collecting it, and the page faults of touching memory the
-// runtime had returned to the kernel.
+// blocks recycles arena blocks between reads. Getting fresh memory for
+// every GetRecords read cost a fifth of the server's CPU in the get
+// workload (A/B in docs/benchmarks.md): zeroing and collecting it and, by
+// all signs, faulting in pages the runtime had returned to the kernel.
 var blocks = sync.Pool{New: func() any { b := make([]byte, arenaBlock); return &b }}
 
 // Arena is memory for the records of one read that the caller gives back,
