@@ -202,13 +202,10 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	if dryRun {
 		return nil, errDryRun()
 	}
-	var state *shardState
-	if s.cfg.Limits {
-		state = ls.state(st, it.Shard, now)
-		if !state.admitRead(now) {
-			ls.metrics.Add(now, metrics.ReadThrottled, 1)
-			return nil, errThroughput(sh.ID(), st)
-		}
+	state := ls.state(st, it.Shard, now)
+	if s.cfg.Limits && !state.admitRead(now) {
+		ls.metrics.Add(now, metrics.ReadThrottled, 1)
+		return nil, errThroughput(sh.ID(), st)
 	}
 	arena := new(storage.Arena)
 	recs, next, err := ls.log.ReadArena(it.Shard, it.Counter, limit, MaxGetRecordsBytes, s.cutoff(st), arena)
@@ -220,7 +217,7 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	for i := range recs {
 		bytes += len(recs[i].Data) + len(recs[i].PartitionKey)
 	}
-	if state != nil {
+	if s.cfg.Limits {
 		state.chargeRead(now, bytes)
 	}
 	page := &RecordsPage{Stream: st, Shard: sh, Records: recs, arena: arena}
@@ -231,6 +228,7 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	ls.metrics.Add(now, metrics.GetRecordsRecords, int64(len(recs)))
 	ls.metrics.Add(now, metrics.GetRecordsBytes, int64(bytes))
 	ls.metrics.Max(now, metrics.IteratorAgeMillis, page.MillisBehindLatest)
+	state.countRead(len(recs), bytes, page.MillisBehindLatest)
 	if !sh.Open() && next > sh.EndCounter {
 		page.ChildShards = st.children(sh.Index)
 		return page, nil

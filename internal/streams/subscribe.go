@@ -62,6 +62,7 @@ type Subscription struct {
 	started time.Time
 	ends    time.Time
 	bucket  *ratelimit.Bucket
+	state   *shardState // the shard's, for its figures
 	// taken is closed when a newer subscription for the same consumer and
 	// shard takes over.
 	taken chan struct{}
@@ -102,6 +103,7 @@ func (s *Service) Subscribe(ctx context.Context, c Caller, consumerARN, shardID 
 		svc: s, ls: ls, key: consumerARN + "|" + sh.ID(), shard: index, counter: counter,
 		started: now, ends: now.Add(SubscriptionLifetime),
 		bucket: ratelimit.New(ConsumerBytesPerSec, ConsumerBytesPerSec, now),
+		state:  ls.state(st, index, now),
 		taken:  make(chan struct{}), first: true,
 	}
 	s.subs.mu.Lock()
@@ -195,6 +197,7 @@ func (sub *Subscription) read(now time.Time) (*SubscribeEvent, error) {
 		}
 		sub.ls.metrics.Add(now, metrics.SubscribeRecords, int64(len(recs)))
 		sub.ls.metrics.Add(now, metrics.SubscribeBytes, int64(bytes))
+		sub.state.countPush(len(recs), bytes)
 		return sub.event(now, recs, nil), nil
 	}
 	if !sh.Open() && sub.counter > sh.EndCounter {

@@ -30,6 +30,12 @@ type shardState struct {
 	iterators    *ratelimit.Bucket // GetShardIterator calls, made on first use
 
 	bytesIn, recordsIn atomic.Int64
+	// The rest of the shard's figures since start, for Service.Stats: one
+	// atomic add per call, so that counting costs the data path nothing.
+	gotRecords, gotBytes          atomic.Int64 // returned by GetRecords
+	pushedRecords, pushedBytes    atomic.Int64 // sent by SubscribeToShard
+	writeThrottled, readThrottled atomic.Int64 // records and GetRecords calls refused
+	iteratorAgeMillis             atomic.Int64 // the latest GetRecords call's MillisBehindLatest
 	// Scaler bookkeeping (under Service.scaleMu).
 	lastBytes, lastRecords int64
 	hotSince, coldSince    time.Time
@@ -66,6 +72,7 @@ func (st *shardState) admitWrite(now time.Time, size int) bool {
 	// that a since-raised MaxRecordSizeInKiB allows, or it never fits.
 	st.writeBytes.Burst = max(st.writeBytes.Burst, float64(size))
 	if st.writeRecords.Tokens(now) < 1 || st.writeBytes.Tokens(now) < float64(size) {
+		st.writeThrottled.Add(1)
 		return false
 	}
 	st.writeRecords.Take(now, 1)
@@ -78,6 +85,7 @@ func (st *shardState) admitRead(now time.Time) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.readCalls.Tokens(now) < 1 || st.readBytes.Tokens(now) <= 0 {
+		st.readThrottled.Add(1)
 		return false
 	}
 	st.readCalls.Take(now, 1)
