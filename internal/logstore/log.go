@@ -48,6 +48,9 @@ type Stats struct {
 	Entries    uint64 // entries (shard batches) written since Open
 	Syncs      uint64 // fdatasyncs of segment data since Open
 	IndexLoads uint64 // index blocks of sealed segments read since Open
+	// Damaged counts the damaged entries or byte ranges found since Open
+	// (by recovery or by reads), each once. Readers skip them.
+	Damaged uint64
 }
 
 // Log is one append-only segmented log: one per Kinesis stream, shared by
@@ -92,6 +95,16 @@ type Log struct {
 	nEntries    atomic.Uint64
 	nSyncs      atomic.Uint64
 	nIndexLoads atomic.Uint64
+
+	damageMu sync.Mutex
+	damaged  map[damageKey]bool // damage reported, so each is counted and logged once
+	nDamaged atomic.Uint64
+}
+
+// damageKey locates damage in the log.
+type damageKey struct {
+	segment uint64
+	off     int64
 }
 
 // shardState is what the log knows of one shard.
@@ -229,7 +242,28 @@ func (l *Log) Stats() Stats {
 	st.Entries = l.nEntries.Load()
 	st.Syncs = l.nSyncs.Load()
 	st.IndexLoads = l.nIndexLoads.Load()
+	st.Damaged = l.nDamaged.Load()
 	return st
+}
+
+// noteDamaged reports n damaged bytes at off in segment seg, once: at
+// ERROR in the log and in Stats.Damaged. what says what is done about it.
+func (l *Log) noteDamaged(seg uint64, off, n int64, what string) {
+	k := damageKey{seg, off}
+	l.damageMu.Lock()
+	seen := l.damaged[k]
+	if !seen {
+		if l.damaged == nil {
+			l.damaged = map[damageKey]bool{}
+		}
+		l.damaged[k] = true
+	}
+	l.damageMu.Unlock()
+	if seen {
+		return
+	}
+	l.nDamaged.Add(1)
+	l.logger.Error("damaged data in a segment: "+what, "segment", seg, "offset", off, "bytes", n)
 }
 
 // err returns the error that failed the log, if any.
@@ -261,7 +295,8 @@ func (l *Log) shardLocked(shard uint32) *shardState {
 	return ss
 }
 
-// writeState persists the counters' high-water marks.
+// writeState persists the counters' high-water marks, in both state files
+// one after the other.
 func (l *Log) writeState() error {
 	l.stateMu.Lock()
 	defer l.stateMu.Unlock()
@@ -275,5 +310,9 @@ func (l *Log) writeState() error {
 		st.shards[s] = shardMark{next: ss.next, lastArrival: ss.lastArrival}
 	}
 	l.mu.RUnlock()
-	return writeFileAtomic(l.fs, l.dir, stateName, encodeState(st))
+	b := encodeState(st)
+	if err := writeFileAtomic(l.fs, l.dir, stateName, b); err != nil {
+		return err
+	}
+	return writeFileAtomic(l.fs, l.dir, stateCopyName, b)
 }

@@ -124,7 +124,10 @@ func (r *reader) readEntries(seg *segment, ents []entryMeta) (bool, error) {
 		}
 		h, payload, err := decodeEntry(buf)
 		if err != nil || h.first != e.first || h.count != e.count || h.arrival != e.arrival {
-			return false, fmt.Errorf("%w: segment %d entry at %d", ErrCorrupt, seg.num, e.off)
+			// The disk damaged an entry after it was indexed: skip it, so
+			// that readers move on to the records after it.
+			r.l.noteDamaged(seg.num, e.off, int64(e.length), "skipping a damaged entry in reads")
+			continue
 		}
 		full := false
 		start := len(r.out)
@@ -203,12 +206,12 @@ func (l *Log) scanShard(sh *segShard) ([]entryMeta, error) {
 	}
 	defer l.files.release(sh.seg)
 	var ents []entryMeta
-	_, err = scanEntries(f, 0, sh.seg.size, func(h entryHeader, e entryMeta) bool {
+	sc := newScanState()
+	_, _, err = scanSegment(f, 0, sh.seg.size, scanCollector{&sc, func(h entryHeader, e entryMeta) {
 		if h.shard == sh.shard {
 			ents = append(ents, e)
 		}
-		return true
-	})
+	}}, nil)
 	return ents, err
 }
 

@@ -2,17 +2,13 @@ package logstore
 
 import (
 	"cmp"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io/fs"
 	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"sluice/internal/vfs"
 )
 
 // recover loads the log directory into l: see "Recovery" in the package doc.
@@ -39,7 +35,7 @@ func (l *Log) recover() error {
 			idxs[n] = true
 		} else if strings.HasSuffix(name, tmpSuffix) {
 			junk = append(junk, name)
-		} else if name != stateName {
+		} else if name != stateName && name != stateCopyName {
 			l.logger.Warn("ignoring unknown file", "name", name)
 		}
 	}
@@ -60,12 +56,12 @@ func (l *Log) recover() error {
 			return err
 		}
 	}
-	st, err := readState(l.fs, l.dir)
+	st, err := readStates(l.fs, l.dir, l.logger)
 	if err != nil {
 		return err
 	}
 
-	sc := scanState{expect: map[uint32]uint64{}}
+	sc := newScanState()
 	for i, num := range logs {
 		seg, err := l.loadSegment(num, idxs[num], i == len(logs)-1, &sc)
 		if err != nil {
@@ -98,6 +94,10 @@ func (l *Log) recover() error {
 		}
 		l.lastArrival = max(l.lastArrival, seg.maxArrival)
 	}
+	for s, floor := range sc.floor {
+		ss := l.shardLocked(s)
+		ss.next = max(ss.next, floor)
+	}
 	for s, m := range st.shards {
 		ss := l.shardLocked(s)
 		ss.next = max(ss.next, m.next)
@@ -114,20 +114,58 @@ func (l *Log) recover() error {
 
 // scanState carries, from one segment to the next, what later entries must
 // respect: per shard the lowest acceptable first counter, and the lowest
-// acceptable arrival.
+// acceptable arrival. It is the entryCheck of recovery scans.
 type scanState struct {
 	expect      map[uint32]uint64
 	lastArrival int64
+	// floor is, per shard, a counter that the next append must not go
+	// below: what damaged entries claimed (see claim).
+	floor map[uint32]uint64
+}
+
+func newScanState() scanState {
+	return scanState{expect: map[uint32]uint64{}, floor: map[uint32]uint64{}}
+}
+
+func (sc *scanState) ok(h entryHeader, e entryMeta) bool {
+	return e.first >= sc.expect[h.shard] && e.arrival >= sc.lastArrival
+}
+
+func (sc *scanState) take(h entryHeader, e entryMeta) {
+	sc.expect[h.shard] = e.last() + 1
+	sc.lastArrival = e.arrival
 }
 
 // accept reports whether an entry may follow the ones seen, and records it.
 func (sc *scanState) accept(shard uint32, e entryMeta) bool {
-	if e.first < sc.expect[shard] || e.arrival < sc.lastArrival {
+	h := entryHeader{shard: shard}
+	if !sc.ok(h, e) {
 		return false
 	}
-	sc.expect[shard] = e.last() + 1
-	sc.lastArrival = e.arrival
+	sc.take(h, e)
 	return true
+}
+
+// claim notes the counters that a damaged entry's header claims when they
+// plausibly follow the shard's last intact entry: those records may have
+// been acknowledged, so their counters are never given out again. The claim
+// only raises the shard's floor for new appends; it never makes the scan
+// refuse an intact entry, so a damaged count cannot hide data.
+func (sc *scanState) claim(h entryHeader) {
+	if h.first == max(sc.expect[h.shard], 1) && h.count <= maxEntryRecords {
+		sc.floor[h.shard] = max(sc.floor[h.shard], h.last()+1)
+	}
+}
+
+// scanCollector is a scanState that also hands each entry taken to fn.
+type scanCollector struct {
+	*scanState
+	fn func(h entryHeader, e entryMeta)
+}
+
+func (c scanCollector) take(h entryHeader, e entryMeta) {
+	c.scanState.take(h, e)
+	c.fn(h, e)
 }
 
 // loadSegment loads segment num. A sealed segment with a complete index costs
@@ -195,7 +233,7 @@ func (l *Log) loadSegment(num uint64, hasIdx, last bool, sc *scanState) (*segmen
 			}
 		}
 		slices.SortFunc(found, func(a, b located) int { return cmp.Compare(a.e.off, b.e.off) })
-		saved := scanState{expect: maps.Clone(sc.expect), lastArrival: sc.lastArrival}
+		saved := scanState{expect: maps.Clone(sc.expect), lastArrival: sc.lastArrival, floor: sc.floor}
 		for _, x := range found {
 			if !sc.accept(x.shard, x.e) {
 				l.logger.Warn("ignoring index out of order with earlier segments, rescanning", "segment", num)
@@ -207,15 +245,14 @@ func (l *Log) loadSegment(num uint64, hasIdx, last bool, sc *scanState) (*segmen
 			start = ix.covered
 		}
 	}
-	end, err := scanEntries(f, start, size, func(h entryHeader, e entryMeta) bool {
-		if !sc.accept(h.shard, e) {
-			return false
-		}
+	end, holes, err := scanSegment(f, start, size, scanCollector{sc, func(h entryHeader, e entryMeta) {
 		found = append(found, located{h.shard, e})
-		return true
-	})
+	}}, sc.claim)
 	if err != nil {
 		return nil, err
+	}
+	for _, hl := range holes {
+		l.noteDamaged(num, hl.off, hl.end-hl.off, "skipping damaged bytes; the intact entries after them are kept")
 	}
 	if end < size {
 		l.logger.Warn("truncating torn or corrupt segment tail", "segment", num, "valid", end, "size", size)
@@ -263,95 +300,4 @@ func (l *Log) loadIndex(seg *segment, size int64, full bool) (*indexFile, error)
 		return nil, nil
 	}
 	return ix, err
-}
-
-// scanEntries reads the entries of f from off to size, calling fn for each
-// intact one, and returns the offset just past the last one accepted. It
-// stops at the first incomplete or invalid entry, or when fn returns false;
-// only I/O errors are errors.
-func scanEntries(f vfs.File, off, size int64, fn func(h entryHeader, e entryMeta) bool) (int64, error) {
-	r := segReader{f: f, size: size}
-	for off+entryHeaderSize <= size {
-		hb, err := r.at(off, entryHeaderSize)
-		if err != nil {
-			return off, err
-		}
-		h, err := parseHeader(hb)
-		if err != nil {
-			if err := checkNewerEntry(&r, off); err != nil {
-				return off, err
-			}
-			break
-		}
-		if h.size() > size-off {
-			break
-		}
-		b, err := r.at(off, int(h.size()))
-		if err != nil {
-			return off, err
-		}
-		if _, _, err := decodeEntry(b); err != nil {
-			break
-		}
-		e := entryMeta{first: h.first, arrival: h.arrival, off: off, count: h.count, length: uint32(h.size())}
-		if !fn(h, e) {
-			break
-		}
-		off += h.size()
-	}
-	return off, nil
-}
-
-// checkNewerEntry returns ErrUnsupportedVersion if the entry at off has a
-// version newer than this code and an intact checksum: a downgrade must not
-// truncate data a newer version wrote. (Every version keeps the checksum and
-// the payload length where version 1 has them.)
-func checkNewerEntry(r *segReader, off int64) error {
-	hb, err := r.at(off, entryHeaderSize)
-	if err != nil || hb[4] <= entryVersion {
-		return err
-	}
-	payload := int64(binary.LittleEndian.Uint32(hb[32:]))
-	if payload > decodeMaxPayload || entryHeaderSize+payload > r.size-off {
-		return nil
-	}
-	want := binary.LittleEndian.Uint32(hb)
-	b, err := r.at(off, entryHeaderSize+int(payload))
-	if err != nil {
-		return err
-	}
-	if crc32.Checksum(b[4:], castagnoli) == want {
-		return fmt.Errorf("%w: entry version %d at offset %d", ErrUnsupportedVersion, b[4], off)
-	}
-	return nil
-}
-
-// segReader reads a file sequentially through a window buffer.
-type segReader struct {
-	f    vfs.File
-	size int64
-	buf  []byte
-	off  int64 // file offset of buf[0]
-}
-
-const scanWindow = 1 << 20
-
-// at returns n bytes at off; off+n must not exceed r.size. The result is
-// valid until the next call.
-func (r *segReader) at(off int64, n int) ([]byte, error) {
-	if off >= r.off && off+int64(n) <= r.off+int64(len(r.buf)) {
-		return r.buf[off-r.off:][:n], nil
-	}
-	want := int64(max(n, scanWindow))
-	want = min(want, r.size-off)
-	if int64(cap(r.buf)) < want {
-		r.buf = make([]byte, want)
-	}
-	r.buf = r.buf[:want]
-	if err := readFull(r.f, r.buf, off); err != nil {
-		r.buf = r.buf[:0]
-		return nil, err
-	}
-	r.off = off
-	return r.buf[:n], nil
 }

@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"sluice/internal/vfs"
 )
@@ -64,47 +66,59 @@ func TestRecoverTornTail(t *testing.T) {
 		return crashed, filepath.Join(testDir, segmentName(1)), ends
 	}
 	_, _, ends := build()
+	all := []uint64{1, 2, 3}
 	for _, tc := range []struct {
-		name     string
-		damage   func(b []byte) []byte
-		wantRecs int
+		name   string
+		damage func(b []byte) []byte
+		keep   []uint64 // the counters recovered
+		size   int64    // the segment's size after recovery
+		next   uint64   // the counter of the next append
 	}{
-		{"intact", func(b []byte) []byte { return b }, 3},
-		{"cut in the last header", func(b []byte) []byte { return b[:ends[1]+10] }, 2},
-		{"cut in the last payload", func(b []byte) []byte { return b[:ends[2]-1] }, 2},
-		{"cut at an entry boundary", func(b []byte) []byte { return b[:ends[0]] }, 1},
-		{"zeros appended", func(b []byte) []byte { return append(b, make([]byte, 4096)...) }, 3},
-		{"garbage appended", func(b []byte) []byte { return append(b, bytes.Repeat([]byte{0xA5}, 100)...) }, 3},
-		{"flip in the second payload", func(b []byte) []byte { b[ends[0]+40] ^= 1; return b }, 1},
-		{"flip in the first crc", func(b []byte) []byte { b[0] ^= 1; return b }, 0},
-		{"empty", func(b []byte) []byte { return b[:0] }, 0},
+		{"intact", func(b []byte) []byte { return b }, all, ends[2], 4},
+		{"cut in the last header", func(b []byte) []byte { return b[:ends[1]+10] }, all[:2], ends[1], 3},
+		// The last header survived: its counter is not given out again.
+		{"cut in the last payload", func(b []byte) []byte { return b[:ends[2]-1] }, all[:2], ends[1], 4},
+		{"flip in the last payload", func(b []byte) []byte { b[ends[1]+40] ^= 1; return b }, all[:2], ends[1], 4},
+		{"cut at an entry boundary", func(b []byte) []byte { return b[:ends[0]] }, all[:1], ends[0], 2},
+		{"zeros appended", func(b []byte) []byte { return append(b, make([]byte, 4096)...) }, all, ends[2], 4},
+		{"garbage appended", func(b []byte) []byte { return append(b, bytes.Repeat([]byte{0xA5}, 100)...) }, all, ends[2], 4},
+		// Damage followed by intact entries is a hole: skipped, the rest kept.
+		{"flip in the second payload", func(b []byte) []byte { b[ends[0]+40] ^= 1; return b }, []uint64{1, 3}, ends[2], 4},
+		{"flip in the first crc", func(b []byte) []byte { b[0] ^= 1; return b }, []uint64{2, 3}, ends[2], 4},
+		{"first header zeroed", func(b []byte) []byte { clear(b[:entryHeaderSize]); return b }, []uint64{2, 3}, ends[2], 4},
+		{"second entry zeroed", func(b []byte) []byte { clear(b[ends[0]:ends[1]]); return b }, []uint64{1, 3}, ends[2], 4},
+		{"empty", func(b []byte) []byte { return b[:0] }, nil, 0, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mem, seg, _ := build()
 			b := tc.damage(readFileBytes(t, mem, seg))
 			writeFileBytes(t, mem, seg, b)
 			l := mustOpen(t, testOptions(mem, newClock(2)))
-			got := readAll(t, l, 0, 1, 0)
-			if len(got) != tc.wantRecs {
-				t.Fatalf("recovered %d records, want %d", len(got), tc.wantRecs)
+			seqs := func(recs []StoredRecord) []uint64 {
+				var out []uint64
+				for _, r := range recs {
+					out = append(out, r.Seq)
+				}
+				return out
 			}
-			wantSize := int64(0)
-			if tc.wantRecs > 0 {
-				wantSize = ends[tc.wantRecs-1]
+			if got := seqs(readAll(t, l, 0, 1, 0)); !slices.Equal(got, tc.keep) {
+				t.Fatalf("recovered counters %v, want %v", got, tc.keep)
 			}
-			if st, _ := mem.Stat(seg); st.Size() != wantSize {
-				t.Fatalf("segment is %d bytes, want the valid prefix %d", st.Size(), wantSize)
+			if st, _ := mem.Stat(seg); st.Size() != tc.size {
+				t.Fatalf("segment is %d bytes, want %d", st.Size(), tc.size)
 			}
-			// The truncation is durable, and appends continue.
-			if res := mustAppend(t, l, Batch{Shard: 0, Records: []Record{rec("new", 5)}}); res[0].FirstSeq != uint64(tc.wantRecs)+1 {
-				t.Fatalf("FirstSeq %d", res[0].FirstSeq)
+			// The truncation is durable, and appends continue, never
+			// reusing a counter.
+			if res := mustAppend(t, l, Batch{Shard: 0, Records: []Record{rec("new", 5)}}); res[0].FirstSeq != tc.next {
+				t.Fatalf("FirstSeq %d, want %d", res[0].FirstSeq, tc.next)
 			}
 			crashed := mem.CrashClone()
 			l.Close()
 			l = mustOpen(t, testOptions(crashed, newClock(3)))
 			defer l.Close()
-			if got := readAll(t, l, 0, 1, 0); len(got) != tc.wantRecs+1 || got[tc.wantRecs].PartitionKey != "new" {
-				t.Fatalf("after a second crash: %d records", len(got))
+			got := readAll(t, l, 0, 1, 0)
+			if want := append(slices.Clone(tc.keep), tc.next); !slices.Equal(seqs(got), want) || got[len(got)-1].PartitionKey != "new" {
+				t.Fatalf("after a second crash: counters %v, want %v", seqs(got), want)
 			}
 		})
 	}
@@ -189,22 +203,75 @@ func TestRecoverIndexProblems(t *testing.T) {
 	}
 }
 
+// expiredLog writes records 1..5 of shard 0, lets retention delete them
+// all and closes: only the state files remember the counters.
+func expiredLog(t *testing.T) (*vfs.MemFS, Options) {
+	t.Helper()
+	mem := vfs.NewCrashableMem()
+	c := newClock(1000)
+	opts := testOptions(mem, c)
+	l := mustOpen(t, opts)
+	for i := range 5 {
+		mustAppend(t, l, Batch{Shard: 0, Records: []Record{rec(fmt.Sprint(i), 10)}})
+	}
+	c.Advance(time.Hour)
+	if err := l.Expire(c.Millis()); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return mem, opts
+}
+
 func TestRecoverStateProblems(t *testing.T) {
-	state := filepath.Join(testDir, stateName)
+	flip := func(b []byte) []byte { b[len(b)-1] ^= 1; return b }
+	cut := func(b []byte) []byte { return b[:10] }
+	newer := func(b []byte) []byte { b[4] = 2; return b }
 	for _, tc := range []struct {
 		name    string
-		damage  func(b []byte) []byte
+		damage  map[string]func([]byte) []byte
+		next    uint64 // the next counter of shard 0
 		wantErr error
+		wantLog string
 	}{
-		{"corrupt", func(b []byte) []byte { b[len(b)-1] ^= 1; return b }, ErrCorrupt},
-		{"truncated", func(b []byte) []byte { return b[:10] }, ErrCorrupt},
-		{"newer version", func(b []byte) []byte { b[4] = 2; return b }, ErrUnsupportedVersion},
+		{"state corrupt", map[string]func([]byte) []byte{stateName: flip}, 6, nil, "state file damaged"},
+		{"state truncated", map[string]func([]byte) []byte{stateName: cut}, 6, nil, "state file damaged"},
+		{"copy corrupt", map[string]func([]byte) []byte{stateCopyName: flip}, 6, nil, "state file damaged"},
+		{"state deleted", map[string]func([]byte) []byte{stateName: nil}, 6, nil, ""},
+		// Both gone: the counters restart from the segments (none here),
+		// and the log says so.
+		{"both corrupt", map[string]func([]byte) []byte{stateName: flip, stateCopyName: cut}, 1, nil, "both state files damaged"},
+		{"newer version", map[string]func([]byte) []byte{stateName: newer}, 0, ErrUnsupportedVersion, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			mem, opts, _ := sealedLog(t)
-			writeFileBytes(t, mem, state, tc.damage(readFileBytes(t, mem, state)))
-			if _, err := Open(opts); !errors.Is(err, tc.wantErr) {
-				t.Fatalf("Open = %v, want %v", err, tc.wantErr)
+			mem, opts := expiredLog(t)
+			for name, damage := range tc.damage {
+				path := filepath.Join(testDir, name)
+				if damage == nil {
+					mem.Remove(path)
+					continue
+				}
+				writeFileBytes(t, mem, path, damage(readFileBytes(t, mem, path)))
+			}
+			var logs bytes.Buffer
+			opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+			l, err := Open(opts)
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("Open = %v, want %v", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			defer l.Close()
+			if res := mustAppend(t, l, Batch{Shard: 0, Records: []Record{rec("after", 3)}}); res[0].FirstSeq != tc.next {
+				t.Fatalf("FirstSeq = %d, want %d", res[0].FirstSeq, tc.next)
+			}
+			if !strings.Contains(logs.String(), tc.wantLog) {
+				t.Fatalf("log does not mention %q:\n%s", tc.wantLog, logs.String())
 			}
 		})
 	}
@@ -232,34 +299,56 @@ func binaryPutCRC(b []byte) {
 	b[0], b[1], b[2], b[3] = byte(c), byte(c>>8), byte(c>>16), byte(c>>24)
 }
 
-// referenceScan is an independent reading of the recovery rules: the
-// longest prefix of whole, intact entries whose counters grow per shard and
-// whose arrivals do not go back.
-func referenceScan(b []byte) (end int, recs map[uint32][]StoredRecord) {
-	recs = map[uint32][]StoredRecord{}
+// referenceScan is an independent reading of the recovery rules over a
+// byte slice: intact entries whose counters grow per shard and whose
+// arrivals do not go back are kept; after damage, the scan resumes at the
+// earliest such entry and ends where there is none. floor holds, per shard, the
+// counters claimed by damaged headers that followed the shard's last entry.
+func referenceScan(b []byte) (end int, recs map[uint32][]StoredRecord, floor map[uint32]uint64) {
+	recs, floor = map[uint32][]StoredRecord{}, map[uint32]uint64{}
 	next := map[uint32]uint64{}
 	var arrival int64
-	for end < len(b) {
-		h, payload, err := decodeEntry(b[end:])
-		if err != nil || h.first < next[h.shard] || h.arrival < arrival {
+	valid := func(off int) (entryHeader, []byte, bool) {
+		h, payload, err := decodeEntry(b[off:])
+		return h, payload, err == nil && h.first >= next[h.shard] && h.arrival >= arrival
+	}
+	for off := 0; off+entryHeaderSize <= len(b); {
+		if h, payload, ok := valid(off); ok {
+			walkRecords(payload, h.count, func(i int, key, data []byte) {
+				recs[h.shard] = append(recs[h.shard], StoredRecord{
+					Seq: h.first + uint64(i), ArrivalMillis: h.arrival, PartitionKey: string(key), Data: data,
+				})
+			})
+			next[h.shard] = h.last() + 1
+			arrival = h.arrival
+			off += int(h.size())
+			end = off
+			continue
+		}
+		resume := -1
+		if h, err := parseHeader(b[off:]); err == nil {
+			if h.first == max(next[h.shard], 1) && h.count <= maxEntryRecords {
+				floor[h.shard] = max(floor[h.shard], h.last()+1)
+			}
+		}
+		for p := off + 1; resume < 0 && p+entryHeaderSize <= len(b); p++ {
+			if _, _, ok := valid(p); ok {
+				resume = p
+			}
+		}
+		if resume < 0 {
 			break
 		}
-		walkRecords(payload, h.count, func(i int, key, data []byte) {
-			recs[h.shard] = append(recs[h.shard], StoredRecord{
-				Seq: h.first + uint64(i), ArrivalMillis: h.arrival, PartitionKey: string(key), Data: data,
-			})
-		})
-		next[h.shard] = h.last() + 1
-		arrival = h.arrival
-		end += int(h.size())
+		off = resume
 	}
-	return end, recs
+	return end, recs, floor
 }
 
 // FuzzRecover feeds arbitrary bytes as the only segment of a log that
-// crashed, and checks that Open succeeds, keeps exactly the valid prefix
-// (truncating the rest), serves its records, and that the log accepts and
-// keeps appends afterwards.
+// crashed, and checks that Open succeeds, keeps exactly the intact entries
+// the rules keep (skipping holes, truncating a torn tail), serves their
+// records, and that the log accepts and keeps appends afterwards without
+// reusing a counter.
 func FuzzRecover(f *testing.F) {
 	e1 := encodeTestEntry(0, 1, 100, []Record{rec("a", 10), rec("b", 0)})
 	e2 := encodeTestEntry(1, 1, 100, []Record{rec("c", 30)})
@@ -279,12 +368,17 @@ func FuzzRecover(f *testing.F) {
 	f.Add(append(bytes.Clone(valid), make([]byte, 100)...), false)
 	f.Add(bytes.Repeat([]byte{0xff}, 200), false)
 	f.Add(append(bytes.Clone(valid), 0xff, 0xff), true)
+	holed := bytes.Clone(valid)
+	holed[len(e1)+entryHeaderSize] ^= 0x10 // e2's payload
+	f.Add(holed, false)
+	f.Add(append(make([]byte, 7), valid...), false)
+	f.Add(append(append(bytes.Clone(e1), 0xA5, 0xA5, 0xA5), e3...), false)
 	f.Fuzz(func(t *testing.T, seg []byte, fix bool) {
 		if fix {
 			// Let the fuzzer build intact entries with odd contents.
 			seg = fixCRCs(seg)
 		}
-		wantEnd, want := referenceScan(seg)
+		wantEnd, want, floor := referenceScan(seg)
 		mem := vfs.NewCrashableMem()
 		name := filepath.Join(testDir, segmentName(1))
 		writeFileBytes(t, mem, name, seg)
@@ -310,9 +404,9 @@ func FuzzRecover(f *testing.F) {
 			}
 		}
 		check(l)
-		var next uint64 = 1
+		next := max(floor[0], 1)
 		if w := want[0]; len(w) > 0 {
-			next = w[len(w)-1].Seq + 1
+			next = max(next, w[len(w)-1].Seq+1)
 		}
 		res, err := l.Append(t.Context(), []Batch{{Shard: 0, Records: []Record{rec("after", 3)}}})
 		if err != nil {

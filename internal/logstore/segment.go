@@ -15,11 +15,12 @@ import (
 
 // File names in a log directory.
 const (
-	logSuffix   = ".log"
-	indexSuffix = ".idx"
-	tmpSuffix   = ".tmp"
-	stateName   = "state"
-	numDigits   = 20
+	logSuffix     = ".log"
+	indexSuffix   = ".idx"
+	tmpSuffix     = ".tmp"
+	stateName     = "state"
+	stateCopyName = "state.copy"
+	numDigits     = 20
 )
 
 func segmentName(num uint64) string { return fmt.Sprintf("%0*d%s", numDigits, num, logSuffix) }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io/fs"
+	"log/slog"
 	"path/filepath"
 
 	"sluice/internal/vfs"
@@ -13,7 +14,8 @@ import (
 
 // The state file keeps what must outlive segments: each shard's next counter
 // and last arrival, the log's last arrival and the highest segment number
-// used. See the package doc for the layout.
+// used. See the package doc for the layout. It is kept in two files
+// (stateName and stateCopyName) so that one damaged file loses nothing.
 const (
 	stateMagic      = "SLST"
 	stateVersion    = 1
@@ -78,9 +80,47 @@ func decodeState(b []byte) (stateFile, error) {
 	return st, nil
 }
 
-// readState reads the state file of dir; a missing file is an empty state.
-func readState(fsys vfs.FS, dir string) (stateFile, error) {
-	f, err := fsys.Open(filepath.Join(dir, stateName))
+// readStates reads the two copies of the state (stateName, then
+// stateCopyName, each written whole after the other) and merges them: per
+// shard the larger counter. A damaged copy is reported and the other used,
+// so one bad file costs nothing; with both damaged the counters come from
+// the segments alone, which is reported too. A newer format version in
+// either copy, and I/O errors, fail.
+func readStates(fsys vfs.FS, dir string, logger *slog.Logger) (stateFile, error) {
+	merged := stateFile{shards: map[uint32]shardMark{}}
+	var damaged []string
+	for _, name := range []string{stateName, stateCopyName} {
+		st, err := readState(fsys, filepath.Join(dir, name))
+		if errors.Is(err, ErrCorrupt) {
+			damaged = append(damaged, name)
+			logger.Error("state file damaged, ignoring it", "file", name, "err", err)
+			continue
+		}
+		if err != nil {
+			return stateFile{}, err
+		}
+		merged.merge(st)
+	}
+	if len(damaged) == 2 {
+		logger.Error("both state files damaged: counters continue from what the segments hold; " +
+			"a shard whose records all expired may reuse sequence counters")
+	}
+	return merged, nil
+}
+
+// merge takes the larger of each mark of st and m.
+func (st *stateFile) merge(m stateFile) {
+	st.lastSegment = max(st.lastSegment, m.lastSegment)
+	st.lastArrival = max(st.lastArrival, m.lastArrival)
+	for s, mk := range m.shards {
+		cur := st.shards[s]
+		st.shards[s] = shardMark{next: max(cur.next, mk.next), lastArrival: max(cur.lastArrival, mk.lastArrival)}
+	}
+}
+
+// readState reads one state file; a missing file is an empty state.
+func readState(fsys vfs.FS, name string) (stateFile, error) {
+	f, err := fsys.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return stateFile{shards: map[uint32]shardMark{}}, nil
 	}
