@@ -85,8 +85,9 @@ type Log struct {
 	closed  bool
 	isDone  atomic.Bool // closed, for readers
 
-	failMu  sync.Mutex
-	failErr error
+	failMu      sync.Mutex
+	failErr     error     // set while appends are refused
+	failedSince time.Time // when the failure began; zero once a write succeeded after healing
 
 	stateMu  sync.Mutex // serialises state file writes
 	expireMu sync.Mutex // serialises Expire
@@ -273,15 +274,31 @@ func (l *Log) err() error {
 	return l.failErr
 }
 
-// fail marks the log failed: no later Append succeeds.
+// fail marks the log failed: Appends are refused until heal reopens it.
 func (l *Log) fail(err error) error {
 	l.failMu.Lock()
 	defer l.failMu.Unlock()
 	if l.failErr == nil {
-		l.failErr = fmt.Errorf("logstore: log failed, appends refused until reopened: %w", err)
-		l.logger.Error("log failed", "err", err)
+		l.failErr = fmt.Errorf("%w: %w", ErrWriteFailed, err)
+		if l.failedSince.IsZero() {
+			l.failedSince = time.Now()
+			l.logger.Error("log failed: appends are refused until it can be reopened from its durable state", "err", err)
+		} else {
+			l.logger.Debug("log still failing", "err", err)
+		}
 	}
 	return l.failErr
+}
+
+// Failure returns since when the log has been failing and why, or a nil
+// error while it accepts appends.
+func (l *Log) Failure() (since time.Time, err error) {
+	l.failMu.Lock()
+	defer l.failMu.Unlock()
+	if l.failErr != nil {
+		return l.failedSince, l.failErr
+	}
+	return time.Time{}, nil
 }
 
 // shardLocked returns shard's state, creating it. l.mu must be held for

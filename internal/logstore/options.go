@@ -13,6 +13,7 @@ import (
 const (
 	DefaultSegmentBytes  = 64 << 20
 	DefaultSegmentMaxAge = time.Hour
+	DefaultHealInterval  = time.Second
 )
 
 // Record size limits enforced by Append.
@@ -34,6 +35,11 @@ var (
 	ErrCorrupt = errors.New("logstore: corrupt data")
 	// ErrRecordTooLarge is returned by Append for a record over the limits.
 	ErrRecordTooLarge = errors.New("logstore: record too large")
+	// ErrWriteFailed is returned by Append while the log is failed: a
+	// write or fdatasync failed (a full disk, an I/O error), so appends are
+	// refused until the log has reopened itself from its durable state
+	// (see Log.heal). The error wraps the cause.
+	ErrWriteFailed = errors.New("logstore: a write to the log failed")
 	// ErrUnsupportedVersion reports a file written by a newer format.
 	ErrUnsupportedVersion = errors.New("logstore: unsupported format version")
 )
@@ -52,6 +58,10 @@ type Options struct {
 	// can lose up to that much acknowledged data.
 	SyncInterval time.Duration
 
+	// HealInterval is how often a log failed by a write or sync error
+	// tries to reopen itself; default DefaultHealInterval.
+	HealInterval time.Duration
+
 	Now    func() time.Time // clock for arrival timestamps and segment ages; default time.Now
 	Logger *slog.Logger     // default discard
 }
@@ -66,6 +76,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.SegmentMaxAge == 0 {
 		o.SegmentMaxAge = DefaultSegmentMaxAge
+	}
+	if o.HealInterval <= 0 {
+		o.HealInterval = DefaultHealInterval
 	}
 	if o.Now == nil {
 		o.Now = time.Now

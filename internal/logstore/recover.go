@@ -83,6 +83,7 @@ func (l *Log) recover() error {
 	}
 	l.active = l.segs[len(l.segs)-1]
 	l.w.off = l.active.size
+	l.w.synced = l.active.size
 
 	for _, seg := range l.segs {
 		for _, s := range sortedShards(seg.shards) {

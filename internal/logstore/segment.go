@@ -56,6 +56,7 @@ type segment struct {
 
 	// Guarded by fileTable.mu.
 	f     vfs.File
+	stale []vfs.File // replaced descriptors still held by readers
 	users int
 	gone  bool          // removed or log closed: close f once unused
 	elem  *list.Element // in fileTable.lru while sealed and open
@@ -160,10 +161,34 @@ func (t *fileTable) release(s *segment) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s.users--
-	if s.users == 0 && s.gone {
-		t.closeLocked(s)
+	if s.users == 0 {
+		t.closeStale(s)
+		if s.gone {
+			t.closeLocked(s)
+		}
 	}
 	t.evict()
+}
+
+// replace makes f the file of s (the active segment reopened after a
+// failure). Readers holding the old descriptor keep it until they release.
+func (t *fileTable) replace(s *segment, f vfs.File) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if s.f != nil {
+		s.stale = append(s.stale, s.f)
+	}
+	s.f = f
+	if s.users == 0 {
+		t.closeStale(s)
+	}
+}
+
+func (t *fileTable) closeStale(s *segment) {
+	for _, f := range s.stale {
+		f.Close()
+	}
+	s.stale = nil
 }
 
 // retire marks s removed: its file closes now, or when its last reader
@@ -189,6 +214,7 @@ func (t *fileTable) evict() {
 }
 
 func (t *fileTable) closeLocked(s *segment) {
+	t.closeStale(s)
 	if s.elem != nil {
 		t.lru.Remove(s.elem)
 		s.elem = nil

@@ -68,9 +68,12 @@ type writer struct {
 	next        map[uint32]uint64 // per shard: counter of the next record to assign
 	lastArrival int64
 	off         int64 // bytes written to the active segment
+	synced      int64 // bytes of the active segment known durable
 	dirty       bool  // relaxed mode: written since the last fdatasync
 	buf         []byte
 	pending     []pendingEntry
+
+	healed bool // heal let appends in again; cleared by the first write that succeeds
 
 	persist  bool  // set by close before stopping the writer
 	closeErr error // set by the writer on its way out
@@ -158,8 +161,24 @@ func (l *Log) run() {
 		defer t.Stop()
 		tick = t.C
 	}
+	// While the log is failed, heal retries reopening it every HealInterval.
+	var heal <-chan time.Time
+	var healTicker *time.Ticker
+	defer func() {
+		if healTicker != nil {
+			healTicker.Stop()
+		}
+	}()
 	group := make([]*appendReq, 0, queueLen)
 	for {
+		failed := l.err() != nil
+		if failed && healTicker == nil {
+			healTicker = time.NewTicker(l.opts.HealInterval)
+			heal = healTicker.C
+		} else if !failed && healTicker != nil {
+			healTicker.Stop()
+			healTicker, heal = nil, nil
+		}
 		select {
 		case r := <-l.queue:
 			l.commit(l.gather(group[:0], r))
@@ -169,6 +188,8 @@ func (l *Log) run() {
 			if err := l.syncDirty(); err != nil {
 				l.fail(err)
 			}
+		case <-heal:
+			l.heal()
 		case <-l.stop:
 			// No Append can enqueue any more: finish what is queued.
 			for {
@@ -295,8 +316,12 @@ func (l *Log) flush() error {
 			return err
 		}
 		l.nSyncs.Add(1)
+		w.synced = w.off
 	}
 	l.publish(w.pending)
+	if w.healed {
+		l.wroteAfterHeal()
+	}
 	if cap(w.buf) > keepBufBytes {
 		w.buf = nil
 	} else {
@@ -341,6 +366,7 @@ func (l *Log) syncDirty() error {
 	}
 	l.nSyncs.Add(1)
 	l.w.dirty = false
+	l.w.synced = l.w.off
 	return nil
 }
 
@@ -371,7 +397,7 @@ func (l *Log) roll() error {
 	l.nextSegNum = num + 1
 	l.mu.Unlock()
 	l.files.sealed(old)
-	l.w.off = 0
+	l.w.off, l.w.synced = 0, 0
 	l.logger.Debug("rolled segment", "sealed", old.num, "bytes", old.size, "entries", old.entries)
 	return nil
 }
