@@ -322,11 +322,7 @@ func collapseSpaces(v string) string {
 // client's X-Amz-Content-Sha256 claims a hash the body does not have, ok ==
 // false.
 func (s *Signature) payloadHashes(r *http.Request, body []byte) (hashes []string, ok bool) {
-	claimed := r.Header.Get("X-Amz-Content-Sha256")
-	if claimed == "" && s.Presigned {
-		claimed = s.payloadHash
-	}
-	if claimed != "" {
+	if claimed := s.claimedPayload(r); claimed != "" {
 		if isSHA256Hex(claimed) && !strings.EqualFold(claimed, bodyHash(body)) {
 			return nil, false
 		}
@@ -338,6 +334,16 @@ func (s *Signature) payloadHashes(r *http.Request, body []byte) (hashes []string
 		return []string{bodyHash(body), unsignedPayload}, true
 	}
 	return []string{bodyHash(body)}, true
+}
+
+// claimedPayload is the client's X-Amz-Content-Sha256: the header, else
+// (presigned) the query parameter; "" when neither is sent.
+func (s *Signature) claimedPayload(r *http.Request) string {
+	claimed := r.Header.Get("X-Amz-Content-Sha256")
+	if claimed == "" && s.Presigned {
+		claimed = s.payloadHash
+	}
+	return claimed
 }
 
 func bodyHash(body []byte) string {

@@ -19,10 +19,10 @@ const (
 
 // TestClientFixtures verifies requests signed by real clients and captured
 // byte for byte (testdata/clients/record.sh): the AWS CLI and botocore,
-// curl --aws-sigv4, and the JavaScript SDK v3.
+// curl --aws-sigv4, aws-sdk-go-v2 and the JavaScript SDK v3.
 func TestClientFixtures(t *testing.T) {
 	files, _ := filepath.Glob("testdata/clients/*.http")
-	for _, prefix := range []string{"awscli-", "botocore-", "curl-", "js-"} {
+	for _, prefix := range []string{"awscli-", "botocore-", "curl-", "go-", "js-"} {
 		n := 0
 		for _, f := range files {
 			if strings.HasPrefix(filepath.Base(f), prefix) {
@@ -54,6 +54,11 @@ func TestClientFixtures(t *testing.T) {
 			now := s.Time
 			if err := s.Verify(r, body, fixtureSecret, now); err != nil {
 				t.Fatal(err)
+			}
+			// Every client signs the body's own hash, as the JSON and CBOR
+			// services require.
+			if err := s.VerifyBodyHash(r, sha256Hex(body), fixtureSecret); err != nil {
+				t.Fatalf("VerifyBodyHash: %v", err)
 			}
 
 			wantErr(t, s.Verify(r, body, fixtureSecret+"x", now), awserr.InvalidSignatureException, msgMismatch)

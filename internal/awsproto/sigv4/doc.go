@@ -9,6 +9,11 @@
 //	...
 //	key, err := keyring.AuthenticateScope(sigv4.Scope{Services: []string{"kinesis"}}, r, body, sig, time.Now())
 //
+// A server that would rather refuse a request before reading its body runs
+// the steps itself: Parse, CheckTime, CheckScope, Keyring.Lookup and
+// CheckSignedPayload need only the headers; VerifyBodyHash then takes the
+// body's SHA-256, computed while the body was read.
+//
 // Every error is an *awserr.Error carrying the code and message AWS sends.
 //
 // # What is signed
@@ -50,9 +55,16 @@
 //   - (e) Payload hash: X-Amz-Content-Sha256 when sent (header, or query of
 //     a presigned request), else the hex SHA-256 of the body. A hex
 //     X-Amz-Content-Sha256 that is not the body's hash is a signature
-//     mismatch. Any other value (UNSIGNED-PAYLOAD, S3's STREAMING-...) is
-//     signed as it is and leaves the body unsigned; aws-chunked framing is
-//     not decoded here.
+//     mismatch. Any other value (UNSIGNED-PAYLOAD, S3's STREAMING-...)
+//     leaves the body unsigned: VerifySignature signs it as it is (for
+//     REST media uploads), while VerifyBodyHash and CheckSignedPayload,
+//     which the JSON and CBOR services use, refuse it, as AWS's non-S3
+//     services do. aws-chunked framing is not decoded here.
+//
+// Some headers change what a request does (X-Amz-Target, X-Amz-Date,
+// X-Amz-Security-Token, X-Amz-Content-Sha256): Parse refuses a request that
+// carries one its signature does not cover (covered.go says which clients
+// sign what).
 //
 // The comparison is constant-time (hmac.Equal).
 //
@@ -70,7 +82,8 @@
 //     collapse any white space (tabs too);
 //   - query string: the canonical form, or (header form only) the query
 //     string exactly as sent, unsorted, which curl 7.x signs;
-//   - presigned payload: the body's hash or UNSIGNED-PAYLOAD.
+//   - presigned payload: the body's hash or UNSIGNED-PAYLOAD (VerifySignature
+//     only; VerifyBodyHash takes the body's hash alone).
 //
 // In the common case (path "/", no tabs, header auth) there is one form.
 //
@@ -91,6 +104,7 @@
 //	date not ISO 8601 basic                  IncompleteSignatureException Date must be in ISO-8601 'basic format'. Got 'x'. See http://en.wikipedia.org/wiki/ISO_8601
 //	X-Amz-Expires not 0..604800              IncompleteSignatureException X-Amz-Expires should be a number | must be non-negative | must be less than a week ...
 //	host not signed                          InvalidSignatureException    'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.
+//	X-Amz-Target, ... sent, not signed       InvalidSignatureException    'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.
 //	algorithm                                IncompleteSignatureException Unsupported AWS 'algorithm': 'x' (only AWS4-HMAC-SHA256 for now).
 //	credential not 5 elements                IncompleteSignatureException Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'x'
 //
@@ -101,6 +115,7 @@
 //	later than now + 5 min                   InvalidSignatureException    Signature not yet current: <t> is still later than <now+5m> (<now> + 5 min.)
 //	region, service, terminator, date        InvalidSignatureException    Credential should be scoped to a valid region, not 'x'. Credential should be scoped to correct service: 'kinesis'. ...
 //	unknown access key                       UnrecognizedClientException  The security token included in the request is invalid.
+//	UNSIGNED-PAYLOAD (CheckSignedPayload)    InvalidSignatureException    The request signature we calculated does not match the signature you provided. ...
 //	signature                                InvalidSignatureException    The request signature we calculated does not match the signature you provided. ...
 //
 // messages.go says where each wording comes from.

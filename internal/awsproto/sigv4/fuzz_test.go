@@ -21,6 +21,10 @@ import (
 //   - neither panics;
 //   - every error is an *awserr.Error with a code of the auth catalogue;
 //   - a parsed Signature's Time is UTC and its scope has its five parts;
+//   - a parsed request's X-Amz-Target and X-Amz-Content-Sha256, when sent,
+//     are named in SignedHeaders (or, presigned, repeat the signed query);
+//   - CheckSignedPayload accepts only an absent or hex SHA-256 payload
+//     claim, and VerifyBodyHash never accepts what it refuses;
 //   - the canonical query is a fixed point (decoding and re-encoding it
 //     gives it back), and so is the normalised path;
 //   - the canonical URI holds only unreserved bytes, '/' and %XX escapes.
@@ -31,6 +35,8 @@ func FuzzParseVerify(f *testing.F) {
 		body                            []byte
 	}{
 		{auth, "20130524T000000Z", "", "/", "v", []byte(`{}`)},
+		{strings.Replace(auth, "x-custom", "x-amz-target;x-amz-content-sha256", 1), "20130524T000000Z", "", "/", "", []byte(`{}`)},
+		{"", "", strings.TrimPrefix(goodQuery("", "X-Amz-Target=x", "X-Amz-Content-Sha256=UNSIGNED-PAYLOAD"), "/?"), "/", "", nil},
 		{auth, "20130524T000000Z", "b=2&a=1&a=%20&x=%zz&+=%2B&e", "/a%20b/./c//d/../", "  a \t b  ", nil},
 		{"", "", strings.TrimPrefix(goodQuery("", "X-Amz-Expires=300"), "/?"), "/", "", nil},
 		{"", "", strings.TrimPrefix(goodQuery("X-Amz-Credential", "X-Amz-Credential=a/b/c/d/e//"), "/?"), "/x", "", nil},
@@ -40,9 +46,11 @@ func FuzzParseVerify(f *testing.F) {
 		{"AWS4-HMAC-SHA256 Credential=////, SignedHeaders=;;:authority, Signature=zz", "20131324T250000Z", "X-Amz-Expires=-1", "/..", "", nil},
 	}
 	for _, s := range seeds {
-		f.Add(s.auth, s.date, s.query, s.path, s.custom, s.body)
+		for _, target := range []string{"", "x"} {
+			f.Add(s.auth, s.date, s.query, s.path, s.custom, target, s.body)
+		}
 	}
-	f.Fuzz(func(t *testing.T, auth, date, query, path, custom string, body []byte) {
+	f.Fuzz(func(t *testing.T, auth, date, query, path, custom, target string, body []byte) {
 		r := &http.Request{
 			Method:     "POST",
 			Host:       "localhost:4567",
@@ -56,16 +64,38 @@ func FuzzParseVerify(f *testing.F) {
 		if date != "" {
 			r.Header.Set("X-Amz-Date", date)
 		}
+		if target != "" {
+			// The same value as X-Amz-Target and as the payload claim.
+			r.Header.Set("X-Amz-Target", target)
+			r.Header.Set("X-Amz-Content-Sha256", target)
+		}
 		s, err := Parse(r)
 		checkAuthErr(t, err)
 		if err == nil {
 			if s.Time.Location() != time.UTC || s.Scope() != strings.Join([]string{s.Date, s.Region, s.Service, s.Terminator}, "/") {
 				t.Fatalf("parsed %+v", s)
 			}
+			for _, h := range []string{"X-Amz-Target", "X-Amz-Content-Sha256"} {
+				if v, sent := r.Header[h]; sent && !s.signs(h) {
+					if q, ok := parseQuery(query).lookup(h); !s.Presigned || !ok || q != v[0] {
+						t.Fatalf("%s sent, not signed, accepted: %+v", h, s)
+					}
+				}
+			}
 			checkAuthErr(t, s.Verify(r, body, "secret", s.Time))
 			checkAuthErr(t, s.CheckTime(time.Now()))
 			checkAuthErr(t, s.CheckScope(Scope{}))
 			checkAuthErr(t, s.VerifySignature(r, body, ""))
+			claimErr := s.CheckSignedPayload(r)
+			checkAuthErr(t, claimErr)
+			if claim := s.claimedPayload(r); (claimErr == nil) != (claim == "" || isSHA256Hex(claim)) {
+				t.Fatalf("CheckSignedPayload(%q) = %v", claim, claimErr)
+			}
+			verifyErr := s.VerifyBodyHash(r, bodyHash(body), "secret")
+			checkAuthErr(t, verifyErr)
+			if claimErr != nil && verifyErr == nil {
+				t.Fatalf("VerifyBodyHash accepted payload claim %q", s.claimedPayload(r))
+			}
 		}
 
 		c := canonicalQuery(parseQuery(query), false)

@@ -41,6 +41,11 @@ const (
 	// Authorization.".
 	msgHostNotSigned = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
 
+	// Not recorded: Kinesis does not demand these headers be signed (see
+	// covered.go for why Sluice does). The wording is Coral's Host one,
+	// naming the header; one sentence per header left unsigned.
+	msgNotSigned = "'%s' must be a 'SignedHeader' in the AWS Authorization."
+
 	// Recorded (dynalite notes; many bug reports against Kinesis, STS, ...).
 	// Joined with a single space when more than one applies.
 	msgRegion     = "Credential should be scoped to a valid region, not '%s'."

@@ -138,7 +138,7 @@ func parseHeader(r *http.Request, auth string) (*Signature, error) {
 		timestamp:     t.Format(isoBasic),
 		SecurityToken: r.Header.Get("X-Amz-Security-Token"),
 	}
-	if err := s.finish(params["Credential"], params["SignedHeaders"]); err != nil {
+	if err := s.finish(r, params["Credential"], params["SignedHeaders"]); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -180,15 +180,16 @@ func parsePresigned(r *http.Request, q query) (*Signature, error) {
 	if s.SecurityToken = get(qSecurityToken); s.SecurityToken == "" {
 		s.SecurityToken = r.Header.Get("X-Amz-Security-Token")
 	}
-	if err := s.finish(get(qCredential), get(qSignedHeaders)); err != nil {
+	if err := s.finish(r, get(qCredential), get(qSignedHeaders)); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
 // finish runs the checks both forms share, in AWS's order: Host signed,
-// algorithm, credential shape.
-func (s *Signature) finish(credential, signedHeaders string) error {
+// (Sluice's) the headers that change the request signed, algorithm,
+// credential shape.
+func (s *Signature) finish(r *http.Request, credential, signedHeaders string) error {
 	s.signedHeaders = signedHeaders
 	s.SignedHeaders = strings.Split(signedHeaders, ";")
 	hostSigned := false
@@ -200,6 +201,9 @@ func (s *Signature) finish(credential, signedHeaders string) error {
 	}
 	if !hostSigned {
 		return invalid(msgHostNotSigned)
+	}
+	if err := s.checkCovered(r); err != nil {
+		return err
 	}
 	if s.Algorithm != Algorithm {
 		return incomplete(msgAlgorithm, s.Algorithm)

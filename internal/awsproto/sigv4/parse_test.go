@@ -80,12 +80,12 @@ func TestParseErrors(t *testing.T) {
 			"Date must be in ISO-8601 'basic format'. Got 'yesterday'. See http://en.wikipedia.org/wiki/ISO_8601"},
 		{"header: host not signed", req("/", authz("AWS4-HMAC-SHA256 Credential="+goodCred+", SignedHeaders=x-amz-date, Signature=s"), amzDate),
 			awserr.InvalidSignatureException, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."},
-		{"header: algorithm", req("/", authz("AWS4-HMAC-SHA512 Credential="+goodCred+", SignedHeaders=host, Signature=s"), amzDate),
+		{"header: algorithm", req("/", authz("AWS4-HMAC-SHA512 Credential="+goodCred+", SignedHeaders=host;x-amz-date, Signature=s"), amzDate),
 			awserr.IncompleteSignatureException, "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512' (only AWS4-HMAC-SHA256 for now). "},
-		{"header: credential with 4 elements", req("/", authz("AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/kinesis, SignedHeaders=host, Signature=s"), amzDate),
+		{"header: credential with 4 elements", req("/", authz("AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/kinesis, SignedHeaders=host;x-amz-date, Signature=s"), amzDate),
 			awserr.IncompleteSignatureException,
 			"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKID/20130524/us-east-1/kinesis'"},
-		{"header: slash in key ID", req("/", authz("AWS4-HMAC-SHA256 Credential=AK/ID/20130524/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=s"), amzDate),
+		{"header: slash in key ID", req("/", authz("AWS4-HMAC-SHA256 Credential=AK/ID/20130524/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=s"), amzDate),
 			awserr.IncompleteSignatureException,
 			"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AK/ID/20130524/us-east-1/kinesis/aws4_request'"},
 
@@ -132,13 +132,13 @@ func TestParseErrors(t *testing.T) {
 
 func TestParseHeaderForm(t *testing.T) {
 	r, _ := readRequest(t, req("/",
-		authz("AWS4-HMAC-SHA256   Credential=AKID/20130524/us-east-1/kinesis/aws4_request//,SignedHeaders=HOST;x-amz-date ,  Signature="+goodSig),
+		authz("AWS4-HMAC-SHA256   Credential=AKID/20130524/us-east-1/kinesis/aws4_request//,SignedHeaders=HOST;x-amz-date;X-Amz-Security-Token ,  Signature="+goodSig),
 		"Date: Fri, 24 May 2013 00:00:00 GMT",
 		"X-Amz-Security-Token: tok"))
 	s := mustParse(t, r)
 	want := Signature{
 		Algorithm: Algorithm, AccessKeyID: "AKID", Date: "20130524", Region: "us-east-1", Service: "kinesis",
-		Terminator: "aws4_request", SignedHeaders: []string{"HOST", "x-amz-date"}, Signature: goodSig,
+		Terminator: "aws4_request", SignedHeaders: []string{"HOST", "x-amz-date", "X-Amz-Security-Token"}, Signature: goodSig,
 		Time: time.Date(2013, 5, 24, 0, 0, 0, 0, time.UTC), SecurityToken: "tok",
 		Credential: "AKID/20130524/us-east-1/kinesis/aws4_request//",
 	}
@@ -172,7 +172,7 @@ func checkSignature(t *testing.T, got *Signature, want Signature) {
 
 func TestCheckScope(t *testing.T) {
 	parse := func(cred string) *Signature {
-		r, _ := readRequest(t, req("/", authz("AWS4-HMAC-SHA256 Credential="+cred+", SignedHeaders=host, Signature=s"), amzDate))
+		r, _ := readRequest(t, req("/", authz("AWS4-HMAC-SHA256 Credential="+cred+", SignedHeaders=host;x-amz-date, Signature=s"), amzDate))
 		return mustParse(t, r)
 	}
 	tests := []struct {

@@ -128,9 +128,53 @@ func regionOK(region string, accepted []string) bool {
 func (s *Signature) VerifySignature(r *http.Request, body []byte, secret string) error {
 	payloads, ok := s.payloadHashes(r, body)
 	if !ok {
-		return &awserr.Error{Code: awserr.InvalidSignatureException, Message: msgMismatch,
-			Cause: fmt.Errorf("sigv4: X-Amz-Content-Sha256 %q is not the hash of the body", r.Header.Get("X-Amz-Content-Sha256"))}
+		return notBodyHash(s.claimedPayload(r))
 	}
+	return s.verify(r, payloads, secret)
+}
+
+// CheckSignedPayload refuses a request whose X-Amz-Content-Sha256 (header,
+// or query of a presigned request) is there but is not a hex SHA-256:
+// UNSIGNED-PAYLOAD or S3's STREAMING-... leave the body out of the
+// signature, so the body could be swapped after signing. Only S3-style
+// services accept that; the other AWS services sign the body's own hash, so
+// such a request fails there as a signature mismatch, and so it does here.
+// It needs no body, so it runs before the body is read.
+func (s *Signature) CheckSignedPayload(r *http.Request) error {
+	if claimed := s.claimedPayload(r); claimed != "" && !isSHA256Hex(claimed) {
+		return &awserr.Error{Code: awserr.InvalidSignatureException, Message: msgMismatch,
+			Cause: fmt.Errorf("sigv4: X-Amz-Content-Sha256 %q: this service signs the body's SHA-256", claimed)}
+	}
+	return nil
+}
+
+// VerifyBodyHash is VerifySignature for the services whose bodies must be
+// signed (every JSON and CBOR API), given the hex SHA-256 of the body as it
+// was read, so that the body is hashed once, while it arrives. The payload
+// line is that hash and nothing else: a claimed X-Amz-Content-Sha256 must
+// be it, and UNSIGNED-PAYLOAD is refused in both forms (CheckSignedPayload).
+func (s *Signature) VerifyBodyHash(r *http.Request, bodySHA256, secret string) error {
+	if err := s.CheckSignedPayload(r); err != nil {
+		return err
+	}
+	payload := bodySHA256
+	if claimed := s.claimedPayload(r); claimed != "" {
+		if !strings.EqualFold(claimed, bodySHA256) {
+			return notBodyHash(claimed)
+		}
+		payload = claimed // signed as sent
+	}
+	return s.verify(r, []string{payload}, secret)
+}
+
+func notBodyHash(claimed string) error {
+	return &awserr.Error{Code: awserr.InvalidSignatureException, Message: msgMismatch,
+		Cause: fmt.Errorf("sigv4: X-Amz-Content-Sha256 %q is not the hash of the body", claimed)}
+}
+
+// verify recomputes the signature for each candidate form of the request
+// (see Leniency in doc.go) and payload line, and compares in constant time.
+func (s *Signature) verify(r *http.Request, payloads []string, secret string) error {
 	got, err := hex.DecodeString(s.Signature)
 	if err != nil || len(got) != sha256.Size {
 		got = nil // compared anyway, so that a malformed signature costs the same

@@ -50,6 +50,9 @@ name curl-session-token
 curl "${sig[@]}" "$URL/" -H "X-Amz-Security-Token: $TOKEN" -H 'Content-Type: application/x-amz-json-1.1' \
   -H 'X-Amz-Target: Kinesis_20131202.ListStreams' -d '{}'
 
+# aws-sdk-go-v2, the module's own version.
+go run ./gosign "$PORT" "$KEY" "$SECRET" "$TOKEN"
+
 # The JavaScript SDK v3.
 js=${JS_DIR:-}
 if [ -z "$js" ]; then
