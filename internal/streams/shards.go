@@ -151,16 +151,32 @@ func (s *Service) ListShards(_ context.Context, c Caller, p ListShardsParams) (S
 	return page, nil
 }
 
-// shardFilter returns the predicate of a ShardFilter.
+// shardFilter returns the predicate of a ShardFilter, following AWS's
+// definitions of the filter types:
+//
+//   - AT_TRIM_HORIZON: the shards open at the trim horizon;
+//   - FROM_TRIM_HORIZON: every shard within retention (trim to tip);
+//   - AT_LATEST: the open shards;
+//   - AT_TIMESTAMP: the shards open at the timestamp;
+//   - FROM_TIMESTAMP: the open shards and those closed at or after the
+//     timestamp.
+//
+// The trim horizon is where the stream's oldest retained data begins:
+// retention ago, or the stream's creation when the stream is younger than
+// its retention (nothing was written before it existed). A timestamp before
+// the trim horizon means the trim horizon, as AWS documents for
+// FROM_TIMESTAMP and for AT_TIMESTAMP iterators: the shards open then have
+// expired, and the KCL asks for AT_TIMESTAMP with any timestamp its user
+// gave, expecting the shards to start reading from.
 func (s *Service) shardFilter(st *Stream, f *ShardFilter) (func(*Shard) bool, error) {
 	all := func(*Shard) bool { return true }
 	if f == nil {
 		return all, nil
 	}
-	trim := time.UnixMilli(s.cutoff(st))
+	trim := s.trimHorizon(st)
 	openAt := func(t time.Time) func(*Shard) bool {
 		return func(sh *Shard) bool {
-			return sh.Created <= t.Unix() && (sh.Open() || !sh.Closed.Before(t))
+			return !st.shardStart(sh).After(t) && (sh.Open() || !sh.Closed.Before(t))
 		}
 	}
 	switch f.Type {
@@ -175,7 +191,7 @@ func (s *Service) shardFilter(st *Stream, f *ShardFilter) (func(*Shard) bool, er
 	case FilterAtTrimHorizon:
 		return openAt(trim), nil
 	case FilterFromTrimHorizon:
-		return all, nil
+		return all, nil // visible already drops the shards closed before the trim horizon
 	case FilterAtLatest:
 		return func(sh *Shard) bool { return sh.Open() }, nil
 	case FilterAtTimestamp, FilterFromTimestamp:
@@ -183,15 +199,42 @@ func (s *Service) shardFilter(st *Stream, f *ShardFilter) (func(*Shard) bool, er
 			return nil, newErr(KindInvalidArgument, "Timestamp is required for ShardFilter type %s.", f.Type)
 		}
 		t := *f.Timestamp
-		if f.Type == FilterAtTimestamp {
-			return openAt(t), nil
-		}
 		if t.Before(trim) {
 			t = trim
+		}
+		if f.Type == FilterAtTimestamp {
+			return openAt(t), nil
 		}
 		return func(sh *Shard) bool { return sh.Open() || !sh.Closed.Before(t) }, nil
 	}
 	return all, nil
+}
+
+// trimHorizon is the time a stream's oldest retained data can date from:
+// retention ago, but never before the stream was created.
+func (s *Service) trimHorizon(st *Stream) time.Time {
+	t := time.UnixMilli(s.cutoff(st))
+	if t.Before(st.Created) {
+		return st.Created
+	}
+	return t
+}
+
+// shardStart is when a shard opened, as precisely as the stream knows it.
+// A shard's Created is whole seconds (it is part of its sequence numbers);
+// a child opened the moment its parent closed, and an initial shard when
+// the stream was created, so those times are used where they are known.
+func (st *Stream) shardStart(sh *Shard) time.Time {
+	if sh.Parent != nil {
+		if p := st.Shard(*sh.Parent); p != nil && !p.Open() {
+			return p.Closed
+		}
+		return time.Unix(sh.Created, 0)
+	}
+	if sh.Created == st.Created.Unix() {
+		return st.Created
+	}
+	return time.Unix(sh.Created, 0)
 }
 
 func (s *Service) encodeListShardsToken(t listShardsToken) string {

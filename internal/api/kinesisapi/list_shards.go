@@ -13,7 +13,9 @@ import (
 // (valid 300 s; it may not come with StreamName, ShardFilter,
 // ExclusiveStartShardId or StreamCreationTimestamp). ShardFilter types:
 // AFTER_SHARD_ID, AT_TRIM_HORIZON, FROM_TRIM_HORIZON, AT_LATEST,
-// AT_TIMESTAMP, FROM_TIMESTAMP, with lineage through closed shards.
+// AT_TIMESTAMP, FROM_TIMESTAMP, with lineage through closed shards. The trim
+// horizon is retention ago, or the stream's creation when it is younger;
+// timestamps before it mean it.
 
 var shardFilterShape = shape.Struct(
 	shape.Opt("ShardId", shardIDShape),

@@ -60,9 +60,9 @@ func TestListShardsPagingAndFilters(t *testing.T) {
 	}{
 		{&types.ShardFilter{Type: types.ShardFilterTypeAfterShardId, ShardId: aws.String("shardId-000000000004")}, "[005 006]"},
 		{&types.ShardFilter{Type: types.ShardFilterTypeAtLatest}, "[000 001 002 003 004 005 006]"},
-		{&types.ShardFilter{Type: types.ShardFilterTypeAtTrimHorizon}, "[]"}, // the stream is younger than its retention
+		{&types.ShardFilter{Type: types.ShardFilterTypeAtTrimHorizon}, "[000 001 002 003 004 005 006]"}, // the trim horizon of a young stream is its creation
 		{&types.ShardFilter{Type: types.ShardFilterTypeFromTrimHorizon}, "[000 001 002 003 004 005 006]"},
-		{&types.ShardFilter{Type: types.ShardFilterTypeAtTimestamp, Timestamp: aws.Time(created.Add(-time.Hour))}, "[]"},
+		{&types.ShardFilter{Type: types.ShardFilterTypeAtTimestamp, Timestamp: aws.Time(created.Add(-time.Hour))}, "[000 001 002 003 004 005 006]"},
 		{&types.ShardFilter{Type: types.ShardFilterTypeAtTimestamp, Timestamp: aws.Time(created.Add(time.Second))}, "[000 001 002 003 004 005 006]"},
 		{&types.ShardFilter{Type: types.ShardFilterTypeFromTimestamp, Timestamp: aws.Time(created.Add(-time.Hour))}, "[000 001 002 003 004 005 006]"},
 	}
