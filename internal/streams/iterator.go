@@ -32,7 +32,14 @@ func (s *Service) encodeIterator(it iterator) string {
 	return s.sealer.seal(tokenIterator, w.b)
 }
 
+// decodeIterator reads an iterator. One pair of double quotes around it is
+// ignored, as AWS ignores it: shell scripts often pass the AWS CLI's JSON
+// output (--query ShardIterator without --output text) straight back to
+// get-records, quotes and all.
 func (s *Service) decodeIterator(token string) (iterator, bool) {
+	if n := len(token); n >= 2 && token[0] == '"' && token[n-1] == '"' {
+		token = token[1 : n-1]
+	}
 	payload, ok := s.sealer.open(tokenIterator, token)
 	if !ok {
 		return iterator{}, false

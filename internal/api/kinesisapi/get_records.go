@@ -15,7 +15,9 @@ import (
 // GetRecords: up to Limit (1–10000) records and at most 10 MiB from the
 // iterator's position, with a fresh NextShardIterator every call,
 // MillisBehindLatest, and at the end of a closed shard a null
-// NextShardIterator and the ChildShards. Invalid iterators:
+// NextShardIterator and the ChildShards. An iterator in one pair of double
+// quotes is accepted, as AWS accepts it (scripts pass the CLI's JSON output
+// back). Invalid iterators:
 // InvalidArgumentException "Invalid ShardIterator."; older than 300 s:
 // ExpiredIteratorException. A StreamARN, when given, must be the
 // iterator's stream. The JSON answer is written by hand and streamed
