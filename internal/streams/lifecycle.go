@@ -133,7 +133,9 @@ func (s *Service) accountUsageLocked(c Caller) (openShards, onDemand int) {
 }
 
 // DeleteStream marks a stream DELETING; it disappears after the delete
-// delay. Records stay readable until then, as on AWS.
+// delay. Records stay readable until then, as on AWS. A CREATING stream
+// can be deleted too (AWS answers 200 and the stream goes DELETING): the
+// DELETING transition replaces the pending activation.
 func (s *Service) DeleteStream(ctx context.Context, c Caller, ref StreamRef, enforceConsumerDeletion bool) error {
 	ls, _, err := s.resolve(c, ref, "DeleteStream")
 	if err != nil {
@@ -144,7 +146,7 @@ func (s *Service) DeleteStream(ctx context.Context, c Caller, ref StreamRef, enf
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	st := ls.meta
-	if st.Status == StatusCreating || st.Status == StatusDeleting {
+	if st.Status == StatusDeleting {
 		return errStreamNotActive(st.Name, st.Account, st.Status)
 	}
 	if len(st.Consumers) > 0 && !enforceConsumerDeletion {
@@ -177,14 +179,18 @@ func (s *Service) scheduleTransitionLocked(st *Stream) {
 	}
 	delay := st.StatusUntil.Sub(s.now())
 	key := streamKey{st.Account, st.Region, st.Name}
-	id := st.ID
+	id, until := st.ID, st.StatusUntil
 	s.timers[id] = time.AfterFunc(max(delay, 0), func() {
-		s.finishTransition(key, id)
+		s.finishTransition(key, id, until)
 	})
 }
 
-// finishTransition ends a stream's CREATING, UPDATING or DELETING state.
-func (s *Service) finishTransition(key streamKey, id string) {
+// finishTransition ends a stream's CREATING, UPDATING or DELETING state,
+// the one that was to end at until. A timer of a transition that another
+// has since replaced (a CREATING stream deleted) may already be waiting for
+// the lock when it is stopped; until tells it apart, so that it neither
+// activates a DELETING stream nor cuts its delete delay short.
+func (s *Service) finishTransition(key streamKey, id string, until time.Time) {
 	select {
 	case <-s.stop:
 		return
@@ -198,14 +204,18 @@ func (s *Service) finishTransition(key streamKey, id string) {
 		return
 	default:
 	}
-	delete(s.timers, id)
 	ls := s.streams[key]
 	if ls == nil || ls.meta.ID != id {
+		delete(s.timers, id)
 		return
 	}
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	st := ls.meta
+	if !st.StatusUntil.Equal(until) {
+		return // superseded: the current transition has its own timer
+	}
+	delete(s.timers, id)
 	switch st.Status {
 	case StatusCreating, StatusUpdating:
 		next, err := s.finishUpdate(ls, s.now())
@@ -216,7 +226,7 @@ func (s *Service) finishTransition(key streamKey, id string) {
 		}
 		if err := s.persist(ctx, next); err != nil {
 			s.log.Error("activating stream", "stream", st.Name, "err", err)
-			s.retryTransitionLocked(next, key, id)
+			s.retryTransitionLocked(st, key, id)
 			return
 		}
 		ls.publish(next)
@@ -236,6 +246,10 @@ func (s *Service) removeLocked(ctx context.Context, ls *liveStream) error {
 		return err
 	}
 	delete(s.streams, streamKey{st.Account, st.Region, st.Name})
+	if t := s.timers[st.ID]; t != nil { // a CREATING stream deleted at once
+		t.Stop()
+		delete(s.timers, st.ID)
+	}
 	if err := s.recs.Remove(ctx, st.ID); err != nil {
 		// The orphaned log is removed at the next start.
 		s.log.Error("removing stream log", "stream", st.Name, "err", err)
@@ -244,7 +258,8 @@ func (s *Service) removeLocked(ctx context.Context, ls *liveStream) error {
 }
 
 func (s *Service) retryTransitionLocked(st *Stream, key streamKey, id string) {
-	s.timers[id] = time.AfterFunc(time.Second, func() { s.finishTransition(key, id) })
+	until := st.StatusUntil
+	s.timers[id] = time.AfterFunc(time.Second, func() { s.finishTransition(key, id, until) })
 }
 
 func (s *Service) deleteMeta(ctx context.Context, st *Stream) error {

@@ -7,8 +7,9 @@ import (
 )
 
 // DeleteStream: the stream goes DELETING and disappears after the delete
-// delay; records stay readable meanwhile. A CREATING or DELETING stream
-// cannot be deleted (ResourceInUseException).
+// delay; records stay readable meanwhile. A CREATING stream can be deleted
+// (it goes DELETING and never turns ACTIVE); a DELETING one cannot
+// (ResourceInUseException).
 
 var deleteStreamInput = structOf("DeleteStreamInput",
 	shape.Opt("EnforceConsumerDeletion", shape.Bool()),
