@@ -9,8 +9,7 @@ import (
 // Tag is one key-value tag.
 type Tag struct{ Key, Value string }
 
-// checkTags enforces AWS's tag alphabet: Unicode letters, digits, white
-// space and _ . / = + - % @.
+// checkTags enforces AWS's tag alphabet on keys and values.
 func checkTags(tags map[string]string) error {
 	for k, v := range tags {
 		if !validTagText(k) || !validTagText(v) {
@@ -20,16 +19,39 @@ func checkTags(tags map[string]string) error {
 	return nil
 }
 
+// checkTagKeys enforces the tag alphabet on the keys to remove: AWS refuses
+// a key no tag could have rather than ignoring it.
+func checkTagKeys(keys []string) error {
+	for _, k := range keys {
+		if !validTagText(k) {
+			return errTagChars()
+		}
+	}
+	return nil
+}
+
+// validTagText reports whether s is in AWS's tag alphabet, the pattern
+// ^[\p{L}\p{Z}\p{N}_.:/=+\-@%]*$ AWS gives tags (the Kinesis model has
+// none; Firehose's and CloudFormation's have this one): Unicode letters,
+// separators (the "white space" of the message: U+0020, U+00A0, U+3000 and
+// the like, but not tab, newline or other control characters, which AWS
+// refuses), numbers, and _ . : / = + - @ %. The colon is not in AWS's
+// message but is in its pattern (tools write aws:... keys).
 func validTagText(s string) bool {
 	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSpace(r) {
-			continue
+		if r < 0x80 {
+			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == ' ' {
+				continue
+			}
+			switch r {
+			case '_', '.', ':', '/', '=', '+', '-', '@', '%':
+				continue
+			}
+			return false
 		}
-		switch r {
-		case '_', '.', '/', '=', '+', '-', '%', '@', ':':
-			continue
+		if !unicode.In(r, unicode.L, unicode.Z, unicode.N) {
+			return false
 		}
-		return false
 	}
 	return true
 }
@@ -47,14 +69,16 @@ func copyTags(tags map[string]string) map[string]string {
 
 // AddTags adds or overwrites tags on a stream or consumer (AddTagsToStream
 // and TagResource).
+// The resource is found before the tags are checked: AWS answers an unknown
+// stream with ResourceNotFoundException whatever the tags hold.
 func (s *Service) AddTags(ctx context.Context, c Caller, ref StreamRef, action string, tags map[string]string) error {
-	if err := checkTags(tags); err != nil {
-		return err
-	}
 	r := resourceOf(ref)
 	return s.updateAnyState(ctx, c, r.stream, action, func(st *Stream) error {
 		target, err := r.tags(st)
 		if err != nil {
+			return err
+		}
+		if err := checkTags(tags); err != nil {
 			return err
 		}
 		merged := copyTags(*target)
@@ -72,12 +96,16 @@ func (s *Service) AddTags(ctx context.Context, c Caller, ref StreamRef, action s
 	})
 }
 
-// RemoveTags removes tags by key; absent keys are ignored.
+// RemoveTags removes tags by key; absent keys are ignored, keys outside the
+// tag alphabet refused (after the resource is found, as in AddTags).
 func (s *Service) RemoveTags(ctx context.Context, c Caller, ref StreamRef, action string, keys []string) error {
 	r := resourceOf(ref)
 	return s.updateAnyState(ctx, c, r.stream, action, func(st *Stream) error {
 		target, err := r.tags(st)
 		if err != nil {
+			return err
+		}
+		if err := checkTagKeys(keys); err != nil {
 			return err
 		}
 		m := copyTags(*target)

@@ -8,9 +8,12 @@ import (
 
 // AddTagsToStream, RemoveTagsFromStream and ListTagsForStream: the legacy,
 // name-addressed tag API. At most 50 tags per stream; keys 1–128 and values
-// 0–256 characters of letters, digits, white space and _ . / = + - % @ (and
-// ':' for the aws: prefixes tools write). ListTagsForStream pages in key
-// order (Limit 1–50, ExclusiveStartTagKey, HasMoreTags).
+// 0–256 characters of Unicode letters, numbers, separators (not tab or
+// newline) and _ . / = + - % @ (and ':' for the aws: prefixes tools write),
+// also in the keys RemoveTagsFromStream is given (InvalidArgumentException
+// "Some tags contain invalid characters…", after the stream is found).
+// ListTagsForStream pages in key order (Limit 1–50, ExclusiveStartTagKey,
+// HasMoreTags).
 
 var addTagsToStreamInput = structOf("AddTagsToStreamInput",
 	shape.Req("Tags", tagMapShape),
