@@ -3,7 +3,6 @@ package streams
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"sluice/internal/metrics"
 	"sluice/internal/storage"
@@ -27,8 +26,9 @@ type PutResult struct {
 }
 
 // PutRecord writes one record. seqForOrdering, when given, must be a
-// sequence number Sluice could have issued; since every shard's sequence
-// numbers already increase strictly, it needs no further effect.
+// sequence number Sluice could have issued (validOrderingSeq); since every
+// shard's sequence numbers already increase strictly, it needs no further
+// effect.
 func (s *Service) PutRecord(ctx context.Context, c Caller, ref StreamRef, e PutEntry, seqForOrdering string, dryRun bool) (*Stream, PutResult, error) {
 	ls, name, err := s.writable(c, ref, "PutRecord")
 	if err != nil {
@@ -38,17 +38,48 @@ func (s *Service) PutRecord(ctx context.Context, c Caller, ref StreamRef, e PutE
 	if size := len(e.Data) + len(e.PartitionKey); int64(size) > st.MaxRecordKiB<<10 {
 		return nil, PutResult{}, errRecordsTooLarge([]string{recordTooLargeItem("data", size, st.MaxRecordKiB<<10)})
 	}
-	if seqForOrdering != "" {
-		seq, ok := ParseSeqNum(seqForOrdering)
-		if !ok || time.Unix(seq.Arrival, 0).After(s.now()) {
-			return nil, PutResult{}, errOrderingSeq(seqForOrdering, name, c.Account)
-		}
+	if seqForOrdering != "" && !s.validOrderingSeq(ls, st, seqForOrdering) {
+		return nil, PutResult{}, errOrderingSeq(seqForOrdering, name, c.Account)
 	}
 	results, err := s.put(ctx, ls, []PutEntry{e}, dryRun, true)
 	if err != nil {
 		return nil, PutResult{}, err
 	}
 	return st, results[0], nil
+}
+
+// validOrderingSeq reports whether v can be a SequenceNumberForOrdering: a
+// sequence number that some shard could have issued by now. In the layout
+// of seqnum.go that is a well-formed version-2 number
+//
+//   - whose shard creation time and record arrival time are not in the
+//     future (to the second, the numbers' precision): "from the future"
+//     means either, such as the all-f number (a shard created in the year
+//     4147), which AWS refuses;
+//   - whose arrival is not before its shard's creation;
+//   - and which, when it names a shard of this stream (that shard's index
+//     and creation time), that shard has already issued: a counter at or
+//     above the shard's next would promise an order the log cannot give.
+//
+// A number from another stream, or from another shard of this one, is
+// accepted: AWS accepts the all-zero number (kinesalite's recorded answer),
+// and after a reshard a client's previous record may well sit in the parent
+// of the shard its next one goes to.
+func (s *Service) validOrderingSeq(ls *liveStream, st *Stream, v string) bool {
+	seq, ok := ParseSeqNum(v)
+	if !ok {
+		return false
+	}
+	now := s.now().Unix()
+	if seq.ShardCreated > now || seq.Arrival > now || seq.Arrival < seq.ShardCreated {
+		return false
+	}
+	if sh := st.Shard(seq.ShardIndex); sh != nil && sh.Created == seq.ShardCreated {
+		if _, next := ls.log.Bounds(sh.Index, 0); seq.Counter >= next {
+			return false
+		}
+	}
+	return true
 }
 
 // PutRecords writes up to 500 records in one durable group.

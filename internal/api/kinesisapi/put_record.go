@@ -11,7 +11,10 @@ import (
 // at most the stream's MaxRecordSizeInKiB (ValidationException at 'data');
 // partition key 1–256 characters; ExplicitHashKey in [0, 2^128-1]
 // (InvalidArgumentException); SequenceNumberForOrdering must be a sequence
-// number Sluice could have issued. DryRun checks everything and answers
+// number some shard could have issued by now: not of the future, and not
+// beyond what its shard (when it names one of this stream's) has issued
+// (InvalidArgumentException "ExclusiveMinimumSequenceNumber … is invalid.").
+// DryRun checks everything and answers
 // DryRunOperationException. CREATING streams are not found.
 
 var putRecordInput = structOf("PutRecordInput",
