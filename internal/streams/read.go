@@ -33,15 +33,21 @@ func (s *Service) cutoff(st *Stream) int64 {
 	return s.now().Add(-time.Duration(st.RetentionHours) * time.Hour).UnixMilli()
 }
 
+// refName is the stream name a request gives, for messages written before
+// the stream is looked up.
+func refName(ref StreamRef) string {
+	if ref.Name == "" {
+		_, _, name, _ := parseStreamARN(ref.ARN)
+		return name
+	}
+	return ref.Name
+}
+
 // GetShardIterator returns an iterator at the requested position.
 func (s *Service) GetShardIterator(_ context.Context, c Caller, ref StreamRef, p IteratorParams) (string, error) {
 	index, ok := ParseShardID(p.ShardID)
 	if !ok {
-		name := ref.Name
-		if name == "" {
-			_, _, name, _ = parseStreamARN(ref.ARN)
-		}
-		return "", errShardNotFound(p.ShardID, name, c.Account)
+		return "", errShardNotFound(p.ShardID, refName(ref), c.Account)
 	}
 	shardID := ShardID(index)
 	ls, name, err := s.resolve(c, ref, "GetShardIterator")

@@ -20,9 +20,14 @@ const (
 )
 
 // SplitShard splits an open shard at newStartingHashKey.
+// A shard ID that names no shard index is refused before the stream is
+// looked up (AWS answers it so even for an unknown stream).
 func (s *Service) SplitShard(ctx context.Context, c Caller, ref StreamRef, shardID, newStart string) error {
 	key, ok := ParseHashKey(newStart)
-	index, _ := ParseShardID(shardID)
+	index, valid := ParseShardID(shardID)
+	if !valid {
+		return errShardNotFound(shardID, refName(ref), c.Account)
+	}
 	check := func(st *Stream, u usage) error {
 		if st.Mode == ModeOnDemand {
 			return errOnDemandReshard("SplitShard", st)
@@ -45,10 +50,17 @@ func (s *Service) SplitShard(ctx context.Context, c Caller, ref StreamRef, shard
 }
 
 // MergeShards merges two adjacent open shards into one whose parent is
-// shardID and adjacent parent adjacentID.
+// shardID and adjacent parent adjacentID. Shard IDs that name no shard
+// index are refused first, as in SplitShard.
 func (s *Service) MergeShards(ctx context.Context, c Caller, ref StreamRef, shardID, adjacentID string) error {
-	ia, _ := ParseShardID(shardID)
-	ib, _ := ParseShardID(adjacentID)
+	ia, valid := ParseShardID(shardID)
+	if !valid {
+		return errShardNotFound(shardID, refName(ref), c.Account)
+	}
+	ib, valid := ParseShardID(adjacentID)
+	if !valid {
+		return errShardNotFound(adjacentID, refName(ref), c.Account)
+	}
 	check := func(st *Stream, _ usage) error {
 		if st.Mode == ModeOnDemand {
 			return errOnDemandReshard("MergeShards", st)
@@ -87,7 +99,7 @@ func openShard(st *Stream, id string) (*Shard, error) {
 		sh = st.Shard(ix)
 	}
 	if sh == nil {
-		return nil, errShardNotFound(id, st.Name, st.Account)
+		return nil, errShardNotFound(canonicalShardID(id), st.Name, st.Account)
 	}
 	if !sh.Open() {
 		return nil, errShardClosed(sh.ID(), st.Name, st.Account)

@@ -45,3 +45,14 @@ func ParseShardID(id string) (index uint32, ok bool) {
 	}
 	return uint32(n), true
 }
+
+// canonicalShardID is the shard ID to echo in a message about a shard the
+// client named: its AWS form when it names a shard index (AWS writes
+// shardId-000000000005 for "shardId-5", "shard-5" or "5"), else the ID as
+// sent, as AWS echoes one that names none.
+func canonicalShardID(id string) string {
+	if ix, ok := ParseShardID(id); ok {
+		return ShardID(ix)
+	}
+	return id
+}

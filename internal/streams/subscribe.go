@@ -92,7 +92,7 @@ func (s *Service) Subscribe(ctx context.Context, c Caller, consumerARN, shardID 
 		sh = st.Shard(index)
 	}
 	if sh == nil || st.Status == StatusCreating {
-		return nil, errShardNotFound(shardID, st.Name, st.Account)
+		return nil, errShardNotFound(canonicalShardID(shardID), st.Name, st.Account)
 	}
 	counter, err := s.position(ls, st, sh, IteratorParams{ShardID: shardID, Type: pos.Type, StartingSeqNum: pos.SequenceNumber, Timestamp: pos.Timestamp})
 	if err != nil {
