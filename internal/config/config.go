@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -66,6 +68,14 @@ type Config struct {
 	// DebugListen serves Go's profiler (/debug/pprof/) on its own address.
 	DebugListen string
 
+	// MaxInflightBytes bounds the request bodies held in memory at once,
+	// across all requests: a body waits for room before it is read.
+	MaxInflightBytes int64
+	// CORSAllowOrigins lists the web origins (comma-separated, or "*")
+	// whose pages may call the API from a browser; empty allows none.
+	// CORSOrigins parses it.
+	CORSAllowOrigins string
+
 	// SyncInterval 0 fsyncs before acknowledging a write (durable); > 0
 	// acknowledges after write(2) and fsyncs every interval.
 	SyncInterval time.Duration
@@ -95,8 +105,13 @@ func Defaults() Config {
 		ScaleDownAfter:      time.Hour,
 		S3Region:            "us-east-1",
 		S3PathStyle:         true,
+		MaxInflightBytes:    256 << 20,
 	}
 }
+
+// minInflightBytes is the least MaxInflightBytes: the largest request body
+// Sluice accepts (16 MiB), so that every body can be read.
+const minInflightBytes = 16 << 20
 
 // Limits settings.
 const (
@@ -176,10 +191,40 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s: must be positive", name))
 		}
 	}
+	if c.MaxInflightBytes < minInflightBytes {
+		errs = append(errs, fmt.Errorf("max-inflight-bytes: %d is less than the largest request body, 16MiB", c.MaxInflightBytes))
+	}
+	if _, err := c.CORSOrigins(); err != nil {
+		errs = append(errs, err)
+	}
 	switch c.LogFormat {
 	case "text", "json":
 	default:
 		errs = append(errs, fmt.Errorf("log-format: %q is not text or json", c.LogFormat))
 	}
 	return errors.Join(errs...)
+}
+
+// CORSOrigins parses CORSAllowOrigins: each entry is "*" or an origin as a
+// browser sends it, http(s)://host[:port] (a trailing slash is dropped),
+// returned in lower case.
+func (c Config) CORSOrigins() ([]string, error) {
+	var out []string
+	for _, entry := range strings.Split(c.CORSAllowOrigins, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		if entry == "*" {
+			out = append(out, entry)
+			continue
+		}
+		u, err := url.Parse(strings.TrimSuffix(entry, "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(entry, "?") {
+			return nil, fmt.Errorf("cors-allow-origin: %q is not * or an origin such as https://app.example.com:8443", entry)
+		}
+		out = append(out, strings.ToLower(u.Scheme+"://"+u.Host))
+	}
+	return out, nil
 }

@@ -91,3 +91,52 @@ func TestHelpListsEveryFlagWithItsEnv(t *testing.T) {
 		t.Error("--help does not document --config")
 	}
 }
+
+func TestMaxInflightBytes(t *testing.T) {
+	if Defaults().MaxInflightBytes != 256<<20 {
+		t.Fatalf("default %d", Defaults().MaxInflightBytes)
+	}
+	for v, want := range map[string]int64{"64MiB": 64 << 20, "1GiB": 1 << 30, "20000KiB": 20000 << 10, "17000000": 17000000, "17000000B": 17000000, " 32 MiB ": 32 << 20} {
+		c, err := Load([]string{"--max-inflight-bytes", v}, env(nil), &bytes.Buffer{})
+		if err != nil || c.MaxInflightBytes != want {
+			t.Errorf("%q: %d, %v; want %d", v, c.MaxInflightBytes, err, want)
+		}
+	}
+	c, err := Load(nil, env(map[string]string{"SLUICE_MAX_INFLIGHT_BYTES": "512MiB"}), &bytes.Buffer{})
+	if err != nil || c.MaxInflightBytes != 512<<20 {
+		t.Errorf("env: %d, %v", c.MaxInflightBytes, err)
+	}
+	file := filepath.Join(t.TempDir(), "sluice.json")
+	os.WriteFile(file, []byte(`{"max-inflight-bytes":"128MiB","cors-allow-origin":"http://localhost:3000"}`), 0o600)
+	if c, err := Load([]string{"--config", file}, env(nil), &bytes.Buffer{}); err != nil || c.MaxInflightBytes != 128<<20 || c.CORSAllowOrigins != "http://localhost:3000" {
+		t.Errorf("file: %+v, %v", c, err)
+	}
+	for _, v := range []string{"lots", "1GB", "-5MiB", "1MiB", "16777215", "9999999999GiB"} {
+		if _, err := Load([]string{"--max-inflight-bytes", v}, env(nil), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "max-inflight-bytes") {
+			t.Errorf("%q: %v, want an error about max-inflight-bytes", v, err)
+		}
+	}
+	v := bytesVal(256 << 20)
+	if v.String() != "256MiB" {
+		t.Errorf("String() = %q", v.String())
+	}
+}
+
+func TestCORSAllowOrigin(t *testing.T) {
+	if o, err := Defaults().CORSOrigins(); err != nil || len(o) != 0 {
+		t.Fatalf("default: %v, %v", o, err)
+	}
+	c, err := Load(nil, env(map[string]string{"SLUICE_CORS_ALLOW_ORIGIN": " http://localhost:3000, HTTPS://App.Example.com:8443/ ,,*"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := c.CORSOrigins()
+	if strings.Join(got, " ") != "http://localhost:3000 https://app.example.com:8443 *" {
+		t.Fatalf("origins %q", got)
+	}
+	for _, v := range []string{"localhost:3000", "ftp://x", "http://", "http://x/app", "http://x?y", "http://u@x", "null", "http://x#f"} {
+		if _, err := Load([]string{"--cors-allow-origin", v}, env(nil), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "cors-allow-origin") {
+			t.Errorf("%q: %v, want an error about cors-allow-origin", v, err)
+		}
+	}
+}

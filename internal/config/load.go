@@ -53,6 +53,8 @@ func options(c *Config) []option {
 		{"s3-secret-key", "secret access key for --s3-endpoint", (*stringVal)(&c.S3SecretKey)},
 		{"s3-path-style", "address buckets as endpoint/bucket/key (MinIO, Ceph, versitygw); false: bucket.endpoint/key", (*boolVal)(&c.S3PathStyle)},
 		{"lambda-endpoint", "Lambda-compatible endpoint (the Invoke API, e.g. `sam local start-lambda`) for Firehose data transformation; empty: Lambda processors are refused", (*stringVal)(&c.LambdaEndpoint)},
+		{"max-inflight-bytes", "request bodies held in memory at once, across all requests (e.g. 256MiB, 1GiB); a body waits for room before it is read, and gets ServiceUnavailableException after 2 minutes", (*bytesVal)(&c.MaxInflightBytes)},
+		{"cors-allow-origin", "web origins (comma-separated, or *) whose pages may call the API from a browser, e.g. http://localhost:3000; empty: no browser page may", (*stringVal)(&c.CORSAllowOrigins)},
 		{"debug-listen", "serve Go's profiler (/debug/pprof/) on this host:port (off when empty); keep it on loopback", (*stringVal)(&c.DebugListen)},
 		{"sync-interval", "0: fsync before acknowledging every write (durable); >0: acknowledge after write and fsync at this interval (relaxed)", (*durationVal)(&c.SyncInterval)},
 		{"log-level", "debug, info, warn or error", (*stringVal)(&c.LogLevel)},
@@ -188,6 +190,40 @@ func (i *intVal) Set(v string) error {
 	}
 	*i = intVal(n)
 	return nil
+}
+
+// bytesVal is a size: a number of bytes, or one with a KiB, MiB or GiB
+// suffix.
+type bytesVal int64
+
+var byteUnits = []struct {
+	suffix string
+	size   int64
+}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}, {"", 1}}
+
+func (b *bytesVal) String() string {
+	for _, u := range byteUnits[:3] {
+		if n := int64(*b); n != 0 && n%u.size == 0 {
+			return strconv.FormatInt(n/u.size, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(int64(*b), 10)
+}
+
+func (b *bytesVal) Set(v string) error {
+	for _, u := range byteUnits {
+		digits, ok := strings.CutSuffix(strings.TrimSpace(v), u.suffix)
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(digits), 10, 64)
+		if err != nil || n < 0 || n > (1<<62)/u.size {
+			break
+		}
+		*b = bytesVal(n * u.size)
+		return nil
+	}
+	return fmt.Errorf("%q is not a size (e.g. 268435456, 256MiB, 1GiB)", v)
 }
 
 type durationVal time.Duration
