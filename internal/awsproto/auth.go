@@ -8,11 +8,56 @@ import (
 	"sluice/internal/awsproto/sigv4"
 )
 
+// Authenticator establishes who sent a request. It runs before a byte of
+// the body is read, on what the headers show, so that a request they
+// condemn costs no more than its headers: it returns an *awserr.Error
+// (MissingAuthenticationTokenException, IncompleteSignatureException, ...)
+// when the request may not proceed. What is left to check once the body is
+// in, the signature over it, it returns as a BodyCheck.
+//
+// signingName is the credential scope's service of the request's target
+// ("kinesis"), or "" when the target is unknown (any Sluice service).
+type Authenticator interface {
+	Authenticate(r *http.Request, signingName string) (Caller, BodyCheck, error)
+}
+
+// BodyCheck is the part of authentication that needs the body: the
+// signature, verified against the body's SHA-256 computed as it was read.
+// The zero BodyCheck has nothing left to check (and the body is not
+// hashed).
+type BodyCheck struct {
+	sig    *sigv4.Signature
+	secret string
+}
+
+// SignatureCheck returns the BodyCheck that verifies sig with secret.
+func SignatureCheck(sig *sigv4.Signature, secret string) BodyCheck {
+	return BodyCheck{sig: sig, secret: secret}
+}
+
+func (c BodyCheck) needed() bool { return c.sig != nil }
+
+func (c BodyCheck) verify(r *http.Request, bodySHA256 string) error {
+	return c.sig.VerifyBodyHash(r, bodySHA256, c.secret)
+}
+
+// scopeFor is the credential scope a request for signingName must carry.
+func scopeFor(signingName string) sigv4.Scope {
+	if signingName == "" {
+		return sigv4.DefaultScope()
+	}
+	return sigv4.Scope{Services: []string{signingName}}
+}
+
 // OpenAuth is `--auth open`: a request must carry a well-formed SigV4
-// signature (header or presigned query), as AWS requires, but any key and
-// secret are accepted. The account is AccountID, or the access key ID
-// itself when that is 12 digits (so tests can act as several accounts); the
-// region is the signature's.
+// signature (header or presigned query), as AWS requires, scoped to the
+// target's service, covering the headers that change the request and the
+// body's own hash (not UNSIGNED-PAYLOAD); but any key and secret are
+// accepted, so the signature itself is not verified, nor its time (tests
+// and users move the server's clock, and a time check protects nothing when
+// any key will do). The account is AccountID, or the access key ID itself
+// when that is 12 digits (so tests can act as several accounts); the region
+// is the signature's.
 type OpenAuth struct {
 	AccountID     string
 	DefaultRegion string
@@ -21,10 +66,16 @@ type OpenAuth struct {
 var twelveDigits = regexp.MustCompile(`^\d{12}$`)
 
 // Authenticate implements Authenticator.
-func (a *OpenAuth) Authenticate(r *http.Request, _ []byte, _ string) (Caller, error) {
+func (a *OpenAuth) Authenticate(r *http.Request, signingName string) (Caller, BodyCheck, error) {
 	sig, err := sigv4.Parse(r)
 	if err != nil {
-		return Caller{}, err
+		return Caller{}, BodyCheck{}, err
+	}
+	if err := sig.CheckScope(scopeFor(signingName)); err != nil {
+		return Caller{}, BodyCheck{}, err
+	}
+	if err := sig.CheckSignedPayload(r); err != nil {
+		return Caller{}, BodyCheck{}, err
 	}
 	c := Caller{AccountID: a.AccountID, Region: sig.Region, AccessKeyID: sig.AccessKeyID}
 	if twelveDigits.MatchString(sig.AccessKeyID) {
@@ -33,25 +84,38 @@ func (a *OpenAuth) Authenticate(r *http.Request, _ []byte, _ string) (Caller, er
 	if c.Region == "" {
 		c.Region = a.DefaultRegion
 	}
-	return c, nil
+	return c, BodyCheck{}, nil
 }
 
 // KeyringAuth is `--auth sigv4`: the signature is verified against the
-// configured keys, and the key decides the account.
+// configured keys, and the key decides the account. The time, the scope,
+// the key and the payload claim are checked from the headers; the
+// signature once the body has been read and hashed.
 type KeyringAuth struct {
 	Keys *sigv4.Keyring
 	Now  func() time.Time
 }
 
-// Authenticate implements Authenticator.
-func (a *KeyringAuth) Authenticate(r *http.Request, body []byte, signingName string) (Caller, error) {
+// Authenticate implements Authenticator, in AWS's order: time, scope, key
+// (UnrecognizedClientException), then the signature.
+func (a *KeyringAuth) Authenticate(r *http.Request, signingName string) (Caller, BodyCheck, error) {
 	sig, err := sigv4.Parse(r)
 	if err != nil {
-		return Caller{}, err
+		return Caller{}, BodyCheck{}, err
 	}
-	key, err := a.Keys.AuthenticateScope(sigv4.Scope{Services: []string{signingName}}, r, body, sig, a.Now())
+	if err := sig.CheckTime(a.Now()); err != nil {
+		return Caller{}, BodyCheck{}, err
+	}
+	if err := sig.CheckScope(scopeFor(signingName)); err != nil {
+		return Caller{}, BodyCheck{}, err
+	}
+	key, err := a.Keys.KeyFor(sig.AccessKeyID)
 	if err != nil {
-		return Caller{}, err
+		return Caller{}, BodyCheck{}, err
 	}
-	return Caller{AccountID: key.AccountID, Region: sig.Region, AccessKeyID: key.AccessKeyID}, nil
+	if err := sig.CheckSignedPayload(r); err != nil {
+		return Caller{}, BodyCheck{}, err
+	}
+	c := Caller{AccountID: key.AccountID, Region: sig.Region, AccessKeyID: key.AccessKeyID}
+	return c, SignatureCheck(sig, key.SecretAccessKey), nil
 }

@@ -8,18 +8,34 @@
 // Handler for all of them.
 //
 // The order of checks is AWS's, as recorded by kinesalite against the real
-// service (the first failure wins):
+// service (the first failure wins), except that nothing that needs the body
+// comes before authentication: AWS reads and parses the whole body first,
+// while Sluice reads no byte of a body until the headers have passed every
+// check they can (so a request it refuses costs no more than its headers).
 //
-//  1. a method other than POST: 403 with an XML AccessDeniedException;
-//  2. an empty body: SerializationException for a known operation, else
-//     UnknownOperationException, in the request's encoding;
-//  3. an unsupported content type: 403 XML AccessDeniedException without a
+//  1. CORS (when configured): a request from a browser page whose Origin is
+//     not allowed: 403 XML AccessDeniedException; an allowed preflight is
+//     answered here;
+//  2. a method other than POST: 403 with an XML AccessDeniedException;
+//  3. a Content-Length over the limit: 413;
+//  4. an empty body (Content-Length: 0): SerializationException for a known
+//     operation, else UnknownOperationException, in the request's encoding;
+//  5. an unsupported content type: 403 XML AccessDeniedException without a
 //     target, 404 <UnknownOperationException/> with one;
-//  4. a body that does not parse: SerializationException; the legacy
+//  6. an unknown target: UnknownOperationException (AWS parses the body
+//     first);
+//  7. authentication from the headers: the signature's form, which
+//     headers it covers, the payload claim, (sigv4) time, scope and key;
+//  8. room for the body in the Budget, then the body, read and hashed in
+//     one pass: 503 ServiceUnavailableException when no room is made in
+//     time;
+//  9. the signature over the body (sigv4);
+//  10. a body that does not parse: SerializationException; the legacy
 //     application/json (Coral 1.0) envelope for plain JSON;
-//  5. an unknown target: UnknownOperationException;
-//  6. authentication (MissingAuthenticationToken, IncompleteSignature, ...);
-//  7. the input shape: SerializationException for types, then
+//  11. the input shape: SerializationException for types, then
 //     ValidationException for constraints;
-//  8. the operation itself.
+//  12. the operation itself.
+//
+// An answer given without reading a large body closes the connection
+// (HTTP/1), so that the server does not read the rest of it.
 package awsproto

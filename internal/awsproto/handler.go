@@ -3,8 +3,8 @@ package awsproto
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -27,15 +27,9 @@ const legacyJSON = "application/json"
 // 14 MB as base64 JSON; a single 10 MiB record likewise.
 const DefaultMaxBodyBytes = 16 << 20
 
-// BodyTimeout bounds how long a client may take to send a request body.
+// BodyTimeout bounds how long a client may take to send a request body, by
+// default.
 const BodyTimeout = 2 * time.Minute
-
-// Authenticator establishes who sent a request. It returns an *awserr.Error
-// (MissingAuthenticationTokenException, IncompleteSignatureException, ...)
-// when the request may not proceed.
-type Authenticator interface {
-	Authenticate(r *http.Request, body []byte, signingName string) (Caller, error)
-}
 
 // Handler serves every registered Service on `POST /`.
 type Handler struct {
@@ -43,6 +37,9 @@ type Handler struct {
 	auth         Authenticator
 	log          *slog.Logger
 	maxBodyBytes int64
+	bodyTimeout  time.Duration
+	budget       *Budget
+	cors         *CORS
 	buffers      bufferPool
 	skeletons    sync.Pool // of *awsjson.Skeleton
 }
@@ -52,6 +49,17 @@ type HandlerOptions struct {
 	Auth         Authenticator
 	Logger       *slog.Logger
 	MaxBodyBytes int64 // default DefaultMaxBodyBytes
+	// BodyTimeout is how long a client has to send its body, waiting for
+	// room in the Budget included (default BodyTimeout).
+	BodyTimeout time.Duration
+	// Budget bounds the request bodies in memory; Handlers serving the
+	// same server share one. Default: a Budget of DefaultMaxInflightBytes
+	// of the Handler's own.
+	Budget *Budget
+	// CORS is the policy for browser requests (see CORS). Nil leaves
+	// Origin alone: for a handler behind checks of its own, such as the
+	// console's session and CSRF token.
+	CORS *CORS
 }
 
 // NewHandler returns a Handler for the services.
@@ -61,6 +69,9 @@ func NewHandler(opts HandlerOptions, services ...*Service) *Handler {
 		auth:         opts.Auth,
 		log:          opts.Logger,
 		maxBodyBytes: opts.MaxBodyBytes,
+		bodyTimeout:  opts.BodyTimeout,
+		budget:       opts.Budget,
+		cors:         opts.CORS,
 	}
 	h.skeletons.New = func() any { return new(awsjson.Skeleton) }
 	if h.log == nil {
@@ -68,6 +79,12 @@ func NewHandler(opts HandlerOptions, services ...*Service) *Handler {
 	}
 	if h.maxBodyBytes <= 0 {
 		h.maxBodyBytes = DefaultMaxBodyBytes
+	}
+	if h.bodyTimeout <= 0 {
+		h.bodyTimeout = BodyTimeout
+	}
+	if h.budget == nil {
+		h.budget = NewBudget(DefaultMaxInflightBytes)
 	}
 	for _, s := range services {
 		h.services[s.TargetPrefix] = s
@@ -95,48 +112,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodOptions || origin == "" {
 		hdr["x-amz-id-2"] = []string{newID2()}
 	}
-	if origin != "" {
-		hdr.Set("Access-Control-Allow-Origin", "*")
-		if r.Method == http.MethodOptions {
-			if v := r.Header.Get("Access-Control-Request-Headers"); v != "" {
-				hdr.Set("Access-Control-Allow-Headers", v)
-			}
-			if v := r.Header.Get("Access-Control-Request-Method"); v != "" {
-				hdr.Set("Access-Control-Allow-Methods", v)
-			}
-			hdr.Set("Access-Control-Max-Age", "172800")
-			w.WriteHeader(http.StatusOK)
-			return
-		}
-		hdr.Set("Access-Control-Expose-Headers", "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date")
-	}
-
-	if r.Method != http.MethodPost {
-		writeXMLError(w, http.StatusForbidden, "AccessDeniedException", "Unable to determine service/operation name to be authorized")
+	if h.cors != nil && origin != "" && h.cors.serve(w, r, origin) {
 		return
 	}
 
-	// A client gets BodyTimeout to send its body; the deadline is lifted
-	// afterwards so that streaming answers are not cut.
-	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Now().Add(BodyTimeout))
-	bodyBuf, err := h.readBody(r)
-	rc.SetReadDeadline(time.Time{})
-	var body []byte
-	if bodyBuf != nil {
-		// Decoders copy what they keep, so the buffer is reused once the
-		// answer is written.
-		defer h.buffers.put(bodyBuf)
-		body = *bodyBuf
+	if r.Method != http.MethodPost {
+		closeUnread(w, r)
+		writeXMLError(w, http.StatusForbidden, "AccessDeniedException", "Unable to determine service/operation name to be authorized")
+		return
 	}
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			hdr.Set("Connection", "close")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			return
-		}
-		h.log.Debug("reading request body", "err", err)
+	if r.ContentLength > h.maxBodyBytes {
+		closeUnread(w, r)
+		hdr.Set("Content-Length", "0")
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
 		return
 	}
 
@@ -148,65 +136,109 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if svc != nil && opName != "" {
 		op = svc.Operations[opName]
 	}
-
 	enc := encodingFor(contentType)
-	if len(body) == 0 {
-		if enc == nil || contentType != awsjson.ContentType {
-			enc = cborEncoding
-		}
-		code := awserr.UnknownOperationException
-		if op != nil {
-			code = awserr.SerializationException
-		}
-		h.writeError(w, enc, awserr.Bare(code))
+	legacy := enc == nil && contentType == legacyJSON
+
+	// What the headers alone decide comes first: nothing below reads a
+	// byte of the body until the request has passed them.
+	if r.ContentLength == 0 {
+		h.writeEmptyBody(w, enc, contentType, op)
 		return
 	}
-	if enc == nil && contentType != legacyJSON {
+	if enc == nil && !legacy {
+		closeUnread(w, r)
 		if prefix == "" || opName == "" {
 			writeXMLError(w, http.StatusForbidden, "AccessDeniedException", "Unable to determine service/operation name to be authorized")
 			return
 		}
-		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, "<UnknownOperationException/>\n")
+		writeXML(w, http.StatusNotFound, "<UnknownOperationException/>\n")
 		return
 	}
-	if contentType == legacyJSON {
+	errEnc := enc
+	if legacy {
+		errEnc = jsonEncoding
+	}
+	if op == nil && !legacy {
+		closeUnread(w, r)
+		h.writeError(w, enc, awserr.Bare(awserr.UnknownOperationException))
+		return
+	}
+	signingName := ""
+	if svc != nil {
+		signingName = svc.SigningName
+	}
+	caller, check, err := h.auth.Authenticate(r, signingName)
+	if err != nil {
+		h.log.Debug("authentication failed", "err", err)
+		closeUnread(w, r)
+		h.writeError(w, errEnc, awserr.As(err))
+		return
+	}
+
+	// A client gets bodyTimeout to send its body, waiting for room in the
+	// budget included; the deadline is lifted afterwards so that streaming
+	// answers are not cut.
+	deadline := time.Now().Add(h.bodyTimeout)
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(deadline)
+	b, err := h.readBody(r, check.needed(), deadline)
+	rc.SetReadDeadline(time.Time{})
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			hdr.Set("Connection", "close")
+			hdr.Set("Content-Length", "0")
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+		case errors.Is(err, errBusy):
+			closeUnread(w, r)
+			h.writeError(w, errEnc, awserr.New(awserr.ServiceUnavailable, msgBusy))
+		default:
+			h.log.Debug("reading request body", "err", err)
+		}
+		return
+	}
+	// Decoders copy what they keep, so the buffer is reused once the
+	// answer is written.
+	defer h.release(b)
+	body := *b.buf
+	if check.needed() {
+		if err := check.verify(r, b.sha256); err != nil {
+			h.log.Debug("authentication failed", "err", err)
+			h.writeError(w, errEnc, awserr.As(err))
+			return
+		}
+	}
+
+	if len(body) == 0 { // a chunked body can turn out empty
+		h.writeEmptyBody(w, enc, contentType, op)
+		return
+	}
+	if legacy {
 		h.writeLegacy(w, body)
 		return
 	}
 
 	var in any
-	if op != nil && enc == jsonEncoding && op.fastJSON != nil {
+	if enc == jsonEncoding && op.fastJSON != nil {
 		if v, ok := op.fastJSON(body); ok {
 			in = v
 		}
 	}
-	var value shape.Value
 	if in == nil {
-		if value, err = enc.decode(body); err != nil {
+		value, err := enc.decode(body)
+		if err != nil {
 			h.writeError(w, enc, awserr.Bare(awserr.SerializationException))
 			return
 		}
-	}
-	if op == nil {
-		h.writeError(w, enc, awserr.Bare(awserr.UnknownOperationException))
-		return
-	}
-
-	caller, err := h.auth.Authenticate(r, body, svc.SigningName)
-	if err != nil {
-		h.writeError(w, enc, awserr.As(err))
-		return
-	}
-	caller.RequestID = requestID
-	ctx := WithCaller(r.Context(), caller)
-
-	if in == nil {
 		if in, err = op.decode(value); err != nil {
 			h.writeError(w, enc, h.public(op, err))
 			return
 		}
 	}
+	caller.RequestID = requestID
+	ctx := WithCaller(r.Context(), caller)
+
 	if op.stream != nil {
 		h.serveStream(ctx, w, enc, op, in)
 		return
@@ -236,12 +268,30 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.buffers.put(buf)
 		return
 	}
-	b, err := enc.encode(out)
+	b2, err := enc.encode(out)
 	if err != nil {
 		h.writeError(w, enc, h.public(op, err))
 		return
 	}
-	writeBody(w, http.StatusOK, b)
+	writeBody(w, http.StatusOK, b2)
+}
+
+// msgBusy answers a request whose body found no room in the budget in
+// time: a 503, which every SDK retries with backoff.
+const msgBusy = "The service is busy reading other requests. Back off and retry the operation."
+
+// writeEmptyBody answers an empty body: SerializationException for a known
+// operation, else UnknownOperationException, in CBOR unless the request was
+// JSON 1.1.
+func (h *Handler) writeEmptyBody(w http.ResponseWriter, enc *encoding, contentType string, op *Operation) {
+	if enc == nil || contentType != awsjson.ContentType {
+		enc = cborEncoding
+	}
+	code := awserr.UnknownOperationException
+	if op != nil {
+		code = awserr.SerializationException
+	}
+	h.writeError(w, enc, awserr.Bare(code))
 }
 
 // stream writes a large answer from its skeleton, in chunks. Once the
@@ -317,44 +367,27 @@ func (h *Handler) writeLegacy(w http.ResponseWriter, body []byte) {
 	writeBody(w, http.StatusOK, b)
 }
 
+// writeXMLError answers in the XML AWS's front end uses for requests it
+// cannot route (a method other than POST, an unsupported content type).
 func writeXMLError(w http.ResponseWriter, status int, typ, msg string) {
 	var buf bytes.Buffer
-	buf.WriteString("<" + typ + ">\n  <Message>" + msg + "</Message>\n</" + typ + ">\n")
-	writeBody(w, status, buf.Bytes())
+	buf.WriteString("<" + typ + ">\n  <Message>")
+	xml.EscapeText(&buf, []byte(msg))
+	buf.WriteString("</Message>\n</" + typ + ">\n")
+	writeXML(w, status, buf.String())
+}
+
+// writeXML sends an XML answer with its content type, which Go would
+// otherwise sniff as text/plain.
+func writeXML(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/xml")
+	writeBody(w, status, []byte(body))
 }
 
 func writeBody(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Length", itoa(len(b)))
 	w.WriteHeader(status)
 	w.Write(b)
-}
-
-// readBody reads the whole body into a pooled buffer.
-func (h *Handler) readBody(r *http.Request) (*[]byte, error) {
-	limit := h.maxBodyBytes
-	if r.ContentLength > limit {
-		return nil, &http.MaxBytesError{Limit: limit}
-	}
-	rd := http.MaxBytesReader(nil, r.Body, limit)
-	buf := h.buffers.get()
-	if r.ContentLength > 0 {
-		if int64(cap(*buf)) < r.ContentLength {
-			*buf = make([]byte, r.ContentLength)
-		}
-		*buf = (*buf)[:r.ContentLength]
-		if _, err := io.ReadFull(rd, *buf); err != nil {
-			h.buffers.put(buf)
-			return nil, err
-		}
-		return buf, nil
-	}
-	b := bytes.NewBuffer((*buf)[:0])
-	if _, err := b.ReadFrom(rd); err != nil {
-		h.buffers.put(buf)
-		return nil, err
-	}
-	*buf = b.Bytes()
-	return buf, nil
 }
 
 // encoding is one of the two body encodings of the AWS RPC protocols.

@@ -34,6 +34,9 @@ type Options struct {
 	// Services are the API's services, served to the page through its
 	// session (see the package doc).
 	Services []*awsproto.Service
+	// BodyBudget is the API's budget of request bodies in memory, shared
+	// with the console's calls (nil: a default one of the console's own).
+	BodyBudget *awsproto.Budget
 	// Metrics returns a stream's per-minute figures for the caller.
 	Metrics func(c awsproto.Caller, stream string, minutes int) ([]metrics.Point, error)
 	// Firehose serves the Firehose pages' reads beyond the API.
@@ -66,7 +69,7 @@ func New(opts Options) *Console {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Console{opts: opts, sessions: newSessions(opts.Now)}
-	c.api = awsproto.NewHandler(awsproto.HandlerOptions{Auth: sessionAuth{region: opts.Region}, Logger: opts.Logger}, opts.Services...)
+	c.api = awsproto.NewHandler(awsproto.HandlerOptions{Auth: sessionAuth{region: opts.Region}, Logger: opts.Logger, Budget: opts.BodyBudget}, opts.Services...)
 	static, _ := fs.Sub(assets, "assets")
 	files := http.StripPrefix("/console/assets/", http.FileServerFS(static))
 
@@ -219,12 +222,12 @@ type sessionKey struct{}
 // (withSession put it in the context): the caller is the signed-in key.
 type sessionAuth struct{ region string }
 
-func (a sessionAuth) Authenticate(r *http.Request, _ []byte, _ string) (awsproto.Caller, error) {
+func (a sessionAuth) Authenticate(r *http.Request, _ string) (awsproto.Caller, awsproto.BodyCheck, error) {
 	se, _ := r.Context().Value(sessionKey{}).(*session)
 	if se == nil {
-		return awsproto.Caller{}, awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
+		return awsproto.Caller{}, awsproto.BodyCheck{}, awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
 	}
-	return awsproto.Caller{AccountID: se.accountID, Region: a.region, AccessKeyID: se.accessKeyID}, nil
+	return awsproto.Caller{AccountID: se.accountID, Region: a.region, AccessKeyID: se.accessKeyID}, awsproto.BodyCheck{}, nil
 }
 
 // metricsAnswer is GET /console/metrics: the names, then one row of values

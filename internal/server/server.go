@@ -141,20 +141,25 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	kinesis, fhAPI := kinesisapi.New(svc), firehoseapi.New(fh)
-	api := awsproto.NewHandler(awsproto.HandlerOptions{Auth: auth, Logger: log.With("component", "awsproto")}, kinesis, fhAPI)
+	origins, _ := cfg.CORSOrigins() // Validate has checked them
+	budget := awsproto.NewBudget(cfg.MaxInflightBytes)
+	api := awsproto.NewHandler(awsproto.HandlerOptions{
+		Auth: auth, Logger: log.With("component", "awsproto"), Budget: budget, CORS: &awsproto.CORS{AllowOrigins: origins},
+	}, kinesis, fhAPI)
 	var keys *sigv4.Keyring
 	if k, ok := auth.(*awsproto.KeyringAuth); ok {
 		keys = k.Keys
 	}
 	con := console.New(console.Options{
-		Keys:      keys,
-		AccountID: cfg.AccountID,
-		Region:    cfg.Region,
-		Services:  []*awsproto.Service{kinesis, fhAPI},
-		Metrics:   kinesisapi.Metrics(svc),
-		Firehose:  firehoseapi.ConsoleBackend{Svc: fh, Dir: localDir},
-		Logger:    log.With("component", "console"),
-		Now:       now,
+		Keys:       keys,
+		AccountID:  cfg.AccountID,
+		Region:     cfg.Region,
+		Services:   []*awsproto.Service{kinesis, fhAPI},
+		BodyBudget: budget,
+		Metrics:    kinesisapi.Metrics(svc),
+		Firehose:   firehoseapi.ConsoleBackend{Svc: fh, Dir: localDir},
+		Logger:     log.With("component", "console"),
+		Now:        now,
 	})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthcheck", func(w http.ResponseWriter, _ *http.Request) {

@@ -93,6 +93,17 @@ func (k *Keyring) Lookup(accessKeyID string) (Key, bool) {
 	return key, ok
 }
 
+// KeyFor returns the key with the given access key ID or, when there is
+// none, AWS's UnrecognizedClientException "The security token included in
+// the request is invalid.".
+func (k *Keyring) KeyFor(accessKeyID string) (Key, error) {
+	key, ok := k.keys[accessKeyID]
+	if !ok {
+		return Key{}, awserr.New(awserr.UnrecognizedClientException, msgUnknownKey)
+	}
+	return key, nil
+}
+
 // Len is the number of keys.
 func (k *Keyring) Len() int { return len(k.keys) }
 
@@ -112,9 +123,9 @@ func (k *Keyring) AuthenticateScope(sc Scope, r *http.Request, body []byte, sig 
 	if err := sig.CheckScope(sc); err != nil {
 		return Key{}, err
 	}
-	key, ok := k.Lookup(sig.AccessKeyID)
-	if !ok {
-		return Key{}, awserr.New(awserr.UnrecognizedClientException, msgUnknownKey)
+	key, err := k.KeyFor(sig.AccessKeyID)
+	if err != nil {
+		return Key{}, err
 	}
 	if err := sig.VerifySignature(r, body, key.SecretAccessKey); err != nil {
 		return Key{}, err
