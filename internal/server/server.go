@@ -166,7 +166,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"status":"ok"}`))
 	})
-	mux.Handle("GET /metrics", metricsHandler(fh))
+	requests := newHTTPMetrics(kinesis, fhAPI)
+	mux.Handle("GET /metrics", metricsHandler(log.With("component", "metrics"), requests, newStreamsCollector(svc), newFirehoseCollector(fh)))
 	// A browser's GET / opens the console; the API is POST / (and OPTIONS
 	// for CORS), so the two never meet.
 	mux.Handle("GET /{$}", con)
@@ -185,7 +186,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		firehose: fh,
 		tls:      tlsCfg,
 		http: &http.Server{
-			Handler:           mux,
+			Handler:           requests.wrap(mux),
 			Protocols:         protocols,
 			ReadHeaderTimeout: 30 * time.Second,
 			IdleTimeout:       5 * time.Minute,
