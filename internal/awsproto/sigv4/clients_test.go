@@ -18,11 +18,11 @@ const (
 )
 
 // TestClientFixtures verifies requests signed by real clients and captured
-// byte for byte (testdata/clients/record.sh): the AWS CLI and botocore,
+// byte for byte (testdata/clients/record.sh): the AWS CLI v1 and v2, botocore,
 // curl --aws-sigv4, aws-sdk-go-v2 and the JavaScript SDK v3.
 func TestClientFixtures(t *testing.T) {
 	files, _ := filepath.Glob("testdata/clients/*.http")
-	for _, prefix := range []string{"awscli-", "botocore-", "curl-", "go-", "js-"} {
+	for _, prefix := range []string{"awscli-", "awscli2-", "botocore-", "curl-", "go-", "js-"} {
 		n := 0
 		for _, f := range files {
 			if strings.HasPrefix(filepath.Base(f), prefix) {

@@ -22,7 +22,7 @@ import (
 //   - AWS CLI v1.45.11, botocore/boto3 1.43.11: content-type;host;x-amz-date;
 //     x-amz-target, plus x-amz-security-token with a session; every header
 //     present when signing (SigV4Auth skips only expect, user-agent,
-//     x-amzn-trace-id). The AWS CLI v2 signs with the same botocore code.
+//     x-amzn-trace-id). AWS CLI v2.9.19 (Debian's awscli) signs the same.
 //   - aws-sdk-go-v2 1.48.0 (kinesis 1.56.13, firehose 1.52.12):
 //     amz-sdk-invocation-id;amz-sdk-request;content-length;content-type;host;
 //     x-amz-date;x-amz-target (+x-amz-security-token). Its presigner hoists

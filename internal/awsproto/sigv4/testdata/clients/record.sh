@@ -33,6 +33,15 @@ cli awscli-kinesisanalytics-list-applications kinesisanalytics list-applications
 cli awscli-kinesisvideo-describe-stream kinesisvideo describe-stream --stream-name "cam 1"
 cli awscli-kinesisvideo-archived-media kinesis-video-archived-media get-hls-streaming-session-url --stream-name cam
 AWS_SESSION_TOKEN=$TOKEN cli awscli-kinesis-session-token kinesis list-streams
+
+# AWS CLI v2 (Debian's awscli package), when installed at $AWS_CLI2.
+cli2=${AWS_CLI2:-/usr/bin/aws}
+if "$cli2" --version 2>/dev/null | grep -q '^aws-cli/2'; then
+  cli2() { name "$1"; shift; "$cli2" --endpoint-url "$URL" "$@" >/dev/null 2>&1 || true; }
+  cli2 awscli2-kinesis-put-record kinesis put-record --stream-name s --partition-key p --data aGVsbG8=
+  AWS_DEFAULT_REGION=eu-west-1 cli2 awscli2-kinesis-describe-stream-summary kinesis describe-stream-summary --stream-name 's 1'
+  AWS_SESSION_TOKEN=$TOKEN cli2 awscli2-firehose-session-token firehose list-delivery-streams
+fi
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION AWS_MAX_ATTEMPTS
 
 # botocore's signers directly.
