@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -133,10 +134,13 @@ func (s *Service) now() time.Time { return s.cfg.Now() }
 func (s *Service) load(ctx context.Context) error {
 	known := map[string]bool{}
 	var all []*DeliveryStream
-	err := s.meta.Scan(ctx, keyStreams, func(_ string, value []byte) error {
+	err := s.meta.Scan(ctx, keyStreams, func(key string, value []byte) error {
 		ds := new(DeliveryStream)
-		if err := json.Unmarshal(value, ds); err != nil {
-			return err
+		if err := json.Unmarshal(value, ds); err != nil || ds.ID == "" || metaKey(ds) != key {
+			// Its log, if any, is quarantined below, never deleted.
+			s.log.Error("delivery stream metadata damaged: the delivery stream is not served; its records are kept in quarantine",
+				"key", key, "err", err)
+			return nil
 		}
 		all = append(all, ds)
 		known[LogPrefix+ds.ID] = true
@@ -146,29 +150,62 @@ func (s *Service) load(ctx context.Context) error {
 		return err
 	}
 	for _, ds := range all {
-		lg, err := s.recs.Open(ctx, LogPrefix+ds.ID)
-		if err != nil {
-			return err
-		}
-		l := &live{meta: ds, log: lg}
-		s.streams[streamKey{ds.Account, ds.Region, ds.Name}] = l
-		s.start(l)
-		if ds.Status != StatusActive {
-			s.schedule(ds, s.delayFor(ds.Status))
-		}
+		s.addLive(ctx, ds)
 	}
+	// Logs without metadata: see package storage and streams.Service.load.
 	ids, err := s.recs.IDs(ctx)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		if strings.HasPrefix(id, LogPrefix) && !known[id] {
-			s.log.Info("removing orphaned delivery stream log", "log_id", id)
-			if err := s.recs.Remove(ctx, id); err != nil {
-				return err
-			}
+		if !strings.HasPrefix(id, LogPrefix) || known[id] {
+			continue
+		}
+		if _, err := s.recs.Disown(ctx, id, func(m storage.Manifest) error { return s.adopt(ctx, id, m) }); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// addLive opens a loaded delivery stream's log and starts it. A log that
+// cannot be opened costs only its own delivery stream (storage.FailedLog).
+func (s *Service) addLive(ctx context.Context, ds *DeliveryStream) {
+	lg, err := s.recs.Open(ctx, LogPrefix+ds.ID)
+	if err != nil {
+		s.log.Error("cannot open the delivery stream's log: its writes and deliveries fail until the cause is fixed and Sluice restarts",
+			"name", ds.Name, "account", ds.Account, "region", ds.Region, "log_id", LogPrefix+ds.ID, "err", err)
+		lg = storage.NewFailedLog(err)
+	} else if err := s.describe(ctx, ds); err != nil {
+		s.log.Error("writing the delivery stream's manifest", "name", ds.Name, "err", err)
+	}
+	l := &live{meta: ds, log: lg}
+	s.streams[streamKey{ds.Account, ds.Region, ds.Name}] = l
+	s.start(l)
+	if ds.Status != StatusActive {
+		s.schedule(ds, s.delayFor(ds.Status))
+	}
+}
+
+// adopt writes back the metadata of log id from its manifest, when an
+// operator asked to restore it, and starts the delivery stream. Its
+// delivery position was in the metadata too: delivery starts again from
+// the oldest record the log holds, so some objects may be delivered twice.
+func (s *Service) adopt(ctx context.Context, id string, m storage.Manifest) error {
+	ds := new(DeliveryStream)
+	if err := json.Unmarshal(m.Value, ds); err != nil {
+		return fmt.Errorf("its manifest does not hold a delivery stream: %w", err)
+	}
+	if LogPrefix+ds.ID != id || metaKey(ds) != m.Key {
+		return fmt.Errorf("its manifest describes delivery stream %s (%s), not this log", ds.Name, ds.ID)
+	}
+	if s.streams[streamKey{ds.Account, ds.Region, ds.Name}] != nil {
+		return fmt.Errorf("a delivery stream named %s exists in account %s, region %s", ds.Name, ds.Account, ds.Region)
+	}
+	if err := s.persist(ctx, ds); err != nil {
+		return err
+	}
+	s.addLive(ctx, ds)
 	return nil
 }
 
@@ -216,13 +253,29 @@ func (l *live) halt() {
 	<-l.done
 }
 
-// persist writes a delivery stream's state.
+// persist writes a delivery stream's state, then the manifest its log
+// keeps (see streams.Service.persist).
 func (s *Service) persist(ctx context.Context, ds *DeliveryStream) error {
 	b, err := json.Marshal(ds)
 	if err != nil {
 		return err
 	}
-	return s.meta.Update(ctx, func(tx storage.MetaTx) error { return tx.Put(metaKey(ds), b) })
+	if err := s.meta.Update(ctx, func(tx storage.MetaTx) error { return tx.Put(metaKey(ds), b) }); err != nil {
+		return err
+	}
+	if err := s.recs.Describe(ctx, LogPrefix+ds.ID, storage.Manifest{Key: metaKey(ds), Value: b}); err != nil {
+		s.log.Error("writing the delivery stream's manifest", "name", ds.Name, "err", err)
+	}
+	return nil
+}
+
+// describe writes the manifest of a loaded delivery stream, if it changed.
+func (s *Service) describe(ctx context.Context, ds *DeliveryStream) error {
+	b, err := json.Marshal(ds)
+	if err != nil {
+		return err
+	}
+	return s.recs.Describe(ctx, LogPrefix+ds.ID, storage.Manifest{Key: metaKey(ds), Value: b})
 }
 
 // schedule ends a CREATING or DELETING state after d.
@@ -265,10 +318,15 @@ func (s *Service) finish(key streamKey, id string) {
 		delete(s.streams, key)
 		s.mu.Unlock()
 		l.halt()
-		err := s.meta.Update(ctx, func(tx storage.MetaTx) error {
-			tx.Delete(keyPosition + ds.ID)
-			return tx.Delete(metaKey(&ds))
-		})
+		// Marked first: a log without metadata is otherwise quarantined
+		// at the next start, not removed.
+		err := s.recs.MarkRemoving(ctx, LogPrefix+ds.ID)
+		if err == nil {
+			err = s.meta.Update(ctx, func(tx storage.MetaTx) error {
+				tx.Delete(keyPosition + ds.ID)
+				return tx.Delete(metaKey(&ds))
+			})
+		}
 		if err == nil {
 			err = s.deleteSourcePositions(ctx, ds.ID)
 		}

@@ -14,7 +14,7 @@ import (
 // recover loads the log directory into l: see "Recovery" in the package doc.
 // It runs before the writer goroutine starts.
 func (l *Log) recover() error {
-	if err := l.fs.MkdirAll(l.dir, 0o755); err != nil {
+	if err := l.fs.MkdirAll(l.dir, 0o700); err != nil {
 		return err
 	}
 	// The directory's own entry must be durable before anything in it is.
@@ -35,7 +35,7 @@ func (l *Log) recover() error {
 			idxs[n] = true
 		} else if strings.HasSuffix(name, tmpSuffix) {
 			junk = append(junk, name)
-		} else if name != stateName && name != stateCopyName {
+		} else if name != stateName && name != stateCopyName && !slices.Contains(OwnerFiles, name) {
 			l.logger.Warn("ignoring unknown file", "name", name)
 		}
 	}

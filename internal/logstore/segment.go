@@ -17,11 +17,16 @@ import (
 const (
 	logSuffix     = ".log"
 	indexSuffix   = ".idx"
-	tmpSuffix     = ".tmp"
+	tmpSuffix     = vfs.TmpSuffix
 	stateName     = "state"
 	stateCopyName = "state.copy"
 	numDigits     = 20
 )
+
+// OwnerFiles are files that a log directory may hold for the log's owner
+// (package storage keeps a manifest and marks there); Open leaves them
+// alone.
+var OwnerFiles = []string{"manifest.json", "removing", "restore"}
 
 func segmentName(num uint64) string { return fmt.Sprintf("%0*d%s", numDigits, num, logSuffix) }
 func indexName(num uint64) string   { return fmt.Sprintf("%0*d%s", numDigits, num, indexSuffix) }

@@ -142,27 +142,7 @@ func readState(fsys vfs.FS, name string) (stateFile, error) {
 	return decodeState(b)
 }
 
-// writeFileAtomic replaces dir/name with data durably: write a temporary
-// file, fsync it, rename it over name, fsync the directory.
+// writeFileAtomic replaces dir/name with data durably.
 func writeFileAtomic(fsys vfs.FS, dir, name string, data []byte) error {
-	tmp := filepath.Join(dir, name+tmpSuffix)
-	f, err := fsys.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := fsys.Rename(tmp, filepath.Join(dir, name)); err != nil {
-		return err
-	}
-	return fsys.SyncDir(dir)
+	return vfs.WriteFileAtomic(fsys, filepath.Join(dir, name), data)
 }

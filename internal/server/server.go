@@ -162,10 +162,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Now:        now,
 	})
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthcheck", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"status":"ok"}`))
-	})
+	mux.Handle("GET /healthcheck", healthHandler(backend.Records(), svc, fh))
 	requests := newHTTPMetrics(kinesis, fhAPI)
 	mux.Handle("GET /metrics", metricsHandler(log.With("component", "metrics"), requests, newStreamsCollector(svc), newFirehoseCollector(fh)))
 	// A browser's GET / opens the console; the API is POST / (and OPTIONS

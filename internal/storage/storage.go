@@ -13,17 +13,42 @@
 //
 // The record types are the log's own (aliases of package logstore's), since
 // every backend stores the same segment format.
+//
+// # Records are never deleted for want of metadata
+//
+// A log is deleted only by its owner (DeleteStream, or retention within it).
+// Each log keeps beside its records a manifest: the metadata key and value
+// that describe it, written by its owner on every change (Describe). If the
+// metadata store loses a log's key (a lost, damaged or restored metadata
+// file), the owner finds the log without metadata at start and disowns it:
+// a log its owner had marked for removal (MarkRemoving, just before deleting
+// its metadata) is removed, which finishes a deletion a crash interrupted;
+// any other is quarantined, kept whole and reported, and can be restored
+// from its manifest: `sluice recover` lists the quarantined logs and marks
+// those to restore, and at the next start their owner adopts them, writing
+// their metadata back (Disown). A log whose metadata comes back by other
+// means (a metadata file restored from a backup) leaves quarantine by
+// itself when its owner opens it.
 package storage
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"time"
 
 	"sluice/internal/logstore"
 )
 
 // ErrNotFound is returned by MetaStore reads of absent keys.
 var ErrNotFound = errors.New("storage: not found")
+
+// ErrWriteFailed is returned by Log.Append while the log cannot write: a
+// write or fsync failed (a full disk, an I/O error). Nothing of the failed
+// append was acknowledged. The log reopens itself from its durable state
+// and takes appends again once the disk does. FailureReason words the cause
+// for clients.
+var ErrWriteFailed = logstore.ErrWriteFailed
 
 // MetaStore is a transactional key-value store. Keys are '/'-separated
 // paths; values are opaque bytes.
@@ -69,6 +94,44 @@ type Log interface {
 	Expire(cutoffMillis int64) error
 	Watch() <-chan struct{}
 	Stats() LogStats
+	// Failure returns since when appends have been failing and why, or a
+	// nil error while the log takes appends.
+	Failure() (since time.Time, err error)
+}
+
+// Manifest is what a log's owner keeps beside its records so that the
+// log's metadata can be rebuilt: the metadata key that describes the log
+// and its value.
+type Manifest struct {
+	Key   string          `json:"key"`
+	Value json.RawMessage `json:"value"`
+}
+
+// Disposition is what Disown did with a log.
+type Disposition int
+
+// Dispositions.
+const (
+	Removed Disposition = iota + 1
+	Adopted
+	Quarantined
+)
+
+// Health is what the record store knows is wrong.
+type Health struct {
+	// Failing are the logs that cannot take appends now, or could not be
+	// opened at all.
+	Failing []LogFailure
+	// Quarantined are the IDs of logs kept without metadata (see the
+	// package doc), waiting for an operator.
+	Quarantined []string
+}
+
+// LogFailure is one log that cannot take appends.
+type LogFailure struct {
+	ID    string
+	Since time.Time
+	Err   error
 }
 
 // RecordStore holds the logs of all streams, by stream ID.
@@ -79,6 +142,24 @@ type RecordStore interface {
 	Remove(ctx context.Context, streamID string) error
 	// IDs lists the stream IDs that have a log, to reconcile after a crash.
 	IDs(ctx context.Context) ([]string, error)
+	// Describe durably replaces the manifest of log id (creating the
+	// log's place if needed). It does nothing if the manifest is already
+	// m.
+	Describe(ctx context.Context, id string, m Manifest) error
+	// MarkRemoving durably notes that log id is about to be removed, before
+	// its owner deletes its metadata: if a crash comes in between, Disown
+	// finishes the removal. Open clears the mark.
+	MarkRemoving(ctx context.Context, id string) error
+	// Disown is called by a log's owner, at start, for a log it has no
+	// metadata for. A log marked for removal is removed. A log an operator
+	// asked to restore (`sluice recover --restore`) is handed to adopt with
+	// its manifest: adopt writes the metadata back, or refuses with an
+	// error that says why. Any other log, and one adopt refuses, is
+	// quarantined: kept whole, out of the way, and reported.
+	Disown(ctx context.Context, id string, adopt func(Manifest) error) (Disposition, error)
+	// Health reports the logs that cannot take appends and the quarantined
+	// ones.
+	Health() Health
 	Close() error
 }
 

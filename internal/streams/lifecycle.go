@@ -104,7 +104,10 @@ func (s *Service) CreateStream(ctx context.Context, c Caller, p CreateParams) er
 	}
 	l, err := s.recs.Open(ctx, st.ID)
 	if err != nil {
-		s.deleteMeta(context.WithoutCancel(ctx), st)
+		undo := context.WithoutCancel(ctx)
+		if s.recs.MarkRemoving(undo, st.ID) == nil && s.deleteMeta(undo, st) == nil {
+			s.recs.Remove(undo, st.ID)
+		}
 		return err
 	}
 	ls := &liveStream{log: l}
@@ -242,6 +245,11 @@ func (s *Service) finishTransition(key streamKey, id string, until time.Time) {
 // s.mu and ls.mu.
 func (s *Service) removeLocked(ctx context.Context, ls *liveStream) error {
 	st := ls.meta
+	// Marked first: a log without metadata is otherwise quarantined at the
+	// next start, not removed.
+	if err := s.recs.MarkRemoving(ctx, st.ID); err != nil {
+		return err
+	}
 	if err := s.deleteMeta(ctx, st); err != nil {
 		return err
 	}
@@ -251,7 +259,7 @@ func (s *Service) removeLocked(ctx context.Context, ls *liveStream) error {
 		delete(s.timers, st.ID)
 	}
 	if err := s.recs.Remove(ctx, st.ID); err != nil {
-		// The orphaned log is removed at the next start.
+		// The log was marked: the next start removes it.
 		s.log.Error("removing stream log", "stream", st.Name, "err", err)
 	}
 	return nil

@@ -173,7 +173,8 @@ func streamMetaKey(st *Stream) string {
 }
 
 // New loads every stream from the backend, resumes pending transitions,
-// removes logs whose stream is gone, and starts the retention loop.
+// settles logs without metadata (see package storage), and starts the
+// retention loop.
 func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, error) {
 	def := Defaults()
 	if cfg.Now == nil {
@@ -259,16 +260,13 @@ func (s *Service) load(ctx context.Context) error {
 	live := map[string]bool{}
 	err := s.meta.Scan(ctx, keyStreams, func(key string, value []byte) error {
 		var st Stream
-		if err := json.Unmarshal(value, &st); err != nil {
-			return fmt.Errorf("streams: decoding %s: %w", key, err)
+		if err := json.Unmarshal(value, &st); err != nil || st.ID == "" || streamMetaKey(&st) != key {
+			// Its log, if any, is quarantined below, never deleted.
+			s.log.Error("stream metadata damaged: the stream is not served; its records are kept in quarantine",
+				"key", key, "err", err)
+			return nil
 		}
-		l, err := s.recs.Open(ctx, st.ID)
-		if err != nil {
-			return fmt.Errorf("streams: opening log of %s: %w", key, err)
-		}
-		ls := &liveStream{log: l}
-		ls.publish(&st)
-		s.streams[streamKey{st.Account, st.Region, st.Name}] = ls
+		s.addLive(ctx, &st)
 		live[st.ID] = true
 		return nil
 	})
@@ -278,7 +276,8 @@ func (s *Service) load(ctx context.Context) error {
 	err = s.meta.Scan(ctx, keyAccounts, func(key string, value []byte) error {
 		var a AccountSettings
 		if err := json.Unmarshal(value, &a); err != nil {
-			return fmt.Errorf("streams: decoding %s: %w", key, err)
+			s.log.Error("account settings damaged: the defaults apply", "key", key, "err", err)
+			return nil
 		}
 		s.accounts[accountKey{a.Account, a.Region}] = &a
 		return nil
@@ -286,21 +285,22 @@ func (s *Service) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// A crash between removing a stream's metadata and its log leaves an
-	// orphaned log; metadata is written first on create, so the reverse
-	// cannot happen.
+	// A log without metadata: a crash between DeleteStream's removal of the
+	// metadata and of the log (the log was marked first, and goes now), a
+	// restore an operator asked for, or metadata that was lost (the log is
+	// quarantined). See package storage.
 	ids, err := s.recs.IDs(ctx)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
 		// Other services keep their logs in the same store (Firehose's are
-		// firehose-...): only stream IDs are this service's to remove.
-		if !live[id] && isStreamID(id) {
-			s.log.Info("removing orphaned log", "stream_id", id)
-			if err := s.recs.Remove(ctx, id); err != nil {
-				return err
-			}
+		// firehose-...): only stream IDs are this service's.
+		if live[id] || !isStreamID(id) {
+			continue
+		}
+		if _, err := s.recs.Disown(ctx, id, func(m storage.Manifest) error { return s.adopt(ctx, id, m) }); err != nil {
+			return err
 		}
 	}
 	for _, ls := range s.streams {
@@ -314,6 +314,44 @@ func (s *Service) load(ctx context.Context) error {
 			}
 		}
 	}
+	return nil
+}
+
+// addLive opens a loaded stream's log and makes the stream live. A log
+// that cannot be opened costs only its own stream: it is served by a
+// storage.FailedLog, whose calls fail with the cause.
+func (s *Service) addLive(ctx context.Context, st *Stream) {
+	l, err := s.recs.Open(ctx, st.ID)
+	if err != nil {
+		s.log.Error("cannot open the stream's log: its reads and writes fail until the cause is fixed and Sluice restarts",
+			"stream", st.Name, "account", st.Account, "region", st.Region, "stream_id", st.ID, "err", err)
+		l = storage.NewFailedLog(err)
+	} else if err := s.describe(ctx, st); err != nil {
+		s.log.Error("writing the stream's manifest", "stream", st.Name, "err", err)
+	}
+	ls := &liveStream{log: l}
+	ls.publish(st)
+	s.streams[streamKey{st.Account, st.Region, st.Name}] = ls
+}
+
+// adopt writes back the metadata of log id from its manifest, when an
+// operator asked to restore it (sluice recover --restore), and makes the
+// stream live.
+func (s *Service) adopt(ctx context.Context, id string, m storage.Manifest) error {
+	var st Stream
+	if err := json.Unmarshal(m.Value, &st); err != nil {
+		return fmt.Errorf("its manifest does not hold a stream: %w", err)
+	}
+	if st.ID != id || streamMetaKey(&st) != m.Key {
+		return fmt.Errorf("its manifest describes stream %s (%s), not this log", st.Name, st.ID)
+	}
+	if ls := s.streams[streamKey{st.Account, st.Region, st.Name}]; ls != nil {
+		return fmt.Errorf("a stream named %s exists in account %s, region %s: delete it, or restore under another data directory", st.Name, st.Account, st.Region)
+	}
+	if err := s.persist(ctx, &st); err != nil {
+		return err
+	}
+	s.addLive(ctx, &st)
 	return nil
 }
 
@@ -354,15 +392,34 @@ func newStreamID() string {
 	return h[:20] + "-" + h[20:23]
 }
 
-// persist writes a stream's metadata.
+// persist writes a stream's metadata, then the copy its log keeps (the
+// manifest, from which the metadata can be restored if meta.db is lost; a
+// failure to write it is logged, not the operation's failure, and it is
+// written again at the next change or start).
 func (s *Service) persist(ctx context.Context, st *Stream) error {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	return s.meta.Update(ctx, func(tx storage.MetaTx) error {
+	err = s.meta.Update(ctx, func(tx storage.MetaTx) error {
 		return tx.Put(streamMetaKey(st), b)
 	})
+	if err != nil {
+		return err
+	}
+	if err := s.recs.Describe(ctx, st.ID, storage.Manifest{Key: streamMetaKey(st), Value: b}); err != nil {
+		s.log.Error("writing the stream's manifest", "stream", st.Name, "err", err)
+	}
+	return nil
+}
+
+// describe writes the manifest of a loaded stream, if it changed.
+func (s *Service) describe(ctx context.Context, st *Stream) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return s.recs.Describe(ctx, st.ID, storage.Manifest{Key: streamMetaKey(st), Value: b})
 }
 
 // lookup finds a live stream by caller and name.

@@ -11,6 +11,7 @@ import (
 	"sluice/internal/awsproto"
 	"sluice/internal/awsproto/awserr"
 	"sluice/internal/firehose"
+	"sluice/internal/storage"
 )
 
 // TargetPrefix and SigningName identify the service on the wire.
@@ -72,6 +73,9 @@ func wire(err error) error {
 		if code, ok := kindCodes[de.Kind]; ok {
 			return &awserr.Error{Code: code, Message: de.Msg}
 		}
+	}
+	if msg, ok := storage.ClientMessage(err); ok {
+		return &awserr.Error{Code: awserr.InternalFailure, Message: msg, Cause: err}
 	}
 	return awserr.Internal(err)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"sluice/internal/awsproto/awserr"
+	"sluice/internal/storage"
 	"sluice/internal/streams"
 )
 
@@ -33,6 +34,9 @@ func wire(err error) error {
 		if code, ok := kindCodes[de.Kind]; ok {
 			return &awserr.Error{Code: code, Message: de.Msg}
 		}
+	}
+	if msg, ok := storage.ClientMessage(err); ok {
+		return &awserr.Error{Code: awserr.InternalFailure, Message: msg, Cause: err}
 	}
 	return awserr.Internal(err)
 }

@@ -1,9 +1,20 @@
 // Package embedded is Sluice's single-node storage backend. Everything lives
-// under one data directory:
+// under one data directory, created 0700 (files 0600):
 //
 //	<data-dir>/
-//	  meta.db               bbolt: streams, shards, tags, settings, keys
-//	  streams/<stream-id>/  one segmented log per stream (package logstore)
+//	  meta.db                  bbolt: streams, shards, tags, settings, keys
+//	  streams/<log-id>/        one segmented log per stream (package logstore)
+//	    manifest.json          the log's metadata key and value (storage.Manifest)
+//	    removing               present while its owner deletes it
+//	    restore                present while an operator asks to restore it
+//	  quarantine/<log-id>/     logs found without metadata, kept whole
+//
+// meta.db is checked when it opens (its two meta pages, its size, then
+// bbolt's own consistency check, with faults turned into errors), so that a
+// truncated or damaged file stops the start with a message that names the
+// file and what to do, never a crash. Logs whose metadata is missing are
+// quarantined, never deleted (see package storage); `sluice recover` lists
+// and restores them, and Backup copies a running data directory.
 //
 // The metadata store is bbolt because control-plane rates are tiny and bbolt
 // is crash-safe and fsyncs every transaction; records go to purpose-built
@@ -65,22 +76,57 @@ func Open(opts Options) (*Backend, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+	if err := makePrivateDir(opts.Dir, opts.Logger); err != nil {
 		return nil, err
 	}
-	meta, err := openMeta(filepath.Join(opts.Dir, "meta.db"))
+	meta, err := openMeta(filepath.Join(opts.Dir, metaName))
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("embedded: data directory %s is in use by another process", opts.Dir)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("embedded: opening metadata store: %w", err)
+		return nil, err
 	}
-	streamsDir := filepath.Join(opts.Dir, "streams")
-	if err := opts.FS.MkdirAll(streamsDir, 0o755); err != nil {
+	streamsDir := filepath.Join(opts.Dir, streamsName)
+	if err := opts.FS.MkdirAll(streamsDir, 0o700); err != nil {
 		meta.Close()
 		return nil, err
 	}
-	return &Backend{meta: meta, recs: &records{opts: opts, dir: streamsDir, logs: map[string]*logstore.Log{}}}, nil
+	recs := &records{
+		opts:       opts,
+		dir:        streamsDir,
+		quarantine: filepath.Join(opts.Dir, quarantineName),
+		logs:       map[string]*logstore.Log{},
+		broken:     map[string]storage.LogFailure{},
+		log:        opts.Logger.With("component", "storage"),
+	}
+	return &Backend{meta: meta, recs: recs}, nil
+}
+
+// Names in the data directory.
+const (
+	metaName       = "meta.db"
+	streamsName    = "streams"
+	quarantineName = "quarantine"
+)
+
+// makePrivateDir creates the data directory 0700, and narrows an existing
+// one that others may enter (older versions made it 0755): segments hold
+// record data.
+func makePrivateDir(dir string, log *slog.Logger) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if perm := info.Mode().Perm(); perm&0o077 != 0 {
+		if err := os.Chmod(dir, perm&0o700); err != nil {
+			return fmt.Errorf("embedded: data directory %s is open to other users (%v) and cannot be narrowed: %w", dir, perm, err)
+		}
+		log.Info("data directory was open to other users; narrowed it to owner-only", "dir", dir, "was", perm.String())
+	}
+	return nil
 }
 
 // Meta returns the metadata store.
@@ -96,11 +142,14 @@ func (b *Backend) Close() error {
 
 // records keeps the open logs.
 type records struct {
-	opts Options
-	dir  string
+	opts       Options
+	dir        string // <data-dir>/streams
+	quarantine string // <data-dir>/quarantine
+	log        *slog.Logger
 
-	mu   sync.Mutex
-	logs map[string]*logstore.Log
+	mu     sync.Mutex
+	logs   map[string]*logstore.Log
+	broken map[string]storage.LogFailure // logs that failed to open
 }
 
 func (r *records) Open(_ context.Context, id string) (storage.Log, error) {
@@ -112,9 +161,16 @@ func (r *records) Open(_ context.Context, id string) (storage.Log, error) {
 	if l, ok := r.logs[id]; ok {
 		return l, nil
 	}
+	dir := filepath.Join(r.dir, id)
+	if err := r.unquarantine(id); err != nil {
+		return nil, err
+	}
+	if err := r.removeMark(dir, markRemoving); err != nil {
+		return nil, err
+	}
 	l, err := logstore.Open(logstore.Options{
 		FS:            r.opts.FS,
-		Dir:           filepath.Join(r.dir, id),
+		Dir:           dir,
 		SegmentBytes:  r.opts.SegmentBytes,
 		SegmentMaxAge: r.opts.SegmentMaxAge,
 		SyncInterval:  r.opts.SyncInterval,
@@ -122,8 +178,10 @@ func (r *records) Open(_ context.Context, id string) (storage.Log, error) {
 		Logger:        r.opts.Logger.With("stream", id),
 	})
 	if err != nil {
+		r.broken[id] = storage.LogFailure{ID: id, Since: time.Now(), Err: err}
 		return nil, err
 	}
+	delete(r.broken, id)
 	r.logs[id] = l
 	return l, nil
 }
@@ -135,11 +193,15 @@ func (r *records) Remove(_ context.Context, id string) error {
 	r.mu.Lock()
 	l, ok := r.logs[id]
 	delete(r.logs, id)
+	delete(r.broken, id)
 	r.mu.Unlock()
 	if ok {
 		return l.Delete()
 	}
-	return r.opts.FS.RemoveAll(filepath.Join(r.dir, id))
+	if err := r.opts.FS.RemoveAll(filepath.Join(r.dir, id)); err != nil {
+		return err
+	}
+	return r.opts.FS.SyncDir(r.dir)
 }
 
 func (r *records) IDs(context.Context) ([]string, error) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -20,7 +19,7 @@ type boltMeta struct {
 }
 
 func openMeta(path string) (*boltMeta, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	db, err := openBoltChecked(path)
 	if err != nil {
 		return nil, err
 	}

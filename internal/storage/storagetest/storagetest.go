@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Expire", func(t *testing.T) { testExpire(t, open) })
 	t.Run("Reopen", func(t *testing.T) { testReopen(t, open) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, open) })
+	t.Run("Disown", func(t *testing.T) { testDisown(t, open) })
 }
 
 var ctx = context.Background()

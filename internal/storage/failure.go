@@ -1,0 +1,37 @@
+package storage
+
+import (
+	"errors"
+	"syscall"
+)
+
+// FailureReason words err, an append error of a failed Log, for a client:
+// what the disk said, without file names.
+func FailureReason(err error) string {
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		return "the disk is full (no space left on device)"
+	case errors.Is(err, syscall.EDQUOT):
+		return "the disk quota is exceeded"
+	case errors.Is(err, syscall.EIO):
+		return "the disk reported an I/O error"
+	case errors.Is(err, syscall.EROFS):
+		return "the file system is read-only"
+	}
+	return "the disk refused a write"
+}
+
+// ClientMessage words a storage failure for the client of the request it
+// failed: a log that cannot write (ErrWriteFailed) or could not be opened
+// (ErrUnavailable). ok is false for any other error.
+func ClientMessage(err error) (msg string, ok bool) {
+	switch {
+	case errors.Is(err, ErrWriteFailed):
+		return "Sluice could not write to its disk: " + FailureReason(err) + ". Nothing of this request was stored; " +
+			"retry once the disk takes writes again (GET /healthcheck reports the failure while it lasts).", true
+	case errors.Is(err, ErrUnavailable):
+		return "This stream's records cannot be read or written: its storage could not be opened when Sluice " +
+			"started (the server log says why).", true
+	}
+	return "", false
+}
