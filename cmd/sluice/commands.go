@@ -6,6 +6,7 @@ import (
 
 	"sluice/internal/bench"
 	"sluice/internal/client"
+	"sluice/internal/recovery"
 )
 
 // command is a subcommand besides serve: it gets its arguments (after the
@@ -15,10 +16,14 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 }
 
-// commands are the client-side subcommands. Each parses its own flags
+// commands are the subcommands besides serve: the client side (bench, put,
+// tail) and the operator's (backup, recover). Each parses its own flags
 // (`sluice <command> -h` documents them).
 var commands = map[string]command{
 	"bench": {"load-test a Kinesis endpoint (Sluice or another) and report throughput and latency", bench.Main},
 	"put":   {"write records from arguments or stdin lines to a stream", client.Put},
 	"tail":  {"follow a stream across all shards and resharding, printing records", client.Tail},
+
+	"backup":  {"copy a data directory, while Sluice runs or not", recovery.Backup},
+	"recover": {"list the logs kept in quarantine and mark those to restore", recovery.Recover},
 }

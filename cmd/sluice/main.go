@@ -5,6 +5,8 @@
 //	sluice bench [flags]     load-test an endpoint
 //	sluice put [flags]       write records to a stream
 //	sluice tail [flags]      follow a stream
+//	sluice backup [flags]    copy a data directory, running or not
+//	sluice recover [flags]   list and restore quarantined logs
 //	sluice help              show the server's flags
 package main
 
@@ -42,11 +44,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			args = args[1:]
 		case "help":
 			args = []string{"-h"}
-			defer printCommands(stdout)
 		}
 	}
 	cfg, err := config.Load(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
+		printCommands(stdout)
 		return 0
 	}
 	if err != nil {
@@ -102,8 +104,8 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 func printCommands(w io.Writer) {
 	fmt.Fprintf(w, "\nOther commands (each takes -h):\n")
-	for _, name := range []string{"bench", "put", "tail"} {
-		fmt.Fprintf(w, "  sluice %-6s %s\n", name, commands[name].summary)
+	for _, name := range []string{"bench", "put", "tail", "backup", "recover"} {
+		fmt.Fprintf(w, "  sluice %-7s %s\n", name, commands[name].summary)
 	}
 }
 

@@ -1,0 +1,179 @@
+// Package recovery is the operator's side of the embedded store's
+// durability: `sluice backup` copies a data directory that Sluice may be
+// using, and `sluice recover` lists the logs kept in quarantine (found
+// without metadata, see package storage) and marks those to restore.
+// Restoring a backup is copying it back while Sluice is stopped;
+// docs/operations.md has the procedures.
+package recovery
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"sluice/internal/storage/embedded"
+)
+
+// defaultDataDir is --data-dir's default: SLUICE_DATA_DIR, else ./data,
+// as for the server.
+func defaultDataDir() string {
+	if d := os.Getenv("SLUICE_DATA_DIR"); d != "" {
+		return d
+	}
+	return "./data"
+}
+
+// Backup is `sluice backup`.
+func Backup(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sluice backup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dataDir := fs.String("data-dir", defaultDataDir(), "the data directory to copy (Sluice may be running on it)")
+	out := fs.String("out", "", "the directory to copy it into; must not exist or be empty")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: sluice backup --data-dir DIR --out BACKUP\n\n"+
+			"Copies a data directory, while Sluice runs or not, so that the copy holds every record\n"+
+			"acknowledged before the backup started. To restore: stop Sluice, put the copy in place of the\n"+
+			"data directory (or point --data-dir at it), start Sluice.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitParse(err)
+	}
+	if *out == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "sluice backup: --out is required, and there are no arguments (see sluice backup -h)")
+		return 2
+	}
+	rep, err := embedded.Backup(ctx, *dataDir, *out)
+	if err != nil {
+		fmt.Fprintf(stderr, "sluice backup: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s: %d files, %s, metadata at transaction %d, meta.db copied %d time(s) to catch it between transactions\n",
+		*dataDir, *out, rep.Files+1, size(rep.Bytes), rep.MetaTxID, rep.MetaAttempts)
+	return 0
+}
+
+// Recover is `sluice recover`.
+func Recover(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sluice recover", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dataDir := fs.String("data-dir", defaultDataDir(), "the data directory")
+	var restore []string
+	fs.Func("restore", "a quarantined log to restore (its LOG name), or all; may be repeated", func(v string) error {
+		restore = append(restore, v)
+		return nil
+	})
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: sluice recover [--data-dir DIR] [--restore LOG|all ...]\n\n"+
+			"Lists the logs Sluice keeps in quarantine: streams' and delivery streams' records it found at\n"+
+			"start without their metadata (a lost, damaged or older meta.db). They are never deleted.\n"+
+			"--restore marks them to be restored: stop Sluice first; at its next start each gets its\n"+
+			"metadata back from the copy kept beside its records (or goes back to quarantine, the log\n"+
+			"says why).\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitParse(err)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "sluice recover: unexpected argument %q (see sluice recover -h)\n", fs.Arg(0))
+		return 2
+	}
+	logs, err := embedded.ListQuarantined(*dataDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "sluice recover: %v\n", err)
+		return 1
+	}
+	if len(restore) == 0 {
+		list(stdout, *dataDir, logs)
+		return 0
+	}
+	names := restore
+	if len(restore) == 1 && restore[0] == "all" {
+		names = nil
+		for _, q := range logs {
+			if q.Manifest != nil {
+				names = append(names, q.Name)
+			}
+		}
+	}
+	status := 0
+	for _, n := range names {
+		if err := embedded.MarkForRestore(*dataDir, n); err != nil {
+			fmt.Fprintf(stderr, "sluice recover: %s: %v\n", n, err)
+			status = 1
+			continue
+		}
+		fmt.Fprintf(stdout, "marked %s to be restored at the next start\n", n)
+	}
+	if len(names) == 0 {
+		fmt.Fprintln(stdout, "nothing to restore")
+	}
+	return status
+}
+
+// list prints the quarantined logs.
+func list(w io.Writer, dataDir string, logs []embedded.QuarantinedLog) {
+	if len(logs) == 0 {
+		fmt.Fprintf(w, "no quarantined logs in %s\n", dataDir)
+		return
+	}
+	fmt.Fprintf(w, "Quarantined logs in %s (found without metadata; kept whole):\n\n", dataDir)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LOG\tKIND\tACCOUNT\tREGION\tNAME\tFILES\tSIZE\tRESTORABLE")
+	for _, q := range logs {
+		kind, account, region, name := describe(q)
+		ok := "yes"
+		if q.Manifest == nil {
+			ok = "no: " + q.Problem
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", q.Name, kind, account, region, name, q.Files, size(q.Bytes), ok)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nTo restore, stop Sluice, run sluice recover --data-dir %s --restore LOG (or --restore all),\n"+
+		"then start Sluice.\n", dataDir)
+}
+
+// describe reads what a log holds from its manifest's metadata key:
+// streams/<account>/<region>/<name> for Data Streams,
+// firehose/streams/<account>/<region>/<name> for Firehose.
+func describe(q embedded.QuarantinedLog) (kind, account, region, name string) {
+	if q.Manifest == nil {
+		return "?", "?", "?", "?"
+	}
+	key := q.Manifest.Key
+	kind = "stream"
+	if rest, ok := strings.CutPrefix(key, "firehose/streams/"); ok {
+		kind, key = "delivery stream", rest
+	} else {
+		key = strings.TrimPrefix(key, "streams/")
+	}
+	parts := strings.SplitN(key, "/", 3)
+	for len(parts) < 3 {
+		parts = append(parts, "?")
+	}
+	return kind, parts[0], parts[1], parts[2]
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func exitParse(err error) int {
+	if err == flag.ErrHelp {
+		return 0
+	}
+	return 2
+}
