@@ -264,6 +264,13 @@ func TestRefusedBeforeTheBody(t *testing.T) {
 	if !read {
 		t.Fatal("wrong secret: body not read")
 	}
+	// HTTP/2 resets the stream itself; closing would cut the connection's
+	// other streams.
+	h2 := signedReq{op: "Nope", body: large}.build(t)
+	h2.ProtoMajor, h2.ProtoMinor, h2.Proto = 2, 0, "HTTP/2.0"
+	if r, read := serve(f.h, h2, large); r.status != 400 || read || r.header.Get("Connection") != "" {
+		t.Fatalf("HTTP/2: %d read=%v Connection %q", r.status, read, r.header.Get("Connection"))
+	}
 	// A small unread body is left for Go to drain, keeping the connection.
 	r, _ = serve(f.h, signedReq{op: "Nope", body: "{}"}.build(t), "{}")
 	if r.header.Get("Connection") != "" {

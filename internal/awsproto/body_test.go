@@ -3,6 +3,7 @@ package awsproto_test
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -95,5 +96,51 @@ func TestChunkedBodyBudget(t *testing.T) {
 	}
 	if budget2.Used() != 0 {
 		t.Fatalf("%d bytes still reserved", budget2.Used())
+	}
+}
+
+// TestBodyCutShort: a body that ends before its Content-Length aborts the
+// connection; an empty 200 could pass for a success.
+func TestBodyCutShort(t *testing.T) {
+	srv := httptest.NewServer(budgetHandler(nil, time.Minute))
+	defer srv.Close()
+	body := `{"Name":"cut"}`
+	req := signedReq{op: "Describe", body: body}.build(t)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var head strings.Builder
+	head.WriteString("POST / HTTP/1.1\r\nHost: " + req.Host + "\r\nContent-Length: 1000\r\n")
+	for k, v := range req.Header {
+		head.WriteString(k + ": " + v[0] + "\r\n")
+	}
+	head.WriteString("\r\n" + body)
+	conn.Write([]byte(head.String()))
+	conn.(*net.TCPConn).CloseWrite()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	got, _ := io.ReadAll(conn)
+	if len(got) != 0 {
+		t.Fatalf("a body cut short was answered: %q", got)
+	}
+}
+
+// TestStreamReleasesBody: a streaming operation, which may last minutes,
+// does not keep its body's room in the budget.
+func TestStreamReleasesBody(t *testing.T) {
+	budget := awsproto.NewBudget(1 << 20)
+	var used int64 = -1
+	stream := awsproto.StreamOp("Subscribe", shape.Struct(shape.Req("Name", shape.Str())), func(_ context.Context, _ *struct{ Name string }, w awsproto.ResponseStream) error {
+		used = budget.Used()
+		w.WriteHeader(200)
+		return nil
+	})
+	h := awsproto.NewHandler(awsproto.HandlerOptions{Auth: &awsproto.OpenAuth{AccountID: "000000000000"}, Budget: budget},
+		awsproto.NewService("Test_20200101", "kinesis", stream))
+	body := `{"Name":"` + strings.Repeat("s", 1000) + `"}`
+	r, _ := serve(h, signedReq{op: "Subscribe", body: body}.build(t), body)
+	if r.status != 200 || used != 0 {
+		t.Fatalf("status %d, %d bytes reserved during the stream", r.status, used)
 	}
 }

@@ -187,20 +187,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var tooLarge *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooLarge):
-			hdr.Set("Connection", "close")
+			closeUnread(w, r)
 			hdr.Set("Content-Length", "0")
 			w.WriteHeader(http.StatusRequestEntityTooLarge)
 		case errors.Is(err, errBusy):
 			closeUnread(w, r)
 			h.writeError(w, errEnc, awserr.New(awserr.ServiceUnavailable, msgBusy))
 		default:
+			// A body cut short or too slow: the client is gone or broken.
+			// Abort the connection (the stream, in HTTP/2) rather than
+			// answer, lest an empty 200 pass for a success.
 			h.log.Debug("reading request body", "err", err)
+			panic(http.ErrAbortHandler)
 		}
 		return
 	}
 	// Decoders copy what they keep, so the buffer is reused once the
-	// answer is written.
-	defer h.release(b)
+	// answer is written (or, for a stream, once the input is decoded).
+	held := true
+	defer func() {
+		if held {
+			h.release(b)
+		}
+	}()
 	body := *b.buf
 	if check.needed() {
 		if err := check.verify(r, b.sha256); err != nil {
@@ -240,6 +249,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := WithCaller(r.Context(), caller)
 
 	if op.stream != nil {
+		// A stream lasts minutes: it does not keep the body's memory.
+		held = false
+		h.release(b)
 		h.serveStream(ctx, w, enc, op, in)
 		return
 	}
