@@ -125,7 +125,7 @@ func TestRecoverTornTail(t *testing.T) {
 }
 
 // sealedLog writes records to several segments of shard 0 and 1 and closes.
-func sealedLog(t *testing.T) (*vfs.MemFS, Options, *model) {
+func sealedLog(t testing.TB) (*vfs.MemFS, Options, *model) {
 	t.Helper()
 	mem := vfs.NewCrashableMem()
 	opts := testOptions(mem, newClock(1))
@@ -205,7 +205,7 @@ func TestRecoverIndexProblems(t *testing.T) {
 
 // expiredLog writes records 1..5 of shard 0, lets retention delete them
 // all and closes: only the state files remember the counters.
-func expiredLog(t *testing.T) (*vfs.MemFS, Options) {
+func expiredLog(t testing.TB) (*vfs.MemFS, Options) {
 	t.Helper()
 	mem := vfs.NewCrashableMem()
 	c := newClock(1000)
