@@ -30,8 +30,9 @@
 //     one pass: 503 ServiceUnavailableException when no room is made in
 //     time;
 //  9. the signature over the body (sigv4);
-//  10. a body that does not parse: SerializationException; the legacy
-//     application/json (Coral 1.0) envelope for plain JSON;
+//  10. a body that does not parse, or holds more than 131,072 values
+//     (decoding costs tens of bytes a value): SerializationException; the
+//     legacy application/json (Coral 1.0) envelope for plain JSON;
 //  11. the input shape: SerializationException for types, then
 //     ValidationException for constraints;
 //  12. the operation itself.

@@ -235,6 +235,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if in == nil {
+		if enc.count(body, maxValues) > maxValues {
+			h.writeError(w, enc, awserr.Bare(awserr.SerializationException))
+			return
+		}
 		value, err := enc.decode(body)
 		if err != nil {
 			h.writeError(w, enc, awserr.Bare(awserr.SerializationException))
@@ -371,7 +375,9 @@ func (h *Handler) writeError(w http.ResponseWriter, enc *encoding, e *awserr.Err
 func (h *Handler) writeLegacy(w http.ResponseWriter, body []byte) {
 	typ := "com.amazon.coral.service#UnknownOperationException"
 	key := "message"
-	if _, err := awsjson.Decode(body); err != nil {
+	if awsjson.CountValues(body, maxValues) > maxValues {
+		typ, key = "com.amazon.coral.service#SerializationException", "Message"
+	} else if _, err := awsjson.Decode(body); err != nil {
 		typ, key = "com.amazon.coral.service#SerializationException", "Message"
 	}
 	b, _ := awsjson.Encode(map[string]any{"Output": map[string]any{"__type": typ, key: nil}, "Version": "1.0"})
@@ -402,16 +408,26 @@ func writeBody(w http.ResponseWriter, status int, b []byte) {
 	w.Write(b)
 }
 
+// maxValues bounds the values of a body decoded into the generic tree,
+// which costs tens of bytes a value: without it a 16 MiB body of
+// "0,0,0,..." would take hundreds of MiB to decode. No request of the
+// served APIs comes near it (a PutRecords of 500 records has about 2,000);
+// a body past it is refused as one that does not parse.
+const maxValues = 1 << 17
+
 // encoding is one of the two body encodings of the AWS RPC protocols.
 type encoding struct {
 	contentType string
 	decode      func([]byte) (shape.Value, error)
 	encode      func(any) ([]byte, error)
+	// count bounds the values of a body from above, without decoding it
+	// (more than limit once past limit).
+	count func(body []byte, limit int) int
 }
 
 var (
-	jsonEncoding = &encoding{contentType: awsjson.ContentType, decode: awsjson.Decode, encode: awsjson.Encode}
-	cborEncoding = &encoding{contentType: awscbor.ContentType, decode: awscbor.Decode, encode: awscbor.Encode}
+	jsonEncoding = &encoding{contentType: awsjson.ContentType, decode: awsjson.Decode, encode: awsjson.Encode, count: awsjson.CountValues}
+	cborEncoding = &encoding{contentType: awscbor.ContentType, decode: awscbor.Decode, encode: awscbor.Encode, count: awscbor.CountItems}
 )
 
 func encodingFor(contentType string) *encoding {

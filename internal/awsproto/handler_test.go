@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -303,4 +304,34 @@ func rawHeader(r response, name string) string {
 		return v[0]
 	}
 	return ""
+}
+
+// TestValueLimit: a body of many tiny values is refused before it is
+// decoded into the generic tree, which would cost tens of times its size;
+// a body under the limit is decoded as usual.
+func TestValueLimit(t *testing.T) {
+	h := newTestHandler()
+	zeros := []byte(`{"Name":"abc","Items":[` + strings.Repeat("0,", 4<<20) + `0]}`)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r := send(t, h, "POST", json11, "Test_20200101.Echo", zeros, true)
+	runtime.ReadMemStats(&after)
+	wantJSON(t, r, 400, `{"__type":"SerializationException"}`)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+		t.Errorf("refusing an 8 MiB body of 4M values allocated %d MiB", alloc>>20)
+	}
+	wantJSON(t, send(t, h, "POST", "application/json", "Test_20200101.Echo", zeros, true), 200,
+		`{"Output":{"Message":null,"__type":"com.amazon.coral.service#SerializationException"},"Version":"1.0"}`)
+	cborZeros := append([]byte{0xa1, 0x65, 'I', 't', 'e', 'm', 's', 0x9a, 0x00, 0x40, 0x00, 0x00}, make([]byte, 4<<20)...)
+	r = send(t, h, "POST", "application/x-amz-cbor-1.1", "Test_20200101.Echo", cborZeros, true)
+	var e map[string]any
+	if err := cbor.Unmarshal(r.body, &e); err != nil || r.status != 400 || e["__type"] != "SerializationException" {
+		t.Fatalf("CBOR: %d %v %v", r.status, e, err)
+	}
+	// Under the limit: decoded, then the shape speaks.
+	many := []byte(`{"Name":"abc","Items":[` + strings.Repeat(`"a",`, 100_000) + `"a"]}`)
+	r = send(t, h, "POST", json11, "Test_20200101.Echo", many, true)
+	if r.status != 400 || !strings.Contains(string(r.body), "ValidationException") {
+		t.Fatalf("100,001 items: %d %.200s", r.status, r.body)
+	}
 }
