@@ -107,7 +107,6 @@ func TestCrashRecovery(t *testing.T) {
 	ctx := context.Background()
 	var mu sync.Mutex
 	ack := map[string]acked{} // payload → where it was acknowledged
-	writerSeq := 0
 
 	for cycle := range cycles {
 		srv := startChild(t, dir)
@@ -119,71 +118,98 @@ func TestCrashRecovery(t *testing.T) {
 		}
 		verify(t, c, ack, cycle)
 
-		stop := make(chan struct{})
-		var wg sync.WaitGroup
-		for w := range 8 {
-			writerSeq++
-			id := writerSeq
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for n := 0; ; n++ {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					if w%2 == 0 {
-						data := fmt.Sprintf("c%d-w%d-%d", cycle, id, n)
-						out, err := c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("crash"), PartitionKey: aws.String(data), Data: []byte(data)})
-						if err != nil {
-							return
-						}
-						mu.Lock()
-						ack[data] = acked{*out.ShardId, *out.SequenceNumber}
-						mu.Unlock()
-						continue
-					}
-					var entries []types.PutRecordsRequestEntry
-					for k := range 1 + rand.IntN(50) {
-						data := fmt.Sprintf("c%d-w%d-%d-%d", cycle, id, n, k)
-						entries = append(entries, types.PutRecordsRequestEntry{PartitionKey: aws.String(data), Data: []byte(data + strings.Repeat(".", rand.IntN(2000)))})
-					}
-					out, err := c.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("crash"), Records: entries})
-					if err != nil {
-						return
-					}
-					mu.Lock()
-					for i, r := range out.Records {
-						if r.ErrorCode == nil {
-							ack[string(entries[i].Data)] = acked{*r.ShardId, *r.SequenceNumber}
-						}
-					}
-					mu.Unlock()
-				}
-			}()
-		}
+		stop := putLoad(c, "crash", fmt.Sprintf("c%d", cycle), &mu, ack)
 		time.Sleep(time.Duration(150+rand.IntN(500)) * time.Millisecond)
 		srv.kill()
-		close(stop)
-		wg.Wait()
+		stop()
 	}
 	srv := startChild(t, dir)
 	defer srv.kill()
 	verify(t, srv.client(), ack, cycles)
 }
 
+// putLoad writes records to stream from 8 goroutines, half with PutRecord
+// and half with PutRecords, until the returned stop is called (or a call
+// fails, as when the server is killed), noting each acknowledged record in
+// ack under mu. tag makes the payloads unique.
+func putLoad(c *kinesis.Client, stream, tag string, mu *sync.Mutex, ack map[string]acked) (stop func()) {
+	ctx := context.Background()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; ; n++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if w%2 == 0 {
+					data := fmt.Sprintf("%s-w%d-%d", tag, w, n)
+					out, err := c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String(stream), PartitionKey: aws.String(data), Data: []byte(data)})
+					if err != nil {
+						return
+					}
+					mu.Lock()
+					ack[data] = acked{*out.ShardId, *out.SequenceNumber}
+					mu.Unlock()
+					continue
+				}
+				var entries []types.PutRecordsRequestEntry
+				for k := range 1 + rand.IntN(50) {
+					data := fmt.Sprintf("%s-w%d-%d-%d", tag, w, n, k)
+					entries = append(entries, types.PutRecordsRequestEntry{PartitionKey: aws.String(data), Data: []byte(data + strings.Repeat(".", rand.IntN(2000)))})
+				}
+				out, err := c.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String(stream), Records: entries})
+				if err != nil {
+					return
+				}
+				mu.Lock()
+				for i, r := range out.Records {
+					if r.ErrorCode == nil {
+						ack[string(entries[i].Data)] = acked{*r.ShardId, *r.SequenceNumber}
+					}
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
 // verify reads every shard and checks the acknowledged records.
 func verify(t *testing.T, c *kinesis.Client, ack map[string]acked, cycle int) {
 	t.Helper()
+	if missing := check(t, c, "crash", ack, cycle); len(missing) > 0 {
+		n := 0
+		for data, a := range missing {
+			if n++; n < 5 {
+				t.Errorf("cycle %d: acknowledged record %q (%s %s) is missing", cycle, data, a.shard, a.seq)
+			}
+		}
+		t.Fatalf("cycle %d: %d of %d acknowledged records lost", cycle, len(missing), len(ack))
+	}
+}
+
+// check reads every shard of stream, checks that sequence numbers increase,
+// that nothing is read twice and that every acknowledged record read back
+// is where it was acknowledged, and returns the acknowledged records it did
+// not find.
+func check(t *testing.T, c *kinesis.Client, stream string, ack map[string]acked, cycle int) map[string]acked {
+	t.Helper()
 	ctx := context.Background()
-	shards, err := c.ListShards(ctx, &kinesis.ListShardsInput{StreamName: aws.String("crash")})
+	shards, err := c.ListShards(ctx, &kinesis.ListShardsInput{StreamName: aws.String(stream)})
 	if err != nil {
 		t.Fatalf("cycle %d: ListShards: %v", cycle, err)
 	}
 	seen := map[string]acked{}
 	for _, sh := range shards.Shards {
-		it, err := c.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String("crash"), ShardId: sh.ShardId, ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+		it, err := c.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String(stream), ShardId: sh.ShardId, ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -212,24 +238,19 @@ func verify(t *testing.T, c *kinesis.Client, ack map[string]acked, cycle int) {
 			iter = out.NextShardIterator
 		}
 	}
-	lost := 0
+	missing := map[string]acked{}
 	for data, a := range ack {
 		got, ok := seen[data]
 		if !ok {
-			lost++
-			if lost < 5 {
-				t.Errorf("cycle %d: acknowledged record %q (%s %s) is missing", cycle, data, a.shard, a.seq)
-			}
+			missing[data] = a
 			continue
 		}
 		if got != a {
 			t.Errorf("cycle %d: record %q acknowledged as %v, read back as %v", cycle, data, a, got)
 		}
 	}
-	if lost > 0 {
-		t.Fatalf("cycle %d: %d of %d acknowledged records lost", cycle, lost, len(ack))
-	}
-	t.Logf("cycle %d: %d acknowledged records, %d stored, all present", cycle, len(ack), len(seen))
+	t.Logf("cycle %d: %d acknowledged records, %d stored, %d missing", cycle, len(ack), len(seen), len(missing))
+	return missing
 }
 
 // TestGracefulShutdown sends SIGTERM: the server stops accepting, finishes,

@@ -187,6 +187,9 @@ func TestMetadataLossQuarantinesThenRestores(t *testing.T) {
 	if q, _ := body["quarantined"].([]any); code != http.StatusOK || len(q) != 3 {
 		t.Fatalf("healthcheck = %d %v, want 200 with 3 quarantined logs", code, body)
 	}
+	if m := metricsText(t, srv); !strings.Contains(m, "sluice_storage_quarantined_logs 3") {
+		t.Fatalf("/metrics does not count the quarantined logs:\n%s", grepLines(m, "sluice_storage"))
+	}
 	// Meanwhile somebody creates a stream named like a lost one.
 	createStream(t, c, "clicks", 2)
 	srv.Stop()
@@ -534,6 +537,9 @@ func TestDiskFull(t *testing.T) {
 	if _, err := put(); err == nil {
 		t.Fatal("PutRecord succeeded on a full disk")
 	}
+	if m := metricsText(t, srv); !strings.Contains(m, "sluice_storage_failing_logs 1") || !strings.Contains(m, `name="full"`) {
+		t.Fatalf("/metrics does not show the failing log:\n%s", grepLines(m, "sluice_storage"))
+	}
 
 	os.Remove(filepath.Join(mnt, "fill"))
 	deadline := time.Now().Add(20 * time.Second)
@@ -556,4 +562,26 @@ func TestDiskFull(t *testing.T) {
 
 	srv = testserver.Start(t, testserver.WithDir(dir))
 	sameRecords(t, "after the disk filled and emptied", readStream(t, srv.Kinesis(), "full"), acked)
+}
+
+// metricsText returns GET /metrics.
+func metricsText(t *testing.T, srv *testserver.Server) string {
+	t.Helper()
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+func grepLines(s, prefix string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -164,7 +164,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthcheck", healthHandler(backend.Records(), svc, fh))
 	requests := newHTTPMetrics(kinesis, fhAPI)
-	mux.Handle("GET /metrics", metricsHandler(log.With("component", "metrics"), requests, newStreamsCollector(svc), newFirehoseCollector(fh)))
+	mux.Handle("GET /metrics", metricsHandler(log.With("component", "metrics"), requests, newStreamsCollector(svc), newFirehoseCollector(fh),
+		newStorageCollector(backend.Records(), svc, fh)))
 	// A browser's GET / opens the console; the API is POST / (and OPTIONS
 	// for CORS), so the two never meet.
 	mux.Handle("GET /{$}", con)

@@ -125,6 +125,10 @@ type Health struct {
 	// Quarantined are the IDs of logs kept without metadata (see the
 	// package doc), waiting for an operator.
 	Quarantined []string
+	// Damaged counts, per log ID, the damaged entries or byte ranges its
+	// records were found to hold since start (readers skip them); logs with
+	// none are left out.
+	Damaged map[string]uint64
 }
 
 // LogFailure is one log that cannot take appends.

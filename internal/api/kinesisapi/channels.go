@@ -9,9 +9,9 @@ import (
 
 // CreateChannel, DeleteChannel, DescribeChannel, ListChannels and
 // UpdateChannel (2026-08: delivery of a stream to S3 or S3 Tables) answer
-// InvalidArgumentException saying so: channels need the delivery engine that
-// comes with Sluice's Firehose, and a channel that accepted a configuration
-// but never delivered would mislead.
+// InvalidArgumentException saying so and pointing at what does deliver a
+// stream to S3 here (a Firehose delivery stream reading it): a channel that
+// accepted a configuration but never delivered would mislead.
 
 var channelInput = shape.Struct().Named("ChannelInput")
 
@@ -20,6 +20,6 @@ type channelIn struct{}
 func channelsUnsupported(op string) func(context.Context, *channelIn) (*empty, error) {
 	return func(context.Context, *channelIn) (*empty, error) {
 		return nil, awserr.New(awserr.InvalidArgumentException,
-			"%s is not supported by this Sluice version: channels need the Firehose delivery engine, which is not available yet.", op)
+			"%s is not supported by this Sluice version: channels (delivery of a stream to S3 or S3 Tables) are not implemented yet. To deliver a stream to S3, create a Firehose delivery stream with the stream as its source (KinesisStreamAsSource).", op)
 	}
 }

@@ -191,6 +191,12 @@ func (r *records) Health() storage.Health {
 		if since, err := l.Failure(); err != nil {
 			h.Failing = append(h.Failing, storage.LogFailure{ID: id, Since: since, Err: err})
 		}
+		if n := l.Stats().Damaged; n > 0 {
+			if h.Damaged == nil {
+				h.Damaged = map[string]uint64{}
+			}
+			h.Damaged[id] = n
+		}
 	}
 	for _, f := range r.broken {
 		h.Failing = append(h.Failing, f)
