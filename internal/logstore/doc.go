@@ -16,8 +16,10 @@
 //	00000000000000000007.log   segment 7: entries, appended, immutable once sealed
 //	00000000000000000007.idx   its index: written when sealed (and at Close for the active one)
 //	00000000000000000008.log   the active segment (the highest number)
-//	state                      per-shard counter high-water marks
+//	state, state.copy          per-shard counter high-water marks, twice
 //	*.tmp                      a file being replaced (removed by Open)
+//	manifest.json, removing,   the owner's files (OwnerFiles, see package
+//	restore                    storage); the log leaves them alone
 //
 // Segment numbers only grow. The active segment rolls (is sealed, and a new
 // one started) before it would pass Options.SegmentBytes, or when its first
@@ -77,9 +79,12 @@
 //	shards x (shard u32 | rsvd u32 | next counter u64 | last arrival i64) |
 //	crc32c u32 of everything before it
 //
-// It is written before Expire removes any segment and at Close. Open takes,
-// for each shard, the larger of its next counter and what the segments show,
-// so counters never go back when retention has deleted a shard's records.
+// It is written before Expire removes any segment and at Close, to state
+// and then, the same bytes, to state.copy. Open reads both and takes, for
+// each shard, the largest of their next counters and of what the segments
+// show, so counters never go back when retention has deleted a shard's
+// records. A damaged copy is reported at ERROR and the other used; with
+// both damaged, the counters come from the segments alone (reported too).
 //
 // # Durability and lookups
 //
@@ -87,10 +92,15 @@
 // batch into one buffer, writes it with one pwrite, fdatasyncs once, then
 // publishes the entries to readers and releases all the waiters. Readers
 // never see an entry before it is durable (in relaxed mode, before it is
-// written). A write or sync error fails the log: no later Append succeeds,
-// since data in the page cache after a failed fsync may never reach the disk.
-// Creating a segment is followed by an fsync of the directory before any
-// entry in it is acknowledged.
+// written). A write or sync error fails the log: Appends are refused with
+// ErrWriteFailed, since data in the page cache after a failed fsync may never
+// reach the disk and retrying the fsync proves nothing. While failed, the
+// writer checks every HealInterval that the disk takes writes again, then
+// reopens the active segment through a new descriptor, cuts it to its
+// durable size (rewriting what relaxed mode acknowledged since its last
+// sync), syncs it and takes Appends again (heal.go). Creating a segment is
+// followed by an fsync of the directory before any entry in it is
+// acknowledged.
 //
 // Per shard, the log keeps the list of segments holding it with their
 // summaries. A counter is found by binary search over those summaries and
@@ -109,17 +119,27 @@
 //     corrupt or short: its index, if usable, provides the entries up to
 //     covered; the rest is scanned entry by entry, checking each header, CRC
 //     and payload structure, and that counters grow per shard and arrival times
-//     do not go back. The scan stops at the first entry that fails; the file
-//     is truncated there (the torn tail of an interrupted write, never
-//     acknowledged) and fsynced. A sealed segment recovered this way gets its
-//     index written.
+//     do not go back (scan.go). At an entry that fails, the scan looks for the
+//     earliest later offset where an entry that passes starts. If there is
+//     one, the bytes between are a hole: reported, skipped, and the entries
+//     after them kept. If there is none, what follows is a torn tail, the
+//     bytes of a write that never completed and was never acknowledged: the
+//     file is truncated there and fsynced. Either way, when the damaged
+//     entry's header still parses and its counters follow its shard's last
+//     intact entry, those counters are never given out again. A sealed
+//     segment recovered this way gets its index written.
+//
+// Readers check every entry they read (its CRC, and that it is the entry
+// the index describes); one damaged after it was indexed is skipped, so
+// that readers move on to the records after it. Each piece of damage is
+// logged once at ERROR and counted in Stats.Damaged.
 //
 // After a clean Close the active segment's index covers it completely, so
 // Open reads no segment data at all; after a crash it scans only the part of
 // the active segment written since its index was last written (all of it if
-// it never had one). Open never fails on damaged segment contents; it fails
-// on I/O errors, on a corrupt state file (which could otherwise let counters
-// go back) and on data from a newer format version.
+// it never had one). Open never fails on damaged segment contents or on a
+// damaged state file; it fails on I/O errors and on data from a newer format
+// version.
 //
 // # Versions and migration
 //
@@ -127,7 +147,8 @@
 // reads and writes version 1 and refuses newer ones: an intact entry (its
 // checksum valid) with a newer version fails Open rather than being
 // truncated as a torn tail; an index with another version is ignored and the
-// segment rescanned; a state file with another version fails Open. Every
+// segment rescanned; a state file (either copy) with another version fails
+// Open. Every
 // version must keep the entry's checksum and payload length where version 1
 // has them. A future version 2 should: keep reading version 1 entries (segments
 // are immutable and age out with retention, so no rewrite is needed); write
