@@ -166,7 +166,7 @@ func TestMetadataLossQuarantinesThenRestores(t *testing.T) {
 	fh := srv.FirehoseClient()
 	_, err := fh.CreateDeliveryStream(context.Background(), &firehoseclient.CreateDeliveryStreamInput{
 		DeliveryStreamName: aws.String("hose"),
-		S3DestinationConfiguration: &fhtypes.S3DestinationConfiguration{
+		ExtendedS3DestinationConfiguration: &fhtypes.ExtendedS3DestinationConfiguration{
 			RoleARN: aws.String("arn:aws:iam::000000000000:role/r"), BucketARN: aws.String("arn:aws:s3:::b"),
 		},
 	})
