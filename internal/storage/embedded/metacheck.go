@@ -189,9 +189,10 @@ func checkBolt(db *bolt.DB) error {
 
 // metaDamaged words a damaged metadata file's error with what to do.
 func metaDamaged(path string, cause error) error {
-	return fmt.Errorf("%w: %s: %v. Sluice will not start on it. The records of every stream are intact "+
-		"and stay so. Either restore meta.db from a backup (see docs/operations.md), or move the damaged file "+
-		"aside (mv %s %s.damaged) and start Sluice: it starts without metadata, keeps every stream's records "+
-		"in quarantine, and `sluice recover --restore all` then restores them from the manifests kept beside them",
+	return fmt.Errorf("%w: %s: %v. Sluice will not start on it; the streams' records are in files of their "+
+		"own and are left as they are. Either restore meta.db from a backup (see docs/operations.md), or move "+
+		"the damaged file aside (mv %s %s.damaged) and start Sluice: it starts without metadata and keeps every "+
+		"stream's records in quarantine; then stop it, run `sluice recover --restore all`, and start it again "+
+		"to restore them from the metadata kept beside them",
 		ErrMetaDamaged, path, cause, path, path)
 }
