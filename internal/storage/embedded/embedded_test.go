@@ -1,6 +1,10 @@
 package embedded_test
 
 import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -52,5 +56,54 @@ func TestDataDirInUse(t *testing.T) {
 	defer b.Close()
 	if _, err := embedded.Open(embedded.Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "in use by another process") {
 		t.Fatalf("second open: %v", err)
+	}
+}
+
+// TestFilesArePrivate: the data directory and everything in it are the
+// owner's alone (segments hold record data), and a data directory that an
+// older version made 0755 is narrowed.
+func TestFilesArePrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755)
+	b, err := embedded.Open(embedded.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	id := "0123456789abcdef0123-abc"
+	if err := b.Records().Describe(ctx, id, storage.Manifest{Key: "k", Value: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := b.Records().Open(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Append(ctx, []storage.Batch{{Shard: 0, Records: []storage.Record{{PartitionKey: "k", Data: []byte("secret")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, _ := d.Info()
+		want := fs.FileMode(0o600)
+		if d.IsDir() {
+			want = 0o700
+		}
+		if got := info.Mode().Perm(); got != want {
+			t.Errorf("%s is %v, want %v", path, got, want)
+		}
+		n++
+		return nil
+	})
+	if n < 6 { // the directory, meta.db, streams/, the log's directory, a segment, an index, ...
+		t.Fatalf("only %d entries checked", n)
 	}
 }
