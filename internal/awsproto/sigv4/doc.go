@@ -10,7 +10,7 @@
 //	key, err := keyring.AuthenticateScope(sigv4.Scope{Services: []string{"kinesis"}}, r, body, sig, time.Now())
 //
 // A server that would rather refuse a request before reading its body runs
-// the steps itself: Parse, CheckTime, CheckScope, Keyring.Lookup and
+// the steps itself: Parse, CheckTime, CheckScope, Keyring.KeyFor and
 // CheckSignedPayload need only the headers; VerifyBodyHash then takes the
 // body's SHA-256, computed while the body was read.
 //
