@@ -92,14 +92,17 @@ func (l *Log) probe() error {
 }
 
 // removeTemps removes the temporary files that failed index or state writes
-// left behind (Open would remove them too), to give their space back.
+// left behind (Open would remove them too), to give their space back. Only
+// the log's own: the owner's files (OwnerFiles) may be being written.
 func (l *Log) removeTemps() {
 	names, err := l.fs.List(l.dir)
 	if err != nil {
 		return
 	}
+	l.stateMu.Lock() // no state write is under way
+	defer l.stateMu.Unlock()
 	for _, n := range names {
-		if strings.HasSuffix(n, tmpSuffix) {
+		if strings.HasSuffix(n, indexSuffix+tmpSuffix) || n == stateName+tmpSuffix || n == stateCopyName+tmpSuffix {
 			l.fs.Remove(filepath.Join(l.dir, n))
 		}
 	}
