@@ -43,6 +43,10 @@ var forbidden = map[string][]string{
 	"sluice/internal/logstore": {"net/http", "sluice/internal/awsproto", "sluice/internal/storage", "sluice/internal/streams", "github.com/prometheus"},
 	"sluice/internal/vfs":      {"sluice/internal/logstore", "sluice/internal/storage"},
 	"sluice/internal/awsproto": {"sluice/internal/streams", "sluice/internal/storage", "sluice/internal/api"},
+
+	// Data Analytics reads and writes through the other domains, never
+	// through the wire layer.
+	"sluice/internal/analytics": {"sluice/internal/awsproto", "sluice/internal/api", "sluice/internal/server", "sluice/internal/console", "github.com/prometheus"},
 }
 
 func TestLayering(t *testing.T) {

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"sluice/internal/analytics"
+	"sluice/internal/api/analyticsapi"
 	"sluice/internal/api/firehoseapi"
 	"sluice/internal/api/kinesisapi"
 	"sluice/internal/awsproto"
@@ -42,6 +44,9 @@ type Options struct {
 	// TuneFirehose adjusts the Firehose configuration (tests shorten the
 	// source's poll, say).
 	TuneFirehose func(*firehose.Config)
+	// TuneAnalytics adjusts the Data Analytics configuration (tests
+	// shorten discovery's wait, say).
+	TuneAnalytics func(*analytics.Config)
 }
 
 // Server is a running Sluice.
@@ -51,6 +56,7 @@ type Server struct {
 	backend  *embedded.Backend
 	streams  *streams.Service
 	firehose *firehose.Service
+	apps     *analytics.Service
 	http     *http.Server
 	tls      *tls.Config // nil without TLS
 
@@ -140,12 +146,36 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend.Close()
 		return nil, err
 	}
+	acfg := analytics.Config{
+		Now:             now,
+		Streams:         analytics.StreamsSource{Streams: svc},
+		DeliveryStreams: analytics.FirehoseSource{Firehose: fh, Records: backend.Records()},
+		Objects:         analyticsObjects(cfg, localDir),
+		Logger:          log,
+	}
+	if inv := lambdaInvoker(cfg.LambdaEndpoint); inv != nil {
+		acfg.Lambda = analytics.FirehoseLambda{Invoker: inv}
+	}
+	if opts.TuneAnalytics != nil {
+		opts.TuneAnalytics(&acfg)
+	}
+	apps, err := analytics.New(ctx, acfg, backend)
+	if err != nil {
+		fh.Close()
+		svc.Close()
+		backend.Close()
+		return nil, err
+	}
 	kinesis, fhAPI := kinesisapi.New(svc), firehoseapi.New(fh)
+	kaV1, kaV2 := analyticsapi.New(apps)
+	// The two APIs share a signing name; the request metrics tell them apart.
+	kaV2Metrics := *kaV2
+	kaV2Metrics.SigningName = "kinesisanalyticsv2"
 	origins, _ := cfg.CORSOrigins() // Validate has checked them
 	budget := awsproto.NewBudget(cfg.MaxInflightBytes)
 	api := awsproto.NewHandler(awsproto.HandlerOptions{
 		Auth: auth, Logger: log.With("component", "awsproto"), Budget: budget, CORS: &awsproto.CORS{AllowOrigins: origins},
-	}, kinesis, fhAPI)
+	}, kinesis, fhAPI, kaV1, kaV2)
 	var keys *sigv4.Keyring
 	if k, ok := auth.(*awsproto.KeyringAuth); ok {
 		keys = k.Keys
@@ -154,7 +184,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Keys:       keys,
 		AccountID:  cfg.AccountID,
 		Region:     cfg.Region,
-		Services:   []*awsproto.Service{kinesis, fhAPI},
+		Services:   []*awsproto.Service{kinesis, fhAPI, kaV1, kaV2},
 		BodyBudget: budget,
 		Metrics:    kinesisapi.Metrics(svc),
 		Firehose:   firehoseapi.ConsoleBackend{Svc: fh, Dir: localDir},
@@ -163,7 +193,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	})
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthcheck", healthHandler(backend.Records(), svc, fh))
-	requests := newHTTPMetrics(kinesis, fhAPI)
+	requests := newHTTPMetrics(kinesis, fhAPI, kaV1, &kaV2Metrics)
 	mux.Handle("GET /metrics", metricsHandler(log.With("component", "metrics"), requests, newStreamsCollector(svc), newFirehoseCollector(fh),
 		newStorageCollector(backend.Records(), svc, fh)))
 	// A browser's GET / opens the console; the API is POST / (and OPTIONS
@@ -182,6 +212,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend:  backend,
 		streams:  svc,
 		firehose: fh,
+		apps:     apps,
 		tls:      tlsCfg,
 		http: &http.Server{
 			Handler:           requests.wrap(mux),
@@ -218,6 +249,20 @@ func lambdaInvoker(endpoint string) firehose.LambdaInvoker {
 	}
 	return firehose.LambdaHTTP{Endpoint: endpoint}
 }
+
+// analyticsObjects is where DiscoverInputSchema reads S3 objects: the
+// local directory Firehose delivers to, or the S3 endpoint.
+func analyticsObjects(cfg config.Config, localDir *objectstore.Dir) analytics.ObjectReader {
+	if localDir != nil {
+		return analytics.DirObjects{Dir: *localDir}
+	}
+	return analytics.NewS3Objects(objectstore.S3Options{
+		Endpoint: cfg.S3Endpoint, Region: cfg.S3Region, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, PathStyle: cfg.S3PathStyle,
+	})
+}
+
+// Analytics returns the Data Analytics service.
+func (s *Server) Analytics() *analytics.Service { return s.apps }
 
 // Firehose returns the Firehose service.
 func (s *Server) Firehose() *firehose.Service { return s.firehose }
@@ -298,7 +343,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = s.http.Close()
 	}
-	return errors.Join(err, s.firehose.Close(), s.streams.Close(), s.backend.Close())
+	return errors.Join(err, s.apps.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close())
 }
 
 // secureListener marks a TLS listener (for the log).

@@ -18,7 +18,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	firehoseclient "github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesisanalytics"
+	"github.com/aws/aws-sdk-go-v2/service/kinesisanalyticsv2"
 
+	"sluice/internal/analytics"
 	"sluice/internal/awsclient"
 	"sluice/internal/config"
 	"sluice/internal/firehose"
@@ -65,6 +68,23 @@ func WithStreams(f func(*streams.Config)) Option {
 // WithFirehose adjusts the Firehose configuration.
 func WithFirehose(f func(*firehose.Config)) Option {
 	return func(o *options) { o.srv.TuneFirehose = f }
+}
+
+// WithAnalytics adjusts the Data Analytics configuration.
+func WithAnalytics(f func(*analytics.Config)) Option {
+	return func(o *options) { o.srv.TuneAnalytics = f }
+}
+
+// AnalyticsClient returns a Kinesis Data Analytics (v1) client for
+// us-east-1 with test credentials.
+func (s *Server) AnalyticsClient() *kinesisanalytics.Client {
+	return kinesisanalytics.NewFromConfig(s.AWSConfig("us-east-1", "AKIDTEST", "secret"))
+}
+
+// AnalyticsV2Client returns a Kinesis Data Analytics v2 client for
+// us-east-1 with test credentials.
+func (s *Server) AnalyticsV2Client() *kinesisanalyticsv2.Client {
+	return kinesisanalyticsv2.NewFromConfig(s.AWSConfig("us-east-1", "AKIDTEST", "secret"))
 }
 
 // FirehoseClient returns a Firehose client for us-east-1 with test credentials.

@@ -1,0 +1,253 @@
+package analytics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Runner runs started applications: it reads their inputs, runs their
+// code and writes their outputs. The SQL engine's integration implements
+// it; without one, StartApplication is refused (ErrNoEngine).
+//
+// The Service calls Start and Stop from its own goroutines, at most one
+// transition per application at a time, and persists the state around
+// them: STARTING before Start and RUNNING after it; STOPPING before Stop
+// and READY after it. A configuration change to a running application is a
+// Stop followed by a Start from the last stopped points (UPDATING in
+// between). At server start the Service starts again every application
+// that was running, from its last stopped points, so the Runner is told
+// about all of them. At shutdown the Service stops nothing: applications
+// stay RUNNING in the store, and the Runner's owner shuts the runtime down
+// (committing positions) after closing the Service.
+type Runner interface {
+	// Start starts running app, each input (by ID) from its position:
+	// NOW, TRIM_HORIZON, or LAST_STOPPED_POINT (where Stop, a shutdown or
+	// a crash left it). It returns once the application runs, or with the
+	// reason it cannot.
+	Start(ctx context.Context, app *Application, positions map[string]StartingPosition) error
+	// Stop stops app, recording each input's position as its last stopped
+	// point.
+	Stop(ctx context.Context, app *Application) error
+}
+
+// Start starts an application (READY → STARTING → RUNNING): positions
+// gives each input's starting position by input ID; inputs left out start
+// from NOW.
+func (s *Service) Start(ctx context.Context, c Caller, name string, api2 bool, positions map[string]StartingPosition) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, err := s.get(c, name)
+	if err != nil {
+		return err
+	}
+	if err := s.check(cur, Change{API2: api2}); err != nil {
+		return err
+	}
+	if cur.Status != StatusReady {
+		return errState(cur, "StartApplication")
+	}
+	if len(cur.Inputs) == 0 {
+		return newErr(KindInvalidConfiguration, "Application %s has no input to read: add one (AddApplicationInput) before starting it.", cur.Name)
+	}
+	for id := range positions {
+		if cur.Input(id) == nil {
+			return errInvalid("Input %s is not an input of application %s.", id, cur.Name)
+		}
+	}
+	a := cur.clone()
+	for i := range a.Inputs {
+		in := &a.Inputs[i]
+		pos, ok := positions[in.ID]
+		if !ok || pos == "" {
+			pos = PositionNow
+		}
+		if pos == PositionLastStopped && !in.Ran {
+			return errInvalid("Input %s of application %s has no last stopped point: the application has not run with this input yet. Start it from NOW or TRIM_HORIZON.", in.ID, a.Name)
+		}
+		in.Position = pos
+	}
+	if s.cfg.Runner == nil {
+		return ErrNoEngine
+	}
+	a.Status = StatusStarting
+	if err := s.persist(ctx, a, false); err != nil {
+		return err
+	}
+	s.apps[keyOf(a)] = a
+	started := make(map[string]StartingPosition, len(a.Inputs))
+	for _, in := range a.Inputs {
+		started[in.ID] = in.Position
+	}
+	s.spawn(func() { s.finishStart(a, started) })
+	return nil
+}
+
+// finishStart runs the Runner's Start and settles the state: RUNNING, or
+// READY when the application could not start.
+func (s *Service) finishStart(a *Application, positions map[string]StartingPosition) {
+	err := s.cfg.Runner.Start(s.ctx, a, positions)
+	if s.ctx.Err() != nil {
+		return // shutting down: the persisted state is resumed at the next start
+	}
+	s.settle(a, func(b *Application) {
+		if err != nil {
+			s.log.Error("application failed to start", "name", a.Name, "account", a.Account, "region", a.Region, "err", err)
+			b.Status = StatusReady
+			return
+		}
+		b.Status = StatusRunning
+		for i := range b.Inputs {
+			b.Inputs[i].Ran = true
+		}
+	})
+}
+
+// settle applies the end of a transition to the application the
+// transition began with, if it is still the current one.
+func (s *Service) settle(a *Application, fn func(b *Application)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := s.apps[keyOf(a)]
+	if cur == nil || cur.ID != a.ID {
+		return
+	}
+	b := cur.clone()
+	fn(b)
+	s.store(s.ctx, b, false)
+}
+
+// Stop stops a running application (RUNNING → STOPPING → READY).
+func (s *Service) Stop(ctx context.Context, c Caller, name string, api2 bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, err := s.get(c, name)
+	if err != nil {
+		return err
+	}
+	if err := s.check(cur, Change{API2: api2}); err != nil {
+		return err
+	}
+	if cur.Status != StatusRunning {
+		return errState(cur, "StopApplication")
+	}
+	a := cur.clone()
+	a.Status = StatusStopping
+	if err := s.persist(ctx, a, false); err != nil {
+		return err
+	}
+	s.apps[keyOf(a)] = a
+	s.spawn(func() { s.finishStop(a) })
+	return nil
+}
+
+func (s *Service) finishStop(a *Application) {
+	err := s.stopRunner(a)
+	if s.ctx.Err() != nil {
+		return
+	}
+	if err != nil {
+		s.log.Error("stopping application", "name", a.Name, "account", a.Account, "region", a.Region, "err", err)
+	}
+	s.settle(a, func(b *Application) { b.Status = StatusReady })
+}
+
+// finishUpdate restarts a running application with its new configuration:
+// inputs that ran resume from their last stopped points, new ones start
+// from NOW.
+func (s *Service) finishUpdate(old, a *Application) {
+	err := s.cfg.Runner.Stop(s.ctx, old)
+	if err == nil {
+		err = s.cfg.Runner.Start(s.ctx, a, resumePositions(a))
+	}
+	if s.ctx.Err() != nil {
+		return
+	}
+	s.settle(a, func(b *Application) {
+		if err != nil {
+			s.log.Error("application failed to restart with its new configuration", "name", a.Name, "account", a.Account, "region", a.Region, "err", err)
+			b.Status = StatusReady
+			return
+		}
+		b.Status = StatusRunning
+		for i := range b.Inputs {
+			b.Inputs[i].Ran = true
+		}
+	})
+}
+
+// Failed is how the runtime reports that a running application stopped by
+// itself (a failure it cannot recover from): the application becomes
+// READY, its inputs keep their last stopped points, and the cause is
+// logged.
+func (s *Service) Failed(app *Application, cause error) {
+	s.settle(app, func(b *Application) {
+		if b.Status != StatusRunning {
+			return
+		}
+		s.log.Error("application stopped by a failure", "name", b.Name, "account", b.Account, "region", b.Region, "err", cause)
+		b.Status = StatusReady
+	})
+}
+
+// Delete deletes an application. createTimestamp must be its
+// CreateTimestamp. A running application is stopped first (DELETING
+// meanwhile); a READY one is gone when Delete returns.
+func (s *Service) Delete(ctx context.Context, c Caller, name string, api2 bool, createTimestamp int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, err := s.get(c, name)
+	if err != nil {
+		return err
+	}
+	if err := s.check(cur, Change{API2: api2}); err != nil {
+		return err
+	}
+	if cur.Created.UnixMilli() != createTimestamp {
+		return newErr(KindConcurrentModification,
+			"The CreateTimestamp %s does not match the creation time of application %s, %s: describe the application and retry with its CreateTimestamp.",
+			fmtMillis(createTimestamp), cur.Name, fmtMillis(cur.Created.UnixMilli()))
+	}
+	switch cur.Status {
+	case StatusReady:
+		return s.remove(ctx, cur)
+	case StatusRunning:
+	default:
+		return errState(cur, "DeleteApplication")
+	}
+	a := cur.clone()
+	a.Status = StatusDeleting
+	if err := s.persist(ctx, a, false); err != nil {
+		return err
+	}
+	s.apps[keyOf(a)] = a
+	s.spawn(func() {
+		if err := s.stopRunner(a); err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Error("stopping a deleted application", "name", a.Name, "err", err)
+		}
+		if s.ctx.Err() != nil {
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if err := s.remove(s.ctx, a); err != nil {
+			s.log.Error("deleting application", "name", a.Name, "err", err)
+		}
+	})
+	return nil
+}
+
+// stopRunner stops a running application. Without a Runner nothing runs
+// (an application left RUNNING by a build that had the engine), so there
+// is nothing to stop.
+func (s *Service) stopRunner(a *Application) error {
+	if s.cfg.Runner == nil {
+		return nil
+	}
+	return s.cfg.Runner.Stop(s.ctx, a)
+}
+
+// fmtMillis prints epoch milliseconds as the epoch seconds the API shows.
+func fmtMillis(ms int64) string {
+	return fmt.Sprintf("%d.%03d", ms/1000, ms%1000)
+}
