@@ -1,0 +1,3 @@
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (
+    ticker_symbol VARCHR(4),
+    price DOUBLE);

@@ -1,0 +1,3 @@
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (
+    ticker_symbol VARCHAR(4),
+    range DOUBLE);
