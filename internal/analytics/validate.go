@@ -61,7 +61,7 @@ func validateSchema(sch *Schema, what string) error {
 		}
 		seen[col.Name] = true
 		if err := checkSQLType(col.SQLType); err != nil {
-			return errInvalid("The SqlType %q of column %s of the %s is not valid: %v.", col.SQLType, col.Name, what, err)
+			return errInvalid("Invalid SqlType of column %s of the %s: %v.", col.Name, what, err)
 		}
 		if f.Type == FormatJSON {
 			if col.Mapping == nil || *col.Mapping == "" {

@@ -21,6 +21,7 @@ package analyticsapi
 
 import (
 	"context"
+	"time"
 
 	"sluice/internal/analytics"
 	"sluice/internal/awsproto/shape"
@@ -49,9 +50,25 @@ var (
 	).Named("VpcConfiguration")
 )
 
-// flinkIn is the one member these operations need.
+// flinkIn holds the members of all these operations' inputs (the decoder
+// fills every member a request gives); only the name is used.
 type flinkIn struct {
-	ApplicationName string
+	ApplicationName                    string
+	CurrentApplicationVersionId        *int64
+	SnapshotName                       *string
+	SnapshotCreationTimestamp          *time.Time
+	Limit                              *int64
+	NextToken                          *string
+	VpcConfiguration                   *struct{ SubnetIds, SecurityGroupIds []string }
+	VpcConfigurationId                 *string
+	ConditionalToken                   *string
+	UrlType                            *string
+	SessionExpirationDurationInSeconds *int64
+	OperationId                        *string
+	Operation                          *string
+	OperationStatus                    *string
+
+	ApplicationMaintenanceConfigurationUpdate *struct{ ApplicationMaintenanceWindowStartTimeUpdate string }
 }
 
 var rollbackInput = shape.Struct(

@@ -140,3 +140,21 @@ func describe(t *testing.T, c *ka.Client, name string) *kat.ApplicationDetail {
 	}
 	return out.ApplicationDetail
 }
+
+func serverNow() time.Time { return time.Now() }
+
+// waitStatus waits until the application is in the status.
+func waitStatus(t *testing.T, c *ka.Client, name string, want kat.ApplicationStatus) *kat.ApplicationDetail {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		d := describe(t, c, name)
+		if d.ApplicationStatus == want {
+			return d
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s is %s, want %s", name, d.ApplicationStatus, want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
