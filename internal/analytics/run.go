@@ -62,9 +62,6 @@ func (s *Service) Start(ctx context.Context, c Caller, name string, api2 bool, p
 		if !ok || pos == "" {
 			pos = PositionNow
 		}
-		if pos == PositionLastStopped && !in.Ran {
-			return errInvalid("Input %s of application %s has no last stopped point: the application has not run with this input yet. Start it from NOW or TRIM_HORIZON.", in.ID, a.Name)
-		}
 		in.Position = pos
 	}
 	if s.cfg.Runner == nil {
@@ -78,6 +75,12 @@ func (s *Service) Start(ctx context.Context, c Caller, name string, api2 bool, p
 	started := make(map[string]StartingPosition, len(a.Inputs))
 	for _, in := range a.Inputs {
 		started[in.ID] = in.Position
+		if in.Position == PositionLastStopped && !in.Ran {
+			// AWS starts an application that never ran from
+			// LAST_STOPPED_POINT (its own tests do); there is no such
+			// point yet, so the input starts from NOW.
+			started[in.ID] = PositionNow
+		}
 	}
 	s.spawn(func() { s.finishStart(a, started) })
 	return nil

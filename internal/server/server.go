@@ -151,6 +151,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Streams:         analytics.StreamsSource{Streams: svc},
 		DeliveryStreams: analytics.FirehoseSource{Firehose: fh, Records: backend.Records()},
 		Objects:         analyticsObjects(cfg, localDir),
+		Code:            analytics.SQLValidator{},
 		Logger:          log,
 	}
 	if inv := lambdaInvoker(cfg.LambdaEndpoint); inv != nil {

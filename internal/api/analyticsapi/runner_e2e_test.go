@@ -177,8 +177,23 @@ func TestStartFailure(t *testing.T) {
 		}
 	}
 	waitStatus(t, c, "app", kat.ApplicationStatusReady)
-	// It never ran: no last stopped point.
-	wantErr(t, startApp(t, c, "app", kat.InputStartingPositionLastStoppedPoint), "InvalidArgumentException", "")
+	// It never ran: from LAST_STOPPED_POINT it starts from NOW, as AWS
+	// starts applications that never ran.
+	if err := startApp(t, c, "app", kat.InputStartingPositionLastStoppedPoint); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if calls, starts := r.record(); len(calls) == 2 {
+			if starts[1]["1.1"] != analytics.PositionNow {
+				t.Fatalf("second start positions = %v", starts[1])
+			}
+			break
+		}
+	}
+	d := waitStatus(t, c, "app", kat.ApplicationStatusReady)
+	if p := d.InputDescriptions[0].InputStartingPositionConfiguration; p.InputStartingPosition != kat.InputStartingPositionLastStoppedPoint {
+		t.Fatalf("described position = %v", p.InputStartingPosition)
+	}
 	_, err := c.StartApplication(t.Context(), &ka.StartApplicationInput{ApplicationName: aws.String("bare"), InputConfigurations: []kat.InputConfiguration{}})
 	wantErr(t, err, "ResourceNotFoundException", "")
 	if _, err := c.CreateApplication(t.Context(), &ka.CreateApplicationInput{ApplicationName: aws.String("bare")}); err != nil {

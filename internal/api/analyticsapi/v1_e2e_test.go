@@ -149,9 +149,9 @@ func TestV1Lifecycle(t *testing.T) {
 			InputUpdates: []kat.InputUpdate{{
 				InputId:                aws.String("1.1"),
 				InputParallelismUpdate: &kat.InputParallelismUpdate{CountUpdate: aws.Int32(3)},
-				InputSchemaUpdate: &kat.InputSchemaUpdate{RecordColumnUpdates: []kat.RecordColumn{
+				InputSchemaUpdate: &kat.InputSchemaUpdate{RecordColumnUpdates: append([]kat.RecordColumn{
 					{Name: aws.String("TICKER_SYMBOL"), SqlType: aws.String("VARCHAR(8)"), Mapping: aws.String("$.TICKER_SYMBOL")},
-				}},
+				}, tickerSchema().RecordColumns[1:]...)},
 			}},
 			OutputUpdates: []kat.OutputUpdate{{
 				OutputId: aws.String("2.1"), DestinationSchemaUpdate: &kat.DestinationSchema{RecordFormatType: kat.RecordFormatTypeJson},
@@ -169,7 +169,7 @@ func TestV1Lifecycle(t *testing.T) {
 	id = d.InputDescriptions[0]
 	if aws.ToString(d.ApplicationCode) != newCode || aws.ToInt32(id.InputParallelism.Count) != 3 ||
 		!reflect.DeepEqual(id.InAppStreamNames, []string{"SOURCE_SQL_STREAM_001", "SOURCE_SQL_STREAM_002", "SOURCE_SQL_STREAM_003"}) ||
-		len(id.InputSchema.RecordColumns) != 1 || aws.ToString(id.InputSchema.RecordColumns[0].SqlType) != "VARCHAR(8)" ||
+		len(id.InputSchema.RecordColumns) != 4 || aws.ToString(id.InputSchema.RecordColumns[0].SqlType) != "VARCHAR(8)" ||
 		d.OutputDescriptions[1].DestinationSchema.RecordFormatType != kat.RecordFormatTypeJson ||
 		aws.ToString(d.ReferenceDataSourceDescriptions[0].TableName) != "Companies" ||
 		aws.ToString(d.CloudWatchLoggingOptionDescriptions[0].RoleARN) != "arn:aws:iam::000000000000:role/other" {
@@ -277,4 +277,32 @@ func TestV1List(t *testing.T) {
 	}
 	_, err := c.CreateApplication(t.Context(), &ka.CreateApplicationInput{ApplicationName: aws.String("a")})
 	wantErr(t, err, "ResourceInUseException", "Application a already exists under account 000000000000.")
+}
+
+// TestCodeValidation: code that does not parse is CodeValidationException,
+// with the position and what was expected, and changes nothing.
+func TestCodeValidation(t *testing.T) {
+	srv := testserver.Start(t)
+	c := srv.AnalyticsClient()
+	ctx := t.Context()
+	bad := "CREATE OR REPLACE STREAM \"D\" (a INTEGER);\nCREATE OR REPLACE PUMP \"P\" AS INSERT INTO \"D\" SELECT STREAM a FORM \"S\";"
+	_, err := c.CreateApplication(ctx, &ka.CreateApplicationInput{ApplicationName: aws.String("app"), ApplicationCode: aws.String(bad)})
+	wantErr(t, err, "CodeValidationException", `Encountered "\"S\"" at line 2, column 68. Was expecting one of: "," "FROM"`)
+	_, err = c.CreateApplication(ctx, &ka.CreateApplicationInput{ApplicationName: aws.String("app"), ApplicationCode: aws.String("SELECT 1;")})
+	wantErr(t, err, "CodeValidationException", "")
+
+	if _, err := c.CreateApplication(ctx, &ka.CreateApplicationInput{ApplicationName: aws.String("app"), ApplicationCode: aws.String(filterCode)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.UpdateApplication(ctx, &ka.UpdateApplicationInput{ApplicationName: aws.String("app"), CurrentApplicationVersionId: aws.Int64(1),
+		ApplicationUpdate: &kat.ApplicationUpdate{ApplicationCodeUpdate: aws.String(bad)}})
+	wantErr(t, err, "CodeValidationException", "")
+	if d := describe(t, c, "app"); aws.ToString(d.ApplicationCode) != filterCode || aws.ToInt64(d.ApplicationVersionId) != 1 {
+		t.Fatalf("a refused update changed the application: %+v", d)
+	}
+	// Empty code, or comments only, is no code.
+	if _, err := c.UpdateApplication(ctx, &ka.UpdateApplicationInput{ApplicationName: aws.String("app"), CurrentApplicationVersionId: aws.Int64(1),
+		ApplicationUpdate: &kat.ApplicationUpdate{ApplicationCodeUpdate: aws.String("-- nothing yet\n")}}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -161,15 +161,15 @@ func TestV1ChangeRefusals(t *testing.T) {
 		CloudWatchLoggingOption: &kat.CloudWatchLoggingOption{LogStreamARN: aws.String("arn:aws:logs:us-east-1:000000000000:log-group:g:log-stream:s"), RoleARN: aws.String(role)}})
 	wantErr(t, err, "ValidationException", "1 validation error detected: Value '0' at 'currentApplicationVersionId' failed to satisfy constraint: Member must have value greater than or equal to 1")
 
-	// Starts: validated before the engine's absence is reported.
+	// Starts: validated before the engine's absence is reported (AWS
+	// starts an application that never ran from LAST_STOPPED_POINT).
 	start := func(id string, pos kat.InputStartingPosition) error {
 		_, err := c.StartApplication(ctx, &ka.StartApplicationInput{ApplicationName: aws.String("app"), InputConfigurations: []kat.InputConfiguration{{
 			Id: aws.String(id), InputStartingPositionConfiguration: &kat.InputStartingPositionConfiguration{InputStartingPosition: pos},
 		}}})
 		return err
 	}
-	wantErr(t, start("1.1", kat.InputStartingPositionLastStoppedPoint), "InvalidArgumentException",
-		"Input 1.1 of application app has no last stopped point: the application has not run with this input yet. Start it from NOW or TRIM_HORIZON.")
+	wantErr(t, start("1.1", kat.InputStartingPositionLastStoppedPoint), "UnsupportedOperationException", "")
 	wantErr(t, start("2.1", kat.InputStartingPositionNow), "InvalidArgumentException", "Input 2.1 is not an input of application app.")
 	_, err = c.StartApplication(ctx, &ka.StartApplicationInput{ApplicationName: aws.String("nope"), InputConfigurations: []kat.InputConfiguration{}})
 	wantErr(t, err, "ResourceNotFoundException", "Application nope is not found under account 000000000000.")
