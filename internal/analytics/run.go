@@ -193,9 +193,11 @@ func (s *Service) Failed(app *Application, cause error) {
 	})
 }
 
-// Delete deletes an application. createTimestamp must be its
-// CreateTimestamp. A running application is stopped first (DELETING
-// meanwhile); a READY one is gone when Delete returns.
+// Delete deletes an application. createTimestamp (epoch milliseconds)
+// must be its CreateTimestamp to the second: boto3 sends timestamps in
+// whole seconds, so AWS cannot compare finer. A running application is
+// stopped first (DELETING meanwhile); a READY one is gone when Delete
+// returns.
 func (s *Service) Delete(ctx context.Context, c Caller, name string, api2 bool, createTimestamp int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -206,7 +208,7 @@ func (s *Service) Delete(ctx context.Context, c Caller, name string, api2 bool, 
 	if err := s.check(cur, Change{API2: api2}); err != nil {
 		return err
 	}
-	if cur.Created.UnixMilli() != createTimestamp {
+	if cur.Created.Unix() != floorDiv(createTimestamp, 1000) {
 		return newErr(KindConcurrentModification,
 			"The CreateTimestamp %s does not match the creation time of application %s, %s: describe the application and retry with its CreateTimestamp.",
 			fmtMillis(createTimestamp), cur.Name, fmtMillis(cur.Created.UnixMilli()))
@@ -248,6 +250,14 @@ func (s *Service) stopRunner(a *Application) error {
 		return nil
 	}
 	return s.cfg.Runner.Stop(s.ctx, a)
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
 }
 
 // fmtMillis prints epoch milliseconds as the epoch seconds the API shows.

@@ -1,8 +1,8 @@
 package analyticsapi
 
 // DeleteApplication (v1 and v2): CreateTimestamp must be the application's
-// (to the millisecond; ConcurrentModificationException otherwise, v1 having
-// no other error for it). A READY application is gone at once; a RUNNING
+// (to the second, as boto3 sends it; ConcurrentModificationException
+// otherwise, v1 having no other error for it). A READY application is gone at once; a RUNNING
 // one is stopped first and DELETING meanwhile; other states are
 // ResourceInUseException. Through v1, an application v2 created or changed
 // is UnsupportedOperationException.
