@@ -49,7 +49,8 @@ type CodeError struct {
 func (e *CodeError) Error() string { return e.Msg }
 
 // Inferrer infers an input schema from sampled records: the schema, and
-// each sample's rows as strings (ParsedInputRecords).
+// the samples' rows under it, each a list of column values as text, nil
+// for NULL (ParsedInputRecords).
 type Inferrer interface {
-	Infer(samples [][]byte) (Schema, [][]string, error)
+	Infer(samples [][]byte) (Schema, [][]*string, error)
 }

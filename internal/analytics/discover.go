@@ -22,8 +22,9 @@ type DiscoverParams struct {
 // Discovery is DiscoverInputSchema's answer.
 type Discovery struct {
 	Schema Schema
-	// Parsed are the rows of the samples, each a list of column values.
-	Parsed [][]string
+	// Parsed are the rows of the samples, each a list of column values
+	// (nil for NULL).
+	Parsed [][]*string
 	// Processed are the samples as the preprocessor returned them (with
 	// Processing only); Raw are the samples as read.
 	Processed []string

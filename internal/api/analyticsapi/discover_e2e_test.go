@@ -31,10 +31,10 @@ import (
 // check what discovery samples and answers, not the inference.
 type echoInferrer struct{}
 
-func (echoInferrer) Infer(samples [][]byte) (analytics.Schema, [][]string, error) {
-	rows := make([][]string, len(samples))
+func (echoInferrer) Infer(samples [][]byte) (analytics.Schema, [][]*string, error) {
+	rows := make([][]*string, len(samples))
 	for i, s := range samples {
-		rows[i] = []string{string(s)}
+		rows[i] = []*string{aws.String(string(s))}
 	}
 	sch := analytics.Schema{
 		Format:   analytics.RecordFormat{Type: analytics.FormatCSV, CSV: &analytics.CSVMapping{RowDelimiter: "\n", ColumnDelimiter: ","}},

@@ -56,10 +56,10 @@ type discoverIn struct {
 }
 
 type discoverOut struct {
-	InputSchema           *schemaOut `json:"InputSchema"`
-	ParsedInputRecords    [][]string `json:"ParsedInputRecords"`
-	ProcessedInputRecords []string   `json:"ProcessedInputRecords,omitempty"`
-	RawInputRecords       []string   `json:"RawInputRecords"`
+	InputSchema           *schemaOut  `json:"InputSchema"`
+	ParsedInputRecords    [][]*string `json:"ParsedInputRecords"`
+	ProcessedInputRecords []string    `json:"ProcessedInputRecords,omitempty"`
+	RawInputRecords       []string    `json:"RawInputRecords"`
 }
 
 func (in *discoverIn) params() analytics.DiscoverParams {
@@ -84,7 +84,7 @@ func (a *API) discover(ctx context.Context, p analytics.DiscoverParams) (*discov
 	}
 	out := &discoverOut{InputSchema: schemaOf(d.Schema), ParsedInputRecords: d.Parsed, ProcessedInputRecords: d.Processed, RawInputRecords: d.Raw}
 	if out.ParsedInputRecords == nil {
-		out.ParsedInputRecords = [][]string{}
+		out.ParsedInputRecords = [][]*string{}
 	}
 	return out, nil
 }
