@@ -20,6 +20,9 @@ func Format(n Node) string {
 type printer struct {
 	b      strings.Builder
 	indent int
+	// keys prints names as they are, and columns by their last name: the
+	// comparison keys of exprKey, not SQL.
+	keys bool
 }
 
 func (p *printer) w(s string) { p.b.WriteString(s) }
@@ -71,6 +74,10 @@ func (p *printer) node(n Node) {
 // ident prints a name, quoted when it was written quoted or when it would
 // not read back as the same name bare.
 func (p *printer) ident(id Ident) {
+	if p.keys {
+		p.w(id.Name)
+		return
+	}
 	if !id.Quoted && bareName(id.Name) {
 		p.w(id.Name)
 		return

@@ -58,6 +58,10 @@ func (p *printer) exprs(es []Expr) {
 func (p *printer) expr(e Expr) {
 	switch e := e.(type) {
 	case *ColumnRef:
+		if p.keys {
+			p.w(e.Last())
+			return
+		}
 		p.idents(e.Names, ".")
 	case *Star:
 		for _, q := range e.Qualifier {
