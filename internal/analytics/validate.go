@@ -18,7 +18,7 @@ var (
 	// contain (the v2 model's [^-\s<>&]*, checked for v1 requests too).
 	inAppName = regexp.MustCompile(`^[^-\s<>&]+$`)
 	lambdaARN = regexp.MustCompile(`^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9_$-]+)?$`)
-	bucketARN = regexp.MustCompile(`^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	bucketARN = regexp.MustCompile(`^arn:aws[a-z-]*:s3:::[\w.-]{1,255}$`)
 	logARN    = regexp.MustCompile(`^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:[^:]+:log-stream:[^:]+$`)
 )
 
