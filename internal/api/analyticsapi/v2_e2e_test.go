@@ -22,6 +22,8 @@ func tickerSchemaV2() *ka2t.SourceSchema {
 		},
 		RecordColumns: []ka2t.RecordColumn{
 			{Name: aws.String("TICKER_SYMBOL"), SqlType: aws.String("VARCHAR(4)"), Mapping: aws.String("$.TICKER_SYMBOL")},
+			{Name: aws.String("SECTOR"), SqlType: aws.String("VARCHAR(16)"), Mapping: aws.String("$.SECTOR")},
+			{Name: aws.String("CHANGE"), SqlType: aws.String("REAL"), Mapping: aws.String("$.CHANGE")},
 			{Name: aws.String("PRICE"), SqlType: aws.String("DOUBLE"), Mapping: aws.String("$.PRICE")},
 		},
 	}
