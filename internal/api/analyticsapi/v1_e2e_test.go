@@ -300,6 +300,19 @@ func TestCodeValidation(t *testing.T) {
 	if d := describe(t, c, "app"); aws.ToString(d.ApplicationCode) != filterCode || aws.ToInt64(d.ApplicationVersionId) != 1 {
 		t.Fatalf("a refused update changed the application: %+v", d)
 	}
+	// Code is checked against the input's columns, when there is an
+	// input: adding one the code does not fit is refused too.
+	_, err = c.AddApplicationInput(ctx, &ka.AddApplicationInputInput{ApplicationName: aws.String("app"), CurrentApplicationVersionId: aws.Int64(1),
+		Input: &kat.Input{NamePrefix: aws.String("SOURCE_SQL_STREAM"), KinesisStreamsInput: &kat.KinesisStreamsInput{ResourceARN: aws.String(createStream(t, srv, "in")), RoleARN: aws.String(role)},
+			InputSchema: &kat.SourceSchema{
+				RecordFormat:  &kat.RecordFormat{RecordFormatType: kat.RecordFormatTypeCsv},
+				RecordColumns: []kat.RecordColumn{{Name: aws.String("TICKER_SYMBOL"), SqlType: aws.String("VARCHAR(4)")}},
+			}}})
+	wantErr(t, err, "CodeValidationException", "At line 4, column 36: Column 'SECTOR' not found in any table")
+	if d := describe(t, c, "app"); len(d.InputDescriptions) != 0 || aws.ToInt64(d.ApplicationVersionId) != 1 {
+		t.Fatalf("a refused input was added: %+v", d)
+	}
+
 	// Empty code, or comments only, is no code.
 	if _, err := c.UpdateApplication(ctx, &ka.UpdateApplicationInput{ApplicationName: aws.String("app"), CurrentApplicationVersionId: aws.Int64(1),
 		ApplicationUpdate: &kat.ApplicationUpdate{ApplicationCodeUpdate: aws.String("-- nothing yet\n")}}); err != nil {
