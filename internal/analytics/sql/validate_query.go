@@ -6,7 +6,7 @@ import "strconv"
 type queryOut struct {
 	columns   []string // output column names
 	known     bool     // columns are exactly the result's (no * over unknown columns)
-	rowtimes  int      // items that set the row time (ROWTIME, or AS ROWTIME): not data columns
+	rowtimes  int      // items aliased AS ROWTIME: they set the row's time, not a data column
 	streaming bool
 }
 
@@ -92,8 +92,8 @@ func (v *validator) selectQuery(sel *Select, outer *scope) queryOut {
 		case isColumn(item.Expr):
 			name = item.Expr.(*ColumnRef).Last()
 		}
-		if name == "ROWTIME" {
-			out.rowtimes++
+		if item.Alias != nil && item.Alias.Name == "ROWTIME" {
+			out.rowtimes++ // sets the row's time: not a data column
 		}
 		out.columns = append(out.columns, name)
 	}

@@ -31,8 +31,8 @@ func TestValidate(t *testing.T) {
 	}{
 		// Valid code of each kind.
 		{"filter", pump(2, "SELECT STREAM ticker_symbol, price"+src+" WHERE price > 1"), stockSchema, ""},
-		{"system columns", pump(2, "SELECT STREAM APPROXIMATE_ARRIVAL_TIME, SHARD_ID, s.ROWTIME FROM SOURCE_SQL_STREAM_001 AS s"), stockSchema, ""},
-		{"rowtime not counted", pump(1, "SELECT STREAM ROWTIME, price"+src), stockSchema, ""},
+		{"system columns", pump(3, "SELECT STREAM APPROXIMATE_ARRIVAL_TIME, SHARD_ID, s.ROWTIME FROM SOURCE_SQL_STREAM_001 AS s"), stockSchema, ""},
+		{"rowtime is a column", pump(2, "SELECT STREAM ROWTIME, price"+src), stockSchema, ""},
 		{"AS ROWTIME not counted", pump(1, "SELECT STREAM event_time AS ROWTIME, price"+src), stockSchema, ""},
 		{"group by alias", pump(2, "SELECT STREAM FLOOR(ROWTIME TO MINUTE) AS m, COUNT(*)"+src+" GROUP BY m"), stockSchema, ""},
 		{"group by qualified and not", pump(2, `SELECT STREAM s.ticker_symbol, COUNT(*) FROM "SOURCE_SQL_STREAM_001" AS s GROUP BY ticker_symbol, STEP(s.ROWTIME BY INTERVAL '1' MINUTE)`), stockSchema, ""},
@@ -77,7 +77,7 @@ func TestValidate(t *testing.T) {
 
 		// Columns.
 		{"column of wrong relation", pump(1, `SELECT STREAM c.price`+src+` JOIN "CompanyName" AS c ON TRUE`), stockSchema, "At line 3, column 15: Column 'PRICE' not found in table 'C'"},
-		{"table has no rowtime", pump(1, `SELECT STREAM price, c.ROWTIME`+src+` JOIN "CompanyName" AS c ON TRUE`), stockSchema, "At line 3, column 22: Column 'ROWTIME' not found in table 'C'"},
+		{"table has no rowtime", pump(2, `SELECT STREAM price, c.ROWTIME`+src+` JOIN "CompanyName" AS c ON TRUE`), stockSchema, "At line 3, column 22: Column 'ROWTIME' not found in table 'C'"},
 		{"subquery columns", pump(1, "SELECT STREAM t.price FROM (SELECT STREAM ticker_symbol"+src+") AS t"), stockSchema, "At line 3, column 15: Column 'PRICE' not found in table 'T'"},
 		{"row field", pump(1, "SELECT STREAM t.r.COLUMN1 FROM (SELECT STREAM W3C_LOG_PARSE(sector, 'COMMON') AS r"+src+") AS t"), stockSchema, ""},
 		{"alias list degree", pump(1, "SELECT STREAM x FROM (SELECT STREAM price, change"+src+") AS t(x)"), stockSchema, "At line 3, column 84: List of column aliases must have same degree as table; table has 2 columns ('PRICE', 'CHANGE'), whereas alias list has 1 columns"},

@@ -4,7 +4,7 @@
 CREATE OR REPLACE STREAM OrderStream (orderId INTEGER, ticker VARCHAR(4), amount INTEGER);
 CREATE OR REPLACE STREAM TradeStream (tradeId INTEGER, orderId INTEGER, ticker VARCHAR(4), amount INTEGER);
 CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (
-    orderId INTEGER, ticker VARCHAR(4), orderAmount INTEGER, tradeAmount INTEGER);
+    orderTime TIMESTAMP, orderId INTEGER, ticker VARCHAR(4), orderAmount INTEGER, tradeAmount INTEGER);
 
 CREATE OR REPLACE PUMP order_pump AS INSERT INTO OrderStream
     SELECT STREAM "OrderId", "Ticker", "Amount" FROM "SOURCE_SQL_STREAM_001" WHERE "RecordType" = 'Order';
