@@ -46,6 +46,23 @@
 // is READY, one DELETING is deleted. Applications keep no log of their own:
 // the records they read and write are their sources' and destinations'.
 //
+// # Code
+//
+// Code is validated (the Config's CodeValidator, SQLValidator in the
+// server: package sql's parser and checks) whenever the application is
+// created or its configuration changes, against the columns of its
+// in-application input streams and reference tables once it has some; a
+// problem is CodeValidationException with its line and column, and the
+// change is not made.
+//
+// # Discovery
+//
+// DiscoverInputSchema reads up to 100 records (SampleRecords) of a data
+// stream or delivery stream from NOW (waiting up to SampleWait for them) or
+// TRIM_HORIZON, or the first MiB of an S3 object, passes them through the
+// input's Lambda preprocessor when one is given, and hands them to the
+// Inferrer.
+//
 // # v1 and v2
 //
 // Both APIs see every application. An application created or changed

@@ -19,7 +19,13 @@ import (
 // that was running, from its last stopped points, so the Runner is told
 // about all of them. At shutdown the Service stops nothing: applications
 // stay RUNNING in the store, and the Runner's owner shuts the runtime down
-// (committing positions) after closing the Service.
+// (committing positions) after closing the Service. The Runner keeps the
+// positions in the metadata store under CheckpointPrefix(app), which the
+// Service deletes with the application; an input whose source changed is
+// started from NOW, so positions in the old source must not be taken for
+// it (key them by source too). A running application that fails by itself
+// is reported with Service.Failed. Start and Stop must return when ctx
+// ends (the Service is closing).
 type Runner interface {
 	// Start starts running app, each input (by ID) from its position:
 	// NOW, TRIM_HORIZON, or LAST_STOPPED_POINT (where Stop, a shutdown or

@@ -77,7 +77,14 @@ func keyOf(a *Application) appKey { return appKey{a.Account, a.Region, a.Name} }
 const (
 	keyApplications = "analytics/applications/"
 	keyVersions     = "analytics/versions/"
+	keyCheckpoints  = "analytics/checkpoints/"
 )
+
+// CheckpointPrefix is where the Runner keeps an application's input
+// positions in the metadata store (under the application's ID, keyed by
+// input ID and source as it sees fit): the Service deletes them with the
+// application.
+func CheckpointPrefix(a *Application) string { return keyCheckpoints + a.ID + "/" }
 
 func metaKey(a *Application) string {
 	return keyApplications + a.Account + "/" + a.Region + "/" + a.Name
@@ -233,14 +240,17 @@ func (s *Service) store(ctx context.Context, a *Application, newVersion bool) bo
 	return true
 }
 
-// remove deletes an application and its versions. Called with s.mu held.
+// remove deletes an application, its versions and its checkpoints.
+// Called with s.mu held.
 func (s *Service) remove(ctx context.Context, a *Application) error {
 	var versions []string
-	if err := s.meta.Scan(ctx, keyVersions+a.ID+"/", func(key string, _ []byte) error {
-		versions = append(versions, key)
-		return nil
-	}); err != nil {
-		return err
+	for _, prefix := range []string{keyVersions + a.ID + "/", CheckpointPrefix(a)} {
+		if err := s.meta.Scan(ctx, prefix, func(key string, _ []byte) error {
+			versions = append(versions, key)
+			return nil
+		}); err != nil {
+			return err
+		}
 	}
 	err := s.meta.Update(ctx, func(tx storage.MetaTx) error {
 		for _, k := range versions {
