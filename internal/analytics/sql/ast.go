@@ -172,7 +172,8 @@ type CreateFunction struct {
 	// Characteristics are the routine characteristics as written, each in
 	// canonical spelling: "LANGUAGE SQL", "DETERMINISTIC", "NOT
 	// DETERMINISTIC", "CONTAINS SQL", "READS SQL DATA", "MODIFIES SQL DATA",
-	// "RETURNS NULL ON NULL INPUT", "CALLED ON NULL INPUT".
+	// "RETURNS NULL ON NULL INPUT", "CALLED ON NULL INPUT", and "SPECIFIC"
+	// where SPECIFIC name stood (the name is Specific).
 	Characteristics []string
 	Specific        *Ident // SPECIFIC name, nil when absent
 	Body            Expr

@@ -1,5 +1,7 @@
 package sql
 
+import "strconv"
+
 // Query is a relational expression: *Select, *SetOp or *Values.
 type Query interface {
 	Node
@@ -37,6 +39,24 @@ type SelectItem struct {
 
 // Position is the start of the item's expression.
 func (s SelectItem) Position() Pos { return s.Expr.Position() }
+
+// Name is the name of the item's column in the result, given its index in
+// the select list: the alias, else a column's own name (S.PRICE is PRICE),
+// else EXPR$i, as KDA named it. A * item has no single name ("").
+func (s SelectItem) Name(i int) string {
+	switch e := s.Expr.(type) {
+	case *Star:
+		return ""
+	case *ColumnRef:
+		if s.Alias == nil {
+			return e.Last()
+		}
+	}
+	if s.Alias != nil {
+		return s.Alias.Name
+	}
+	return "EXPR$" + strconv.Itoa(i)
+}
 
 // OrderItem is one key of an ORDER BY (also in a window specification).
 type OrderItem struct {

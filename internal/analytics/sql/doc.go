@@ -27,6 +27,8 @@
 //	ValidateAll(app, *Schema) []*Error      all of them, in source order
 //	Format(node) string                     canonical SQL
 //	Inspect(node, func(Node) bool)          walk a tree
+//	IsAggregate(name), Monotonic(expr)      what the checks and the executor share
+//	SelectItem.Name(i)                      a result column's name (alias, column, EXPR$i)
 //
 // Every error is an *Error with Line and Column (1-based, counting
 // characters) and a message that includes them.

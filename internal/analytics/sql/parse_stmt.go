@@ -147,8 +147,8 @@ func (p *parser) createFunction(start Pos, orReplace bool) *CreateFunction {
 }
 
 // routineCharacteristic reads one of the clauses between RETURNS type and
-// RETURN, in any order, and returns its canonical spelling ("" for
-// SPECIFIC, which is kept as a name).
+// RETURN, in any order, and returns its canonical spelling ("SPECIFIC" for
+// SPECIFIC name, whose name goes to cf.Specific).
 func (p *parser) routineCharacteristic(cf *CreateFunction) string {
 	switch {
 	case p.acceptWord("LANGUAGE"):

@@ -283,3 +283,17 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSelectItemName(t *testing.T) {
+	q, err := ParseQuery(`SELECT STREAM s.price, price * 2, change AS "delta", s.*, ROWTIME FROM s`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i, item := range q.(*Select).Items {
+		got = append(got, item.Name(i))
+	}
+	if strings.Join(got, ",") != "PRICE,EXPR$1,delta,,ROWTIME" {
+		t.Errorf("names %q", got)
+	}
+}

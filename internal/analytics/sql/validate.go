@@ -137,7 +137,7 @@ func quote(name string) string { return "'" + name + "'" }
 // qualifier: KDA applications have one schema, named by nothing.
 func (v *validator) unqualified(n ObjectName) (string, bool) {
 	if len(n.Parts) > 1 {
-		v.errorf(n.Position(), "Object %s not found: an application's streams, tables and pumps are named without a schema", quote(n.String()))
+		v.errorf(n.Position(), "Object %s not found: an application's objects are named without a schema", quote(n.String()))
 		return "", false
 	}
 	return n.Last(), true

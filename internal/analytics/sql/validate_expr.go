@@ -182,7 +182,7 @@ func (v *validator) windowUse(w *WindowSpec, s *scope, use windowUsage) {
 	switch use {
 	case useAggregate:
 		for _, o := range eff.OrderBy {
-			if !monotonic(o.Expr) {
+			if !Monotonic(o.Expr) {
 				v.errorf(o.Position(), "The window of a windowed aggregate is ordered by ROWTIME; it cannot have ORDER BY %s", Format(o.Expr))
 				break
 			}

@@ -58,7 +58,7 @@ func (v *validator) setOp(q *SetOp, outer *scope) queryOut {
 		v.errorf(q.Pos, "%s cannot combine a stream with a table", name)
 	}
 	out := queryOut{columns: l.columns, known: l.known && r.known, rowtimes: l.rowtimes, streaming: l.streaming || r.streaming}
-	if len(q.OrderBy) > 0 && out.streaming && !monotonic(q.OrderBy[0].Expr) {
+	if len(q.OrderBy) > 0 && out.streaming && !Monotonic(q.OrderBy[0].Expr) {
 		v.errorf(q.OrderBy[0].Position(), "Streaming ORDER BY must start with a monotonic expression, such as FLOOR(s.ROWTIME TO SECOND)")
 	}
 	return out
@@ -84,16 +84,12 @@ func (v *validator) selectQuery(sel *Select, outer *scope) queryOut {
 			continue
 		}
 		v.expr(item.Expr, s, clauseSelect)
-		name := "EXPR$" + strconv.Itoa(i)
-		switch {
-		case item.Alias != nil:
-			name = item.Alias.Name
+		name := item.Name(i)
+		if item.Alias != nil {
 			aliases[name] = item.Expr
-		case isColumn(item.Expr):
-			name = item.Expr.(*ColumnRef).Last()
-		}
-		if item.Alias != nil && item.Alias.Name == "ROWTIME" {
-			out.rowtimes++ // sets the row's time: not a data column
+			if name == "ROWTIME" {
+				out.rowtimes++ // sets the row's time: not a data column
+			}
 		}
 		out.columns = append(out.columns, name)
 	}
@@ -118,7 +114,7 @@ func (v *validator) selectQuery(sel *Select, outer *scope) queryOut {
 		v.expr(o.Expr, byName, clauseOrderBy)
 	}
 	v.aggregation(sel, s, aliases, out.streaming)
-	if len(sel.OrderBy) > 0 && out.streaming && !monotonic(sel.OrderBy[0].Expr) && !monotonicAlias(sel.OrderBy[0].Expr, aliases) {
+	if len(sel.OrderBy) > 0 && out.streaming && !Monotonic(sel.OrderBy[0].Expr) && !monotonicAlias(sel.OrderBy[0].Expr, aliases) {
 		v.errorf(sel.OrderBy[0].Position(), "Streaming ORDER BY must start with a monotonic expression, such as FLOOR(s.ROWTIME TO SECOND)")
 	}
 	if sel.Distinct && out.streaming && !anyMonotonicItem(sel.Items) {
@@ -134,11 +130,6 @@ func allKnownTables(rels []*relation) bool {
 		}
 	}
 	return len(rels) > 0
-}
-
-func isColumn(e Expr) bool {
-	_, ok := e.(*ColumnRef)
-	return ok
 }
 
 // star expands * or q.* into out's columns.
@@ -297,12 +288,13 @@ func isAggregateCall(f *FuncCall) bool {
 // isRowtime reports whether c is ROWTIME or s.ROWTIME.
 func isRowtime(c *ColumnRef) bool { return len(c.Names) <= 2 && c.Last() == "ROWTIME" }
 
-// monotonic reports whether e rises with time, as SQLstream requires of a
-// streaming GROUP BY or ORDER BY: an expression on ROWTIME (ROWTIME,
-// STEP(s.ROWTIME BY ...), FLOOR(ROWTIME TO MINUTE), ...), or one asserted
-// with MONOTONIC(). It does not follow monotonicity through other streams'
-// columns, as SQLstream did not.
-func monotonic(e Expr) bool {
+// Monotonic reports whether e rises with time, as SQLstream requires of a
+// streaming GROUP BY, ORDER BY or SELECT DISTINCT: an expression on ROWTIME
+// (ROWTIME, STEP(s.ROWTIME BY ...), FLOOR(ROWTIME TO MINUTE), ...), or one
+// asserted with MONOTONIC(). The executor closes a group when its
+// monotonic keys change. Monotonicity is not followed through other
+// streams' columns, as SQLstream did not follow it.
+func Monotonic(e Expr) bool {
 	found := false
 	Inspect(e, func(n Node) bool {
 		switch n := n.(type) {
@@ -327,12 +319,12 @@ func monotonicAlias(e Expr, aliases map[string]Expr) bool {
 	if !ok || len(c.Names) != 1 || aliases[c.Last()] == nil {
 		return false
 	}
-	return monotonic(aliases[c.Last()])
+	return Monotonic(aliases[c.Last()])
 }
 
 func anyMonotonic(es []Expr, aliases map[string]Expr) bool {
 	for _, e := range es {
-		if monotonic(e) || monotonicAlias(e, aliases) {
+		if Monotonic(e) || monotonicAlias(e, aliases) {
 			return true
 		}
 	}
@@ -341,7 +333,7 @@ func anyMonotonic(es []Expr, aliases map[string]Expr) bool {
 
 func anyMonotonicItem(items []SelectItem) bool {
 	for _, it := range items {
-		if monotonic(it.Expr) {
+		if Monotonic(it.Expr) {
 			return true
 		}
 	}

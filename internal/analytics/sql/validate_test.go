@@ -54,7 +54,7 @@ func TestValidate(t *testing.T) {
 		{"datetime literals", pump(1, "SELECT STREAM price"+src+" WHERE event_time > TIMESTAMP '2018-6-1 1:02:03.456' AND DATE '2018-06-01' IS NOT NULL AND TIME '23:59:59' IS NOT NULL"), stockSchema, ""},
 
 		// Names.
-		{"qualified stream name", "CREATE STREAM S.D (a INT)", nil, "At line 1, column 15: Object 'S.D' not found: an application's streams, tables and pumps are named without a schema"},
+		{"qualified stream name", "CREATE STREAM S.D (a INT)", nil, "At line 1, column 15: Object 'S.D' not found: an application's objects are named without a schema"},
 		{"stream named like input", "CREATE STREAM SOURCE_SQL_STREAM_001 (a INT)", stockSchema, "At line 1, column 15: Stream 'SOURCE_SQL_STREAM_001' is an input of the application; name the new stream otherwise"},
 		{"stream named like table", `CREATE STREAM "CompanyName" (a INT)`, stockSchema, "At line 1, column 15: 'CompanyName' is a reference table of the application; name the stream otherwise"},
 		{"error stream created", `CREATE STREAM "error_stream" (a INT)`, nil, "At line 1, column 15: Stream 'error_stream' is the application's error stream; KDA creates it"},
