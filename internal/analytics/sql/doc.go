@@ -158,6 +158,27 @@
 // INSERT (queries run in pumps), CREATE TABLE (reference tables come from
 // the reference data source) and CREATE VIEW.
 //
+// # Where the reference is silent
+//
+// These choices are the package's, made for running the applications KDA
+// accepted, and documented for the executor:
+//
+//   - ROWTIME in a select list is a data column like any other (an INSERT
+//     maps it to the target's column in its place, as AWS's workshops did);
+//     only an item aliased AS ROWTIME sets the row's time, and it is not
+//     counted among the inserted columns. * and t.* never include ROWTIME.
+//   - A trailing ORDER BY belongs to the whole set operation it ends, as in
+//     the standard; inside a SELECT it follows the WINDOW clause.
+//   - WINDOWED BY goes after WHERE, where GROUP BY would; the two do not
+//     combine (Validate says so).
+//   - SELECT without STREAM over a stream is still a streaming query (the
+//     guide's HOTSPOTS example inserts one into a stream).
+//   - (a - b) followed by an interval unit is the datetime difference of
+//     the standard: in that place the units are keywords, not aliases.
+//   - Names are compared exactly after folding: "ticker" is not TICKER.
+//   - Code may use a stream only after the statement that creates it, as
+//     KDA ran the statements in order.
+//
 // # Validation
 //
 // Validate checks what KDA's validator checked at CreateApplication and

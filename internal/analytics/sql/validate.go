@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -16,16 +17,21 @@ import (
 //
 // Every source stream also has, besides its configured columns, ROWTIME and
 // the columns KDA adds (SystemColumns); they can be named but * does not
-// expand to them.
+// expand to them, so an INSERT fed by * over an input is not counted.
 type Schema struct {
 	Streams map[string][]string
 	Tables  map[string][]string
 }
 
-// SystemColumns are the columns KDA adds to a source stream: the record's
+// systemColumns are the columns KDA adds to a source stream: the record's
 // arrival time and, for a Kinesis data stream, its partition key, sequence
 // number and shard.
-var SystemColumns = []string{"APPROXIMATE_ARRIVAL_TIME", "PARTITION_KEY", "SEQUENCE_NUMBER", "SHARD_ID"}
+var systemColumns = []string{"APPROXIMATE_ARRIVAL_TIME", "PARTITION_KEY", "SEQUENCE_NUMBER", "SHARD_ID"}
+
+// SystemColumns returns the columns KDA adds to every source stream besides
+// ROWTIME (APPROXIMATE_ARRIVAL_TIME, PARTITION_KEY, SEQUENCE_NUMBER,
+// SHARD_ID): code may name them, * does not expand to them.
+func SystemColumns() []string { return slices.Clone(systemColumns) }
 
 // ErrorStream is the in-application stream where KDA puts the rows it
 // could not process; code can read it but not create or insert into it.

@@ -201,7 +201,7 @@ func (v *validator) tableRef(t *TableRef) *relation {
 	case name == ErrorStream:
 		r.open, r.exact, r.columns = false, true, errorStreamColumns
 	case v.isInput(name):
-		r.open, r.columns, r.hidden = false, v.schema.Streams[name], SystemColumns
+		r.open, r.columns, r.hidden = false, v.schema.Streams[name], systemColumns
 	case v.isTable(name):
 		r.open, r.exact, r.streaming, r.table, r.columns = false, true, false, true, v.schema.Tables[name]
 	case v.createdLater(name) != nil:
