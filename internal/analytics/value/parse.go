@@ -3,6 +3,7 @@ package value
 import (
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Parsing of text into values: what CAST from a string accepts, and what
@@ -424,4 +425,37 @@ func hexValue(c byte) (byte, bool) {
 		return c - 'A' + 10, true
 	}
 	return 0, false
+}
+
+// NumericLiteral is the value of a numeric literal in SQL text, typed as
+// SQL types literals: digits alone are an INTEGER, or a BIGINT past 32
+// bits; digits with a point are a DECIMAL with as many
+// fraction digits as written (1.50 is DECIMAL(3,2)); a literal with an
+// exponent is a DOUBLE (1.5E0). Past BIGINT or 18 digits is an overflow.
+func NumericLiteral(text string) (Value, error) {
+	t, ok := scanNumber(text)
+	if !ok || t.neg || text == "" || text[0] == '+' {
+		return Value{}, errorf(CodeInvalidCharacterValue, "%s is not a numeric literal", quoteForMessage(text))
+	}
+	if strings.ContainsAny(text, "eE") {
+		return parseApprox(text, KindDouble)
+	}
+	if !t.hasFrac {
+		if v, _, ok := t.unscaled(0, 19); ok {
+			if v <= math.MaxInt32 {
+				return NewInteger(int32(v)), nil
+			}
+			return NewBigInt(v), nil
+		}
+		return Value{}, errorf(CodeNumericOverflow, "%s is out of the range of BIGINT", quoteForMessage(text))
+	}
+	scale := -t.exp
+	if scale > MaxDecimalPrecision {
+		return Value{}, errorf(CodeNumericOverflow, "%s has more than %d fraction digits", quoteForMessage(text), MaxDecimalPrecision)
+	}
+	v, _, ok := t.unscaled(scale, MaxDecimalPrecision)
+	if !ok {
+		return Value{}, errorf(CodeNumericOverflow, "%s has more than %d digits", quoteForMessage(text), MaxDecimalPrecision)
+	}
+	return newDecimal(v, scale), nil
 }

@@ -68,3 +68,36 @@ func TestErrorText(t *testing.T) {
 		t.Errorf("message of %d bytes for a long input", len(err.Error()))
 	}
 }
+
+func TestNumericLiteral(t *testing.T) {
+	tests := []struct {
+		in   string
+		kind Kind
+		want string
+		typ  string
+	}{
+		{"42", KindInteger, "42", "INTEGER"},
+		{"0", KindInteger, "0", "INTEGER"},
+		{"2147483648", KindBigInt, "2147483648", "BIGINT"},
+		{"1.50", KindDecimal, "1.50", "DECIMAL(3,2)"},
+		{".5", KindDecimal, "0.5", "DECIMAL(1,1)"},
+		{"84.51", KindDecimal, "84.51", "DECIMAL(4,2)"},
+		{"1.5E0", KindDouble, "1.5", "DOUBLE"},
+		{"1e2", KindDouble, "100.0", "DOUBLE"},
+	}
+	for _, tt := range tests {
+		v, err := NumericLiteral(tt.in)
+		if err != nil || v.Kind() != tt.kind || v.String() != tt.want {
+			t.Errorf("NumericLiteral(%q) = %v %v, %v", tt.in, v.Kind(), v, err)
+			continue
+		}
+		if tt.typ != "" && TypeOf(v).String() != tt.typ {
+			t.Errorf("TypeOf(%q) = %v, want %s", tt.in, TypeOf(v), tt.typ)
+		}
+	}
+	for _, in := range []string{"", "-1", "+1", "1.2.3", "abc", "9223372036854775808", "0.1234567890123456789", "1e999"} {
+		if v, err := NumericLiteral(in); err == nil {
+			t.Errorf("NumericLiteral(%q) = %v, want an error", in, v)
+		}
+	}
+}
