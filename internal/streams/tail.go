@@ -1,0 +1,137 @@
+package streams
+
+import (
+	"sluice/internal/metrics"
+	"sluice/internal/storage"
+)
+
+// Sluice's own services read streams as AWS's services do (Data Analytics
+// reads an application's input this way): by shard and counter, without
+// shard iterators and without the API's per-shard call rates, which limit
+// API clients (AWS's services read through their own capacity), and woken
+// by WatchStream when records arrive instead of polling. The stream is
+// named by its ID as well, so that a stream deleted and created again under
+// the same name is never read in its predecessor's place. The reads count
+// in the stream's GetRecords figures, as AWS's own readers do in
+// CloudWatch's.
+
+// ShardRead is one read of a shard by an internal consumer.
+type ShardRead struct {
+	// Stream and Shard are the snapshot the read was made under.
+	Stream *Stream
+	Shard  *Shard
+	// Records are the records read, in counter order; they stay valid
+	// (nothing reuses their memory).
+	Records []storage.StoredRecord
+	// Next is the counter to read from next: after the last record read,
+	// or past the trim horizon when from was before it.
+	Next uint64
+	// End is set when the shard is closed and Next is past its last
+	// record: it will never hold more.
+	End bool
+}
+
+// internal resolves the stream an internal consumer reads: it must still
+// be the stream with the ID the consumer started on.
+func (s *Service) internal(c Caller, ref StreamRef, id string) (*liveStream, *Stream, error) {
+	name := ref.Name
+	if ref.ARN != "" {
+		region, account, arnName, ok := parseStreamARN(ref.ARN)
+		if !ok || account != c.Account || region != c.Region {
+			return nil, nil, errStreamNotFound(ref.ARN, c.Account)
+		}
+		name = arnName
+	}
+	ls := s.lookup(c, name)
+	if ls == nil {
+		return nil, nil, errStreamNotFound(name, c.Account)
+	}
+	st := ls.snapshot()
+	if id != "" && st.ID != id {
+		return nil, nil, errStreamNotFound(name, c.Account)
+	}
+	return ls, st, nil
+}
+
+// ReadShard reads up to maxRecords records (and about maxBytes of them,
+// at least one) of a shard from counter from; a counter before the trim
+// horizon reads from the oldest record the stream keeps. id is the
+// stream's ID ("" takes the stream of that name, whichever it is).
+func (s *Service) ReadShard(c Caller, ref StreamRef, id string, shard uint32, from uint64, maxRecords, maxBytes int) (ShardRead, error) {
+	ls, st, err := s.internal(c, ref, id)
+	if err != nil {
+		return ShardRead{}, err
+	}
+	sh := st.Shard(shard)
+	if sh == nil || st.Status == StatusCreating {
+		return ShardRead{}, errShardMissing(ShardID(shard), st.Name, c.Account)
+	}
+	if maxRecords <= 0 || maxRecords > MaxGetRecords {
+		maxRecords = MaxGetRecords
+	}
+	recs, next, err := ls.log.Read(shard, from, maxRecords, maxBytes, s.cutoff(st))
+	if err != nil {
+		return ShardRead{}, err
+	}
+	out := ShardRead{Stream: st, Shard: sh, Records: recs, Next: next}
+	if len(recs) > 0 {
+		now := s.now()
+		bytes := 0
+		for i := range recs {
+			bytes += len(recs[i].Data) + len(recs[i].PartitionKey)
+		}
+		behind := int64(0)
+		if _, tip := ls.log.Bounds(shard, 0); next < tip {
+			behind = max(0, now.UnixMilli()-recs[len(recs)-1].ArrivalMillis)
+		}
+		ls.metrics.Add(now, metrics.GetRecordsRecords, int64(len(recs)))
+		ls.metrics.Add(now, metrics.GetRecordsBytes, int64(bytes))
+		ls.state(st, shard, now).countRead(len(recs), bytes, behind)
+	}
+	out.End = !sh.Open() && next > sh.EndCounter
+	return out, nil
+}
+
+// ShardBounds returns the counter of the oldest record a shard keeps
+// (TRIM_HORIZON) and of the next record it will take (LATEST).
+func (s *Service) ShardBounds(c Caller, ref StreamRef, id string, shard uint32) (first, next uint64, err error) {
+	ls, st, err := s.internal(c, ref, id)
+	if err != nil {
+		return 0, 0, err
+	}
+	if st.Shard(shard) == nil {
+		return 0, 0, errShardMissing(ShardID(shard), st.Name, c.Account)
+	}
+	first, next = ls.log.Bounds(shard, s.cutoff(st))
+	return first, next, nil
+}
+
+// StreamWatch is what WatchStream returns.
+type StreamWatch struct {
+	// Records is closed at the next durable append to any shard of the
+	// stream; Changes at the next change of its snapshot (shards split or
+	// merged, the stream deleted). Wait on both.
+	Records, Changes <-chan struct{}
+	// LastArrival is the arrival time (Unix ms) of the newest durable
+	// record of the stream when the channels were taken, 0 if none.
+	// Arrival times never go back across the whole stream and records
+	// become readable in arrival order, so every record that arrived before
+	// LastArrival was readable when WatchStream returned.
+	LastArrival int64
+}
+
+// WatchStream returns channels to wait on for new records or shard
+// changes. To wait without missing any, call it before the reads that
+// found nothing new.
+func (s *Service) WatchStream(c Caller, ref StreamRef, id string) (StreamWatch, error) {
+	ls, _, err := s.internal(c, ref, id)
+	if err != nil {
+		return StreamWatch{}, err
+	}
+	w := StreamWatch{Records: ls.log.Watch(), Changes: ls.watchMeta()}
+	st := ls.snapshot()
+	for i := range st.Shards {
+		w.LastArrival = max(w.LastArrival, ls.log.LastArrival(st.Shards[i].Index))
+	}
+	return w, nil
+}
