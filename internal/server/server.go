@@ -152,6 +152,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		DeliveryStreams: analytics.FirehoseSource{Firehose: fh, Records: backend.Records()},
 		Objects:         analyticsObjects(cfg, localDir),
 		Code:            analytics.SQLValidator{},
+		Infer:           analytics.RecordInferrer{},
 		Logger:          log,
 	}
 	if inv := lambdaInvoker(cfg.LambdaEndpoint); inv != nil {

@@ -202,11 +202,68 @@ func TestDiscoverPreprocess(t *testing.T) {
 	}
 }
 
-// TestDiscoverWithoutInference: until schema inference is in the build,
-// DiscoverInputSchema says so rather than make a schema up.
-func TestDiscoverWithoutInference(t *testing.T) {
-	srv := testserver.Start(t)
+// TestDiscoverInfers runs DiscoverInputSchema with Sluice's schema
+// inference (package record) on the getting-started demo stream's records,
+// creates an application from the schema it answers, and discovers the
+// guide's S3 CSV example.
+func TestDiscoverInfers(t *testing.T) {
+	srv := testserver.Start(t, testserver.WithAnalytics(func(c *analytics.Config) { c.SampleWait = 300 * time.Millisecond }))
+	c := srv.AnalyticsClient()
+	ctx := t.Context()
 	in := createStream(t, srv, "in")
-	_, err := srv.AnalyticsClient().DiscoverInputSchema(t.Context(), &ka.DiscoverInputSchemaInput{ResourceARN: aws.String(in), RoleARN: aws.String(role)})
-	wantErr(t, err, "UnsupportedOperationException", "Schema inference is not in this build of Sluice yet: DiscoverInputSchema cannot infer a schema.")
+	putRecords(t, srv, "in",
+		`{"TICKER_SYMBOL":"QXZ","SECTOR":"HEALTHCARE","CHANGE":-0.05,"PRICE":84.51}`,
+		`{"TICKER_SYMBOL":"AMZN","SECTOR":"TECHNOLOGY","CHANGE":-1.26,"PRICE":622.84}`,
+		`{"TICKER_SYMBOL":"WAS","SECTOR":"RETAIL","CHANGE":0.72,"PRICE":25.91}`)
+	out, err := c.DiscoverInputSchema(ctx, &ka.DiscoverInputSchemaInput{
+		ResourceARN: aws.String(in), RoleARN: aws.String(role),
+		InputStartingPositionConfiguration: &kat.InputStartingPositionConfiguration{InputStartingPosition: kat.InputStartingPositionTrimHorizon},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []string
+	for _, col := range out.InputSchema.RecordColumns {
+		cols = append(cols, aws.ToString(col.Name)+" "+aws.ToString(col.SqlType)+" "+aws.ToString(col.Mapping))
+	}
+	want := []string{"TICKER_SYMBOL VARCHAR(4) $.TICKER_SYMBOL", "SECTOR VARCHAR(16) $.SECTOR", "CHANGE REAL $.CHANGE", "PRICE REAL $.PRICE"}
+	if !reflect.DeepEqual(cols, want) || out.InputSchema.RecordFormat.RecordFormatType != kat.RecordFormatTypeJson ||
+		len(out.ParsedInputRecords) != 3 || out.ParsedInputRecords[1][0] != "AMZN" || len(out.RawInputRecords) != 3 {
+		t.Fatalf("discovery = %v %+v", cols, out)
+	}
+	input := kat.Input{
+		NamePrefix:          aws.String("SOURCE_SQL_STREAM"),
+		KinesisStreamsInput: &kat.KinesisStreamsInput{ResourceARN: aws.String(in), RoleARN: aws.String(role)},
+		InputSchema:         out.InputSchema,
+	}
+	if _, err := c.CreateApplication(ctx, &ka.CreateApplicationInput{ApplicationName: aws.String("app"), ApplicationCode: aws.String(filterCode), Inputs: []kat.Input{input}}); err != nil {
+		t.Fatal(err)
+	}
+
+	obj := filepath.Join(srv.Dir, "s3", "energy", "data.csv")
+	if err := os.MkdirAll(filepath.Dir(obj), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	csv := "year,month,state,producer_type,energy_source,units,consumption\n2001,1,AK,TotalElectricPowerIndustry,Coal,ShortTons,47615\n2001,1,AL,TotalElectricPowerIndustry,Coal,ShortTons,3020601\n"
+	if err := os.WriteFile(obj, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err = c.DiscoverInputSchema(ctx, &ka.DiscoverInputSchemaInput{S3Configuration: &kat.S3Configuration{
+		RoleARN: aws.String(role), BucketARN: aws.String("arn:aws:s3:::energy"), FileKey: aws.String("data.csv"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := out.InputSchema.RecordFormat
+	if f.RecordFormatType != kat.RecordFormatTypeCsv || aws.ToString(f.MappingParameters.CSVMappingParameters.RecordColumnDelimiter) != "," ||
+		aws.ToString(out.InputSchema.RecordColumns[0].Name) != "COL_year" || aws.ToString(out.InputSchema.RecordColumns[0].SqlType) != "INTEGER" {
+		t.Fatalf("CSV discovery = %+v", out.InputSchema)
+	}
+
+	// Records no format can be told from.
+	empty := createStream(t, srv, "empty")
+	putRecords(t, srv, "empty", "   ")
+	_, err = c.DiscoverInputSchema(ctx, &ka.DiscoverInputSchemaInput{ResourceARN: aws.String(empty), RoleARN: aws.String(role),
+		InputStartingPositionConfiguration: &kat.InputStartingPositionConfiguration{InputStartingPosition: kat.InputStartingPositionTrimHorizon}})
+	wantErr(t, err, "UnableToDetectSchemaException", "")
 }

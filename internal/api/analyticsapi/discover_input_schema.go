@@ -5,7 +5,8 @@ package analyticsapi
 // TRIM_HORIZON; LAST_STOPPED_POINT is InvalidArgumentException), or the
 // first MiB of an S3 object (local directory or --s3-endpoint), runs them
 // through the Lambda preprocessor when one is given, and infers the
-// schema: InputSchema, ParsedInputRecords (rows as strings),
+// schema (package record): InputSchema, ParsedInputRecords (rows as
+// strings, null for NULL),
 // ProcessedInputRecords and RawInputRecords. Exactly one of ResourceARN and
 // S3Configuration; v1 needs the RoleARN with ResourceARN. No records, or
 // records whose format cannot be told, is UnableToDetectSchemaException; a
