@@ -33,11 +33,17 @@ const (
 // CompileJava compiles a Java regular expression for Go. Errors are *Error
 // with CondInvalidRegex.
 func CompileJava(fn, pattern string) (*regexp.Regexp, error) {
+	return compileJavaIn(fn, pattern, "", "")
+}
+
+// compileJavaIn compiles a Java pattern wrapped in RE2 text, as
+// `\A(?:` and `)\z` make Matcher.matches' whole-string match.
+func compileJavaIn(fn, pattern, before, after string) (*regexp.Regexp, error) {
 	src, err := translateJava(pattern)
 	if err != nil {
 		return nil, errorf(CondInvalidRegex, fn, "%s: %s", quote(pattern), err.Error())
 	}
-	re, err := regexp.Compile(src)
+	re, err := regexp.Compile(before + src + after)
 	if err != nil {
 		msg := err.Error()
 		if e, ok := err.(*syntax.Error); ok {
@@ -91,6 +97,9 @@ func (t *javaTranslator) run() (string, error) {
 	for {
 		r, ok := t.next()
 		if !ok {
+			if len(t.stack) > 0 {
+				return "", refuse("missing closing )")
+			}
 			return t.b.String(), nil
 		}
 		if t.flags.x {
@@ -112,11 +121,13 @@ func (t *javaTranslator) run() (string, error) {
 		case '(':
 			err = t.group()
 		case ')':
-			t.b.WriteByte(')')
-			if n := len(t.stack); n > 0 {
-				t.flags = t.stack[n-1]
-				t.stack = t.stack[:n-1]
+			n := len(t.stack)
+			if n == 0 {
+				return "", refuse("unmatched ) at offset %d", t.i-1)
 			}
+			t.b.WriteByte(')')
+			t.flags = t.stack[n-1]
+			t.stack = t.stack[:n-1]
 		case '.':
 			switch {
 			case t.flags.s:
