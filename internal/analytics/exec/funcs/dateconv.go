@@ -118,7 +118,8 @@ func bindToChar(name string, k value.Kind) func(*Env, []Arg) (*Call, error) {
 					return value.Value{}, err
 				}
 			}
-			return value.NewVarchar(df.Format(datetimeMillis(a[1]))), nil
+			var buf [64]byte
+			return value.NewVarchar(string(df.AppendFormat(buf[:0], datetimeMillis(a[1])))), nil
 		}), nil
 	}
 }
