@@ -2,6 +2,7 @@ package funcs
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -211,5 +212,43 @@ func TestDescribe(t *testing.T) {
 	ae := &ArgError{Func: "F", Msg: "takes 1 argument, not 2"}
 	if ae.Error() != "F takes 1 argument, not 2" {
 		t.Error(ae.Error())
+	}
+}
+
+// TestConcurrentEval evaluates calls whose patterns come from a column
+// from several goroutines at once: a Call's compile cache is shared.
+func TestConcurrentEval(t *testing.T) {
+	like, err := get(t, "LIKE").Bind(testEnv, []Arg{TypeArg(value.Varchar(9)), TypeArg(value.Varchar(9))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parse, err := get(t, "CHAR_TO_TIMESTAMP").Bind(testEnv, []Arg{TypeArg(value.Varchar(9)), TypeArg(value.Varchar(20))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	for g := range 4 {
+		go func() {
+			for i := range 500 {
+				p := []string{"a%", "%b", "_b"}[(i+g)%3]
+				v, err := like.Eval(args(vc("ab"), vc(p)))
+				if err != nil || !v.Bool() {
+					done <- fmt.Errorf("%q LIKE %q = %v, %v", "ab", p, v, err)
+					return
+				}
+				f := []string{"yyyy-MM", "MM/yyyy"}[(i+g)%2]
+				s := map[string]string{"yyyy-MM": "2018-05", "MM/yyyy": "05/2018"}[f]
+				if v, err := parse.Eval(args(vc(f), vc(s))); err != nil || v.String() != "2018-05-01 00:00:00.000" {
+					done <- fmt.Errorf("CHAR_TO_TIMESTAMP(%q, %q) = %v, %v", f, s, v, err)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -38,7 +38,7 @@ func formatOf(c checker) (*DateFormat, error) {
 	}
 	f, err := CompileDateFormat(a.Value.Str())
 	if err != nil {
-		return nil, c.fail(0, "is not a valid date pattern: %s", err)
+		return nil, c.fail(0, "is not a valid date pattern: %s", errMsg(err))
 	}
 	return f, nil
 }

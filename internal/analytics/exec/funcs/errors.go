@@ -125,6 +125,15 @@ func Describe(err error) (name, sqlState string, ok bool) {
 	return "", "", false
 }
 
+// errMsg is an error's message without its function's name, for an
+// ArgError that names the function already.
+func errMsg(err error) string {
+	if e, ok := err.(*Error); ok {
+		return e.Message
+	}
+	return err.Error()
+}
+
 // quote shortens a value for a message, so a 512 KB string that fails to
 // parse does not make a 512 KB message.
 func quote(s string) string {

@@ -512,7 +512,7 @@ func bindFastRegexLogParse(_ *Env, args []Arg) (*Call, error) {
 	}
 	f, err := CompileFastRegex(pattern)
 	if err != nil {
-		return nil, c.fail(1, "is not a valid fast regex pattern: %v", err)
+		return nil, c.fail(1, "is not a valid fast regex pattern: %s", errMsg(err))
 	}
 	if f.groups == 0 {
 		return nil, c.fail(1, "has no groups, so the row would have no columns")

@@ -260,7 +260,7 @@ func bindMatch(fn string, args []Arg, compile func(pattern, escape string) (matc
 		}
 		m, err := compile(args[1].Value.Str(), esc)
 		if err != nil {
-			return nil, &ArgError{Func: fn, Arg: 2, Msg: "is not a valid pattern: " + err.Error()}
+			return nil, &ArgError{Func: fn, Arg: 2, Msg: "is not a valid pattern: " + errMsg(err)}
 		}
 		return scalar(boolean, func(a []value.Value) (value.Value, error) {
 			if a[0].IsNull() {

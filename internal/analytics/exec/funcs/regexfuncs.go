@@ -33,7 +33,7 @@ func bindRegexSubstring(args []Arg) (*Call, error) {
 		}
 		re, err := CompileJava("SUBSTRING", args[1].Value.Str())
 		if err != nil {
-			return nil, &ArgError{Func: "SUBSTRING", Arg: 2, Msg: "is not a regular expression Sluice can run: " + err.Error()}
+			return nil, &ArgError{Func: "SUBSTRING", Arg: 2, Msg: "is not a regular expression Sluice can run: " + errMsg(err)}
 		}
 		return scalar(t, func(a []value.Value) (value.Value, error) {
 			if a[0].IsNull() {
@@ -228,7 +228,7 @@ func bindRegexReplace(_ *Env, args []Arg) (*Call, error) {
 	if args[1].Const && args[2].Const && !args[1].Value.IsNull() && !args[2].Value.IsNull() {
 		r, err := compileReplacer(args[1].Value.Str(), args[2].Value.Str())
 		if err != nil {
-			return nil, &ArgError{Func: "REGEX_REPLACE", Arg: 2, Msg: "does not compile: " + err.Error()}
+			return nil, &ArgError{Func: "REGEX_REPLACE", Arg: 2, Msg: "does not compile: " + errMsg(err)}
 		}
 		return scalar(t, func(a []value.Value) (value.Value, error) {
 			if anyNull(a) {

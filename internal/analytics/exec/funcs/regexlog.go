@@ -25,7 +25,7 @@ func bindRegexLogParse(env *Env, args []Arg) (*Call, error) {
 	}
 	re, err := compileJavaIn(fn, pattern, `\A(?:`, `)\z`)
 	if err != nil {
-		return nil, c.fail(1, "is not a regular expression Sluice can run: %v", err)
+		return nil, c.fail(1, "is not a regular expression Sluice can run: %s", errMsg(err))
 	}
 	groups := re.NumSubexp()
 	if groups == 0 {

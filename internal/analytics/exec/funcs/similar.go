@@ -384,7 +384,7 @@ func bindSimilarSubstring(_ *Env, args []Arg) (*Call, error) {
 	if constPattern(args) && !isNullConst(args) {
 		p, err := CompileSimilarSubstring(args[1].Value.Str(), args[2].Value.Str())
 		if err != nil {
-			return nil, &ArgError{Func: "SUBSTRING", Arg: 2, Msg: "is not a valid pattern: " + err.Error()}
+			return nil, &ArgError{Func: "SUBSTRING", Arg: 2, Msg: "is not a valid pattern: " + errMsg(err)}
 		}
 		return scalar(t, func(a []value.Value) (value.Value, error) {
 			if a[0].IsNull() {

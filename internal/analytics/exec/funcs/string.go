@@ -16,7 +16,7 @@ import (
 
 func stringFuncs() []*Func {
 	charLength := func(name string) *Func {
-		return &Func{Name: name, MinArgs: 1, MaxArgs: 1, Deterministic: true, bind: bindCharLength}
+		return &Func{Name: name, MinArgs: 1, MaxArgs: 1, Deterministic: true, bind: bindCharLength(name)}
 	}
 	return []*Func{
 		charLength("CHAR_LENGTH"),
@@ -76,17 +76,19 @@ func charSpan(s string, from, to int) (int, int) {
 	return start, len(s)
 }
 
-func bindCharLength(_ *Env, args []Arg) (*Call, error) {
-	c := checker{fn: "CHAR_LENGTH", args: args}
-	if err := c.str(0); err != nil {
-		return nil, err
-	}
-	return scalar(value.Simple(value.KindInteger), func(a []value.Value) (value.Value, error) {
-		if a[0].IsNull() {
-			return value.Value{}, nil
+func bindCharLength(name string) func(*Env, []Arg) (*Call, error) {
+	return func(_ *Env, args []Arg) (*Call, error) {
+		c := checker{fn: name, args: args}
+		if err := c.str(0); err != nil {
+			return nil, err
 		}
-		return value.NewInteger(int32(charCount(a[0].Str()))), nil
-	}), nil
+		return scalar(value.Simple(value.KindInteger), func(a []value.Value) (value.Value, error) {
+			if a[0].IsNull() {
+				return value.Value{}, nil
+			}
+			return value.NewInteger(int32(charCount(a[0].Str()))), nil
+		}), nil
+	}
 }
 
 // bindCaseMap binds UPPER, LOWER and INITCAP: the result has the argument's
