@@ -94,6 +94,7 @@ type Call struct {
 	// r.*; nil for scalar calls.
 	Row []Field
 
+	nargs   int // the arguments bound, which every row must bring
 	eval    func(args []value.Value) (value.Value, error)
 	evalRow func(dst, args []value.Value) ([]value.Value, error)
 }
@@ -108,18 +109,30 @@ type Field struct {
 // were bound. Errors are *Error or *value.Error; the executor turns them into
 // error_stream rows (see Describe).
 func (c *Call) Eval(args []value.Value) (value.Value, error) {
-	if c.eval == nil {
-		return value.Value{}, fmt.Errorf("%s returns a row: use EvalRow", c.Func.Name)
+	if c.eval == nil || len(args) != c.nargs {
+		return value.Value{}, c.misuse(len(args))
 	}
 	return c.eval(args)
+}
+
+// misuse is the error for a call evaluated the wrong way: a bug in the
+// caller, reported rather than a panic.
+func (c *Call) misuse(n int) error {
+	switch {
+	case n != c.nargs:
+		return fmt.Errorf("%s was bound with %d arguments and evaluated with %d", c.Func.Name, c.nargs, n)
+	case c.eval == nil:
+		return fmt.Errorf("%s returns a row: use EvalRow", c.Func.Name)
+	}
+	return fmt.Errorf("%s returns a scalar: use Eval", c.Func.Name)
 }
 
 // EvalRow computes a row-valued call, appending its fields (len(c.Row) of
 // them) to dst. A NULL row (the input is NULL, or a log line the pattern does
 // not match) appends len(c.Row) NULLs.
 func (c *Call) EvalRow(dst, args []value.Value) ([]value.Value, error) {
-	if c.evalRow == nil {
-		return dst, fmt.Errorf("%s returns a scalar: use Eval", c.Func.Name)
+	if c.evalRow == nil || len(args) != c.nargs {
+		return dst, c.misuse(len(args))
 	}
 	return c.evalRow(dst, args)
 }
@@ -138,6 +151,7 @@ func (f *Func) Bind(env *Env, args []Arg) (*Call, error) {
 		return nil, err
 	}
 	c.Func = f
+	c.nargs = len(args)
 	return c, nil
 }
 

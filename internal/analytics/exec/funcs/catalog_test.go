@@ -252,3 +252,16 @@ func TestConcurrentEval(t *testing.T) {
 		}
 	}
 }
+
+func TestCallMisuse(t *testing.T) {
+	_, c, err := run(t, "ABS", i32(-1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Eval(nil); err == nil || !strings.Contains(err.Error(), "bound with 1 arguments and evaluated with 0") {
+		t.Errorf("Eval with too few arguments: %v", err)
+	}
+	if _, err := c.EvalRow(nil, args(i32(1))); err == nil || !strings.Contains(err.Error(), "scalar") {
+		t.Errorf("EvalRow of a scalar: %v", err)
+	}
+}
