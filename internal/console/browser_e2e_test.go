@@ -43,20 +43,26 @@ func browserTools(t *testing.T) (node, chromium, dir string) {
 // runConsoleScript runs test/js/console.mjs against url; its screenshots go
 // to test/output/console-<mode>/ (kept after the test, for people to look at).
 func runConsoleScript(t *testing.T, url, mode string, env ...string) {
+	runBrowserScript(t, "console.mjs", url, mode, env...)
+}
+
+// runBrowserScript runs a test/js script that walks the console, as
+// runConsoleScript does.
+func runBrowserScript(t *testing.T, script, url, mode string, env ...string) {
 	node, chromium, dir := browserTools(t)
 	shots := filepath.Join(dir, "..", "output", "console-"+mode)
 	os.RemoveAll(shots)
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(t.Context(), node, "console.mjs")
+	cmd := exec.CommandContext(t.Context(), node, script)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), append([]string{"SLUICE_ENDPOINT=" + url, "SLUICE_MODE=" + mode, "CHROMIUM=" + chromium, "SCREENSHOTS=" + shots}, env...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 10 * time.Second
 	if err := cmd.Run(); err != nil || stdout.String() != "ok\n" {
-		t.Fatalf("console.mjs (%s): %v\nstdout:\n%s\nstderr:\n%s\nscreenshots: %s", mode, err, stdout.String(), stderr.String(), shots)
+		t.Fatalf("%s (%s): %v\nstdout:\n%s\nstderr:\n%s\nscreenshots: %s", script, mode, err, stdout.String(), stderr.String(), shots)
 	}
 	t.Logf("screenshots in %s", shots)
 }

@@ -41,8 +41,11 @@ type Options struct {
 	Metrics func(c awsproto.Caller, stream string, minutes int) ([]metrics.Point, error)
 	// Firehose serves the Firehose pages' reads beyond the API.
 	Firehose FirehoseBackend
-	Logger   *slog.Logger
-	Now      func() time.Time
+	// Analytics serves the Data Analytics live view; nil when the server
+	// has no SQL engine.
+	Analytics AnalyticsBackend
+	Logger    *slog.Logger
+	Now       func() time.Time
 }
 
 // FirehoseBackend is what the Firehose pages read beyond the API.
@@ -84,6 +87,7 @@ func New(opts Options) *Console {
 	mux.HandleFunc("GET /console/metrics", c.withSession(false, c.metrics))
 	mux.HandleFunc("GET /console/objects", c.withSession(false, c.objects))
 	mux.HandleFunc("GET /console/object", c.withSession(false, c.object))
+	mux.HandleFunc("GET /console/analytics/live", c.withSession(false, c.live))
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "NotFound", "No such console page.")
 	})

@@ -1,5 +1,9 @@
 // Package console serves Sluice's web console: the pages of the AWS
-// Kinesis console for Data Streams, on the server's own port.
+// Kinesis console for Data Streams, Firehose and Data Analytics (SQL
+// applications), on the server's own port. Each service has its own
+// section: one JavaScript module (assets/firehose.js, assets/analytics.js
+// with its helpers analytics-*.js, the SQL editor in sqleditor.js) and
+// its own browser test.
 //
 // The pages are static files embedded in the binary (assets/), plain HTML,
 // CSS and JavaScript with no build step; charts are drawn as SVG by the page
@@ -19,4 +23,11 @@
 // HttpOnly and SameSite=Strict; every state-changing request must also carry
 // the session's CSRF token in a header, which a page from another origin
 // cannot read; sessions live in memory (a restart signs everyone out).
+//
+// A few reads have no API operation and are served beside the API, with
+// the session's identity: per-minute metrics (/console/metrics), a
+// Firehose bucket's delivered objects in the local directory
+// (/console/objects, /console/object), and the recent rows of a running
+// Data Analytics application's in-application streams
+// (/console/analytics/live, from the SQL engine).
 package console

@@ -4,6 +4,7 @@
 // parsed as HTML.
 
 import { firehosePages } from './firehose.js';
+import { analyticsPages } from './analytics.js';
 
 const TARGET = 'Kinesis_20131202.';
 let session = null;
@@ -55,6 +56,11 @@ const api = (op, body = {}) => call(TARGET, op, body);
 
 // fhApi calls one Firehose operation.
 const fhApi = (op, body = {}) => call('Firehose_20150804.', op, body);
+
+// kaApi and kaApi2 call one Data Analytics operation of the v1 API (the
+// one AWS's console for SQL applications used) and of the v2 API.
+const kaApi = (op, body = {}) => call('KinesisAnalytics_20150814.', op, body);
+const kaApi2 = (op, body = {}) => call('KinesisAnalytics_20180523.', op, body);
 
 async function call(target, op, body) {
   const res = await fetch('/console/api', {
@@ -184,11 +190,12 @@ function route() {
   const main = $('#main');
   if (!session) { renderLogin(main); return; }
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  const firehose = parts[0] === 'firehose';
-  $('#nav-streams').setAttribute('aria-current', firehose ? 'false' : 'page');
-  $('#nav-firehose').setAttribute('aria-current', firehose ? 'page' : 'false');
+  const firehose = parts[0] === 'firehose', analytics = parts[0] === 'analytics';
+  const section = firehose ? 'firehose' : analytics ? 'analytics' : 'streams';
+  for (const s of ['streams', 'firehose', 'analytics']) $('#nav-' + s).setAttribute('aria-current', s === section ? 'page' : 'false');
   try {
-    if (firehose && parts[1] === 'create') fh.create(main);
+    if (analytics) ka.route(main, parts.slice(1));
+    else if (firehose && parts[1] === 'create') fh.create(main);
     else if (firehose && parts[1]) fh.page(main, parts[1]);
     else if (firehose) fh.list(main);
     else if (parts[0] === 'create') renderCreate(main);
@@ -833,6 +840,11 @@ function tabProducer(content, ctx) {
 const fh = firehosePages({
   el, $, fhApi, api, flash, errorBox, every, fmtTime, statusLabel, enc, b64encode, b64bytes, showData,
   monitoring, confirmDeleteOf, readError, session: () => session,
+});
+
+const ka = analyticsPages({
+  el, $, kaApi, kaApi2, api, fhApi, flash, errorBox, every, fmtTime, statusLabel, enc, b64encode, b64bytes,
+  confirmDeleteOf, readError, session: () => session,
 });
 
 $('#sign-out').addEventListener('click', async () => {

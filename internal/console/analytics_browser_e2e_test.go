@@ -1,0 +1,82 @@
+package console_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kinesisanalytics"
+
+	"sluice/internal/testserver"
+)
+
+// TestBrowserAnalyticsFlow walks the Data Analytics pages in Chromium
+// (test/js/analytics.mjs): Create application with the guide's continuous
+// filter → a validation error at its line → fixed → the source discovered
+// from records in the stream, a column's type edited → a destination →
+// reference data from the local S3 directory, columns renamed → a semantic
+// error in the SQL editor → saved → Run → delete another application from
+// the list. Then it reads the application back through the SDK.
+func TestBrowserAnalyticsFlow(t *testing.T) {
+	browserTools(t)
+	srv := testserver.Start(t)
+	// The guide's reference data (app-add-reference-data.md), in the local
+	// S3 directory.
+	ref := filepath.Join(srv.Dir, "s3", "console-ref", "companies.csv")
+	if err := os.MkdirAll(filepath.Dir(ref), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ref, []byte("AMZN,Amazon\nASD,SomeCompanyA\nMMB,SomeCompanyB\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runBrowserScript(t, "analytics.mjs", srv.URL, "analytics")
+
+	ka := srv.AnalyticsClient()
+	d, err := ka.DescribeApplication(t.Context(), &kinesisanalytics.DescribeApplicationInput{ApplicationName: aws.String("console-kda")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := d.ApplicationDetail
+	if !strings.Contains(aws.ToString(app.ApplicationCode), `WHERE  (ABS(Change / (Price - Change)) * 100) > 1;`) ||
+		aws.ToString(app.ApplicationDescription) != "The guide's continuous filter" {
+		t.Fatalf("code %q, description %q", aws.ToString(app.ApplicationCode), aws.ToString(app.ApplicationDescription))
+	}
+	if len(app.InputDescriptions) != 1 {
+		t.Fatalf("inputs: %+v", app.InputDescriptions)
+	}
+	in := app.InputDescriptions[0]
+	if !strings.HasSuffix(aws.ToString(in.KinesisStreamsInputDescription.ResourceARN), ":stream/console-kda-source") ||
+		aws.ToString(in.NamePrefix) != "SOURCE_SQL_STREAM" || aws.ToInt32(in.InputParallelism.Count) != 1 {
+		t.Fatalf("input: %+v", in)
+	}
+	var cols []string
+	for _, c := range in.InputSchema.RecordColumns {
+		cols = append(cols, aws.ToString(c.Name)+" "+aws.ToString(c.SqlType)+" "+aws.ToString(c.Mapping))
+	}
+	if got := strings.Join(cols, ", "); !strings.HasPrefix(got, "TICKER_SYMBOL VARCHAR(4) $.TICKER_SYMBOL, SECTOR VARCHAR(12) $.SECTOR, CHANGE ") {
+		t.Fatalf("columns: %s", got)
+	}
+	if len(app.OutputDescriptions) != 1 || aws.ToString(app.OutputDescriptions[0].Name) != "DESTINATION_SQL_STREAM" ||
+		!strings.HasSuffix(aws.ToString(app.OutputDescriptions[0].KinesisStreamsOutputDescription.ResourceARN), ":stream/console-kda-out") ||
+		app.OutputDescriptions[0].DestinationSchema.RecordFormatType != "JSON" {
+		t.Fatalf("outputs: %+v", app.OutputDescriptions)
+	}
+	if len(app.ReferenceDataSourceDescriptions) != 1 {
+		t.Fatalf("reference data: %+v", app.ReferenceDataSourceDescriptions)
+	}
+	r := app.ReferenceDataSourceDescriptions[0]
+	if aws.ToString(r.TableName) != "CompanyName" || aws.ToString(r.S3ReferenceDataSourceDescription.FileKey) != "companies.csv" ||
+		aws.ToString(r.ReferenceSchema.RecordColumns[0].Name) != "Ticker" || aws.ToString(r.ReferenceSchema.RecordColumns[1].Name) != "Company" {
+		t.Fatalf("reference data: %+v", r)
+	}
+	tags, err := ka.ListTagsForResource(t.Context(), &kinesisanalytics.ListTagsForResourceInput{ResourceARN: app.ApplicationARN})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "team" || aws.ToString(tags.Tags[0].Value) != "analytics" {
+		t.Fatalf("tags: %+v, %v", tags, err)
+	}
+	list, err := ka.ListApplications(t.Context(), &kinesisanalytics.ListApplicationsInput{})
+	if err != nil || len(list.ApplicationSummaries) != 1 {
+		t.Fatalf("applications after the delete: %+v, %v", list, err)
+	}
+}
