@@ -29,6 +29,7 @@ func TestGoldenApps(t *testing.T) {
 			if err != nil {
 				got = "error: " + err.Error() + "\n"
 			}
+			checkExpect(t, s, got)
 			if *rewrite {
 				b, err := os.ReadFile(path)
 				if err != nil {
@@ -47,5 +48,23 @@ func TestGoldenApps(t *testing.T) {
 				t.Errorf("output differs from %s (go test -rewrite updates it):\n--- got ---\n%s--- want ---\n%s", path, got, s.output)
 			}
 		})
+	}
+}
+
+// checkExpect checks that the output has the script's expected lines, in
+// order.
+func checkExpect(t *testing.T, s *script, got string) {
+	t.Helper()
+	lines := strings.Split(got, "\n")
+	i := 0
+	for _, want := range s.expect {
+		for i < len(lines) && lines[i] != want {
+			i++
+		}
+		if i == len(lines) {
+			t.Errorf("%s: the output lacks the guide's row (or has it out of order):\n%s\n--- got ---\n%s", s.name, want, got)
+			return
+		}
+		i++
 	}
 }

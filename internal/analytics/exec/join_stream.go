@@ -168,7 +168,7 @@ func (pl *planner) streamJoin(st stage, l, r *fromPlan, kind sql.JoinKind, jk *j
 // it in its own.
 func (j *streamJoinStage) arrive(side int, t *tuple) {
 	me, other := j.sides[side], j.sides[1-side]
-	j.ctx.t = t
+	j.ctx.t, j.ctx.p = t, j.p
 	key := ""
 	hasKey := true
 	if len(me.keys) > 0 {
@@ -257,7 +257,7 @@ func (j *streamJoinStage) try(side int, r, o *jrow) bool {
 	j.build(side, r, o, r.time)
 	j.ot.origin = min(r.origin, o.origin)
 	if j.residual != nil {
-		j.ctx.t = &j.ot
+		j.ctx.t, j.ctx.p = &j.ot, j.p
 		v, err := j.residual.fn(&j.ctx)
 		if err != nil {
 			j.fail(err, &tuple{time: r.time, origin: r.origin, vals: r.vals})

@@ -78,7 +78,7 @@ func (s *tableJoinStage) streamSide() int {
 func (s *tableJoinStage) push(t *tuple) {
 	matched := false
 	if s.index != nil {
-		s.ctx.t = t
+		s.ctx.t, s.ctx.p = t, s.p
 		s.keyBuf = s.keyBuf[:0]
 		for j, k := range s.keys {
 			v, err := k.fn(&s.ctx)
@@ -120,7 +120,7 @@ func (s *tableJoinStage) finish(t *tuple, matched bool) {
 func (s *tableJoinStage) try(t *tuple, row []value.Value) bool {
 	s.build(t, row)
 	if s.residual != nil {
-		s.ctx.t = &s.ot
+		s.ctx.t, s.ctx.p = &s.ot, s.p
 		v, err := s.residual.fn(&s.ctx)
 		if err != nil {
 			s.fail(err, t)

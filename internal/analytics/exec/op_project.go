@@ -49,7 +49,7 @@ type projectStage struct {
 }
 
 func (s *projectStage) push(t *tuple) {
-	s.ctx.t = t
+	s.ctx.t, s.ctx.p = t, s.p
 	if s.where != nil {
 		v, err := s.where.fn(&s.ctx)
 		if err != nil {

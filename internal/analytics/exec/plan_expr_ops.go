@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"sluice/internal/analytics/exec/funcs"
 	"sluice/internal/analytics/sql"
 	"sluice/internal/analytics/value"
 )
@@ -512,14 +513,44 @@ func (pl *planner) castExpr(e *sql.CastExpr, env *exprEnv) (*cexpr, error) {
 	}, x), nil
 }
 
+// intervalExpr is (a - b) qualifier: the difference of two datetimes in
+// the qualifier's units (truncated to its last field, package funcs's
+// DatetimeDiff), or an interval shown with another qualifier.
 func (pl *planner) intervalExpr(e *sql.IntervalExpr, env *exprEnv) (*cexpr, error) {
-	x, err := pl.expr(e.X, env)
-	if err != nil {
-		return nil, err
-	}
 	q, ok := qualifier(e.Qualifier)
 	if !ok {
 		return nil, errAt(e.Pos, "Illegal interval qualifier %s", e.Qualifier)
+	}
+	if d, ok := e.X.(*sql.BinaryExpr); ok && d.Op == sql.OpSub {
+		a, err := pl.expr(d.L, env)
+		if err != nil {
+			return nil, err
+		}
+		b, err := pl.expr(d.R, env)
+		if err != nil {
+			return nil, err
+		}
+		if a.typ.Kind.IsDatetime() && b.typ.Kind.IsDatetime() {
+			if !value.Comparable(a.typ, b.typ) {
+				return nil, errAt(e.Pos, "Cannot subtract %s from %s", b.typ, a.typ)
+			}
+			af, bf := a.fn, b.fn
+			return derived(value.Interval(q), func(c *evalCtx) (value.Value, error) {
+				x, err := af(c)
+				if err != nil {
+					return x, err
+				}
+				y, err := bf(c)
+				if err != nil {
+					return y, err
+				}
+				return funcs.DatetimeDiff(x, y, q)
+			}, a, b), nil
+		}
+	}
+	x, err := pl.expr(e.X, env)
+	if err != nil {
+		return nil, err
 	}
 	if !x.typ.Kind.IsInterval() || x.typ.Kind == value.KindIntervalYearMonth != q.Start.IsYearMonth() {
 		return nil, errAt(e.Pos, "(%s) %s needs a difference of datetimes, not a value of type %s", sql.Format(e.X), e.Qualifier, x.typ)

@@ -44,6 +44,10 @@ type script struct {
 	input   []scriptStep
 	outputs map[string]bool
 	output  string // the -- output -- section as written
+	// expect are lines the output must contain, in order: the rows the
+	// guide's own result tables show, checked apart from the output
+	// section so that -rewrite cannot change them.
+	expect []string
 }
 
 type scriptStep struct {
@@ -90,6 +94,11 @@ func parseScript(text string) (*script, error) {
 			continue
 		case "output":
 			output.WriteString(l + "\n")
+			continue
+		case "expect":
+			if strings.TrimSpace(l) != "" && !strings.HasPrefix(l, "#") {
+				s.expect = append(s.expect, l)
+			}
 			continue
 		}
 		trimmed := strings.TrimSpace(l)

@@ -101,7 +101,7 @@ type slidingStage struct {
 }
 
 func (s *slidingStage) push(t *tuple) {
-	s.ctx.t = t
+	s.ctx.t, s.ctx.p = t, s.p
 	if s.where != nil {
 		v, err := s.where.fn(&s.ctx)
 		if err != nil {

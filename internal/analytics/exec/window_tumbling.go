@@ -101,7 +101,7 @@ func newGroupStage(st stage, keys []*cexpr, aggs []*aggSpec) *groupStage {
 }
 
 func (s *groupStage) push(t *tuple) {
-	s.ctx.t = t
+	s.ctx.t, s.ctx.p = t, s.p
 	if s.where != nil {
 		v, err := s.where.fn(&s.ctx)
 		if err != nil {
