@@ -191,9 +191,12 @@ func (p *Program) pushRow(s *streamNode, r *Row) {
 	}
 	s.anyIn, s.lastIn = true, r.Time
 	p.advanceTo(r.Time)
-	t := tuple{time: p.clock, origin: r.Time, vals: vals}
+	// The stream's own tuple carries the row: a pointer to a local would
+	// escape through the readers' interfaces, an allocation per row.
+	t := &s.in
+	t.time, t.origin, t.vals = p.clock, r.Time, vals
 	p.now = t.time
-	s.insert(&t)
+	s.insert(t)
 }
 
 // advanceTo moves the clock to now, first emitting, in time order, every

@@ -67,6 +67,7 @@ type streamNode struct {
 	pending []Row
 	arena   []value.Value
 	scratch []value.Value
+	in      tuple // the row being pushed into a source
 }
 
 type subscription struct {
