@@ -70,6 +70,9 @@ func (pl *planner) call(e *sql.FuncCall, env *exprEnv) (*cexpr, error) {
 	if c, ok := clockFunction(name, e); ok {
 		return c, nil
 	}
+	if pl.defining[name] {
+		return nil, errAt(e.Pos, "Function %s cannot call itself", quote(name))
+	}
 	args := make([]*cexpr, len(e.Args))
 	for i, a := range e.Args {
 		c, err := pl.expr(a, env)
