@@ -17,8 +17,9 @@ import (
 // filter → a validation error at its line → fixed → the source discovered
 // from records in the stream, a column's type edited → a destination →
 // reference data from the local S3 directory, columns renamed → a semantic
-// error in the SQL editor → saved → Run → delete another application from
-// the list. Then it reads the application back through the SDK.
+// error in the SQL editor → saved → Run → the live rows of its source and
+// destination streams → Stop → delete another application from the list.
+// Then it reads the application back through the SDK.
 func TestBrowserAnalyticsFlow(t *testing.T) {
 	browserTools(t)
 	srv := testserver.Start(t)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"sluice/internal/analytics"
+	"sluice/internal/analytics/runtime"
 	"sluice/internal/api/analyticsapi"
 	"sluice/internal/api/firehoseapi"
 	"sluice/internal/api/kinesisapi"
@@ -47,6 +48,9 @@ type Options struct {
 	// TuneAnalytics adjusts the Data Analytics configuration (tests
 	// shorten discovery's wait, say).
 	TuneAnalytics func(*analytics.Config)
+	// TuneRuntime adjusts the runtime of Data Analytics applications
+	// (tests shorten its commit interval, say).
+	TuneRuntime func(*runtime.Config)
 }
 
 // Server is a running Sluice.
@@ -57,6 +61,7 @@ type Server struct {
 	streams  *streams.Service
 	firehose *firehose.Service
 	apps     *analytics.Service
+	runtime  *runtime.Runtime
 	http     *http.Server
 	tls      *tls.Config // nil without TLS
 
@@ -158,16 +163,30 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if inv := lambdaInvoker(cfg.LambdaEndpoint); inv != nil {
 		acfg.Lambda = analytics.FirehoseLambda{Invoker: inv}
 	}
+	// The runtime runs started applications. The control plane starts
+	// those that were running as it loads, so the runtime comes first and
+	// learns of the control plane (to report failures) after.
+	rcfg := runtime.Config{
+		Streams: svc, Firehose: fh, Meta: backend.Meta(), Objects: acfg.Objects, Lambda: acfg.Lambda,
+		Now: now, Logger: log,
+	}
+	if opts.TuneRuntime != nil {
+		opts.TuneRuntime(&rcfg)
+	}
+	rt := runtime.New(rcfg)
+	acfg.Runner = rt
 	if opts.TuneAnalytics != nil {
 		opts.TuneAnalytics(&acfg)
 	}
 	apps, err := analytics.New(ctx, acfg, backend)
 	if err != nil {
+		rt.Close(ctx)
 		fh.Close()
 		svc.Close()
 		backend.Close()
 		return nil, err
 	}
+	rt.OnFailed(apps.Failed)
 	kinesis, fhAPI := kinesisapi.New(svc), firehoseapi.New(fh)
 	kaV1, kaV2 := analyticsapi.New(apps)
 	// The two APIs share a signing name; the request metrics tell them apart.
@@ -190,6 +209,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		BodyBudget: budget,
 		Metrics:    kinesisapi.Metrics(svc),
 		Firehose:   firehoseapi.ConsoleBackend{Svc: fh, Dir: localDir},
+		Analytics:  analyticsapi.ConsoleBackend{Svc: apps, Runtime: rt},
 		Logger:     log.With("component", "console"),
 		Now:        now,
 	})
@@ -197,7 +217,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	mux.Handle("GET /healthcheck", healthHandler(backend.Records(), svc, fh))
 	requests := newHTTPMetrics(kinesis, fhAPI, kaV1, &kaV2Metrics)
 	mux.Handle("GET /metrics", metricsHandler(log.With("component", "metrics"), requests, newStreamsCollector(svc), newFirehoseCollector(fh),
-		newStorageCollector(backend.Records(), svc, fh)))
+		newAnalyticsCollector(rt), newStorageCollector(backend.Records(), svc, fh)))
 	// A browser's GET / opens the console; the API is POST / (and OPTIONS
 	// for CORS), so the two never meet.
 	mux.Handle("GET /{$}", con)
@@ -215,6 +235,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		streams:  svc,
 		firehose: fh,
 		apps:     apps,
+		runtime:  rt,
 		tls:      tlsCfg,
 		http: &http.Server{
 			Handler:           requests.wrap(mux),
@@ -345,7 +366,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = s.http.Close()
 	}
-	return errors.Join(err, s.apps.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close())
+	// Running applications stop after the control plane and before the
+	// services they read and write, their checkpoints committed; they stay
+	// RUNNING in the store and resume at the next start.
+	return errors.Join(err, s.apps.Close(), s.runtime.Close(ctx), s.firehose.Close(), s.streams.Close(), s.backend.Close())
 }
 
 // secureListener marks a TLS listener (for the log).

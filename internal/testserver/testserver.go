@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesisanalyticsv2"
 
 	"sluice/internal/analytics"
+	"sluice/internal/analytics/runtime"
 	"sluice/internal/awsclient"
 	"sluice/internal/config"
 	"sluice/internal/firehose"
@@ -73,6 +74,11 @@ func WithFirehose(f func(*firehose.Config)) Option {
 // WithAnalytics adjusts the Data Analytics configuration.
 func WithAnalytics(f func(*analytics.Config)) Option {
 	return func(o *options) { o.srv.TuneAnalytics = f }
+}
+
+// WithRuntime adjusts the runtime that runs Data Analytics applications.
+func WithRuntime(f func(*runtime.Config)) Option {
+	return func(o *options) { o.srv.TuneRuntime = f }
 }
 
 // AnalyticsClient returns a Kinesis Data Analytics (v1) client for

@@ -215,15 +215,28 @@ async function walk(page) {
   });
   await step(page, 'run-answer', async () => {
     await page.locator('#ka-run-confirm').click();
-    // No SQL engine in this build yet: the API says so and nothing runs.
-    await page.locator('#ka-run-error', { hasText: 'UnsupportedOperationException: The SQL engine is not in this build of Sluice yet' }).waitFor();
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await page.locator('#analytics-status', { hasText: 'Ready' }).waitFor();
-    assert.ok(await page.locator('#ka-stop').isDisabled(), 'Stop is for running applications');
+    await page.locator('#analytics-status', { hasText: 'Running' }).waitFor();
+    assert.ok(await page.locator('#ka-stop').isEnabled(), 'Stop stops a running application');
   });
   await step(page, 'live-view', async () => {
+    // The application reads the three records from the trim horizon: the
+    // source stream shows them all, the destination the two the filter
+    // passes (AMZN and QXZ moved by more than 1%).
     await page.getByRole('link', { name: 'Real-time analytics' }).click();
-    await page.locator('#ka-live-error', { hasText: 'The SQL engine is not in this build of Sluice yet' }).waitFor();
+    const src = page.getByRole('table', { name: 'Rows of SOURCE_SQL_STREAM_001' });
+    await src.getByRole('cell', { name: 'XYZ', exact: true }).waitFor();
+    await src.getByRole('columnheader', { name: 'ROWTIME' }).waitFor();
+    await src.getByRole('columnheader', { name: 'SHARD_ID' }).waitFor();
+    const dest = page.getByRole('table', { name: 'Rows of DESTINATION_SQL_STREAM' });
+    await dest.getByRole('cell', { name: 'AMZN', exact: true }).waitFor();
+    await dest.getByRole('cell', { name: 'QXZ', exact: true }).waitFor();
+    assert.equal(await dest.getByRole('cell', { name: 'XYZ', exact: true }).count(), 0, 'the filter drops XYZ');
+    await page.getByRole('table', { name: 'Rows of error_stream' }).getByText('No rows yet.').waitFor();
+  });
+  await step(page, 'stop', async () => {
+    await page.locator('#ka-stop').click();
+    await page.locator('#analytics-status', { hasText: 'Ready' }).waitFor();
+    await page.getByText('The application is not running').waitFor();
   });
   await step(page, 'list-and-delete', async () => {
     await kaCall(page, 'CreateApplication', { ApplicationName: 'console-kda-scratch' });

@@ -89,7 +89,7 @@ func TestLoadReference(t *testing.T) {
 
 // The live view keeps the last rows of a stream as text, oldest first.
 func TestLiveRing(t *testing.T) {
-	r := newRing("S", []string{"A"}, 3)
+	r := newRing("S", LiveStreamKind, []string{"A"}, 3)
 	for i := range 5 {
 		r.count(1)
 		v := value.NewInteger(int32(i))
@@ -99,7 +99,7 @@ func TestLiveRing(t *testing.T) {
 		r.add(int64(1000*i), []value.Value{v})
 	}
 	s := r.snapshot()
-	if s.Name != "S" || s.Total != 5 || len(s.Rows) != 3 || s.Columns[0] != "ROWTIME" || s.Columns[1] != "A" {
+	if s.Name != "S" || s.Kind != LiveStreamKind || s.Total != 5 || len(s.Rows) != 3 || s.Columns[0] != "ROWTIME" || s.Columns[1] != "A" {
 		t.Fatalf("snapshot %+v", s)
 	}
 	if *s.Rows[0][0] != "1970-01-01 00:00:02.000" || *s.Rows[0][1] != "2" || s.Rows[2][1] != nil {

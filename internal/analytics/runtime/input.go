@@ -49,6 +49,10 @@ type inRecord struct {
 	shard   uint32
 	counter uint64
 	arrival int64 // ApproximateArrivalTimestamp, Unix ms
+	// rowtime is the ROWTIME its rows get: the arrival time, or the
+	// application's clock when that is already later (see the package
+	// doc, "Time").
+	rowtime int64
 	pk      string
 	data    []byte
 	// stream is the in-application stream it feeds (0 for <prefix>_001).

@@ -11,13 +11,23 @@ import (
 // as text (as KDA's CAST to VARCHAR prints them; nil for NULL), oldest
 // first.
 type LiveStream struct {
-	Name    string
+	Name string
+	// Kind is LiveSource (an input stream), LiveStreamKind (a stream the
+	// code creates) or LiveError (error_stream).
+	Kind    string
 	Columns []string // "ROWTIME" first
 	Rows    [][]*string
 	// Total counts the rows the stream has had since the application
 	// started.
 	Total int64
 }
+
+// The kinds of in-application streams.
+const (
+	LiveSource     = "source"
+	LiveStreamKind = "stream"
+	LiveError      = "error"
+)
 
 // DefaultLiveRows is how many recent rows of each stream the live view
 // keeps.
@@ -27,6 +37,7 @@ const DefaultLiveRows = 100
 // adds rows; the console reads them from its own.
 type ring struct {
 	name string
+	kind string
 	cols []string
 
 	mu    sync.Mutex
@@ -36,8 +47,8 @@ type ring struct {
 	total int64
 }
 
-func newRing(name string, cols []string, max int) *ring {
-	return &ring{name: name, cols: append([]string{"ROWTIME"}, cols...), max: max}
+func newRing(name, kind string, cols []string, max int) *ring {
+	return &ring{name: name, kind: kind, cols: append([]string{"ROWTIME"}, cols...), max: max}
 }
 
 // add keeps a row (ROWTIME t, its values). Values are printed now: the
@@ -74,7 +85,7 @@ func (r *ring) count(n int) {
 func (r *ring) snapshot() LiveStream {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := LiveStream{Name: r.name, Columns: r.cols, Total: r.total, Rows: make([][]*string, 0, len(r.rows))}
+	out := LiveStream{Name: r.name, Kind: r.kind, Columns: r.cols, Total: r.total, Rows: make([][]*string, 0, len(r.rows))}
 	out.Rows = append(out.Rows, r.rows[r.next:]...)
 	out.Rows = append(out.Rows, r.rows[:r.next]...)
 	return out

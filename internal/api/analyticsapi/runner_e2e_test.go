@@ -256,7 +256,7 @@ func TestRunningSurvivesRestart(t *testing.T) {
 	// Without an engine, a restarted server keeps the applications and
 	// refuses to start them.
 	srv2.Stop()
-	srv3 := testserver.Start(t, testserver.WithDir(dir))
+	srv3 := testserver.Start(t, testserver.WithDir(dir), withRunner(nil))
 	c3 := srv3.AnalyticsClient()
 	if d := describe(t, c3, "running"); d.ApplicationStatus != kat.ApplicationStatusReady || aws.ToInt64(d.ApplicationVersionId) != 1 {
 		t.Fatalf("after a restart without the engine: %+v", d)

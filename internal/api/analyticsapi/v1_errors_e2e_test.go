@@ -123,7 +123,9 @@ func TestV1CreateRefusals(t *testing.T) {
 // TestV1ChangeRefusals checks the refusals of the operations that change
 // an application, and that none of them changes its version.
 func TestV1ChangeRefusals(t *testing.T) {
-	srv := testserver.Start(t)
+	// A server without the SQL engine (no Runner): starts are validated
+	// before its absence is reported.
+	srv := testserver.Start(t, testserver.WithAnalytics(func(c *analytics.Config) { c.Runner = nil }))
 	c := srv.AnalyticsClient()
 	ctx := t.Context()
 	in := createStream(t, srv, "in")
