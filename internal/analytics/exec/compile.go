@@ -39,7 +39,7 @@ func Compile(app *sql.Application, env Env) (*Program, error) {
 		return nil, err
 	}
 	pl := &planner{
-		prog:     &Program{streams: map[string]*streamNode{}, start: env.Start},
+		prog:     &Program{streams: map[string]*streamNode{}, start: env.Start, replayLimit: env.ReplayLimit},
 		env:      env,
 		cat:      defaultCatalog(env.Start),
 		tables:   map[string]*Table{},
@@ -162,7 +162,7 @@ func (pl *planner) createPump(cp *sql.CreatePump) error {
 	if !q.streaming {
 		return errAt(ins.Query.Position(), "The query of pump %s reads no stream: a pump inserts the rows of a streaming query", quote(name))
 	}
-	st := &insertStage{stage: stage{p: pl.prog, pump: name, names: q.names()}, target: target}
+	st := &insertStage{stage: stage{p: pl.prog, pump: name, names: q.names()}, target: target, rowtime: -1}
 	// Which query column fills which target column.
 	st.from = make([]int, len(target.cols))
 	for i := range st.from {
@@ -173,13 +173,21 @@ func (pl *planner) createPump(cp *sql.CreatePump) error {
 			return errAt(ins.Query.Position(), "Number of INSERT target columns (%d) does not equal number of source items (%d)", len(target.cols), len(q.cols))
 		}
 		for i := range target.cols {
-			st.from[i] = i
+			st.from[i] = q.cols[i].slot
 		}
 	} else {
 		if len(q.cols) != len(ins.Columns) {
 			return errAt(ins.Query.Position(), "Number of INSERT target columns (%d) does not equal number of source items (%d)", len(ins.Columns), len(q.cols))
 		}
 		for j, c := range ins.Columns {
+			if c.Name == "ROWTIME" {
+				qc := q.cols[j]
+				if qc.fields != nil || !qc.typ.Kind.IsDatetime() && qc.typ.Kind != value.KindNull {
+					return errAt(q.itemPos(j, ins.Query), "ROWTIME must be a TIMESTAMP, not %s", qc.typ)
+				}
+				st.rowtime = qc.slot
+				continue
+			}
 			idx := -1
 			for i, tc := range target.cols {
 				if tc.Name == c.Name {
@@ -189,7 +197,7 @@ func (pl *planner) createPump(cp *sql.CreatePump) error {
 			if idx < 0 {
 				return errAt(c.Pos, "Unknown target column %s in stream %s", quote(c.Name), quote(target.name))
 			}
-			st.from[idx] = j
+			st.from[idx] = q.cols[j].slot
 		}
 	}
 	st.cast = make([]bool, len(target.cols))
@@ -199,12 +207,12 @@ func (pl *planner) createPump(cp *sql.CreatePump) error {
 		if src < 0 {
 			continue
 		}
-		qc := q.cols[src]
+		qc := q.colAt(src)
 		if qc.fields != nil {
-			return errAt(q.itemPos(src, ins.Query), "Cannot assign to target field %s of type %s from source field %s, a row; name its fields", quote(tc.Name), tc.Type, quote(qc.name))
+			return errAt(q.itemPos(q.colIndex(src), ins.Query), "Cannot assign to target field %s of type %s from source field %s, a row; name its fields", quote(tc.Name), tc.Type, quote(qc.name))
 		}
 		if !assignable(qc.typ, tc.Type) {
-			return errAt(q.itemPos(src, ins.Query), "Cannot assign to target field %s of type %s from source field %s of type %s",
+			return errAt(q.itemPos(q.colIndex(src), ins.Query), "Cannot assign to target field %s of type %s from source field %s of type %s",
 				quote(tc.Name), tc.Type, quote(qc.name), qc.typ)
 		}
 		st.cast[i] = qc.typ != tc.Type && qc.typ.Kind != value.KindNull
@@ -212,7 +220,7 @@ func (pl *planner) createPump(cp *sql.CreatePump) error {
 			direct = false
 		}
 	}
-	st.direct = direct
+	st.direct = direct && st.rowtime < 0 && q.width == len(target.cols)
 	q.out.next = st
 	pl.reads[name] = append(pl.reads[name], q.reads...)
 	if cp.State == sql.PumpStopped {

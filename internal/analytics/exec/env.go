@@ -38,6 +38,15 @@ type Env struct {
 	// it across restarts so that a replay computes the same values; zero
 	// means the time of the first row or Advance.
 	Start int64
+	// ReplayLimit, when positive, is the furthest (in ms) LowWatermark goes
+	// back behind the clock. Most state is younger than its window, but an
+	// exact replay of some needs older input: a stagger window over a
+	// stream that never pauses for all its keys at once, the last rows of a
+	// partition a ROWS window or LAG has not seen for long, an unbounded
+	// window. The runtime sets this to what it can replay (its source's
+	// retention, say); a replay from the capped watermark starts that state
+	// from the rows it sees (the package doc, Recovery). Zero: no limit.
+	ReplayLimit int64
 }
 
 // Stream is a source in-application stream. Its rows carry the configured

@@ -19,13 +19,25 @@ type insertStage struct {
 	cast []bool
 	// direct: the query's rows are the target's as they are.
 	direct bool
+	// rowtime is the query column inserted into ROWTIME, or -1: it sets
+	// the row's time.
+	rowtime int
 
 	buf []value.Value
 	ot  tuple
 }
 
 func (s *insertStage) push(t *tuple) {
-	if t.time < s.target.last {
+	time := t.time
+	if s.rowtime >= 0 {
+		ms, err := promoteTime(t.vals[s.rowtime], s.target.last, s.p.now)
+		if err != nil {
+			s.fail(err, t)
+			return
+		}
+		time = ms
+	}
+	if time < s.target.last {
 		// Every stage emits in time order; several pumps into one stream
 		// are merged in time order by the program. This guards the
 		// invariant rather than relying on it.
@@ -61,6 +73,6 @@ func (s *insertStage) push(t *tuple) {
 		buf = append(buf, v)
 	}
 	s.buf = buf
-	s.ot.time, s.ot.origin, s.ot.vals = t.time, t.origin, buf
+	s.ot.time, s.ot.origin, s.ot.vals = time, t.origin, buf
 	s.target.insert(&s.ot)
 }

@@ -95,29 +95,38 @@ func (s *projectStage) push(t *tuple) {
 	s.out.push(&s.ot)
 }
 
-// promote sets the output row's time from the item aliased AS ROWTIME. A
-// stream's ROWTIME only rises and cannot be ahead of the engine's clock,
-// so a time before the previous row's or after the clock is an error.
+// promote sets the output row's time from the item aliased AS ROWTIME.
 func (s *projectStage) promote(v value.Value) error {
+	ms, err := promoteTime(v, s.last, s.p.now)
+	if err == nil {
+		s.ot.time = ms
+	}
+	return err
+}
+
+// promoteTime reads a time given to a row (AS ROWTIME, or an INSERT into
+// the ROWTIME column). A stream's ROWTIME only rises and cannot be ahead of
+// the engine's clock, so a time before the previous row's (last) or after
+// now is an error.
+func promoteTime(v value.Value, last, now int64) (int64, error) {
 	if v.IsNull() {
-		return &condError{name: errNameOutOfOrder, state: "22004", msg: "the value of ROWTIME is NULL"}
+		return 0, &condError{name: errNameOutOfOrder, state: "22004", msg: "the value of ROWTIME is NULL"}
 	}
 	if k := v.Kind(); k != value.KindTimestamp {
 		c, err := value.Cast(v, value.Simple(value.KindTimestamp))
 		if err != nil {
-			return err
+			return 0, err
 		}
 		v = c
 	}
 	ms := v.Int64()
 	switch {
-	case ms < s.last:
-		return &condError{name: errNameOutOfOrder, state: "22000",
-			msg: fmt.Sprintf("ROWTIME %s is earlier than the previous row's (%s): a stream's rows must be in ROWTIME order", fmtTime(ms), fmtTime(s.last))}
-	case ms > s.p.now:
-		return &condError{name: errNameOutOfOrder, state: "22000",
-			msg: fmt.Sprintf("ROWTIME %s is ahead of the application's time (%s): a row cannot be given a time that has not come", fmtTime(ms), fmtTime(s.p.now))}
+	case ms < last:
+		return 0, &condError{name: errNameOutOfOrder, state: "22000",
+			msg: fmt.Sprintf("ROWTIME %s is earlier than the previous row's (%s): a stream's rows must be in ROWTIME order", fmtTime(ms), fmtTime(last))}
+	case ms > now:
+		return 0, &condError{name: errNameOutOfOrder, state: "22000",
+			msg: fmt.Sprintf("ROWTIME %s is ahead of the application's time (%s): a row cannot be given a time that has not come", fmtTime(ms), fmtTime(now))}
 	}
-	s.ot.time = ms
-	return nil
+	return ms, nil
 }

@@ -38,6 +38,21 @@ func (q *qplan) names() []string {
 	return names
 }
 
+// colAt is the output column at slot (a column's first).
+func (q *qplan) colAt(slot int) column {
+	return q.cols[q.colIndex(slot)]
+}
+
+// colIndex is the index of the output column at slot.
+func (q *qplan) colIndex(slot int) int {
+	for i, c := range q.cols {
+		if c.slot == slot {
+			return i
+		}
+	}
+	return 0
+}
+
 // itemPos is where output column i was written, for messages.
 func (q *qplan) itemPos(i int, def sql.Node) sql.Pos {
 	if i < len(q.pos) && q.pos[i].Line > 0 {

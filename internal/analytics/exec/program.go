@@ -24,6 +24,8 @@ type Program struct {
 	clock, now int64
 	started    bool
 	start      int64 // the query start: CURRENT_TIMESTAMP and kin
+	// replayLimit is Env.ReplayLimit.
+	replayLimit int64
 
 	inCall   bool // a Push/Advance/ReportError is running (subscribers must not reenter)
 	errDepth int  // >0 while an error row is being inserted

@@ -8,12 +8,16 @@ package exec
 // the same order, with the same Advance calls) reaches the same state, so
 // every row it emits after that point is the row this program emits; the
 // package doc, Recovery, says what a replay does and does not reproduce.
+// Env.ReplayLimit bounds how far back it goes, at the price of exactness.
 func (p *Program) LowWatermark() int64 {
 	w := p.clock
 	for _, s := range p.states {
 		if h, ok := s.held(); ok && h < w {
 			w = h
 		}
+	}
+	if p.replayLimit > 0 && p.clock-w > p.replayLimit {
+		w = p.clock - p.replayLimit
 	}
 	return w
 }
