@@ -1,12 +1,16 @@
 package console_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesisanalytics"
 
 	"sluice/internal/testserver"
@@ -18,8 +22,9 @@ import (
 // from records in the stream, a column's type edited → a destination →
 // reference data from the local S3 directory, columns renamed → a semantic
 // error in the SQL editor → saved → Run → the live rows of its source and
-// destination streams → Stop → delete another application from the list.
-// Then it reads the application back through the SDK.
+// destination streams and error_stream, as records arrive, paused and
+// resumed → Stop → delete another application from the list. Then it reads
+// the application back through the SDK, and the rows its destination got.
 func TestBrowserAnalyticsFlow(t *testing.T) {
 	browserTools(t)
 	srv := testserver.Start(t)
@@ -75,6 +80,30 @@ func TestBrowserAnalyticsFlow(t *testing.T) {
 	tags, err := ka.ListTagsForResource(t.Context(), &kinesisanalytics.ListTagsForResourceInput{ResourceARN: app.ApplicationARN})
 	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "team" || aws.ToString(tags.Tags[0].Value) != "analytics" {
 		t.Fatalf("tags: %+v, %v", tags, err)
+	}
+	// The destination stream got the rows the filter passed, as JSON.
+	k := srv.Kinesis()
+	it, err := k.GetShardIterator(t.Context(), &kinesis.GetShardIteratorInput{
+		StreamName: aws.String("console-kda-out"), ShardId: aws.String("shardId-000000000000"), ShardIteratorType: types.ShardIteratorTypeTrimHorizon,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := k.GetRecords(t.Context(), &kinesis.GetRecordsInput{ShardIterator: it.ShardIterator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tickers []string
+	for _, rec := range got.Records {
+		var row struct{ TICKER_SYMBOL string }
+		if err := json.Unmarshal(rec.Data, &row); err != nil {
+			t.Fatalf("output record %q: %v", rec.Data, err)
+		}
+		tickers = append(tickers, row.TICKER_SYMBOL)
+	}
+	slices.Sort(tickers)
+	if want := []string{"AMZN", "NEWT", "PAWS", "QXZ"}; !slices.Equal(tickers, want) {
+		t.Fatalf("destination rows: %v, want %v", tickers, want)
 	}
 	list, err := ka.ListApplications(t.Context(), &kinesisanalytics.ListApplicationsInput{})
 	if err != nil || len(list.ApplicationSummaries) != 1 {

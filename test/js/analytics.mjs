@@ -233,6 +233,30 @@ async function walk(page) {
     assert.equal(await dest.getByRole('cell', { name: 'XYZ', exact: true }).count(), 0, 'the filter drops XYZ');
     await page.getByRole('table', { name: 'Rows of error_stream' }).getByText('No rows yet.').waitFor();
   });
+  await step(page, 'live-rows-as-records-arrive', async () => {
+    // Records put while the page shows the streams appear by themselves:
+    // one the filter passes, and one that is not JSON (an error_stream row).
+    const more = await kinesis.send(new PutRecordsCommand({ StreamName: source, Records: [
+      ...tickers([['NEWT', 'ENERGY', 2.5, 50.5]]),
+      { PartitionKey: 'bad', Data: new TextEncoder().encode('this is not JSON') },
+    ] }));
+    assert.equal(more.FailedRecordCount, 0);
+    const dest = page.getByRole('table', { name: 'Rows of DESTINATION_SQL_STREAM' });
+    await dest.getByRole('cell', { name: 'NEWT', exact: true }).waitFor();
+    assert.equal(await dest.locator('tbody tr').first().locator('td').nth(1).textContent(), 'NEWT', 'the newest row first');
+    const errors = page.getByRole('table', { name: 'Rows of error_stream' });
+    await errors.getByRole('cell', { name: 'RECORD_PARSE_ERROR', exact: true }).waitFor();
+    await errors.getByRole('cell', { name: Buffer.from('this is not JSON').toString('hex'), exact: true }).waitFor(); // DATA_ROW
+    await page.locator('section[aria-label="DESTINATION_SQL_STREAM"]', { hasText: '3 row(s) since the start' }).waitFor();
+  });
+  await step(page, 'live-pause', async () => {
+    await page.getByLabel('Pause').check();
+    await kinesis.send(new PutRecordsCommand({ StreamName: source, Records: tickers([['PAWS', 'TECH', 9, 90]]) }));
+    await page.waitForTimeout(2500); // more than the view's refresh
+    assert.equal(await page.getByRole('cell', { name: 'PAWS', exact: true }).count(), 0, 'a paused view stays as it was');
+    await page.getByLabel('Pause').uncheck();
+    await page.getByRole('table', { name: 'Rows of DESTINATION_SQL_STREAM' }).getByRole('cell', { name: 'PAWS', exact: true }).waitFor();
+  });
   await step(page, 'stop', async () => {
     await page.locator('#ka-stop').click();
     await page.locator('#analytics-status', { hasText: 'Ready' }).waitFor();
