@@ -19,9 +19,10 @@ import (
 // TestBrowserAnalyticsFlow walks the Data Analytics pages in Chromium
 // (test/js/analytics.mjs): Create application with the guide's continuous
 // filter → a validation error at its line → fixed → the source discovered
-// from records in the stream, a column's type edited → a destination →
-// reference data from the local S3 directory, columns renamed → a semantic
-// error in the SQL editor → saved → Run → the live rows of its source and
+// from records in the stream, a column's type edited → destinations added
+// and removed → reference data from the local S3 directory, columns
+// renamed → the source edited (parallelism 2) → a semantic error in the
+// SQL editor → saved → Run → the live rows of its source and
 // destination streams and error_stream, as records arrive, paused and
 // resumed → Stop → delete another application from the list. Then it reads
 // the application back through the SDK, and the rows its destination got.
@@ -54,7 +55,7 @@ func TestBrowserAnalyticsFlow(t *testing.T) {
 	}
 	in := app.InputDescriptions[0]
 	if !strings.HasSuffix(aws.ToString(in.KinesisStreamsInputDescription.ResourceARN), ":stream/console-kda-source") ||
-		aws.ToString(in.NamePrefix) != "SOURCE_SQL_STREAM" || aws.ToInt32(in.InputParallelism.Count) != 1 {
+		aws.ToString(in.NamePrefix) != "SOURCE_SQL_STREAM" || aws.ToInt32(in.InputParallelism.Count) != 2 {
 		t.Fatalf("input: %+v", in)
 	}
 	var cols []string

@@ -176,6 +176,18 @@ async function walk(page) {
     await page.getByRole('button', { name: 'Add destination' }).click();
     await page.getByRole('table', { name: 'Destinations' }).getByRole('cell', { name: `Kinesis data stream ${out}`, exact: true }).waitFor();
   });
+  await step(page, 'destination-add-and-remove', async () => {
+    await page.getByLabel('In-application stream name').fill('error_stream');
+    await page.getByLabel('Destination stream').selectOption({ label: out });
+    await page.getByLabel('Output format').selectOption('CSV');
+    await page.getByRole('button', { name: 'Add destination' }).click();
+    const table = page.getByRole('table', { name: 'Destinations' });
+    await table.getByRole('cell', { name: 'error_stream', exact: true }).waitFor();
+    await table.getByRole('cell', { name: 'CSV', exact: true }).waitFor();
+    await page.getByRole('button', { name: `Remove destination error_stream to Kinesis data stream ${out}` }).click();
+    await table.getByRole('cell', { name: 'error_stream', exact: true }).waitFor({ state: 'detached' });
+    await table.getByRole('cell', { name: 'DESTINATION_SQL_STREAM', exact: true }).waitFor();
+  });
   await step(page, 'reference-data', async () => {
     await page.getByLabel('S3 bucket').fill('console-ref');
     await page.getByLabel('S3 bucket').press('Tab');
@@ -189,6 +201,17 @@ async function walk(page) {
     await schema.getByLabel('Column 2 name').fill('Company');
     await page.getByRole('button', { name: 'Add reference data' }).click();
     await page.getByRole('table', { name: 'Reference data' }).getByRole('cell', { name: 's3://console-ref/companies.csv' }).waitFor();
+  });
+  await step(page, 'source-edit', async () => {
+    // UpdateApplication's InputUpdates: two in-application streams now.
+    await page.getByRole('button', { name: 'Edit source' }).click();
+    await page.getByRole('heading', { name: 'Edit source' }).waitFor();
+    const schema = page.locator('#ka-input-schema');
+    assert.equal(await schema.getByLabel('Column 2 SQL type').inputValue(), 'VARCHAR(12)', 'the saved schema is edited');
+    await page.getByLabel('Input parallelism').fill('2');
+    await page.getByText('The code reads SOURCE_SQL_STREAM_001 … SOURCE_SQL_STREAM_002.').waitFor();
+    await page.getByRole('button', { name: 'Save source' }).click();
+    await page.locator('dd', { hasText: 'SOURCE_SQL_STREAM_001, SOURCE_SQL_STREAM_002' }).waitFor();
   });
   await step(page, 'sql-editor-semantic-error', async () => {
     await page.getByRole('link', { name: 'SQL editor' }).click();
