@@ -26,15 +26,15 @@ func (a *countAcc) remove(v value.Value) {
 func (a *countAcc) result() (value.Value, error) { return value.NewBigInt(a.n), nil }
 
 // sumAcc is SUM and AVG: an exact sum for integers and DECIMALs (in the
-// result's scale), a compensated float sum for REAL and DOUBLE so that a
-// sliding window taking rows back does not drift.
+// result's scale), and for REAL and DOUBLE an exact float sum rounded once
+// (so a sliding window that takes rows back neither drifts nor depends on
+// the rows it held before).
 type sumAcc struct {
 	typ   value.Type
 	avg   bool
 	n     int64
 	isum  int64
-	fsum  float64
-	fcomp float64 // Neumaier's compensation
+	fsum  exactSum
 	exact bool
 }
 
@@ -74,7 +74,7 @@ func (a *sumAcc) add(v value.Value) error {
 		return nil
 	}
 	if !a.exact {
-		a.addFloat(v.Float64())
+		a.fsum.add(v.Float64())
 		a.n++
 		return nil
 	}
@@ -92,25 +92,15 @@ func (a *sumAcc) add(v value.Value) error {
 	return nil
 }
 
-func (a *sumAcc) addFloat(x float64) {
-	t := a.fsum + x
-	if math.Abs(a.fsum) >= math.Abs(x) {
-		a.fcomp += (a.fsum - t) + x
-	} else {
-		a.fcomp += (x - t) + a.fsum
-	}
-	a.fsum = t
-}
-
 func (a *sumAcc) remove(v value.Value) {
 	if v.IsNull() {
 		return
 	}
 	a.n--
 	if !a.exact {
-		a.addFloat(-v.Float64())
+		a.fsum.remove(v.Float64())
 		if a.n == 0 {
-			a.fsum, a.fcomp = 0, 0
+			a.fsum.reset()
 		}
 		return
 	}
@@ -125,7 +115,7 @@ func (a *sumAcc) result() (value.Value, error) {
 	}
 	k := a.typ.Kind
 	if !a.exact {
-		f := a.fsum + a.fcomp
+		f := a.fsum.value()
 		if a.avg {
 			f /= float64(a.n)
 		}
@@ -254,13 +244,15 @@ func (a *firstLastAcc) remove(value.Value) {}
 
 func (a *firstLastAcc) result() (value.Value, error) { return a.v, nil }
 
-// varianceAcc is VAR_POP, VAR_SAMP, STDDEV_POP and STDDEV_SAMP, by
-// Welford's method (and its inverse to take a row back).
+// varianceAcc is VAR_POP, VAR_SAMP, STDDEV_POP and STDDEV_SAMP from exact
+// sums of the values and of their squares (each square split exactly in
+// two by a fused multiply-add): like sumAcc, it depends only on the values
+// it holds, which a sliding window's replay needs.
 type varianceAcc struct {
-	kind     aggKind
-	typ      value.Type
-	n        float64
-	mean, m2 float64
+	kind    aggKind
+	typ     value.Type
+	n       float64
+	sum, sq exactSum
 }
 
 func (a *varianceAcc) add(v value.Value) error {
@@ -268,10 +260,11 @@ func (a *varianceAcc) add(v value.Value) error {
 		return nil
 	}
 	x := v.Float64()
+	p := x * x
 	a.n++
-	d := x - a.mean
-	a.mean += d / a.n
-	a.m2 += d * (x - a.mean)
+	a.sum.add(x)
+	a.sq.add(p)
+	a.sq.add(math.FMA(x, x, -p))
 	return nil
 }
 
@@ -280,33 +273,52 @@ func (a *varianceAcc) remove(v value.Value) {
 		return
 	}
 	x := v.Float64()
-	if a.n <= 1 {
-		a.n, a.mean, a.m2 = 0, 0, 0
-		return
-	}
-	old := a.mean
-	a.mean = (a.n*a.mean - x) / (a.n - 1)
-	a.m2 -= (x - old) * (x - a.mean)
-	if a.m2 < 0 {
-		a.m2 = 0
-	}
+	p := x * x
 	a.n--
+	a.sum.remove(x)
+	a.sq.remove(p)
+	a.sq.remove(math.FMA(x, x, -p))
+	if a.n <= 0 {
+		a.n = 0
+		a.sum.reset()
+		a.sq.reset()
+	}
 }
 
 func (a *varianceAcc) result() (value.Value, error) {
-	var r float64
+	var div float64
 	switch a.kind {
 	case aggVarPop, aggStddevPop:
-		if a.n < 1 {
-			return value.Value{}, nil
-		}
-		r = a.m2 / a.n
+		div = a.n
 	default:
-		if a.n < 2 {
-			return value.Value{}, nil
-		}
-		r = a.m2 / (a.n - 1)
+		div = a.n - 1
 	}
+	if div < 1 {
+		return value.Value{}, nil
+	}
+	// n·Σx² - (Σx)², exactly: every product split in two by a fused
+	// multiply-add, summed without rounding; then one division.
+	var d exactSum
+	for _, q := range a.sq.partials {
+		hi := a.n * q
+		d.add(hi)
+		d.add(math.FMA(a.n, q, -hi))
+	}
+	for _, x := range a.sum.partials {
+		for _, y := range a.sum.partials {
+			hi := x * y
+			d.remove(hi)
+			d.remove(math.FMA(x, y, -hi))
+		}
+	}
+	m := d.value()
+	if m < 0 || a.n == 1 {
+		m = 0 // one value deviates by nothing
+	}
+	if a.sq.posInf+a.sq.negInf+a.sq.nan+a.sum.nan > 0 {
+		m = math.NaN()
+	}
+	r := m / (a.n * div)
 	if a.kind == aggStddevPop || a.kind == aggStddevSamp {
 		r = math.Sqrt(r)
 	}
