@@ -84,7 +84,10 @@
 // a DECIMAL sum keeps its scale with 18 digits; an integer sum out of its
 // type's range is a numeric overflow (error_stream). MIN and MAX have their
 // argument's type. VAR_POP, VAR_SAMP, STDDEV_POP and STDDEV_SAMP (also
-// VARIANCE, STDDEV) are DOUBLEs (REALs for a REAL), by Welford's method.
+// VARIANCE, STDDEV) are DOUBLEs (REALs for a REAL). Float sums and
+// variances come from exact sums (Shewchuk's partials; each square split
+// exactly by a fused multiply-add), rounded once: a sliding window's result
+// depends only on the rows in it, not on those it held before.
 // FIRST_VALUE and LAST_VALUE take the first and last row in arrival order,
 // IGNORE NULLS skipping NULLs. DISTINCT counts each value once.
 //

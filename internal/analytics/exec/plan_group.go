@@ -120,6 +120,7 @@ func (pl *planner) grouping(sel *sql.Select, items []selItem, sc *scope, in stag
 		gs.aggs = aggs
 		gs.argVals = make([]value.Value, len(aggs))
 		env.names = names
+		gs.outNames = names
 		return nil
 	}
 	return &groupingPlan{stage: gs, env: env, finish: finish}, nil

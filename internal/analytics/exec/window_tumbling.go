@@ -75,6 +75,9 @@ type groupStage struct {
 	// after its first row.
 	stagger int64
 	out     sink
+	// outNames names the output's slots (keys, then aggregates), for the
+	// error row of a group whose result fails.
+	outNames []string
 
 	groups  map[string]*group
 	heap    groupHeap // groups with a deadline, by (deadline, creation)
@@ -257,7 +260,7 @@ func (s *groupStage) emit(g *group, at int64) {
 		v, err := a.result()
 		if err != nil {
 			s.outVals = vals
-			s.p.raiseRow(s.pump, err, nil, &tuple{time: at, origin: g.origin, vals: g.keyVals})
+			s.p.raiseRow(s.pump, err, s.outNames, &tuple{time: at, origin: g.origin, vals: g.keyVals})
 			return
 		}
 		vals = append(vals, v)
