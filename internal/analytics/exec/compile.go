@@ -106,19 +106,44 @@ func (pl *planner) sources() error {
 			return fmt.Errorf("exec: source stream %s is configured twice", st.Name)
 		}
 		cols := append(append([]Column(nil), st.Columns...), st.System...)
+		for _, c := range cols {
+			if !c.Type.IsColumnType() {
+				return fmt.Errorf("exec: column %s of source stream %s has type %s, which no column can have", c.Name, st.Name, c.Type)
+			}
+		}
 		s := newStreamNode(st.Name, cols, len(st.Columns))
 		s.source = true
 		p.streams[st.Name] = s
 		p.streamList = append(p.streamList, s)
 	}
 	for i := range pl.env.Tables {
-		t := &pl.env.Tables[i]
+		t := pl.env.Tables[i]
+		// The rows are converted to the columns' types once, into a copy:
+		// the executor relies on a value's kind being its column's.
+		for _, c := range t.Columns {
+			if !c.Type.IsColumnType() {
+				return fmt.Errorf("exec: column %s of reference table %s has type %s, which no column can have", c.Name, t.Name, c.Type)
+			}
+		}
+		rows := make([][]value.Value, len(t.Rows))
 		for j, row := range t.Rows {
 			if len(row) != len(t.Columns) {
 				return fmt.Errorf("exec: row %d of reference table %s has %d values; the table has %d columns", j+1, t.Name, len(row), len(t.Columns))
 			}
+			rows[j] = make([]value.Value, len(row))
+			for k, v := range row {
+				if v.Kind() != value.KindNull && v.Kind() != t.Columns[k].Type.Kind {
+					c, err := value.Cast(v, t.Columns[k].Type)
+					if err != nil {
+						return fmt.Errorf("exec: row %d of reference table %s: column %s: %w", j+1, t.Name, t.Columns[k].Name, err)
+					}
+					v = c
+				}
+				rows[j][k] = v
+			}
 		}
-		pl.tables[t.Name] = t
+		t.Rows = rows
+		pl.tables[t.Name] = &t
 	}
 	errCols := ErrorStreamColumns()
 	p.errStream = newStreamNode(sql.ErrorStream, errCols, len(errCols))

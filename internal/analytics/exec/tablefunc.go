@@ -110,6 +110,12 @@ func (pl *planner) tableFunction(f *sql.TableFunctionRef, windows map[string]*sq
 		return nil, errAt(call.Pos, "%s: the function returned no instance", name)
 	}
 	st := &tableFuncStage{stage: stage{p: pl.prog, pump: pl.pump, names: cursor.names()}, fn: inst, name: name, width: len(outCols)}
+	for _, c := range outCols {
+		if !c.Type.IsColumnType() {
+			return nil, errAt(call.Pos, "%s: its output column %s has type %s, which no column can have", name, c.Name, c.Type)
+		}
+		st.types = append(st.types, c.Type)
+	}
 	st.emit = st.emitRow
 	cursor.out.next = st
 	out := &outlet{}
@@ -133,6 +139,7 @@ type tableFuncStage struct {
 	fn    TableFuncInstance
 	name  string
 	width int
+	types []value.Type // of the output columns
 	out   sink
 	emit  func(Row)
 
@@ -164,8 +171,19 @@ func (s *tableFuncStage) emitRow(r Row) {
 			msg: fmt.Sprintf("%s emitted a row at %s, outside %s to %s", s.name, fmtTime(r.Time), fmtTime(s.last), fmtTime(s.limit))}, &tuple{time: r.Time, vals: r.Values})
 		return
 	}
-	s.last = r.Time
 	s.vals = append(s.vals[:0], r.Values...)
+	for i, v := range s.vals {
+		if k := v.Kind(); k != value.KindNull && k != s.types[i].Kind {
+			c, err := value.Cast(v, s.types[i])
+			if err != nil {
+				s.fail(&condError{name: errNameTableFunc, state: "38000",
+					msg: fmt.Sprintf("%s emitted a value for its column %d that is not a %s: %v", s.name, i+1, s.types[i], err)}, &tuple{time: r.Time, vals: r.Values})
+				return
+			}
+			s.vals[i] = c
+		}
+	}
+	s.last = r.Time
 	s.ot.time, s.ot.origin, s.ot.vals = r.Time, s.origin, s.vals
 	s.out.push(&s.ot)
 }
