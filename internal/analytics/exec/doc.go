@@ -189,7 +189,13 @@
 // original had at the checkpoint (that output was committed); from there
 // the program emits exactly what the original would have.
 // TestReplayFromLowWatermark checks this at every point of every golden
-// application, and FuzzApplications on random applications.
+// application, and FuzzApplications on random applications. Discarding by
+// output instead (rows up to the last one delivered, by ROWTIME) is exact
+// only when the replay starts no later than the LowWatermark taken before
+// the first call after that row: until the replay reaches the checkpoint,
+// rows are computed over windows it has only partly rebuilt, and one that
+// the original filtered out (WHERE COUNT(*) OVER w <= 1, say) can come out
+// later than the last delivered row (TestReplayFilterByOutput).
 //
 // What the watermark covers, per kind of state:
 //
