@@ -46,9 +46,9 @@ type argError struct {
 func (e *argError) Error() string { return e.msg }
 
 // analytic names the functions that take a window (OVER) besides the
-// aggregates.
-var analytic = map[string]bool{"LAG": true, "LEAD": true, "NTH_VALUE": true, "FIRST_VALUE": true, "LAST_VALUE": true,
-	"ROW_NUMBER": true, "RANK": true, "DENSE_RANK": true}
+// aggregates: the reference's streaming SQL functions (LEAD is named to
+// say why it cannot run).
+var analytic = map[string]bool{"LAG": true, "LEAD": true, "NTH_VALUE": true, "FIRST_VALUE": true, "LAST_VALUE": true}
 
 // call compiles a function call that no stage claimed: a scalar function of
 // the catalogue, a function the code created, or a clock function.
