@@ -48,4 +48,16 @@ func TestLogForReaders(t *testing.T) {
 	if err != nil || len(recs) != 2 || next != 3 || string(recs[0].Data) != "x" || string(recs[1].Data) != "y" || recs[0].ArrivalMillis == 0 {
 		t.Fatalf("read: %+v %d %v", recs, next, err)
 	}
+	// Every record that arrived up to the horizon is readable; an append in
+	// flight holds the horizon before its start.
+	h, err := svc.Horizon(c, "d")
+	if err != nil || h < recs[1].ArrivalMillis-1 {
+		t.Fatalf("horizon %d after records that arrived at %d: %v", h, recs[1].ArrivalMillis, err)
+	}
+	l, _ := svc.get(c, "d")
+	end := l.appends.begin(func() time.Time { return time.UnixMilli(h - 10) })
+	if h2, _ := svc.Horizon(c, "d"); h2 != h-11 {
+		t.Fatalf("horizon with an append in flight since %d: %d", h-10, h2)
+	}
+	end()
 }

@@ -59,7 +59,7 @@ func (s *Service) Put(ctx context.Context, c Caller, name string, records [][]by
 	if total > MaxBatchBytes {
 		return nil, nil, errInvalid("The total size of the records in the batch exceeds the limit of 4 MiB: %d bytes.", total)
 	}
-	res, err := l.log.Append(ctx, []storage.Batch{batch})
+	res, err := l.append(ctx, s.cfg.Now, batch)
 	if err != nil {
 		return nil, nil, err
 	}

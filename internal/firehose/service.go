@@ -69,6 +69,9 @@ type live struct {
 	stop    chan struct{}
 	done    chan struct{}
 	metrics Metrics
+	// appends are the appends to log in flight, for its readers' horizon
+	// (consumer.go).
+	appends appendTracker
 }
 
 func (l *live) snapshot() *DeliveryStream {

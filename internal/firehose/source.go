@@ -162,7 +162,7 @@ func (s *Service) appendFromSource(ctx context.Context, l *live, data [][]byte) 
 			batch.Records[i] = storage.Record{Data: d}
 			total += len(d)
 		}
-		if _, err := l.log.Append(ctx, []storage.Batch{batch}); err != nil {
+		if _, err := l.append(ctx, s.cfg.Now, batch); err != nil {
 			return err
 		}
 		l.metrics.incoming(s.now(), n, total)

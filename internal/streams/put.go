@@ -3,6 +3,7 @@ package streams
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"sluice/internal/metrics"
 	"sluice/internal/storage"
@@ -192,7 +193,15 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 	if len(batches) == 0 {
 		return out, nil
 	}
+	end := ls.appends.begin(s.cfg.Now)
 	res, err := ls.log.Append(ctx, batches)
+	if err != nil && ctx.Err() != nil {
+		// A cancelled append may still be written after Append returns:
+		// it stays in flight a while longer, for internal consumers.
+		time.AfterFunc(time.Second, end)
+	} else {
+		end()
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -122,6 +122,10 @@ type liveStream struct {
 	// changed is closed (and replaced) whenever a new snapshot is
 	// published, so that subscriptions notice a shard closing at once.
 	changed chan struct{}
+
+	// appends are the appends in flight, for internal consumers' horizon
+	// (tail.go).
+	appends appendTracker
 }
 
 // watchMeta returns a channel closed at the next published change.

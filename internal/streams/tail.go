@@ -1,6 +1,9 @@
 package streams
 
 import (
+	"sync"
+	"time"
+
 	"sluice/internal/metrics"
 	"sluice/internal/storage"
 )
@@ -114,10 +117,53 @@ type StreamWatch struct {
 	Records, Changes <-chan struct{}
 	// LastArrival is the arrival time (Unix ms) of the newest durable
 	// record of the stream when the channels were taken, 0 if none.
-	// Arrival times never go back across the whole stream and records
-	// become readable in arrival order, so every record that arrived before
-	// LastArrival was readable when WatchStream returned.
 	LastArrival int64
+	// Horizon is a time (Unix ms) every record that arrived at or before
+	// it was readable when WatchStream returned: one millisecond before
+	// the start of the oldest append then in flight, or before the clock
+	// when none was. A reader that reads the shards after WatchStream and
+	// takes their records up to Horizon, in arrival order, takes the
+	// stream's records in an order no later record can change.
+	Horizon int64
+}
+
+// appendTracker knows the appends in flight: an append's records get an
+// arrival time no earlier than the time it began (the log stamps them as it
+// writes them, later), and become readable before it ends.
+type appendTracker struct {
+	mu     sync.Mutex
+	next   uint64
+	starts map[uint64]int64 // Unix ms, by append
+}
+
+// begin notes an append beginning now and returns what ends it. The clock
+// is read under the lock, so that a horizon taken before sees the append
+// and one taken after is no later than its start.
+func (t *appendTracker) begin(now func() time.Time) (end func()) {
+	t.mu.Lock()
+	id := t.next
+	t.next++
+	if t.starts == nil {
+		t.starts = map[uint64]int64{}
+	}
+	t.starts[id] = now().UnixMilli()
+	t.mu.Unlock()
+	return func() {
+		t.mu.Lock()
+		delete(t.starts, id)
+		t.mu.Unlock()
+	}
+}
+
+// horizon is the latest arrival time up to which every record is readable.
+func (t *appendTracker) horizon(now func() time.Time) int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	h := now().UnixMilli() - 1
+	for _, start := range t.starts {
+		h = min(h, start-1)
+	}
+	return h
 }
 
 // WatchStream returns channels to wait on for new records or shard
@@ -128,7 +174,11 @@ func (s *Service) WatchStream(c Caller, ref StreamRef, id string) (StreamWatch, 
 	if err != nil {
 		return StreamWatch{}, err
 	}
-	w := StreamWatch{Records: ls.log.Watch(), Changes: ls.watchMeta()}
+	// The horizon is taken before the channels and the reads that follow:
+	// the appends it waits for end by publishing their records, and every
+	// later one stamps its records after it.
+	h := ls.appends.horizon(s.cfg.Now)
+	w := StreamWatch{Records: ls.log.Watch(), Changes: ls.watchMeta(), Horizon: h}
 	st := ls.snapshot()
 	for i := range st.Shards {
 		w.LastArrival = max(w.LastArrival, ls.log.LastArrival(st.Shards[i].Index))

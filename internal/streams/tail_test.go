@@ -64,8 +64,17 @@ func TestInternalConsumer(t *testing.T) {
 		}
 	}
 	w, err = svc.WatchStream(c, ref, id)
-	if err != nil || w.LastArrival == 0 {
+	if err != nil || w.LastArrival == 0 || w.Horizon < w.LastArrival-1 || w.Horizon >= time.Now().UnixMilli() {
 		t.Fatalf("watch after an append: %+v %v", w, err)
+	}
+	// An append in flight holds the horizon before its start.
+	end := svc.lookup(c, "s").appends.begin(func() time.Time { return time.UnixMilli(w.LastArrival - 5) })
+	if w2, _ := svc.WatchStream(c, ref, id); w2.Horizon != w.LastArrival-6 {
+		t.Fatalf("horizon with an append in flight from %d: %d", w.LastArrival-5, w2.Horizon)
+	}
+	end()
+	if w2, _ := svc.WatchStream(c, ref, id); w2.Horizon < w.LastArrival-1 {
+		t.Fatalf("horizon after the append ended: %d", w2.Horizon)
 	}
 	if r, err := svc.ReadShard(c, ref, id, 0, 3, 10, 1<<20); err != nil || len(r.Records) != 0 || r.Next != 3 {
 		t.Fatalf("read at the tip: %+v %v", r, err)

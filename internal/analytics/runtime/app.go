@@ -50,6 +50,8 @@ type app struct {
 	// made: the earliest ROWTIME the rows it makes can depend on.
 	clock int64
 	curR  int64
+	// called is set once the program was first called.
+	called bool
 
 	batches  chan *batch
 	progress chan struct{}

@@ -115,8 +115,6 @@ func (rt *Runtime) build(ctx context.Context, a *analytics.Application, position
 
 	// The input.
 	ap.reader = newReader(f, start)
-	ap.reader.now = rt.cfg.Now
-	ap.reader.settle = rt.cfg.Settle.Milliseconds()
 	ap.reader.heartbeat = rt.cfg.Heartbeat
 	ap.reader.retry = rt.cfg.RetryInterval
 	ap.reader.parallelism = in.Parallelism

@@ -15,6 +15,9 @@ func (ap *app) commit(ctx context.Context) error {
 	// low watermark; rows made and not yet delivered on nothing before the
 	// replay point of the call that made them.
 	r := ap.prog.LowWatermark()
+	if !ap.called {
+		r = 0 // nothing taken in yet: every shard from where it starts
+	}
 	marks := make(map[string]outputMark, len(ap.outputs))
 	for _, o := range ap.outputs {
 		mark, pendingR, ok := o.state()

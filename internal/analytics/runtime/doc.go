@@ -74,20 +74,26 @@
 // guide's two-window advice works around.
 //
 // The merge is what makes ROWTIME reproducible. A log stamps arrival times
-// that never go back across all its shards and makes records readable in
-// that order, so once the newest readable arrival is L, every record that
-// arrived before L is readable. The reader hands on records in (arrival,
-// shard, counter) order up to a horizon: L-1, or the clock minus Settle
-// (10 ms) for the newest records, which are held that long in case a
-// record of the same millisecond is still being written to another shard.
-// A record that becomes readable more than Settle after its arrival gets
-// the clock's time as its ROWTIME instead (made non-decreasing), the one
-// case where a replay can differ.
+// that never go back across all its shards, and each append's records with
+// a time no earlier than when the append began. The data stream and
+// delivery stream services know the appends in flight, so they can name a
+// horizon: a time every record that arrived at or before it is readable
+// (streams.WatchStream, firehose.Horizon). The reader reads the shards
+// after taking the horizon and hands their records on in (arrival, shard,
+// counter) order up to it: no record read later can come before one handed
+// on, so a replay merges the same records in the same order and gives them
+// the same ROWTIMEs. Records past the horizon wait for the append in
+// flight to end (its records wake the reader) or for the clock to pass
+// their millisecond. The one assumption is a clock that does not step
+// back: after a step back, an append that began after a horizon was taken
+// can be stamped before it; its records then get the application's time
+// as their ROWTIME (ROWTIME never goes back), which a replay need not
+// repeat.
 //
 // When the input is caught up, the reader advances the application's
 // clock to the horizon every Heartbeat (200 ms), as AWS's clock advanced
-// ROWTIME without new rows: a quiet stream's tumbling windows close about
-// Settle+Heartbeat after their end.
+// ROWTIME without new rows: a quiet stream's tumbling windows close within
+// a Heartbeat of their end.
 //
 // # Outputs
 //
@@ -148,9 +154,8 @@
 //     was delivering (500 records at most).
 //
 // Rows made again differ from the first ones only where input order did
-// (records that became readable more than Settle after they arrived, see
-// Time): then the rows at T do not match and are sent again (repeated, not
-// lost).
+// (a clock that stepped back, see Time) or the code changed: then the rows
+// at T do not match and are sent again (repeated, not lost).
 //
 // # Live view
 //

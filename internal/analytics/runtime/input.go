@@ -16,10 +16,11 @@ type feed interface {
 	// and created again under the same ARN is a new source.
 	id() string
 	// watch returns channels closed at the next durable append or shard
-	// change (either may be nil) and the arrival time of the newest
-	// readable record (0 if none): every record that arrived before it was
-	// readable when watch returned.
-	watch() (records, changes <-chan struct{}, last int64, err error)
+	// change (either may be nil), the arrival time of the newest readable
+	// record (0 if none), and the horizon: a time every record that
+	// arrived at or before it was readable when watch returned (records
+	// arriving later are stamped later; see streams.WatchStream).
+	watch() (records, changes <-chan struct{}, last, horizon int64, err error)
 	// shards lists the source's shards, parents before children.
 	shards() ([]shardInfo, error)
 	// bounds returns the counters of the oldest record a shard keeps and

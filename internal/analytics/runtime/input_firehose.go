@@ -70,11 +70,15 @@ func (f *feedFirehose) check() error {
 	return nil
 }
 
-func (f *feedFirehose) watch() (records, changes <-chan struct{}, last int64, err error) {
+func (f *feedFirehose) watch() (records, changes <-chan struct{}, last, horizon int64, err error) {
 	if err := f.check(); err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, 0, err
 	}
-	return f.log.Watch(), nil, f.log.LastArrival(0), nil
+	// The horizon first: the log is read after it.
+	if horizon, err = f.svc.Horizon(f.caller, f.name); err != nil {
+		return nil, nil, 0, 0, err
+	}
+	return f.log.Watch(), nil, f.log.LastArrival(0), horizon, nil
 }
 
 func (f *feedFirehose) shards() ([]shardInfo, error) {

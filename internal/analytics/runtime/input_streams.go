@@ -33,12 +33,12 @@ func newFeedStreams(svc *streams.Service, c streams.Caller, arn string) (*feedSt
 func (f *feedStreams) id() string    { return f.sid }
 func (f *feedStreams) kinesis() bool { return true }
 
-func (f *feedStreams) watch() (records, changes <-chan struct{}, last int64, err error) {
+func (f *feedStreams) watch() (records, changes <-chan struct{}, last, horizon int64, err error) {
 	w, err := f.svc.WatchStream(f.caller, f.ref, f.sid)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, 0, err
 	}
-	return w.Records, w.Changes, w.LastArrival, nil
+	return w.Records, w.Changes, w.LastArrival, w.Horizon, nil
 }
 
 func (f *feedStreams) shards() ([]shardInfo, error) {

@@ -46,8 +46,6 @@ type shardStart struct {
 // package doc ("Input") for why the merge is exact.
 type reader struct {
 	f           feed
-	now         func() time.Time
-	settle      int64 // ms
 	heartbeat   time.Duration
 	retry       time.Duration
 	parallelism int
@@ -143,9 +141,9 @@ func (r *reader) fail(err error) {
 // step reads what is new, hands on what can be, and says what to wait for
 // next: the source's channels, and at most wait (0: go on at once).
 func (r *reader) step(ctx context.Context, out chan<- *batch) (records, changes <-chan struct{}, wait time.Duration, err error) {
-	// Watch first: every record that arrived before last is readable now,
-	// and an append after this wakes the next wait.
-	records, changes, last, err := r.f.watch()
+	// Watch first: every record that arrived up to the horizon is
+	// readable now, and an append after this wakes the next wait.
+	records, changes, last, horizon, err := r.f.watch()
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -157,11 +155,9 @@ func (r *reader) step(ctx context.Context, out chan<- *batch) (records, changes 
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	now := r.now().UnixMilli()
-	// horizon: records that arrived up to it are all read (see the
+	// Records that arrived up to the horizon are all read now (see the
 	// package doc); a shard read only part-way bounds it by its last
 	// record read.
-	horizon := max(last-1, now-r.settle)
 	for _, shard := range r.order {
 		c := r.cursors[shard]
 		if q := c.queued(); c.readable(r) && !c.atTip && len(q) > 0 {
@@ -169,6 +165,9 @@ func (r *reader) step(ctx context.Context, out chan<- *batch) (records, changes 
 		}
 	}
 	b.recs = r.merge(horizon)
+	// Caught up: every shard read to its tip, and every record up to the
+	// horizon handed on (a batch holds at most batchMaxRecords), so that
+	// the clock may advance to the horizon.
 	caughtUp := !full
 	held := int64(-1)
 	for _, shard := range r.order {
@@ -178,6 +177,9 @@ func (r *reader) step(ctx context.Context, out chan<- *batch) (records, changes 
 		}
 		if q := c.queued(); len(q) > 0 && (held < 0 || q[0].arrival < held) {
 			held = q[0].arrival
+		}
+		if q := c.queued(); len(q) > 0 && q[0].arrival <= horizon {
+			caughtUp = false
 		}
 		if c.end && !c.done && len(c.queued()) == 0 {
 			c.done = true
@@ -203,8 +205,10 @@ func (r *reader) step(ctx context.Context, out chan<- *batch) (records, changes 
 	case !caughtUp:
 		return records, changes, 0, nil
 	case held >= 0:
-		// Records held back for the settle time: come back when it is up.
-		return records, changes, min(r.heartbeat, time.Duration(held+r.settle+1-now)*time.Millisecond), nil
+		// Records held past the horizon: an append still in flight, or
+		// records of this very millisecond. The append's end wakes the
+		// wait; the clock passes the millisecond soon.
+		return records, changes, min(r.heartbeat, time.Duration(held-horizon)*time.Millisecond), nil
 	default:
 		return records, changes, r.heartbeat, nil
 	}

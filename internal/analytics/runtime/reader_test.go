@@ -16,8 +16,6 @@ import (
 func startReader(t *testing.T, f feed, start map[uint32]position, parallelism int) <-chan *batch {
 	t.Helper()
 	r := newReader(f, start)
-	r.now = time.Now
-	r.settle = 5
 	r.heartbeat = 20 * time.Millisecond
 	r.retry = 50 * time.Millisecond
 	r.parallelism = parallelism

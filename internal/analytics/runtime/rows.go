@@ -19,9 +19,9 @@ func (ap *app) process(b *batch) {
 	for i := range b.recs {
 		rec := &b.recs[i]
 		// ROWTIME is the arrival time, never before the clock: the reader
-		// hands records on in arrival order, so only a record that became
-		// readable after the clock passed its arrival (see Settle) is
-		// moved.
+		// hands records on in arrival order up to horizons no later record
+		// can come before, so a record is moved only if the clock went
+		// back (see the package doc, Time).
 		rec.rowtime = max(rec.arrival, ap.clock)
 		ap.clock = rec.rowtime
 		if x := ap.index[rec.shard]; x != nil {
@@ -115,7 +115,12 @@ func (ap *app) report(e exec.ErrorRecord) {
 }
 
 // lowWatermark is the replay point of a program call about to be made
-// with rows from t on: the earliest ROWTIME a row it makes can depend on.
+// with rows from t on: the earliest ROWTIME a row it makes can depend on
+// (before the first call, the program holds nothing).
 func (ap *app) lowWatermark(t int64) int64 {
+	if !ap.called {
+		ap.called = true
+		return t
+	}
 	return min(ap.prog.LowWatermark(), t)
 }

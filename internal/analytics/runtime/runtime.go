@@ -37,11 +37,6 @@ type Config struct {
 	// clock when no record arrives, so that a quiet stream's windows close
 	// (default 200 ms).
 	Heartbeat time.Duration
-	// Settle is how long after its arrival time a record is taken to be
-	// readable: records that arrived in the last Settle are held until
-	// then (or until a later record is readable), so that shards merge in
-	// the same order when they are read again (default 10 ms).
-	Settle time.Duration
 	// CommitInterval is how often positions and output marks are
 	// checkpointed (default 1 s); it bounds the rows delivered again after
 	// a crash.
@@ -73,9 +68,6 @@ func (c *Config) defaults() {
 	}
 	if c.Heartbeat <= 0 {
 		c.Heartbeat = 200 * time.Millisecond
-	}
-	if c.Settle <= 0 {
-		c.Settle = 10 * time.Millisecond
 	}
 	if c.CommitInterval <= 0 {
 		c.CommitInterval = time.Second
@@ -142,6 +134,11 @@ func (rt *Runtime) Start(ctx context.Context, a *analytics.Application, position
 	ap, err := rt.build(ctx, a, positions)
 	if err != nil {
 		return err
+	}
+	// The starting positions are the first checkpoint: a crash before the
+	// first commit resumes from them, not from NOW.
+	if err := ap.commit(ctx); err != nil {
+		return fmt.Errorf("checkpointing application %s: %w", a.Name, err)
 	}
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
