@@ -139,7 +139,10 @@ func (rt *Runtime) build(ctx context.Context, a *analytics.Application, position
 		}
 		if m, ok := state.Outputs[out.ID]; ok && m.N > 0 && pos == analytics.PositionLastStopped {
 			o.mark = m
-			o.resume = &resumeFilter{mark: m}
+			// Under a new version (new code, reference data, ...) the rows
+			// made again at the mark's ROWTIME can differ from those
+			// delivered: they are told apart by count alone.
+			o.resume = &resumeFilter{mark: m, byCount: state.AppVersion != a.Version}
 		}
 		ap.outputs = append(ap.outputs, o)
 		ap.metrics.Outputs = append(ap.metrics.Outputs, o.metrics)

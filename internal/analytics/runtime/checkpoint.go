@@ -32,6 +32,9 @@ type checkpointState struct {
 	// LAST_STOPPED_POINT continues: CURRENT_TIMESTAMP and its kin keep
 	// their values across a replay.
 	Start int64 `json:"start"`
+	// AppVersion is the application version (ApplicationVersionId) the
+	// checkpoint was made under.
+	AppVersion int64 `json:"appVersion,omitempty"`
 	// Outputs are how far each output (by ID) was delivered.
 	Outputs map[string]outputMark `json:"outputs,omitempty"`
 }

@@ -45,6 +45,7 @@ func (ap *app) commit(ctx context.Context) error {
 	}
 	st := ap.state
 	st.Version = checkpointVersion
+	st.AppVersion = ap.cfg.Version
 	st.Outputs = marks
 	if err := saveCheckpoint(ctx, ap.rt.cfg.Meta, ap.cfg, &st, ap.input.ID, ap.source, in, !ap.cleaned); err != nil {
 		ap.log.Error("checkpointing the application", "err", err)

@@ -153,9 +153,14 @@
 //     delivered in the CommitInterval before the crash, plus the batch it
 //     was delivering (500 records at most).
 //
-// Rows made again differ from the first ones only where input order did
-// (a clock that stepped back, see Time) or the code changed: then the rows
-// at T do not match and are sent again (repeated, not lost).
+// With the same configuration, rows made again are the rows made the
+// first time (only a clock that stepped back, see Time, can change them);
+// should the rows at T not match, they are sent again (repeated, not
+// lost). After an update (UpdateApplication restarts a running
+// application from its last stopped point with the new configuration),
+// the rows made again from the same records may differ: the first N at T
+// are dropped whatever they hold, so an update repeats nothing, and the
+// reference data is read again.
 //
 // # Live view
 //

@@ -429,3 +429,139 @@ CREATE OR REPLACE PUMP "P2" AS INSERT INTO "DESTINATION_SQL_STREAM" SELECT STREA
 		}
 	}
 }
+
+// A destination that keeps failing does not stop the application: it stays
+// RUNNING, the failures are counted, the input waits once the output's
+// queue is full, and everything is delivered, in order, once the function
+// takes records again.
+func TestFailingDestination(t *testing.T) {
+	fns, url := newLambdaFunctions(t)
+	srv := testserver.Start(t, testserver.WithConfig(func(c *config.Config) { c.LambdaEndpoint = url }),
+		testserver.WithRuntime(func(c *runtime.Config) { c.LambdaInterval = 10 * time.Millisecond }))
+	var mu sync.Mutex
+	failing := true
+	var delivered []string
+	fns.set("sink", func(event []byte) []byte {
+		var ev struct {
+			Records []struct {
+				RecordID string `json:"recordId"`
+				Data     []byte `json:"data"`
+			} `json:"records"`
+		}
+		json.Unmarshal(event, &ev)
+		mu.Lock()
+		defer mu.Unlock()
+		var out []map[string]string
+		for _, r := range ev.Records {
+			result := "DeliveryFailed"
+			if !failing {
+				result = "Ok"
+				delivered = append(delivered, string(r.Data))
+			}
+			out = append(out, map[string]string{"recordId": r.RecordID, "result": result})
+		}
+		b, _ := json.Marshal(map[string]any{"records": out})
+		return b
+	})
+	c := srv.AnalyticsClient()
+	in := createStream(t, srv, "ticks", 1)
+	sink := kat.Output{Name: aws.String("DESTINATION_SQL_STREAM"), DestinationSchema: &kat.DestinationSchema{RecordFormatType: kat.RecordFormatTypeCsv},
+		LambdaOutput: &kat.LambdaOutput{ResourceARN: aws.String("arn:aws:lambda:us-east-1:000000000000:function:sink"), RoleARN: aws.String(role)}}
+	createApp(t, c, "failing", filterCode, streamInput(in), sink)
+	start(t, c, "failing", kat.InputStartingPositionNow)
+	var want []string
+	for i := range 20 {
+		putTicks(t, srv, "ticks", tick{fmt.Sprintf("T%d", i), "S", 5, 50})
+		want = append(want, fmt.Sprintf("T%d,S,5.0,50.0\n", i))
+	}
+	waitUntil(t, "failed deliveries", func() bool { return len(fns.received("sink")) >= 3 })
+	waitStatus(t, c, "failing", kat.ApplicationStatusRunning)
+	metrics := func() string {
+		res, err := http.Get(srv.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return string(b)
+	}
+	if m := metrics(); !strings.Contains(m, `sluice_analytics_output_pending_records{account="000000000000",application="failing",destination="arn:aws:lambda:us-east-1:000000000000:function:sink",kind="Lambda",output="1.1",region="us-east-1"} 20`) ||
+		!strings.Contains(m, `sluice_analytics_output_failed_attempts_total{account="000000000000",application="failing"`) {
+		t.Fatalf("metrics while failing:\n%s", m)
+	}
+	mu.Lock()
+	failing = false
+	mu.Unlock()
+	waitUntil(t, "the rows delivered", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(delivered) >= len(want)
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(delivered, "") != strings.Join(want, "") {
+		t.Fatalf("delivered %q", delivered)
+	}
+}
+
+// Reference data is loaded when the application starts, and again when an
+// update restarts it (AWS does not refresh it otherwise).
+func TestReferenceDataReloadedOnUpdate(t *testing.T) {
+	srv := testserver.Start(t)
+	ref := filepath.Join(srv.Dir, "s3", "refs", "names.csv")
+	if err := os.MkdirAll(filepath.Dir(ref), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ref, []byte("AMZN,Amazon\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.AnalyticsClient()
+	inARN := createStream(t, srv, "ticks", 1)
+	outARN := createStream(t, srv, "named", 1)
+	code := `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), "Company" varchar(20));
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+   SELECT STREAM ticker_symbol, "c"."Company" FROM "SOURCE_SQL_STREAM_001" LEFT JOIN "Names" as "c"
+   ON "SOURCE_SQL_STREAM_001".ticker_symbol = "c"."Ticker";`
+	createApp(t, c, "refs", "", streamInput(inARN), streamOutput(outARN, kat.RecordFormatTypeCsv))
+	if _, err := c.AddApplicationReferenceDataSource(t.Context(), &ka.AddApplicationReferenceDataSourceInput{
+		ApplicationName: aws.String("refs"), CurrentApplicationVersionId: aws.Int64(1),
+		ReferenceDataSource: &kat.ReferenceDataSource{
+			TableName:             aws.String("Names"),
+			S3ReferenceDataSource: &kat.S3ReferenceDataSource{BucketARN: aws.String("arn:aws:s3:::refs"), FileKey: aws.String("names.csv"), ReferenceRoleARN: aws.String(role)},
+			ReferenceSchema: &kat.SourceSchema{
+				RecordFormat: &kat.RecordFormat{RecordFormatType: kat.RecordFormatTypeCsv, MappingParameters: &kat.MappingParameters{
+					CSVMappingParameters: &kat.CSVMappingParameters{RecordRowDelimiter: aws.String("\n"), RecordColumnDelimiter: aws.String(",")}}},
+				RecordColumns: []kat.RecordColumn{{Name: aws.String("Ticker"), SqlType: aws.String("VARCHAR(4)")}, {Name: aws.String("Company"), SqlType: aws.String("VARCHAR(20)")}},
+			},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateApplication(t.Context(), &ka.UpdateApplicationInput{ApplicationName: aws.String("refs"), CurrentApplicationVersionId: aws.Int64(2),
+		ApplicationUpdate: &kat.ApplicationUpdate{ApplicationCodeUpdate: aws.String(code)}}); err != nil {
+		t.Fatal(err)
+	}
+	start(t, c, "refs", kat.InputStartingPositionNow)
+	r := newStreamReader(t, srv, "named")
+	putTicks(t, srv, "ticks", tick{"AMZN", "T", 1, 1})
+	r.wait(1)
+
+	// The object changes: the running application keeps its table until an
+	// update restarts it.
+	if err := os.WriteFile(ref, []byte("AMZN,Amazon.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	putTicks(t, srv, "ticks", tick{"AMZN", "T", 1, 1})
+	r.wait(2)
+	if _, err := c.UpdateApplication(t.Context(), &ka.UpdateApplicationInput{ApplicationName: aws.String("refs"), CurrentApplicationVersionId: aws.Int64(3),
+		ApplicationUpdate: &kat.ApplicationUpdate{ReferenceDataSourceUpdates: []kat.ReferenceDataSourceUpdate{{
+			ReferenceId: aws.String("2.1"), S3ReferenceDataSourceUpdate: &kat.S3ReferenceDataSourceUpdate{FileKeyUpdate: aws.String("names.csv")},
+		}}}}); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, c, "refs", kat.ApplicationStatusRunning)
+	putTicks(t, srv, "ticks", tick{"AMZN", "T", 1, 1})
+	if got := r.settle(3); fmt.Sprint(got) != fmt.Sprint([]string{"AMZN,Amazon\n", "AMZN,Amazon\n", "AMZN,Amazon.com\n"}) {
+		t.Fatalf("output %q", got)
+	}
+}

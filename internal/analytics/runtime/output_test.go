@@ -189,6 +189,26 @@ func TestResumeFilter(t *testing.T) {
 	if fmt.Sprint(sent) != "[a e]" || !f.done {
 		t.Fatalf("sent %v", sent)
 	}
+
+	// After an update, rows at the mark are told apart by count alone.
+	for _, c := range []struct {
+		in   []outRecord
+		want string
+	}{
+		{[]outRecord{rec(200, "A"), rec(200, "B"), rec(200, "C"), rec(300, "d")}, "[C d]"},
+		{[]outRecord{rec(200, "A"), rec(300, "d")}, "[d]"},
+	} {
+		f = &resumeFilter{mark: mark, byCount: true}
+		sent = nil
+		for _, r := range c.in {
+			for _, k := range f.take(r, o) {
+				sent = append(sent, string(k.data))
+			}
+		}
+		if fmt.Sprint(sent) != c.want {
+			t.Fatalf("by count: sent %v, want %s", sent, c.want)
+		}
+	}
 }
 
 // An output's queue is bounded (the application stops taking input when

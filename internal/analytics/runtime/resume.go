@@ -6,14 +6,18 @@ package runtime
 // Sum. Rows before T are dropped; the first N rows at T are held until all
 // N are there, then dropped if their sum matches (the replay made the same
 // rows) and sent otherwise; rows after them pass, and the filter is done.
-// Sending the held rows when they do not match (the replay made other
-// rows at T: a change of code, or rows at one ROWTIME that came in another
-// order) repeats some rows rather than lose any.
+// Sending the held rows when they do not match (the replay made other rows
+// at T, which with the same configuration only a clock that stepped back
+// causes) repeats some rows rather than lose any. After an update (byCount)
+// the rows made again come from the same records under the new
+// configuration and may differ: the first N at T are dropped whatever they
+// hold, so that an update repeats nothing, as on AWS.
 type resumeFilter struct {
-	mark outputMark
-	held []outRecord
-	sum  uint64
-	done bool
+	mark    outputMark
+	byCount bool
+	held    []outRecord
+	sum     uint64
+	done    bool
 }
 
 // take returns the records of rec (and of those held) to send.
@@ -30,13 +34,16 @@ func (f *resumeFilter) take(rec outRecord, o *output) []outRecord {
 			return nil
 		}
 		f.done = true
-		if f.sum == f.mark.Sum {
+		if f.sum == f.mark.Sum || f.byCount {
 			return nil // delivered before
 		}
 		return f.mismatch(o)
 	default:
 		// A row after the held ones: fewer rows at T than were delivered.
 		f.done = true
+		if f.byCount {
+			return []outRecord{rec}
+		}
 		return append(f.mismatch(o), rec)
 	}
 }
