@@ -52,6 +52,8 @@ type app struct {
 	curR  int64
 	// called is set once the program was first called.
 	called bool
+	// startErrors are reported at the clock's first time.
+	startErrors []exec.ErrorRecord
 
 	batches  chan *batch
 	progress chan struct{}
@@ -125,14 +127,16 @@ func (ap *app) start() {
 	ap.cancel = cancel
 	ap.run = -1
 	// Reference data that could not be loaded, or rows of it that did not
-	// parse, are errors the application reports as it starts.
+	// parse, are errors the application reports when its clock first
+	// moves (at the first record's ROWTIME, which a report at the start
+	// time could put behind a backlog's).
 	for _, r := range ap.refs {
 		if r.problem != "" {
 			ap.log.Warn("reference data not loaded: the table is empty", "table", r.name, "problem", r.problem)
-			ap.report(exec.ErrorRecord{Time: ap.state.Start, Name: ErrorReferenceData, Message: r.problem, Stream: r.name})
+			ap.startErrors = append(ap.startErrors, exec.ErrorRecord{Name: ErrorReferenceData, Message: r.problem, Stream: r.name})
 		}
 		for _, e := range r.errs {
-			ap.report(exec.ErrorRecord{Time: ap.state.Start, Name: e.Name, Message: e.Message, Data: e.Data, Stream: r.name})
+			ap.startErrors = append(ap.startErrors, exec.ErrorRecord{Name: e.Name, Message: e.Message, Data: e.Data, Stream: r.name})
 		}
 	}
 	readerCtx, cancelReader := context.WithCancel(ctx)

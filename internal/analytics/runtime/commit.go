@@ -46,6 +46,13 @@ func (ap *app) commit(ctx context.Context) error {
 	st := ap.state
 	st.Version = checkpointVersion
 	st.AppVersion = ap.cfg.Version
+	for _, o := range ap.outputs {
+		if o.resume != nil && o.resume.byCount {
+			// Still dropping what the previous version delivered: a restart
+			// must do the same.
+			st.AppVersion = ap.state.AppVersion
+		}
+	}
 	st.Outputs = marks
 	if err := saveCheckpoint(ctx, ap.rt.cfg.Meta, ap.cfg, &st, ap.input.ID, ap.source, in, !ap.cleaned); err != nil {
 		ap.log.Error("checkpointing the application", "err", err)

@@ -565,3 +565,50 @@ CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
 		t.Fatalf("output %q", got)
 	}
 }
+
+// A reference data object that cannot be read leaves the table empty: the
+// application runs (as AWS's did with an object over its size limit) and
+// says why on error_stream.
+func TestReferenceDataMissing(t *testing.T) {
+	srv := testserver.Start(t)
+	c := srv.AnalyticsClient()
+	inARN := createStream(t, srv, "ticks", 1)
+	outARN := createStream(t, srv, "named", 1)
+	errARN := createStream(t, srv, "errors", 1)
+	code := `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), "Company" varchar(20));
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+   SELECT STREAM ticker_symbol, "c"."Company" FROM "SOURCE_SQL_STREAM_001" LEFT JOIN "Names" as "c"
+   ON "SOURCE_SQL_STREAM_001".ticker_symbol = "c"."Ticker";`
+	errOut := kat.Output{Name: aws.String("error_stream"), DestinationSchema: &kat.DestinationSchema{RecordFormatType: kat.RecordFormatTypeJson},
+		KinesisStreamsOutput: &kat.KinesisStreamsOutput{ResourceARN: aws.String(errARN), RoleARN: aws.String(role)}}
+	createApp(t, c, "refs", "", streamInput(inARN), streamOutput(outARN, kat.RecordFormatTypeCsv), errOut)
+	if _, err := c.AddApplicationReferenceDataSource(t.Context(), &ka.AddApplicationReferenceDataSourceInput{
+		ApplicationName: aws.String("refs"), CurrentApplicationVersionId: aws.Int64(1),
+		ReferenceDataSource: &kat.ReferenceDataSource{
+			TableName:             aws.String("Names"),
+			S3ReferenceDataSource: &kat.S3ReferenceDataSource{BucketARN: aws.String("arn:aws:s3:::refs"), FileKey: aws.String("missing.csv"), ReferenceRoleARN: aws.String(role)},
+			ReferenceSchema: &kat.SourceSchema{
+				RecordFormat: &kat.RecordFormat{RecordFormatType: kat.RecordFormatTypeCsv, MappingParameters: &kat.MappingParameters{
+					CSVMappingParameters: &kat.CSVMappingParameters{RecordRowDelimiter: aws.String("\n"), RecordColumnDelimiter: aws.String(",")}}},
+				RecordColumns: []kat.RecordColumn{{Name: aws.String("Ticker"), SqlType: aws.String("VARCHAR(4)")}, {Name: aws.String("Company"), SqlType: aws.String("VARCHAR(20)")}},
+			},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateApplication(t.Context(), &ka.UpdateApplicationInput{ApplicationName: aws.String("refs"), CurrentApplicationVersionId: aws.Int64(2),
+		ApplicationUpdate: &kat.ApplicationUpdate{ApplicationCodeUpdate: aws.String(code)}}); err != nil {
+		t.Fatal(err)
+	}
+	start(t, c, "refs", kat.InputStartingPositionNow)
+	putTicks(t, srv, "ticks", tick{"AMZN", "T", 1, 1})
+	if got := newStreamReader(t, srv, "named").settle(1); got[0] != "AMZN,\n" {
+		t.Fatalf("output %q", got)
+	}
+	errs := newStreamReader(t, srv, "errors").settle(1)
+	var row map[string]any
+	json.Unmarshal([]byte(errs[0]), &row)
+	if row["ERROR_NAME"] != runtime.ErrorReferenceData || !strings.Contains(row["MESSAGE"].(string), "s3://refs/missing.csv") || row["PUMP_NAME"] != "Names" {
+		t.Fatalf("error_stream row %s", errs[0])
+	}
+}

@@ -24,6 +24,7 @@ func (ap *app) process(b *batch) {
 		// back (see the package doc, Time).
 		rec.rowtime = max(rec.arrival, ap.clock)
 		ap.clock = rec.rowtime
+		ap.reportStart(rec.rowtime)
 		if x := ap.index[rec.shard]; x != nil {
 			x.note(rec.rowtime, rec.counter)
 		}
@@ -32,6 +33,7 @@ func (ap *app) process(b *batch) {
 	}
 	ap.flush()
 	if b.advance > ap.clock {
+		ap.reportStart(b.advance)
 		ap.curR = ap.lowWatermark(b.advance)
 		ap.prog.Advance(b.advance)
 		ap.clock = b.advance
@@ -106,6 +108,15 @@ func (ap *app) flush() {
 	ap.flat, ap.offs, ap.times = ap.flat[:0], ap.offs[:0], ap.times[:0]
 	clear(ap.rows)
 	ap.run = -1
+}
+
+// reportStart reports the errors met as the application started, at t.
+func (ap *app) reportStart(t int64) {
+	for _, e := range ap.startErrors {
+		e.Time = t
+		ap.report(e)
+	}
+	ap.startErrors = nil
 }
 
 // report writes an error of the input to error_stream.
