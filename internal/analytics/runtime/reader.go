@@ -193,6 +193,9 @@ func (r *reader) step(ctx context.Context, out chan<- *batch) (records, changes 
 	}
 	if len(b.recs) > 0 && r.pre != nil {
 		r.pre(ctx, b.recs)
+		if err := ctx.Err(); err != nil {
+			return nil, nil, 0, err // not all preprocessed: not handed on
+		}
 	}
 	if len(b.recs) > 0 || len(b.added) > 0 || len(b.ended) > 0 || b.advance > 0 {
 		select {
@@ -202,6 +205,10 @@ func (r *reader) step(ctx context.Context, out chan<- *batch) (records, changes 
 		}
 	}
 	switch {
+	case !caughtUp && len(b.recs) == 0:
+		// Shards hold records past the horizon (an append in flight): its
+		// end wakes the wait.
+		return records, changes, time.Millisecond, nil
 	case !caughtUp:
 		return records, changes, 0, nil
 	case held >= 0:
