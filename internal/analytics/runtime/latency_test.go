@@ -94,7 +94,9 @@ func TestFilterLatency(t *testing.T) {
 		}
 		report := func(what string, d []time.Duration) {
 			slices.Sort(d)
-			pct := func(p float64) time.Duration { return d[min(len(d)-1, int(p*float64(len(d))))].Round(100 * time.Microsecond) }
+			pct := func(p float64) time.Duration {
+				return d[min(len(d)-1, int(p*float64(len(d))))].Round(100 * time.Microsecond)
+			}
 			t.Logf("%s, %s: %d records, p50 %v, p90 %v, p99 %v, max %v", load.name, what, len(d), pct(0.50), pct(0.90), pct(0.99), d[len(d)-1].Round(100*time.Microsecond))
 		}
 		report("input arrival → output arrival", lat)
