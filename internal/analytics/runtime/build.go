@@ -137,7 +137,7 @@ func (rt *Runtime) build(ctx context.Context, a *analytics.Application, position
 		if err != nil {
 			return nil, err
 		}
-		if m, ok := state.Outputs[out.ID]; ok && m.N > 0 && pos == analytics.PositionLastStopped {
+		if m, ok := state.Outputs[out.ID]; ok && m.T > 0 && pos == analytics.PositionLastStopped {
 			o.mark = m
 			// Under a new version (new code, reference data, ...) the rows
 			// made again at the mark's ROWTIME can differ from those

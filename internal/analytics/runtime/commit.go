@@ -20,11 +20,15 @@ func (ap *app) commit(ctx context.Context) error {
 	}
 	marks := make(map[string]outputMark, len(ap.outputs))
 	for _, o := range ap.outputs {
-		mark, pendingR, ok := o.state()
+		clock := ap.clock
+		if !ap.called {
+			clock = 0
+		}
+		mark, pendingR, ok := o.state(clock)
 		if ok {
 			r = min(r, pendingR)
 		}
-		if mark.N > 0 {
+		if mark.T > 0 {
 			marks[o.cfg.ID] = mark
 		}
 	}
@@ -34,7 +38,7 @@ func (ap *app) commit(ctx context.Context) error {
 	for changed := true; changed; {
 		changed = false
 		for _, m := range marks {
-			if r <= m.T && m.R < r {
+			if m.N > 0 && r <= m.T && m.R < r {
 				r, changed = m.R, true
 			}
 		}

@@ -120,9 +120,11 @@
 // Every CommitInterval (1 s), and when the application stops, one
 // metadata transaction checkpoints (checkpoint.go):
 //
-//   - per output, its mark: how far its rows were delivered, as the
-//     ROWTIME T of the last row delivered, the number N of rows delivered
-//     at T and the sum of their hashes;
+//   - per output, its mark: how far its rows were delivered, as a ROWTIME
+//     T, the number N of rows delivered at T and the sum of their hashes.
+//     T is the last delivered row's ROWTIME, or the application's clock
+//     when every row made was delivered (a program emits in time order, so
+//     the rows still to come are at T or later);
 //   - per input shard, the position to replay from: the first record whose
 //     ROWTIME is at or after the replay point r.
 //
@@ -138,7 +140,12 @@
 // resumes RUNNING applications so) reads the input again from those
 // positions, with the run's start time (CURRENT_TIMESTAMP) as it was, and
 // each output drops the rows its mark says were delivered: rows before T,
-// and the first N at T if their hashes sum as before (resume.go). So:
+// and the first N at T if their hashes sum as before (resume.go). Until
+// the replay reaches the checkpoint it computes over windows it has only
+// partly rebuilt, and can make rows the application never made (a row a
+// COUNT filter kept out, say: exec's doc, Recovery); those are before T and
+// dropped too, which is why an output whose rows are all delivered moves
+// its mark up to the clock. So:
 //
 //   - No row derived from acknowledged input is lost: a row is either
 //     delivered before the checkpoint that covers it, or made again by the

@@ -123,8 +123,15 @@ func (o *output) full() bool {
 }
 
 // state returns the output's mark and the least replay point of the rows
-// not yet delivered (ok false when there are none).
-func (o *output) state() (mark outputMark, pendingR int64, ok bool) {
+// not yet delivered (ok false when there are none). With none, the mark
+// first moves up to clock, the application's time: every row the output
+// made is delivered, and every row it makes from now on has a ROWTIME of
+// clock or more (a program emits in time order), so a replay drops what it
+// makes before clock: rows the program made and its output has, and rows
+// it did not make, which a replay over partly rebuilt windows can (exec's
+// doc, Recovery). The caller is the application's goroutine, the only one
+// that adds rows.
+func (o *output) state(clock int64) (mark outputMark, pendingR int64, ok bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, q := range [][]outRecord{o.inflight, o.queue} {
@@ -133,6 +140,9 @@ func (o *output) state() (mark outputMark, pendingR int64, ok bool) {
 				pendingR, ok = q[i].r, true
 			}
 		}
+	}
+	if !ok && o.resume == nil && clock > o.mark.T {
+		o.mark = outputMark{T: clock, R: clock}
 	}
 	return o.mark, pendingR, ok
 }
@@ -216,6 +226,8 @@ func (o *output) delivered(size int) {
 	for i := range o.inflight {
 		r := &o.inflight[i]
 		if r.t > o.mark.T || o.mark.N == 0 {
+			// (A mark moved up to the clock has no rows at its time: the
+			// first row there starts its count.)
 			o.mark = outputMark{T: r.t, N: 1, Sum: r.hash, R: r.r}
 		} else {
 			o.mark.N++

@@ -59,7 +59,7 @@ func TestOutputToStream(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("stream holds %q, want %q", got, want)
 	}
-	mark, _, pending := o.state()
+	mark, _, pending := o.state(0)
 	if pending || mark.T != 200 || mark.N != 2 || mark.R != 150 ||
 		mark.Sum != rowHash(200, []byte(want[1]))+rowHash(200, []byte(want[2])) {
 		t.Fatalf("mark %+v", mark)
