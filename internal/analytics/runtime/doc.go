@@ -122,9 +122,10 @@
 //
 //   - per output, its mark: how far its rows were delivered, as a ROWTIME
 //     T, the number N of rows delivered at T and the sum of their hashes.
-//     T is the last delivered row's ROWTIME, or the application's clock
-//     when every row made was delivered (a program emits in time order, so
-//     the rows still to come are at T or later);
+//     T is the ROWTIME of the first row not delivered yet, or the
+//     application's clock when every row made was delivered (a program
+//     emits in time order, so the rows still to come are at T or later),
+//     and N counts the rows delivered at T;
 //   - per input shard, the position to replay from: the first record whose
 //     ROWTIME is at or after the replay point r.
 //
@@ -144,8 +145,8 @@
 // the replay reaches the checkpoint it computes over windows it has only
 // partly rebuilt, and can make rows the application never made (a row a
 // COUNT filter kept out, say: exec's doc, Recovery); those are before T and
-// dropped too, which is why an output whose rows are all delivered moves
-// its mark up to the clock. So:
+// dropped too, which is why the marks move up as far as the rows
+// delivered allow. So:
 //
 //   - No row derived from acknowledged input is lost: a row is either
 //     delivered before the checkpoint that covers it, or made again by the

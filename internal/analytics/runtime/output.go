@@ -123,26 +123,30 @@ func (o *output) full() bool {
 }
 
 // state returns the output's mark and the least replay point of the rows
-// not yet delivered (ok false when there are none). With none, the mark
-// first moves up to clock, the application's time: every row the output
-// made is delivered, and every row it makes from now on has a ROWTIME of
-// clock or more (a program emits in time order), so a replay drops what it
-// makes before clock: rows the program made and its output has, and rows
-// it did not make, which a replay over partly rebuilt windows can (exec's
-// doc, Recovery). The caller is the application's goroutine, the only one
-// that adds rows.
+// not yet delivered (ok false when there are none). The mark first moves
+// up to the ROWTIME of the first row not delivered, or with none to clock,
+// the application's time: every row before it was delivered, and every
+// row still to come is at it or later (a program emits in time order), so
+// a replay drops what it makes before it: rows the output has, and rows
+// the program never made, which a replay over partly rebuilt windows can
+// make (exec's doc, Recovery). The caller is the application's goroutine,
+// the only one that adds rows.
 func (o *output) state(clock int64) (mark outputMark, pendingR int64, ok bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	next := clock
 	for _, q := range [][]outRecord{o.inflight, o.queue} {
 		for i := range q {
+			if !ok {
+				next = q[i].t // the first row not delivered
+			}
 			if !ok || q[i].r < pendingR {
 				pendingR, ok = q[i].r, true
 			}
 		}
 	}
-	if !ok && o.resume == nil && clock > o.mark.T {
-		o.mark = outputMark{T: clock, R: clock}
+	if o.resume == nil && next > o.mark.T {
+		o.mark = outputMark{T: next, R: next}
 	}
 	return o.mark, pendingR, ok
 }

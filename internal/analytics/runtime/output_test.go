@@ -244,3 +244,27 @@ func TestOutputBounds(t *testing.T) {
 		}
 	}
 }
+
+// An output's mark moves up to its first row not delivered, or to the
+// clock when every row is delivered; never while it is resuming.
+func TestOutputMarkMovesUp(t *testing.T) {
+	o := &output{wake: make(chan struct{}, 1), metrics: &OutputMetrics{}}
+	o.mark = outputMark{T: 200, N: 2, Sum: 7, R: 150}
+	if m, _, pending := o.state(100); pending || m != (outputMark{T: 200, N: 2, Sum: 7, R: 150}) {
+		t.Fatalf("clock before the mark: %+v", m)
+	}
+	o.enqueue(outRecord{t: 300, r: 250})
+	o.enqueue(outRecord{t: 400, r: 240})
+	m, r, pending := o.state(500)
+	if !pending || r != 240 || m.T != 300 || m.N != 0 {
+		t.Fatalf("with rows waiting: %+v, replay %d", m, r)
+	}
+	o.queue = nil
+	if m, _, pending := o.state(500); pending || m.T != 500 || m.N != 0 {
+		t.Fatalf("all delivered: %+v", m)
+	}
+	o.resume = &resumeFilter{}
+	if m, _, _ := o.state(600); m.T != 500 {
+		t.Fatalf("while resuming: %+v", m)
+	}
+}
