@@ -82,7 +82,8 @@ func (rt *Runtime) build(ctx context.Context, a *analytics.Application, position
 	}
 
 	// The program.
-	env := exec.Env{Start: state.Start}
+	// A replay cannot go further back than the source keeps records.
+	env := exec.Env{Start: state.Start, ReplayLimit: f.retention().Milliseconds()}
 	cols := make([]exec.Column, len(parser.Columns()))
 	for i, c := range parser.Columns() {
 		cols[i] = exec.Column{Name: c.Name, Type: c.Type}

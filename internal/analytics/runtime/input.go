@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"time"
+
 	"sluice/internal/analytics"
 	"sluice/internal/storage"
 )
@@ -33,6 +35,9 @@ type feed interface {
 	// numbers and shard IDs (a data stream), or only arrival times (a
 	// delivery stream).
 	kinesis() bool
+	// retention is how long the source keeps records: how far back a
+	// replay can go.
+	retention() time.Duration
 }
 
 // shardInfo is what the reader needs of a shard.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"sluice/internal/firehose"
 	"sluice/internal/storage"
@@ -54,8 +55,11 @@ func deliveryStreamName(arn string, c firehose.Caller) (string, error) {
 	return name, nil
 }
 
-func (f *feedFirehose) id() string    { return f.dsID }
-func (f *feedFirehose) kinesis() bool { return false }
+func (f *feedFirehose) id() string { return f.dsID }
+
+// retention: a delivery stream keeps what it took in for 24 hours.
+func (f *feedFirehose) retention() time.Duration { return 24 * time.Hour }
+func (f *feedFirehose) kinesis() bool            { return false }
 
 // check verifies that the delivery stream is still the one the
 // application started on.

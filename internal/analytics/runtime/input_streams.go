@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"time"
 
 	"sluice/internal/storage"
 	"sluice/internal/streams"
@@ -30,7 +31,15 @@ func newFeedStreams(svc *streams.Service, c streams.Caller, arn string) (*feedSt
 	return f, nil
 }
 
-func (f *feedStreams) id() string    { return f.sid }
+func (f *feedStreams) id() string { return f.sid }
+
+func (f *feedStreams) retention() time.Duration {
+	st, err := f.svc.DescribeStream(context.Background(), f.caller, f.ref, callerAction)
+	if err != nil {
+		return streams.DefaultRetentionHours * time.Hour
+	}
+	return time.Duration(st.RetentionHours) * time.Hour
+}
 func (f *feedStreams) kinesis() bool { return true }
 
 func (f *feedStreams) watch() (records, changes <-chan struct{}, last, horizon int64, err error) {
