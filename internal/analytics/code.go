@@ -3,12 +3,16 @@ package analytics
 import (
 	"errors"
 
+	"sluice/internal/analytics/exec/analytic"
 	"sluice/internal/analytics/sql"
 )
 
 // SQLValidator is the CodeValidator over package sql: the code must parse
 // and pass sql.Validate against the application's configuration (the
-// columns of its in-application input streams and reference tables).
+// columns of its in-application input streams and reference tables), and
+// the constant arguments of its TOP_K_ITEMS_TUMBLING, HOTSPOTS,
+// RANDOM_CUT_FOREST and like calls must be in AWS's ranges (analytic.Check;
+// what depends on a call's cursor is checked when the application starts).
 // Until the application has an input or a reference data source its
 // configuration says nothing of what the code reads, so only the code's
 // own streams and pumps are checked (a nil sql.Schema), and an input added
@@ -21,6 +25,9 @@ func (SQLValidator) Validate(a *Application) error {
 	app, err := sql.Parse(a.Code)
 	if err == nil {
 		err = sql.Validate(app, sqlSchema(a))
+	}
+	if err == nil {
+		err = analytic.Check(app) // the P3 table functions' arguments
 	}
 	var se *sql.Error
 	switch {

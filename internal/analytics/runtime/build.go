@@ -7,6 +7,7 @@ import (
 
 	"sluice/internal/analytics"
 	"sluice/internal/analytics/exec"
+	"sluice/internal/analytics/exec/analytic"
 	"sluice/internal/analytics/record"
 	"sluice/internal/analytics/sql"
 	"sluice/internal/firehose"
@@ -83,7 +84,7 @@ func (rt *Runtime) build(ctx context.Context, a *analytics.Application, position
 
 	// The program.
 	// A replay cannot go further back than the source keeps records.
-	env := exec.Env{Start: state.Start, ReplayLimit: f.retention().Milliseconds()}
+	env := exec.Env{Start: state.Start, ReplayLimit: f.retention().Milliseconds(), TableFuncs: analytic.Funcs(analytic.SeedOf(a.ARN() + "/" + a.ID))}
 	cols := make([]exec.Column, len(parser.Columns()))
 	for i, c := range parser.Columns() {
 		cols[i] = exec.Column{Name: c.Name, Type: c.Type}
