@@ -48,7 +48,9 @@
 // of points divided by its size, the product over the columns of (max -
 // min + scanRadius) (the box of its points grown by half a radius on each
 // side, so that points on a line still have a size). Hotspots come densest
-// first; numbers are written as Java writes a double.
+// first; numbers are written as Java writes a double. A row with a NULL in a
+// numeric column does not enter the window, and comes out with the hotspots
+// as they are.
 //
 // RANDOM_CUT_FOREST(cursor, numberOfTrees, subSampleSize, timeDecay,
 // shingleSize) and RANDOM_CUT_FOREST_WITH_EXPLANATION(..., shingleSize,
