@@ -1,6 +1,7 @@
 // Package bench is `sluice bench`, a load tool for Kinesis endpoints:
 // Sluice, other emulators, or AWS. It drives the endpoint with
-// aws-sdk-go-v2 like a real client, using standard Kinesis calls only, with
+// aws-sdk-go-v2 like a real client, using standard Kinesis calls only
+// (Firehose and Kinesis Data Analytics calls for their workloads), with
 // SDK retries off so that every failed call is seen and counted by its AWS
 // error code.
 //
@@ -13,6 +14,12 @@
 //	subscribe   PutRecord -> SubscribeToShard event latency
 //	e2e         PutRecord -> GetRecords polling latency
 //	shards      create many streams x shards, write and read back every shard
+//	firehose    PutRecordBatch to a delivery stream
+//	analytics-filter, analytics-window
+//	            a Data Analytics SQL application between two streams: the
+//	            rate it drains a backlog at, whether it keeps up with the
+//	            clients, input-to-output latency at -rate, the server's
+//	            memory (analytics.go has the definitions)
 //
 // Timed workloads run -concurrency goroutines for -warmup, then for the
 // measured -duration; with -rate the calls follow one fixed schedule and
@@ -106,6 +113,9 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Result, error) {
 		"e2e":        r.e2e,
 		"shards":     r.manyShards,
 		"firehose":   r.firehose,
+
+		"analytics-filter": r.analytics,
+		"analytics-window": r.analytics,
 	}
 	err := workloads[cfg.Workload](ctx, res)
 	r.cleanup(ctx)

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesisanalytics"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -24,7 +25,7 @@ import (
 // connections once warm. HTTP/2 is used where TLS negotiates it.
 func newTransport(c Config) *http.Transport {
 	conns := c.Concurrency + 16
-	if c.Workload == "subscribe" || c.Workload == "e2e" {
+	if c.Workload == "subscribe" || c.Workload == "e2e" || analyticsWorkload(c.Workload) {
 		conns += c.Shards // a subscription holds a connection (over HTTP/1.1)
 	}
 	return &http.Transport{
@@ -52,6 +53,11 @@ func newClient(c Config, tr http.RoundTripper) *kinesis.Client {
 // newFirehoseClient is newClient for Firehose.
 func newFirehoseClient(c Config, tr http.RoundTripper) *firehose.Client {
 	return firehose.NewFromConfig(sdkConfig(c, tr))
+}
+
+// newAnalyticsClient is newClient for Kinesis Data Analytics (v1).
+func newAnalyticsClient(c Config, tr http.RoundTripper) *kinesisanalytics.Client {
+	return kinesisanalytics.NewFromConfig(sdkConfig(c, tr))
 }
 
 func sdkConfig(c Config, tr http.RoundTripper) aws.Config {

@@ -13,7 +13,13 @@ import (
 )
 
 // workloads are the workload names, in the order -h lists them.
-var workloads = []string{"put", "putrecords", "get", "subscribe", "e2e", "shards", "firehose"}
+var workloads = []string{"put", "putrecords", "get", "subscribe", "e2e", "shards", "firehose", "analytics-filter", "analytics-window"}
+
+// analyticsWorkload reports whether a workload runs a Data Analytics
+// application.
+func analyticsWorkload(name string) bool {
+	return name == "analytics-filter" || name == "analytics-window"
+}
 
 // Config is one benchmark run's settings; the flags of `sluice bench`.
 type Config struct {
@@ -43,10 +49,16 @@ type Config struct {
 	Backoff     time.Duration // pause after a failed call
 
 	// Workload specifics.
-	Preload         int           // get: records written first (0: automatic)
+	Preload         int           // get, analytics throughput: records written first (0: automatic)
 	Limit           int           // get, e2e, shards: GetRecords Limit
 	PollInterval    time.Duration // e2e: pause after an empty GetRecords
 	RecordsPerShard int           // shards
+
+	// Data Analytics (analytics-filter, analytics-window).
+	Window      time.Duration // the tumbling window's STEP (whole seconds)
+	Tickers     int           // distinct TICKER_SYMBOL values
+	Selectivity int           // percent of the input rows the filter passes
+	RoleARN     string        // the application's role (Sluice takes any)
 
 	JSON       bool
 	Label      string // names the server in -json output, for bench table
@@ -83,6 +95,10 @@ func Defaults() Config {
 		Timeout:         10 * time.Second,
 		Limit:           10000,
 		RecordsPerShard: 100,
+		Window:          time.Second,
+		Tickers:         500,
+		Selectivity:     10,
+		RoleARN:         "arn:aws:iam::000000000000:role/sluice-bench",
 		MaxSamples:      2_000_000,
 		GOGC:            DefaultGOGC,
 	}
@@ -96,9 +112,18 @@ func Defaults() Config {
 const DefaultGOGC = 400
 
 // workloadDefaults are the settings a workload changes when their flags are
-// not given: subscribe and e2e measure latency at a steady rate, and shards
-// is about many shards.
+// not given: subscribe and e2e measure latency at a steady rate, shards is
+// about many shards, and the Data Analytics workloads measure latency with
+// -rate, one record a call and every row passing the filter.
 func (c *Config) workloadDefaults(set map[string]bool) {
+	if analyticsWorkload(c.Workload) && c.Rate > 0 {
+		if !set["batch"] {
+			c.Batch = 1
+		}
+		if !set["selectivity"] {
+			c.Selectivity = 100
+		}
+	}
 	switch c.Workload {
 	case "subscribe", "e2e":
 		if !set["rate"] {
@@ -142,6 +167,9 @@ func (c Config) Validate() error {
 	if c.Workload == "subscribe" || c.Workload == "e2e" {
 		minSize = 8 // the send time
 	}
+	if analyticsWorkload(c.Workload) {
+		minSize = 1 // unused: the records are the demo stream's JSON
+	}
 	if c.RecordSize < minSize || c.RecordSize > 10<<20 {
 		bad("record-size %d: must be %d to %d bytes", c.RecordSize, minSize, 10<<20)
 	}
@@ -163,6 +191,18 @@ func (c Config) Validate() error {
 	if c.Limit < 1 || c.Limit > 10000 {
 		bad("limit %d: must be 1 to 10000", c.Limit)
 	}
+	if c.Window < time.Second || c.Window > time.Hour || c.Window%time.Second != 0 {
+		bad("window %v: must be whole seconds, 1s to 1h", c.Window)
+	}
+	if c.Tickers < 1 || c.Tickers > maxTickers {
+		bad("tickers %d: must be 1 to %d", c.Tickers, maxTickers)
+	}
+	if c.Selectivity < 0 || c.Selectivity > 100 {
+		bad("selectivity %d: must be 0 to 100 (percent)", c.Selectivity)
+	}
+	if c.RoleARN == "" {
+		bad("role-arn is empty")
+	}
 	if c.MaxSamples < 1 {
 		bad("max samples must be at least 1")
 	}
@@ -182,6 +222,18 @@ by AWS error code. Workloads:
   e2e         PutRecord at -rate (default 1000/s) -> GetRecords polling latency
   shards      -streams x -shards (default 10 x 100): create, write every shard
               (ExplicitHashKey), read every shard back and verify the counts
+  firehose    PutRecordBatch to a DirectPut delivery stream delivering to S3
+  analytics-filter, analytics-window
+              a Data Analytics SQL application (the guide's continuous filter,
+              or its tumbling window of MIN/MAX per ticker per -window) from a
+              source stream to a destination stream of demo ticker records
+              (JSON of ~75 bytes: -record-size does not apply).
+              Without -rate: -preload records, then the time the application
+              takes to drain them from TRIM_HORIZON (its processing rate), then
+              PutRecords as fast as the clients can while it runs and how far
+              behind it is when they stop. With -rate: PutRecord (or -batch)
+              calls at -rate -> the application -> SubscribeToShard latency.
+              -server-pid adds the server's memory (RSS) over the run.
 
 For throughput runs against Sluice, start the server with --limits off.
 
@@ -207,17 +259,21 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&c.Streams, "streams", c.Streams, "streams (the shards workload only, where the default is 10)")
 	fs.IntVar(&c.Shards, "shards", c.Shards, "shards per stream (100 by default for the shards workload)")
 	fs.IntVar(&c.RecordSize, "record-size", c.RecordSize, "record data size in bytes")
-	fs.IntVar(&c.Batch, "batch", c.Batch, "records per PutRecords call (putrecords, get's preload, shards)")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "records per PutRecords call (putrecords, get's preload, shards, analytics; 1 for analytics with -rate: PutRecord)")
 	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "client goroutines (producers for subscribe and e2e)")
 	fs.Float64Var(&c.Rate, "rate", c.Rate, "cap on requests/s in all, on a fixed schedule (0: unbounded; 1000 for subscribe and e2e)")
 	fs.DurationVar(&c.Duration, "duration", c.Duration, "measured time")
 	fs.DurationVar(&c.Warmup, "warmup", c.Warmup, "unmeasured time before it")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "per-call timeout (counted as Timeout)")
 	fs.DurationVar(&c.Backoff, "backoff", c.Backoff, "pause a goroutine this long after a failed call (0: none)")
-	fs.IntVar(&c.Preload, "preload", c.Preload, "get: records written before reading (0: 10,000 per shard, at most 256 MiB)")
+	fs.IntVar(&c.Preload, "preload", c.Preload, "get: records written before reading (0: 10,000 per shard, at most 256 MiB); analytics without -rate: the backlog (0: 1,000,000)")
 	fs.IntVar(&c.Limit, "limit", c.Limit, "GetRecords Limit")
 	fs.DurationVar(&c.PollInterval, "poll-interval", c.PollInterval, "e2e: pause after an empty GetRecords (0: poll back to back)")
 	fs.IntVar(&c.RecordsPerShard, "records-per-shard", c.RecordsPerShard, "shards: records written to every shard")
+	fs.DurationVar(&c.Window, "window", c.Window, "analytics-window: the tumbling window (STEP), whole seconds")
+	fs.IntVar(&c.Tickers, "tickers", c.Tickers, "analytics: distinct ticker symbols (the window's groups)")
+	fs.IntVar(&c.Selectivity, "selectivity", c.Selectivity, "analytics-filter: percent of the input rows the filter passes (100 with -rate)")
+	fs.StringVar(&c.RoleARN, "role-arn", c.RoleARN, "analytics: the IAM role the application reads and writes with (AWS needs a real one)")
 	fs.BoolVar(&c.JSON, "json", c.JSON, "print one JSON object instead of the table")
 	fs.StringVar(&c.Label, "label", c.Label, "name of the server under test, carried into the report (see `sluice bench table`)")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", c.CPUProfile, "write this client's CPU profile (pprof) to the file, to see what limits a run")

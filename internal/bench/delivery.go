@@ -44,6 +44,13 @@ func (r *run) produce(ctx context.Context, s *stream, d *delivery) Phase {
 	})
 }
 
+// receiver is what a stream's reader (poll, follow) reports to: the
+// records each call or event brought, and its failures.
+type receiver interface {
+	arrived(t *tally, recs []types.Record, now time.Time)
+	failed(t *tally, err error)
+}
+
 // arrived accounts on t for records that reached a consumer at now, and
 // for the call or event that brought them.
 func (d *delivery) arrived(t *tally, recs []types.Record, now time.Time) {

@@ -46,7 +46,7 @@ func (r *run) e2e(ctx context.Context, res *Result) error {
 // poll reads one shard until ctx is done, reporting on ready once it has
 // its first iterator. After a failure other than throttling it gets a new
 // iterator after the last record it read.
-func (r *run) poll(ctx context.Context, s *stream, shard *string, d *delivery, t *tally, ready chan<- error) {
+func (r *run) poll(ctx context.Context, s *stream, shard *string, d receiver, t *tally, ready chan<- error) {
 	in := &kinesis.GetShardIteratorInput{StreamName: aws.String(s.name), ShardId: shard, ShardIteratorType: types.ShardIteratorTypeLatest}
 	iterator := func() (*string, error) {
 		cctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)

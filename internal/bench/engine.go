@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesisanalytics"
 )
 
 // run is one benchmark run: its settings, client, the streams it made and
@@ -20,17 +21,19 @@ type run struct {
 	cfg      Config
 	tr       *http.Transport
 	client   *kinesis.Client
+	ka       *kinesisanalytics.Client
 	progress io.Writer
 
 	mu        sync.Mutex       // guards the fields below and progress
 	setup     map[string]int64 // setup errors by code
 	streams   []*stream        // to delete at the end
 	consumers []string         // consumers registered (deleted with their stream)
+	apps      []*application   // Data Analytics applications, deleted first
 }
 
 func newRun(cfg Config, progress io.Writer) *run {
 	tr := newTransport(cfg)
-	return &run{cfg: cfg, tr: tr, client: newClient(cfg, tr), progress: progress, setup: map[string]int64{}}
+	return &run{cfg: cfg, tr: tr, client: newClient(cfg, tr), ka: newAnalyticsClient(cfg, tr), progress: progress, setup: map[string]int64{}}
 }
 
 func (r *run) logf(format string, args ...any) {

@@ -102,6 +102,22 @@ func (r *run) preload(ctx context.Context, s *stream, n int) Phase {
 	})
 }
 
+// writtenBytes returns the data bytes of the n entries a PutRecords call
+// wrote: those its answer has no ErrorCode for, or, for an answer without
+// an entry per record, n records of the mean size.
+func writtenBytes(entries []types.PutRecordsRequestEntry, out *kinesis.PutRecordsOutput, n int) int {
+	bytes := 0
+	for j, e := range entries {
+		if len(out.Records) != len(entries) || out.Records[j].ErrorCode == nil {
+			bytes += len(e.Data)
+		}
+	}
+	if len(out.Records) != len(entries) {
+		bytes = bytes * n / max(len(entries), 1)
+	}
+	return bytes
+}
+
 // putAll writes entries with PutRecords, sending failed records again (up
 // to 20 times, pausing 50 ms doubling to 1 s) and returns how many were
 // written. A call that failed as a whole (a timeout, say) is sent again
@@ -118,7 +134,7 @@ func (r *run) putAll(ctx context.Context, w *worker, s *stream, entries []types.
 				return 0, 0, err
 			}
 			n := countFailed(w, len(entries), out)
-			return n, n * r.cfg.RecordSize, nil
+			return n, writtenBytes(entries, out, n), nil
 		})
 		if ctx.Err() != nil {
 			break

@@ -61,8 +61,8 @@ func round(x float64, places int) float64 {
 }
 
 // Result is a run's report, and the -json output. Its inlined Phase is the
-// headline phase (put, putrecords, get, deliver, poll, write); Phases has
-// them all.
+// headline phase (put, putrecords, get, deliver, poll, write, firehose,
+// drain); Phases has them all.
 type Result struct {
 	Label           string  `json:"label,omitempty"` // -label, for bench table
 	Workload        string  `json:"workload"`
@@ -83,6 +83,8 @@ type Result struct {
 	ThrottledTotal int64            `json:"throttled_total"`
 	Delivery       *Delivery        `json:"delivery,omitempty"`
 	ShardCheck     *ShardCheck      `json:"shard_check,omitempty"`
+	Analytics      *Analytics       `json:"analytics,omitempty"`
+	Memory         *Memory          `json:"memory,omitempty"`
 	Notes          []string         `json:"notes"`
 	Interrupted    bool             `json:"interrupted"`
 	Skipped        bool             `json:"skipped"`
@@ -207,6 +209,12 @@ func (res *Result) WriteText(w io.Writer) error {
 			verdict = fmt.Sprintf("MISMATCH in %d shard(s)", c.Mismatched)
 		}
 		fmt.Fprintf(&b, "\nshards: %d created in %.2fs; %d records written, %d read back: %s\n", c.TotalShards, c.CreateSeconds, c.Written, c.Read, verdict)
+	}
+	if a := res.Analytics; a != nil {
+		a.writeText(&b)
+	}
+	if m := res.Memory; m != nil {
+		m.writeText(&b)
 	}
 	if c := res.CPU; c != nil {
 		fmt.Fprintf(&b, "\ncpu while measuring: client %.2fs (%.4fs per 1,000 records)", c.ClientSeconds, c.ClientSecondsPer1k)

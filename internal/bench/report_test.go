@@ -92,6 +92,8 @@ func TestJSONNames(t *testing.T) {
 	res := sample()
 	res.Delivery = &Delivery{Sent: 3, Received: 2, Missing: 1}
 	res.ShardCheck = &ShardCheck{TotalShards: 4}
+	res.Analytics = &Analytics{Application: "a", Query: "window"}
+	res.Memory = &Memory{Samples: [][2]float64{{0, 20}}}
 	if err := res.WriteJSON(&b); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +109,7 @@ func TestJSONNames(t *testing.T) {
 		slices.Sort(ks)
 		return strings.Join(ks, " ")
 	}
-	want := "batch bytes calls calls_per_sec client_gogc concurrency delivery duration_seconds endpoint errors interrupted latency_ms mib_per_sec notes phase phases rate record_errors record_size records records_per_sec region seconds setup_errors shard_check shards skipped streams throttled throttled_total warmup_seconds workload"
+	want := "analytics batch bytes calls calls_per_sec client_gogc concurrency delivery duration_seconds endpoint errors interrupted latency_ms memory mib_per_sec notes phase phases rate record_errors record_size records records_per_sec region seconds setup_errors shard_check shards skipped streams throttled throttled_total warmup_seconds workload"
 	if k := keys(got); k != want {
 		t.Errorf("top-level keys\n%s\nwant\n%s", k, want)
 	}
@@ -122,6 +124,12 @@ func TestJSONNames(t *testing.T) {
 	}
 	if k := keys(got["shard_check"].(map[string]any)); k != "create_seconds mismatched_shards read total_shards verified written" {
 		t.Errorf("shard_check keys %s", k)
+	}
+	if k := keys(got["analytics"].(map[string]any)); k != "application behind_seconds input_record_bytes_mean output_records query selectivity_percent start_seconds tickers unreadable_output_records" {
+		t.Errorf("analytics keys %s", k)
+	}
+	if k := keys(got["memory"].(map[string]any)); k != "end_mib first_quarter_mean_mib interval_seconds last_quarter_mean_mib measured_from measured_to peak_mib samples server_pid start_mib" {
+		t.Errorf("memory keys %s", k)
 	}
 }
 

@@ -200,7 +200,7 @@ func (r *run) registerConsumer(ctx context.Context, s *stream) (string, error) {
 	})
 	if err != nil {
 		if unsupported(errorCode(err)) {
-			return "", fmt.Errorf("%w: the subscribe workload needs enhanced fan-out (RegisterStreamConsumer and SubscribeToShard): %v", errUnsupported, err)
+			return "", fmt.Errorf("%w: the %s workload needs enhanced fan-out (RegisterStreamConsumer and SubscribeToShard): %v", errUnsupported, r.cfg.Workload, err)
 		}
 		return "", err
 	}
@@ -230,12 +230,14 @@ func (r *run) registerConsumer(ctx context.Context, s *stream) (string, error) {
 	}
 }
 
-// cleanup deletes the streams the run made (without waiting for DELETING
-// to end), with their consumers, unless -keep. It runs after an interrupt
-// too, so it does not use the run's context.
+// cleanup deletes the Data Analytics applications and the streams the run
+// made (without waiting for DELETING to end), with their consumers, unless
+// -keep. It runs after an interrupt too, so it does not use the run's
+// context.
 func (r *run) cleanup(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
+	r.deleteApplications(ctx)
 	r.mu.Lock()
 	streams, consumers := r.streams, len(r.consumers) > 0
 	r.mu.Unlock()

@@ -72,7 +72,7 @@ func (r *run) ready(ctx context.Context, ready <-chan error, n int) error {
 // whether the first subscription succeeded. It uses a client of its own:
 // aws-sdk-go-v2 (kinesis v1.56, smithy-go v1.28) keeps one event-stream
 // decoder buffer per client, so subscriptions sharing a client race.
-func (r *run) follow(ctx context.Context, consumer string, shard *string, d *delivery, t *tally, ready chan<- error) {
+func (r *run) follow(ctx context.Context, consumer string, shard *string, d receiver, t *tally, ready chan<- error) {
 	client := kinesis.New(r.client.Options())
 	pos := types.StartingPosition{Type: types.ShardIteratorTypeLatest}
 	for first := true; ctx.Err() == nil; first = false {
