@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"sluice/internal/analytics/value"
 )
 
 // Runner runs started applications: it reads their inputs, runs their
@@ -214,7 +216,7 @@ func (s *Service) Delete(ctx context.Context, c Caller, name string, api2 bool, 
 	if err := s.check(cur, Change{API2: api2}); err != nil {
 		return err
 	}
-	if cur.Created.Unix() != floorDiv(createTimestamp, 1000) {
+	if cur.Created.Unix() != value.FloorDiv(createTimestamp, 1000) {
 		return newErr(KindConcurrentModification,
 			"The CreateTimestamp %s does not match the creation time of application %s, %s: describe the application and retry with its CreateTimestamp.",
 			fmtMillis(createTimestamp), cur.Name, fmtMillis(cur.Created.UnixMilli()))
@@ -256,14 +258,6 @@ func (s *Service) stopRunner(a *Application) error {
 		return nil
 	}
 	return s.cfg.Runner.Stop(s.ctx, a)
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
 }
 
 // fmtMillis prints epoch milliseconds as the epoch seconds the API shows.

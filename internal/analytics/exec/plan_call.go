@@ -202,25 +202,17 @@ func clockFunction(name string, e *sql.FuncCall) (*cexpr, bool) {
 		}}, true
 	case "CURRENT_DATE":
 		return &cexpr{typ: value.Simple(value.KindDate), volatile: true, fn: func(c *evalCtx) (value.Value, error) {
-			return value.NewDate(floorDiv(c.p.start, msPerDay)), nil
+			return value.NewDate(value.FloorDiv(c.p.start, msPerDay)), nil
 		}}, true
 	case "CURRENT_TIME", "LOCALTIME":
 		return &cexpr{typ: value.Simple(value.KindTime), volatile: true, fn: func(c *evalCtx) (value.Value, error) {
-			return value.NewTime(c.p.start - floorDiv(c.p.start, msPerDay)*msPerDay), nil
+			return value.NewTime(value.FloorMod(c.p.start, msPerDay)), nil
 		}}, true
 	}
 	return nil, false
 }
 
 const msPerDay = 24 * 60 * 60 * 1000
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
-}
 
 func (pl *planner) likeExpr(e *sql.LikeExpr, env *exprEnv) (*cexpr, error) {
 	args := []sql.Expr{e.X, e.Pattern}

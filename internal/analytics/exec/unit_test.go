@@ -52,25 +52,6 @@ func TestCloseRules(t *testing.T) {
 	}
 }
 
-// TestCivilDays checks the calendar arithmetic against package time's.
-func TestCivilDays(t *testing.T) {
-	for days := int64(-800000); days < 800000; days += 37 {
-		y, m, d := civilFromDays(days)
-		if got := daysFromCivil(y, m, d); got != days {
-			t.Fatalf("day %d: %d-%d-%d gives back %d", days, y, m, d, got)
-		}
-		tm := value.NewDate(days).Time()
-		if int64(tm.Year()) != y || int64(tm.Month()) != m || int64(tm.Day()) != d {
-			t.Fatalf("day %d: %d-%d-%d, package time says %v", days, y, m, d, tm)
-		}
-	}
-	for i := int64(-30); i < 30; i++ {
-		if got := monthIndex(monthStart(i)); got != i {
-			t.Fatalf("month %d: start %d gives month %d", i, monthStart(i), got)
-		}
-	}
-}
-
 // TestExactSum checks that the sum depends only on the values held.
 func TestExactSum(t *testing.T) {
 	r := rand.New(rand.NewSource(1))

@@ -34,10 +34,10 @@ func (r closeRule) deadline(v value.Value) deadline {
 	ms := v.Int64()
 	switch r.kind {
 	case closeFloor:
-		return deadline{at: nextUnit(ms, r.unit)}
+		return deadline{at: value.NextUnit(ms, r.unit)}
 	case closeStep:
 		if r.months > 0 {
-			return deadline{at: monthStart(monthIndex(ms) + r.months)}
+			return deadline{at: value.MonthStart(value.MonthIndex(ms) + r.months)}
 		}
 		return deadline{at: ms + r.width}
 	}

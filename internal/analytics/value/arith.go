@@ -447,7 +447,7 @@ func datetimeArith(op Op, a, b Value, t Type) (Value, error) {
 		if n > 1<<40 || n < -(1<<40) {
 			return Value{}, errorf(CodeDatetimeOverflow, "%s %s %s", a, op, b)
 		}
-		r = addMonths(ms, n)
+		r = AddMonths(ms, n)
 	} else {
 		r = ms + n
 		if (n > 0 && r < ms) || (n < 0 && r > ms) {
@@ -456,7 +456,7 @@ func datetimeArith(op Op, a, b Value, t Type) (Value, error) {
 	}
 	switch t.Kind {
 	case KindDate:
-		return NewDate(floorDiv(r, msPerDay)), nil
+		return NewDate(FloorDiv(r, msPerDay)), nil
 	case KindTime:
 		return NewTime(r), nil
 	}

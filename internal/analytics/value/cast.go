@@ -106,7 +106,7 @@ func convert(v Value, t Type, round bool) (Value, error) {
 		case KindDate:
 			return v, nil
 		case KindTimestamp:
-			return NewDate(floorDiv(int64(v.n), msPerDay)), nil
+			return NewDate(FloorDiv(int64(v.n), msPerDay)), nil
 		case KindChar, KindVarchar:
 			return ParseDate(v.s)
 		}
@@ -115,7 +115,7 @@ func convert(v Value, t Type, round bool) (Value, error) {
 		case KindTime:
 			return v, nil
 		case KindTimestamp:
-			return NewTime(floorMod(int64(v.n), msPerDay)), nil
+			return NewTime(FloorMod(int64(v.n), msPerDay)), nil
 		case KindChar, KindVarchar:
 			return ParseTime(v.s)
 		}
@@ -206,7 +206,7 @@ func numericToApprox(v Value, k Kind) (Value, error) {
 func intervalToNumber(v Value, t Type) (Value, error) {
 	n := int64(v.n)
 	if v.kind == KindIntervalDayTime {
-		n /= v.qualifier().Last().millis()
+		n /= v.qualifier().Last().Millis()
 	} else if v.start == UnitYear && v.end == UnitNone {
 		n /= 12
 	}

@@ -93,9 +93,9 @@ func TestCast(t *testing.T) {
 		{NewVarchar("naïve"), "VARCHAR(3)", "naï", nil},
 		{NewChar("AB  "), "VARCHAR(10)", "AB  ", nil},
 		// Other values to strings: their text, or an error when too long.
-		{NewDate(daysFromCivil(2008, 8, 23)), "VARCHAR(10)", "2008-08-23", nil},
-		{NewDate(daysFromCivil(2008, 8, 23)), "VARCHAR(9)", "", ErrStringTruncation},
-		{NewDate(daysFromCivil(2008, 8, 23)), "CHAR(12)", "2008-08-23  ", nil},
+		{NewDate(DaysFromCivil(2008, 8, 23)), "VARCHAR(10)", "2008-08-23", nil},
+		{NewDate(DaysFromCivil(2008, 8, 23)), "VARCHAR(9)", "", ErrStringTruncation},
+		{NewDate(DaysFromCivil(2008, 8, 23)), "CHAR(12)", "2008-08-23  ", nil},
 		{NewInteger(12345), "VARCHAR(4)", "", ErrStringTruncation},
 		{NewInteger(-12), "VARCHAR(3)", "-12", nil},
 		{NewDouble(100), "VARCHAR(10)", "100.0", nil},

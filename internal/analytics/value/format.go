@@ -44,7 +44,7 @@ func (v Value) AppendText(dst []byte) []byte {
 		return appendTimeOfDay(dst, int64(v.n))
 	case KindTimestamp:
 		ms := int64(v.n)
-		days := floorDiv(ms, msPerDay)
+		days := FloorDiv(ms, msPerDay)
 		dst = appendDate(dst, days)
 		dst = append(dst, ' ')
 		return appendTimeOfDay(dst, ms-days*msPerDay)
@@ -170,7 +170,7 @@ func appendHex(dst []byte, s string) []byte {
 // appendDate writes yyyy-MM-dd; a year outside 0–9999 (only reachable by
 // arithmetic) is written with its sign and all its digits.
 func appendDate(dst []byte, days int64) []byte {
-	y, m, d := civilFromDays(days)
+	y, m, d := CivilFromDays(days)
 	if y < 0 {
 		dst = append(dst, '-')
 		y = -y
@@ -230,7 +230,7 @@ func appendInterval(dst []byte, n int64, k Kind, q Qualifier) []byte {
 	last := q.Last()
 	first := true
 	for unit := q.Start; unit <= last; unit++ {
-		size := uint64(unit.millis())
+		size := uint64(unit.Millis())
 		var field uint64
 		if first {
 			field = u / size

@@ -71,9 +71,9 @@ func TestAppendText(t *testing.T) {
 		{NewBinary(nil), ""},
 		{NewDate(0), "1970-01-01"},
 		{NewDate(-1), "1969-12-31"},
-		{NewDate(daysFromCivil(2008, 8, 23)), "2008-08-23"},
-		{NewDate(daysFromCivil(1, 1, 1)), "0001-01-01"},
-		{NewDate(daysFromCivil(9999, 12, 31)), "9999-12-31"},
+		{NewDate(DaysFromCivil(2008, 8, 23)), "2008-08-23"},
+		{NewDate(DaysFromCivil(1, 1, 1)), "0001-01-01"},
+		{NewDate(DaysFromCivil(9999, 12, 31)), "9999-12-31"},
 		{NewTime(0), "00:00:00.000"},
 		{NewTime(17*msPerHour + 1*msPerMinute + 2123), "17:01:02.123"},
 		{NewTime(msPerDay - 1), "23:59:59.999"},
@@ -118,8 +118,8 @@ func TestJavaFloatShortest(t *testing.T) {
 
 func TestCivilRoundTrip(t *testing.T) {
 	for _, days := range []int64{-800_000, -719_468, -1, 0, 1, 59, 60, 365, 10_957, 2_932_896, 5_000_000} {
-		y, m, d := civilFromDays(days)
-		if got := daysFromCivil(y, m, d); got != days {
+		y, m, d := CivilFromDays(days)
+		if got := DaysFromCivil(y, m, d); got != days {
 			t.Errorf("days %d → %d-%d-%d → %d", days, y, m, d, got)
 		}
 		if y >= 1 && y <= 9999 {

@@ -72,7 +72,7 @@ func ParseInterval(s string, q Qualifier) (Value, error) {
 		case UnitMonth:
 			size = 1
 		default:
-			size = unit.millis()
+			size = unit.Millis()
 		}
 		if field > (math.MaxInt64-total)/size {
 			return Value{}, errorf(CodeIntervalOverflow, "%s is too long an interval", quoteForMessage(text))

@@ -275,7 +275,7 @@ func dateFields(s string) (y, m, d int64, rest string, ok bool) {
 	if !ok {
 		return 0, 0, 0, s, false
 	}
-	if y < minYear || y > maxYear || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m) {
+	if y < minYear || y > maxYear || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m) {
 		return 0, 0, 0, s, false
 	}
 	return y, m, d, s[i:], true
@@ -344,7 +344,7 @@ func ParseTimestamp(s string) (Value, error) {
 	s = trimBlanks(s)
 	y, m, d, rest, ok := dateFields(s)
 	if ok {
-		days := daysFromCivil(y, m, d)
+		days := DaysFromCivil(y, m, d)
 		if rest == "" {
 			return NewTimestamp(days * msPerDay), nil
 		}
@@ -370,10 +370,10 @@ func trimLeftSpaces(s string) string {
 func ParseDate(s string) (Value, error) {
 	s = trimBlanks(s)
 	if y, m, d, rest, ok := dateFields(s); ok && rest == "" {
-		return NewDate(daysFromCivil(y, m, d)), nil
+		return NewDate(DaysFromCivil(y, m, d)), nil
 	}
 	if ts, err := ParseTimestamp(s); err == nil {
-		return NewDate(floorDiv(ts.Int64(), msPerDay)), nil
+		return NewDate(FloorDiv(ts.Int64(), msPerDay)), nil
 	}
 	return Value{}, errorf(CodeInvalidCharacterValue, "%s is not a valid DATE", quoteForMessage(s))
 }
@@ -386,7 +386,7 @@ func ParseTime(s string) (Value, error) {
 		return NewTime(ms), nil
 	}
 	if ts, err := ParseTimestamp(s); err == nil {
-		return NewTime(floorMod(ts.Int64(), msPerDay)), nil
+		return NewTime(FloorMod(ts.Int64(), msPerDay)), nil
 	}
 	return Value{}, errorf(CodeInvalidCharacterValue, "%s is not a valid TIME", quoteForMessage(s))
 }

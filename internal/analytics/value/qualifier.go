@@ -39,8 +39,9 @@ func ParseUnit(s string) (Unit, bool) {
 // IsYearMonth reports YEAR and MONTH.
 func (u Unit) IsYearMonth() bool { return u == UnitYear || u == UnitMonth }
 
-// millis is the length of a day-time unit in milliseconds.
-func (u Unit) millis() int64 {
+// Millis is the length of a day-time unit in milliseconds, 0 for YEAR and
+// MONTH (whose lengths vary: see NextUnit).
+func (u Unit) Millis() int64 {
 	switch u {
 	case UnitDay:
 		return 86_400_000

@@ -18,7 +18,7 @@ func TestTimeAccessors(t *testing.T) {
 	if got := TimestampOf(at).Time(); !got.Equal(at) {
 		t.Errorf("timestamp %v", got)
 	}
-	if got := NewDate(daysFromCivil(2026, 12, 3)).Time(); !got.Equal(time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)) {
+	if got := NewDate(DaysFromCivil(2026, 12, 3)).Time(); !got.Equal(time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("date %v", got)
 	}
 	if !NewInteger(1).Time().IsZero() {

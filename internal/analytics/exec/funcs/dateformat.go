@@ -25,6 +25,8 @@ package funcs
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"sluice/internal/analytics/value"
 )
 
 // DateFormat is a compiled SimpleDateFormat pattern.
@@ -191,18 +193,18 @@ type calendarFields struct {
 }
 
 func fieldsOf(ms int64) calendarFields {
-	days := floorDiv(ms, msPerDay)
+	days := value.FloorDiv(ms, msPerDay)
 	tod := ms - days*msPerDay
 	var c calendarFields
-	c.year, c.month, c.day = civil(days)
+	c.year, c.month, c.day = value.CivilFromDays(days)
 	c.hour = tod / msPerHour
 	c.minute = tod / msPerMinute % 60
 	c.sec = tod / msPerSecond % 60
 	c.millis = tod % msPerSecond
 	c.weekday = weekday(days)
-	c.yearDay = days - daysFromCivil(c.year, 1, 1) + 1
+	c.yearDay = days - value.DaysFromCivil(c.year, 1, 1) + 1
 	c.weekYear, c.weekOfYr = weekOfYear(days, c.year)
-	first := daysFromCivil(c.year, c.month, 1)
+	first := value.DaysFromCivil(c.year, c.month, 1)
 	c.weekOfMonth = (c.day-1+weekday(first))/7 + 1
 	c.dowInM = (c.day-1)/7 + 1
 	return c
@@ -211,7 +213,7 @@ func fieldsOf(ms int64) calendarFields {
 // week1Start is the Sunday that starts week 1 of year y: the week holding
 // January 1.
 func week1Start(y int64) int64 {
-	jan1 := daysFromCivil(y, 1, 1)
+	jan1 := value.DaysFromCivil(y, 1, 1)
 	return jan1 - weekday(jan1)
 }
 

@@ -144,7 +144,7 @@ func TestTwoDigitYears(t *testing.T) {
 		{"46-03-02", "1946-03-02"}, {"46-02-28", "2046-02-28"}, {"2046-02-28", "2046-02-28"}, {"7-01-01", "0007-01-01"},
 	} {
 		ms, err := f.Parse(tt.s, century)
-		if got := value.NewDate(floorDiv(ms, msPerDay)).String(); err != nil || got != tt.want {
+		if got := value.NewDate(value.FloorDiv(ms, msPerDay)).String(); err != nil || got != tt.want {
 			t.Errorf("yy-MM-dd %q = %s, %v; want %s", tt.s, got, err, tt.want)
 		}
 	}
@@ -190,7 +190,7 @@ func TestFormatDate(t *testing.T) {
 	} {
 		v, err := value.ParseTimestamp(tt.at)
 		if err != nil {
-			v = value.NewTimestamp(daysFromCivil(0, 6, 1) * msPerDay)
+			v = value.NewTimestamp(value.DaysFromCivil(0, 6, 1) * msPerDay)
 		}
 		f, _ := CompileDateFormat(tt.format)
 		if got := f.Format(v.Int64()); got != tt.want {
@@ -259,7 +259,7 @@ func TestDateFormatRoundTrip(t *testing.T) {
 		"yyyy-MM-W-E KK:mm:ss.SSS a z",
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	lo, hi := daysFromCivil(1, 1, 8)*msPerDay, daysFromCivil(9999, 12, 24)*msPerDay
+	lo, hi := value.DaysFromCivil(1, 1, 8)*msPerDay, value.DaysFromCivil(9999, 12, 24)*msPerDay
 	century := CenturyStart(testEnv.QueryStart)
 	for _, p := range patterns {
 		f, err := CompileDateFormat(p)

@@ -23,6 +23,8 @@ package funcs
 import (
 	"strings"
 	"time"
+
+	"sluice/internal/analytics/value"
 )
 
 // The calendar fields a parse may set, in no particular order.
@@ -62,7 +64,7 @@ func (p *parsed) put(f int, v int64) {
 // CenturyStart is the instant two-digit years count from: 80 years before
 // t, as SimpleDateFormat's default century is 80 years before its creation.
 func CenturyStart(t time.Time) int64 {
-	return addMonths(t.UnixMilli(), -80*12)
+	return value.AddMonths(t.UnixMilli(), -80*12)
 }
 
 // Parse reads s with the pattern and returns the TIMESTAMP it gives, in
@@ -427,12 +429,12 @@ func (p *parsed) resolve() (int64, bool) {
 	switch {
 	case p.set[fDay] || (p.set[fMonth] && !p.set[fWeekOfMonth] && !p.set[fDowInMonth]):
 		d := get(fDay, 1)
-		if d > daysInMonth(year, month) {
+		if d > value.DaysInMonth(year, month) {
 			return 0, false
 		}
-		days = daysFromCivil(year, month, d)
+		days = value.DaysFromCivil(year, month, d)
 	case p.set[fDayOfYear]:
-		days = daysFromCivil(year, 1, 1) + p.val[fDayOfYear] - 1
+		days = value.DaysFromCivil(year, 1, 1) + p.val[fDayOfYear] - 1
 	case p.set[fWeekOfYear]:
 		wy := year
 		if !p.set[fYear] && p.set[fWeekYear] {
@@ -440,15 +442,15 @@ func (p *parsed) resolve() (int64, bool) {
 		}
 		days = week1Start(wy) + (p.val[fWeekOfYear]-1)*7 + dow
 	case p.set[fWeekOfMonth]:
-		first := daysFromCivil(year, month, 1)
+		first := value.DaysFromCivil(year, month, 1)
 		days = first - weekday(first) + (p.val[fWeekOfMonth]-1)*7 + dow
 	case p.set[fDowInMonth]:
-		first := daysFromCivil(year, month, 1)
-		days = first + floorMod(dow-weekday(first), 7) + (p.val[fDowInMonth]-1)*7
+		first := value.DaysFromCivil(year, month, 1)
+		days = first + value.FloorMod(dow-weekday(first), 7) + (p.val[fDowInMonth]-1)*7
 	case p.set[fDayOfWeek]:
 		days = week1Start(year) + dow // the first such day of week 1
 	default:
-		days = daysFromCivil(year, 1, 1)
+		days = value.DaysFromCivil(year, 1, 1)
 	}
 	hour := get(fHour, 0) + 12*get(fAmPm, 0)
 	if p.set[fHourOfDay] {

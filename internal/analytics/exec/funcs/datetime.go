@@ -102,9 +102,9 @@ func Extract(u value.Unit, v value.Value) (value.Value, error) {
 		return v, nil
 	case k.IsDatetime():
 		ms := datetimeMillis(v)
-		days := floorDiv(ms, msPerDay)
+		days := value.FloorDiv(ms, msPerDay)
 		tod := ms - days*msPerDay
-		y, m, d := civil(days)
+		y, m, d := value.CivilFromDays(days)
 		switch u {
 		case value.UnitYear:
 			return value.NewBigInt(y), nil
@@ -202,27 +202,9 @@ func Truncate(v value.Value, u value.Unit, ceil bool) (value.Value, error) {
 		return value.Value{}, nil
 	}
 	ms := datetimeMillis(v)
-	var r int64
-	if u.IsYearMonth() {
-		days := floorDiv(ms, msPerDay)
-		y, m, _ := civil(days)
-		if u == value.UnitYear {
-			m = 1
-		}
-		r = daysFromCivil(y, m, 1) * msPerDay
-		if ceil && r != ms {
-			step := int64(1)
-			if u == value.UnitYear {
-				step = 12
-			}
-			r = addMonths(r, step)
-		}
-	} else {
-		size, _ := unitMillis(u)
-		r = floorDiv(ms, size) * size
-		if ceil && r != ms {
-			r += size
-		}
+	r := value.FloorUnit(ms, u)
+	if ceil && r != ms {
+		r = value.NextUnit(r, u)
 	}
 	if k == value.KindTime && (r < 0 || r >= msPerDay) {
 		return value.Value{}, &value.Error{Code: value.CodeDatetimeOverflow, Message: "CEIL of TIME " + v.String() + " TO DAY is past midnight"}
@@ -305,9 +287,9 @@ func DatetimeDiff(a, b value.Value, q value.Qualifier) (value.Value, error) {
 	ma, mb := datetimeMillis(a), datetimeMillis(b)
 	var n, lead int64
 	if q.Start.IsYearMonth() {
-		da, db := floorDiv(ma, msPerDay), floorDiv(mb, msPerDay)
-		ya, mA, dA := civil(da)
-		yb, mB, dB := civil(db)
+		da, db := value.FloorDiv(ma, msPerDay), value.FloorDiv(mb, msPerDay)
+		ya, mA, dA := value.CivilFromDays(da)
+		yb, mB, dB := value.CivilFromDays(db)
 		n = (ya*12 + mA) - (yb*12 + mB)
 		restA := (dA-1)*msPerDay + (ma - da*msPerDay)
 		restB := (dB-1)*msPerDay + (mb - db*msPerDay)

@@ -286,7 +286,7 @@ func Step(x, width value.Value) (value.Value, error) {
 	case k.IsInteger() || k == value.KindDecimal:
 		n, _ := intOf(x)
 		w, _ := intOf(width)
-		r := floorDiv(n, w) * w
+		r := value.FloorDiv(n, w) * w
 		if k == value.KindDecimal {
 			return value.NewDecimal(r, 0)
 		}
@@ -295,11 +295,9 @@ func Step(x, width value.Value) (value.Value, error) {
 		ms := datetimeMillis(x)
 		var r int64
 		if width.Kind() == value.KindIntervalYearMonth {
-			y, m, _ := civil(floorDiv(ms, msPerDay))
-			months := floorDiv((y-1970)*12+(m-1), width.Int64()) * width.Int64()
-			r = daysFromCivil(1970+floorDiv(months, 12), floorMod(months, 12)+1, 1) * msPerDay
+			r = value.MonthStart(value.FloorDiv(value.MonthIndex(ms), width.Int64()) * width.Int64())
 		} else {
-			r = floorDiv(ms, width.Int64()) * width.Int64()
+			r = value.FloorDiv(ms, width.Int64()) * width.Int64()
 		}
 		return datetimeOf(k, r), nil
 	}

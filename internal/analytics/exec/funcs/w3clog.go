@@ -263,7 +263,7 @@ func parseSyslogTime(s string) (int64, string, bool) {
 		i++
 	}
 	day, end, ok := parseNumber(s, i, 2, false)
-	if !ok || end-i > 2 || day < 1 || day > daysInMonth(1970, int64(month)) {
+	if !ok || end-i > 2 || day < 1 || day > value.DaysInMonth(1970, int64(month)) {
 		return 0, "", false
 	}
 	i = end
@@ -283,6 +283,6 @@ func parseSyslogTime(s string) (int64, string, bool) {
 	}
 	i += 9
 	rest := strings.TrimLeft(s[i:], " ")
-	ms := daysFromCivil(1970, int64(month), day)*msPerDay + hms[0]*msPerHour + hms[1]*msPerMinute + hms[2]*msPerSecond
+	ms := value.DaysFromCivil(1970, int64(month), day)*msPerDay + hms[0]*msPerHour + hms[1]*msPerMinute + hms[2]*msPerSecond
 	return ms, rest, true
 }
