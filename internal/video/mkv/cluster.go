@@ -85,14 +85,16 @@ func (r *Reader) readCluster() (*Cluster, error) {
 		if csize == unknownSize {
 			return nil, invalidf(childStart, "Cluster child 0x%X of unknown size", id)
 		}
-		if known && csize > uint64(end-r.off) {
+		if known && runsPast(r.off, csize, end) {
 			return nil, invalidf(childStart, "%s of %d bytes runs past the end of its Cluster at byte %d", elementName(id), csize, end)
 		}
 		if !known {
-			if r.segEnd >= 0 && csize > uint64(r.segEnd-r.off) {
+			if r.segEnd >= 0 && runsPast(r.off, csize, r.segEnd) {
 				return nil, invalidf(childStart, "%s of %d bytes runs past the end of its Segment at byte %d", elementName(id), csize, r.segEnd)
 			}
-			if room := limit - len(buf) - len(chead); room < 0 || csize > uint64(room) {
+			// The Raw this child makes: the Cluster's ID and size, then the
+			// children so far and this one.
+			if body := uint64(len(buf)-reserve+len(chead)) + csize; csize > uint64(limit) || uint64(4+sizeLen(body))+body > uint64(limit) {
 				return nil, errorf(ErrorFragmentTooLarge, start, "Cluster of more than the %d bytes allowed (its %s at byte %d has %d)", limit, elementName(id), childStart, csize)
 			}
 		}
@@ -125,6 +127,12 @@ func (r *Reader) readCluster() (*Cluster, error) {
 		cs.frames[i].Data = buf[s[0]:s[1]:s[1]]
 	}
 	return &Cluster{Timecode: cs.timecode, Raw: raw, Frames: cs.frames}, nil
+}
+
+// runsPast reports whether a body of size bytes at off ends beyond end
+// (off itself may be beyond end: its head crossed it).
+func runsPast(off int64, size uint64, end int64) bool {
+	return off > end || size > uint64(end-off)
 }
 
 // grow makes room for n more bytes in buf, never beyond a capacity of

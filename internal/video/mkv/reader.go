@@ -240,7 +240,7 @@ func (r *Reader) readSegmentChild() error {
 	if size == unknownSize {
 		return invalidf(start, "element 0x%X of unknown size (only a Segment or a Cluster may have one)", id)
 	}
-	if r.segEnd >= 0 && size > uint64(r.segEnd-r.off) {
+	if r.segEnd >= 0 && runsPast(r.off, size, r.segEnd) {
 		return invalidf(start, "element 0x%X of %d bytes runs past the end of its Segment at byte %d", id, size, r.segEnd)
 	}
 	bodyOff := r.off
