@@ -4,7 +4,7 @@ PKGS    := ./...
 # The core packages also run under the race detector.
 RACE_PKGS := ./internal/analytics/... ./internal/awsproto/... ./internal/streams/... ./internal/storage/... ./internal/logstore/... ./internal/vfs/... ./internal/server/... ./internal/api/... ./internal/firehose/... ./internal/metrics/... ./internal/objectstore/...
 
-.PHONY: run build test test-tools test-js test-browser test-s3 test-python vet fmt fuzz bench bench-peers bench-scale
+.PHONY: run build test test-tools test-js test-browser test-s3 test-python test-ffmpeg vet fmt fuzz bench bench-peers bench-scale
 
 run:
 	$(GO) run ./cmd/sluice --listen 127.0.0.1:4567 --data-dir ./data
@@ -14,8 +14,9 @@ build:
 
 # test-tools installs what the tests drive besides Go: Debian's AWS CLI, the
 # JavaScript SDK (test-js), the browser for the console (test-browser), a
-# real S3 server for Firehose (test-s3) and boto3 (test-python).
-test-tools: test-js test-browser test-s3 test-python
+# real S3 server for Firehose (test-s3), boto3 (test-python) and ffmpeg for
+# the video packaging tests (test-ffmpeg).
+test-tools: test-js test-browser test-s3 test-python test-ffmpeg
 	@if [ ! -x /usr/bin/aws ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "installing awscli (Debian) for the CLI tests"; \
@@ -70,6 +71,18 @@ test-python:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-boto3 >/dev/null; \
 		else \
 			echo "warning: /usr/bin/python3 cannot import boto3 and cannot apt-get install python3-boto3"; \
+		fi; \
+	fi
+
+# test-ffmpeg installs Debian's ffmpeg (with ffprobe): the video tests make
+# their fixtures with it and check what Sluice packages with ffprobe.
+test-ffmpeg:
+	@if ! command -v ffprobe >/dev/null || ! command -v ffmpeg >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing ffmpeg (Debian) for the video tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; \
+		else \
+			echo "warning: ffmpeg/ffprobe missing and cannot apt-get install them (run as root, or apt-get install -y ffmpeg); the video packaging tests skip"; \
 		fi; \
 	fi
 
