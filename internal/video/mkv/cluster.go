@@ -10,8 +10,13 @@ import (
 // the ID (4 bytes) and known size (at most 8) it is written back with.
 const reserve = 12
 
-// initialClusterCap is the capacity a cluster's buffer starts with.
-const initialClusterCap = 256 << 10
+// The capacity a cluster's buffer starts with: what its size says up to
+// 1 MiB (a 2 s fragment at 4 Mbit/s) when known, otherwise 256 KiB. It
+// grows from there, so an untrue size does not cost its memory.
+const (
+	initialKnownClusterCap = 1 << 20
+	initialClusterCap      = 256 << 10
+)
 
 // maxTimecode bounds cluster timecodes so that adding a block's relative
 // timecode and a lace's offset cannot overflow.
@@ -49,7 +54,7 @@ func (r *Reader) readCluster() (*Cluster, error) {
 		}
 		// Grown as the bytes arrive, up to the size: a size alone does not
 		// make the reader allocate it.
-		buf = make([]byte, len(head), min(len(head)+int(size), initialClusterCap))
+		buf = make([]byte, len(head), min(len(head)+int(size), initialKnownClusterCap))
 		copy(buf, head)
 		cs.delta = start
 		limit = len(head) + int(size)

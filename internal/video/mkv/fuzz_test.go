@@ -3,6 +3,8 @@ package mkv
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -23,6 +25,13 @@ var fuzzLimits = Limits{MaxClusterBytes: 64 << 10, MaxHeaderBytes: 4 << 10}
 func FuzzReader(f *testing.F) {
 	for _, seed := range fuzzSeeds() {
 		f.Add(seed, uint8(3))
+	}
+	for _, fx := range fixtures {
+		b, err := os.ReadFile(filepath.Join("testdata", fx.file))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, uint8(63))
 	}
 	f.Fuzz(func(t *testing.T, body []byte, chunk uint8) {
 		items, err := readAll(bytes.NewReader(body), fuzzLimits)

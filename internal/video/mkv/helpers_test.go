@@ -13,7 +13,7 @@ func testHeader() *Header {
 		TimecodeScale: DefaultTimecodeScale,
 		Tracks: []Track{
 			{Number: 1, UID: 1, Type: TrackVideo, Name: "video", CodecID: "V_MPEG4/ISO/AVC",
-				CodecPrivate: []byte{0x01, 0x42, 0xC0, 0x1E, 0xFF, 0xE1, 0x00, 0x04, 0x67, 0x42, 0xC0, 0x1E},
+				CodecPrivate:    []byte{0x01, 0x42, 0xC0, 0x1E, 0xFF, 0xE1, 0x00, 0x04, 0x67, 0x42, 0xC0, 0x1E},
 				DefaultDuration: 40_000_000, PixelWidth: 160, PixelHeight: 120},
 			{Number: 2, UID: 2, Type: TrackAudio, CodecID: "A_AAC", CodecPrivate: []byte{0x12, 0x10},
 				DefaultDuration: 21_333_333, SamplingFrequency: 48000, Channels: 2},
