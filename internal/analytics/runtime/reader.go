@@ -85,10 +85,21 @@ func (c *cursor) take(n int) []inRecord {
 		c.pendingBytes -= len(out[i].data)
 	}
 	c.head += n
-	if c.head == len(c.pending) {
-		c.pending, c.head = c.pending[:0], 0
-	}
 	return out
+}
+
+// compact moves the queued records to the front of pending, before more
+// are read into it, and drops the handed-on ones' references to their
+// data. Without it a shard that always holds a record past the horizon
+// (steady input) never empties, and pending grows with running time,
+// keeping every record ever read alive.
+func (c *cursor) compact() {
+	if c.head == 0 {
+		return
+	}
+	n := copy(c.pending, c.pending[c.head:])
+	clear(c.pending[n:])
+	c.pending, c.head = c.pending[:n], 0
 }
 
 func newReader(f feed, start map[uint32]position) *reader {
@@ -266,6 +277,7 @@ func (c *cursor) readable(r *reader) bool {
 func (r *reader) readAll() (full bool, err error) {
 	for _, shard := range r.order {
 		c := r.cursors[shard]
+		c.compact()
 		for c.readable(r) {
 			room := batchMaxRecords - len(c.queued())
 			if room <= 0 || c.pendingBytes >= pendingMaxBytes {

@@ -219,3 +219,24 @@ func TestReaderDeliveryStream(t *testing.T) {
 		t.Fatal("a delivery stream of another account was opened")
 	}
 }
+
+// TestCursorMemoryIsBounded hands records on while one stays queued every
+// time (steady input: a record past the horizon is always waiting): the
+// cursor's buffer must stay the size of what is queued, not grow with the
+// records that went through it.
+func TestCursorMemoryIsBounded(t *testing.T) {
+	c := &cursor{}
+	for i := range 100_000 {
+		c.compact()
+		c.pending = append(c.pending, inRecord{counter: uint64(2 * i)}, inRecord{counter: uint64(2*i + 1)})
+		if got := c.take(len(c.queued()) - 1); len(got) == 0 {
+			t.Fatal("nothing taken")
+		}
+	}
+	if len(c.queued()) != 1 {
+		t.Fatalf("%d records queued, want 1", len(c.queued()))
+	}
+	if n := cap(c.pending); n > 64 {
+		t.Fatalf("the cursor's buffer holds room for %d records after 100,000 went through with one queued", n)
+	}
+}
