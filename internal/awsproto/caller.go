@@ -12,6 +12,10 @@ type Caller struct {
 	AccessKeyID string
 	// RequestID is the x-amzn-RequestId of the response.
 	RequestID string
+	// Endpoint is the base URL the request came in on (scheme://host, from
+	// the Host header), set by the RESTHandler: what services that hand out
+	// their own URL answer when no public URL is configured.
+	Endpoint string
 }
 
 type callerKey struct{}

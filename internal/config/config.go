@@ -65,6 +65,11 @@ type Config struct {
 	// Firehose's data transformation calls; empty refuses Lambda processors.
 	LambdaEndpoint string
 
+	// PublicURL is the base URL (http(s)://host[:port]) Sluice hands out
+	// for itself: Video Streams' GetDataEndpoint and signaling channel
+	// endpoints. Empty: the URL each request came in on.
+	PublicURL string
+
 	// DebugListen serves Go's profiler (/debug/pprof/) on its own address.
 	DebugListen string
 
@@ -196,6 +201,12 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.CORSOrigins(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(strings.TrimSuffix(c.PublicURL, "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, fmt.Errorf("public-url: %q is not a base URL such as https://sluice.example.com:4567", c.PublicURL))
+		}
 	}
 	switch c.LogFormat {
 	case "text", "json":

@@ -47,6 +47,10 @@ var forbidden = map[string][]string{
 	// Data Analytics reads and writes through the other domains, never
 	// through the wire layer.
 	"sluice/internal/analytics": {"sluice/internal/awsproto", "sluice/internal/api", "sluice/internal/server", "sluice/internal/console", "github.com/prometheus"},
+
+	// Video Streams' domain (and its MKV and packaging packages) never
+	// sees HTTP or the wire layer.
+	"sluice/internal/video": {"net/http", "sluice/internal/awsproto", "sluice/internal/api", "sluice/internal/server", "sluice/internal/console", "github.com/prometheus"},
 }
 
 func TestLayering(t *testing.T) {

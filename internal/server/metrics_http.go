@@ -26,6 +26,7 @@ import (
 type httpMetrics struct {
 	byTarget  map[string]*opStats // "Kinesis_20131202.PutRecord"
 	byPrefix  map[string]*opStats // "Kinesis_20131202": the service's unknown operations
+	byPath    map[string]*opStats // "/createStream": REST-JSON operations
 	unknown   *opStats
 	console   *opStats
 	scrape    *opStats
@@ -67,6 +68,7 @@ func newHTTPMetrics(services ...*awsproto.Service) *httpMetrics {
 	m := &httpMetrics{
 		byTarget: map[string]*opStats{},
 		byPrefix: map[string]*opStats{},
+		byPath:   map[string]*opStats{},
 		requests: prometheus.NewDesc("sluice_http_requests_total",
 			"HTTP requests answered, by service, operation and status class (code: 2xx, 4xx, 5xx, ...).", []string{"service", "operation", "code"}, nil),
 		durations: prometheus.NewDesc("sluice_http_request_duration_seconds",
@@ -95,6 +97,21 @@ func newHTTPMetrics(services ...*awsproto.Service) *httpMetrics {
 	return m
 }
 
+// withREST counts the operations of REST-JSON services by path.
+func (m *httpMetrics) withREST(services ...*awsproto.RESTService) *httpMetrics {
+	for _, svc := range services {
+		for path, op := range svc.Operations() {
+			s := &opStats{service: svc.SigningName, operation: op.Name}
+			m.all = append(m.all, s)
+			m.byPath[path] = s
+		}
+	}
+	slices.SortFunc(m.all, func(a, b *opStats) int {
+		return strings.Compare(a.service+" "+a.operation, b.service+" "+b.operation)
+	})
+	return m
+}
+
 // route finds the figures a request counts in. It mirrors the routes of
 // server.New: GET /metrics, GET /healthcheck, the console on GET / and
 // /console/, and the AWS APIs on everything else.
@@ -107,6 +124,9 @@ func (m *httpMetrics) route(r *http.Request) *opStats {
 		return m.health
 	case get && path == "/", strings.HasPrefix(path, "/console/"):
 		return m.console
+	}
+	if s := m.byPath[r.URL.Path]; s != nil && r.Method == http.MethodPost {
+		return s
 	}
 	target := r.Header.Get("X-Amz-Target")
 	if s := m.byTarget[target]; s != nil {

@@ -20,6 +20,7 @@ import (
 	"sluice/internal/api/analyticsapi"
 	"sluice/internal/api/firehoseapi"
 	"sluice/internal/api/kinesisapi"
+	"sluice/internal/api/videoapi"
 	"sluice/internal/awsproto"
 	"sluice/internal/awsproto/sigv4"
 	"sluice/internal/config"
@@ -29,6 +30,7 @@ import (
 	"sluice/internal/storage/embedded"
 	"sluice/internal/streams"
 	"sluice/internal/vfs"
+	"sluice/internal/video"
 )
 
 // Options are what a Server is built from. Tests set Now and FS.
@@ -51,6 +53,9 @@ type Options struct {
 	// TuneRuntime adjusts the runtime of Data Analytics applications
 	// (tests shorten its commit interval, say).
 	TuneRuntime func(*runtime.Config)
+	// TuneVideo adjusts the Video Streams configuration (tests lower the
+	// account limits, say).
+	TuneVideo func(*video.Config)
 }
 
 // Server is a running Sluice.
@@ -62,6 +67,7 @@ type Server struct {
 	firehose *firehose.Service
 	apps     *analytics.Service
 	runtime  *runtime.Runtime
+	video    *video.Service
 	http     *http.Server
 	tls      *tls.Config // nil without TLS
 
@@ -187,6 +193,27 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	rt.OnFailed(apps.Failed)
+	vcfg := video.Config{
+		Now:         now,
+		CreateDelay: cfg.CreateDelay,
+		UpdateDelay: cfg.UpdateDelay,
+		DeleteDelay: cfg.DeleteDelay,
+		PublicURL:   cfg.PublicURL,
+		Logger:      log,
+	}
+	if opts.TuneVideo != nil {
+		opts.TuneVideo(&vcfg)
+	}
+	vid, err := video.New(ctx, vcfg, backend)
+	if err != nil {
+		apps.Close()
+		rt.Close(ctx)
+		fh.Close()
+		svc.Close()
+		backend.Close()
+		return nil, err
+	}
+	videoAPI := videoapi.New(vid)
 	kinesis, fhAPI := kinesisapi.New(svc), firehoseapi.New(fh)
 	kaV1, kaV2 := analyticsapi.New(apps)
 	// The two APIs share a signing name; the request metrics tell them apart.
@@ -197,6 +224,11 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	api := awsproto.NewHandler(awsproto.HandlerOptions{
 		Auth: auth, Logger: log.With("component", "awsproto"), Budget: budget, CORS: &awsproto.CORS{AllowOrigins: origins},
 	}, kinesis, fhAPI, kaV1, kaV2)
+	// Video Streams is REST-JSON: POST /<operation>, one route per path,
+	// beside POST / of the X-Amz-Target services.
+	restAPI := awsproto.NewRESTHandler(awsproto.HandlerOptions{
+		Auth: auth, Logger: log.With("component", "awsproto"), Budget: budget, CORS: &awsproto.CORS{AllowOrigins: origins},
+	}, videoAPI.Service())
 	var keys *sigv4.Keyring
 	if k, ok := auth.(*awsproto.KeyringAuth); ok {
 		keys = k.Keys
@@ -215,7 +247,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	})
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthcheck", healthHandler(backend.Records(), svc, fh))
-	requests := newHTTPMetrics(kinesis, fhAPI, kaV1, &kaV2Metrics)
+	requests := newHTTPMetrics(kinesis, fhAPI, kaV1, &kaV2Metrics).withREST(videoAPI.Service())
 	mux.Handle("GET /metrics", metricsHandler(log.With("component", "metrics"), requests, newStreamsCollector(svc), newFirehoseCollector(fh),
 		newAnalyticsCollector(rt), newStorageCollector(backend.Records(), svc, fh)))
 	// A browser's GET / opens the console; the API is POST / (and OPTIONS
@@ -223,6 +255,9 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	mux.Handle("GET /{$}", con)
 	mux.Handle("/console/", con)
 	mux.Handle("/", api)
+	for _, p := range restAPI.Paths() {
+		mux.Handle(p, restAPI)
+	}
 
 	protocols := new(http.Protocols)
 	protocols.SetHTTP1(true)
@@ -236,6 +271,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		firehose: fh,
 		apps:     apps,
 		runtime:  rt,
+		video:    vid,
 		tls:      tlsCfg,
 		http: &http.Server{
 			Handler:           requests.wrap(mux),
@@ -289,6 +325,9 @@ func (s *Server) Analytics() *analytics.Service { return s.apps }
 
 // Firehose returns the Firehose service.
 func (s *Server) Firehose() *firehose.Service { return s.firehose }
+
+// Video returns the Video Streams service.
+func (s *Server) Video() *video.Service { return s.video }
 
 // Streams returns the Data Streams service (tests use it to run retention).
 func (s *Server) Streams() *streams.Service { return s.streams }
@@ -369,7 +408,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// Running applications stop after the control plane and before the
 	// services they read and write, their checkpoints committed; they stay
 	// RUNNING in the store and resume at the next start.
-	return errors.Join(err, s.apps.Close(), s.runtime.Close(ctx), s.firehose.Close(), s.streams.Close(), s.backend.Close())
+	return errors.Join(err, s.apps.Close(), s.runtime.Close(ctx), s.video.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close())
 }
 
 // secureListener marks a TLS listener (for the log).

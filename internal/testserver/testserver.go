@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesisanalytics"
 	"github.com/aws/aws-sdk-go-v2/service/kinesisanalyticsv2"
+	"github.com/aws/aws-sdk-go-v2/service/kinesisvideo"
 
 	"sluice/internal/analytics"
 	"sluice/internal/analytics/runtime"
@@ -28,6 +29,7 @@ import (
 	"sluice/internal/firehose"
 	"sluice/internal/server"
 	"sluice/internal/streams"
+	"sluice/internal/video"
 )
 
 // Server is a started test server.
@@ -79,6 +81,17 @@ func WithAnalytics(f func(*analytics.Config)) Option {
 // WithRuntime adjusts the runtime that runs Data Analytics applications.
 func WithRuntime(f func(*runtime.Config)) Option {
 	return func(o *options) { o.srv.TuneRuntime = f }
+}
+
+// WithVideo adjusts the Video Streams configuration.
+func WithVideo(f func(*video.Config)) Option {
+	return func(o *options) { o.srv.TuneVideo = f }
+}
+
+// VideoClient returns a Kinesis Video Streams (control plane) client for
+// us-east-1 with test credentials.
+func (s *Server) VideoClient() *kinesisvideo.Client {
+	return kinesisvideo.NewFromConfig(s.AWSConfig("us-east-1", "AKIDTEST", "secret"))
 }
 
 // AnalyticsClient returns a Kinesis Data Analytics (v1) client for
