@@ -44,6 +44,9 @@
 // of the fault; a body ending inside an element wraps io.ErrUnexpectedEOF;
 // io.EOF means a clean end between top-level elements.
 //
+// ParseHeader and ParseCluster read a stored Header.Raw and Cluster.Raw back
+// (ParseCluster without copying the cluster).
+//
 // Semantic checks that need a stream's history (timecodes going backwards,
 // fragments led by a key frame, 10-second fragments) belong to the domain;
 // Cluster gives it what it needs (FirstFrame, StartsWithKeyFrame, Span,

@@ -21,7 +21,7 @@ var fuzzLimits = Limits{MaxClusterBytes: 64 << 10, MaxHeaderBytes: 4 << 10}
 //     Header.Raw beyond MaxHeaderBytes plus the rewritten Segment head;
 //   - Raw round-trips: reading a Header.Raw followed by a Cluster.Raw gives
 //     that header (same Raw, scale and tracks) and that cluster (same Raw,
-//     timecode and frames).
+//     timecode and frames); so do ParseHeader and ParseCluster.
 func FuzzReader(f *testing.F) {
 	for _, seed := range fuzzSeeds() {
 		f.Add(seed, uint8(3))
@@ -80,6 +80,12 @@ func FuzzReader(f *testing.F) {
 			}
 			if !bytes.Equal(c2.Raw, c.Raw) || c2.Timecode != c.Timecode || !sameFrames(c2.Frames, c.Frames) {
 				t.Fatalf("cluster %d differs when re-read", i)
+			}
+			if h3, err := ParseHeader(h.Raw); err != nil || !bytes.Equal(h3.Raw, h.Raw) || !sameTracks(h3.Tracks, h.Tracks) {
+				t.Fatalf("ParseHeader: %v", err)
+			}
+			if c3, err := ParseCluster(c.Raw, h); err != nil || c3.Timecode != c.Timecode || !sameFrames(c3.Frames, c.Frames) {
+				t.Fatalf("ParseCluster of cluster %d: %v", i, err)
 			}
 		}
 	})

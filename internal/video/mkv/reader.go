@@ -98,6 +98,11 @@ func (r *Reader) Header() *Header { return r.header }
 //
 // Each Cluster is freshly allocated: the caller may keep it, and its
 // frames' Data, which point into its Raw.
+//
+// Info and Tracks after a document's first Cluster are skipped (a producer
+// that changes its tracks starts a new EBML document). A Cluster of unknown
+// size that the body's end interrupts between two of its children is
+// returned as complete: nothing in the stream can tell otherwise.
 func (r *Reader) Next() (*Header, *Cluster, error) {
 	if r.err != nil {
 		return nil, nil, r.err

@@ -431,3 +431,36 @@ func TestErrorIsSticky(t *testing.T) {
 		t.Errorf("errors %v, %v", err1, err2)
 	}
 }
+
+func TestParseHeaderAndCluster(t *testing.T) {
+	h := testHeader()
+	fs := testFrames(300, 4, 33)
+	raw := AppendCluster(nil, 300, fs)
+	h2, err := ParseHeader(h.Raw)
+	if err != nil || !bytes.Equal(h2.Raw, h.Raw) || !sameTracks(h2.Tracks, h.Tracks) {
+		t.Fatalf("ParseHeader = %+v, %v", h2, err)
+	}
+	c, err := ParseCluster(raw, h2)
+	if err != nil || c.Timecode != 300 || !sameFrames(c.Frames, fs) || &c.Raw[0] != &raw[0] {
+		t.Fatalf("ParseCluster = %+v, %v", c, err)
+	}
+	for name, bad := range map[string][]byte{
+		"empty":        nil,
+		"not cluster":  h.Raw,
+		"short":        raw[:len(raw)-1],
+		"unknown size": unknownSized(raw),
+	} {
+		if _, err := ParseCluster(bad, h); ErrorIDOf(err) != ErrorInvalidMKV {
+			t.Errorf("%s: error %v", name, err)
+		}
+	}
+	if _, err := ParseCluster(raw, &Header{Tracks: h.Tracks[:1]}); ErrorIDOf(err) != ErrorTrackMismatch {
+		t.Errorf("undeclared track: error %v", err)
+	}
+	if _, err := ParseHeader(nil); ErrorIDOf(err) != ErrorInvalidMKV {
+		t.Errorf("ParseHeader(nil): %v", err)
+	}
+	if _, err := ParseHeader(raw); ErrorIDOf(err) != ErrorInvalidMKV {
+		t.Errorf("ParseHeader(cluster): %v", err)
+	}
+}
