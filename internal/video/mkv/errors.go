@@ -31,7 +31,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	s := fmt.Sprintf("mkv: %s at byte %d", e.Msg, e.Offset)
+	s := fmt.Sprintf("mkv: at byte %d: %s", e.Offset, e.Msg)
 	if e.Err != nil && e.Err != io.ErrUnexpectedEOF {
 		s += ": " + e.Err.Error()
 	}
@@ -41,8 +41,11 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // ErrorIDOf returns the ACK ErrorId of err: the Error's ID if err wraps one,
-// ErrorStreamRead otherwise.
+// 0 for nil, ErrorStreamRead otherwise.
 func ErrorIDOf(err error) ErrorID {
+	if err == nil {
+		return 0
+	}
 	if e, ok := errors.AsType[*Error](err); ok {
 		return e.ID
 	}
