@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -170,12 +169,13 @@ type probe struct {
 		Duration   string `json:"duration"`
 	} `json:"format"`
 	Streams []struct {
-		CodecName    string `json:"codec_name"`
-		CodecType    string `json:"codec_type"`
-		Width        int    `json:"width"`
-		Height       int    `json:"height"`
-		NbReadFrames string `json:"nb_read_frames"`
-		Duration     string `json:"duration"`
+		CodecName     string `json:"codec_name"`
+		CodecType     string `json:"codec_type"`
+		Width         int    `json:"width"`
+		Height        int    `json:"height"`
+		NbReadFrames  string `json:"nb_read_frames"`
+		NbReadPackets string `json:"nb_read_packets"`
+		Duration      string `json:"duration"`
 	} `json:"streams"`
 }
 
@@ -201,6 +201,21 @@ func ffprobe(t testing.TB, target string, extra ...string) *probe {
 	return &p
 }
 
+// ffprobePackets counts the packets of the streams sel selects (v, a).
+func ffprobePackets(t testing.TB, target, sel string) *probe {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-count_packets", "-select_streams", sel, "-print_format", "json",
+		"-show_entries", "stream=codec_type,nb_read_packets", target).Output()
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v", target, err)
+	}
+	var p probe
+	if err := json.Unmarshal(out, &p); err != nil {
+		t.Fatal(err)
+	}
+	return &p
+}
+
 // frames returns the decoded frame count of the stream of codec type typ.
 func (p *probe) frames(t testing.TB, typ string) int {
 	t.Helper()
@@ -209,6 +224,21 @@ func (p *probe) frames(t testing.TB, typ string) int {
 			n, err := strconv.Atoi(s.NbReadFrames)
 			if err != nil {
 				t.Fatalf("nb_read_frames %q of %s", s.NbReadFrames, typ)
+			}
+			return n
+		}
+	}
+	return 0
+}
+
+// packets returns the packet count of the stream of codec type typ.
+func (p *probe) packets(t testing.TB, typ string) int {
+	t.Helper()
+	for _, s := range p.Streams {
+		if s.CodecType == typ {
+			n, err := strconv.Atoi(s.NbReadPackets)
+			if err != nil {
+				t.Fatalf("nb_read_packets %q of %s", s.NbReadPackets, typ)
 			}
 			return n
 		}
@@ -245,5 +275,3 @@ func writeFile(t testing.TB, dir, name string, parts ...[]byte) string {
 }
 
 func near(a, b, tol float64) bool { return a-b <= tol && b-a <= tol }
-
-var _ = fmt.Sprint
