@@ -2,6 +2,11 @@ package media
 
 import (
 	"bytes"
+	"fmt"
+	"math"
+	"os/exec"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -96,4 +101,79 @@ func TestClip(t *testing.T) {
 			decodeCheck(t, path)
 		})
 	}
+}
+
+// TestPresentationTimes checks that with B-frames every frame keeps its
+// Matroska presentation time, in fMP4 and in MPEG-TS, and that DTS never
+// passes PTS.
+func TestPresentationTimes(t *testing.T) {
+	fx := loadFixture(t, "h264b")
+	want := map[int64]bool{}
+	reordered := false
+	var prev int64 = -1
+	for _, fr := range fx.fragments {
+		for _, f := range fr {
+			want[f.Timecode] = true
+			if f.Timecode < prev {
+				reordered = true
+			}
+			prev = f.Timecode
+		}
+	}
+	if !reordered {
+		t.Fatal("fixture has no B-frames")
+	}
+	init, _ := fx.stream.InitSegment()
+	mp4 := [][]byte{init}
+	var ts [][]byte
+	for _, seg := range fx.segments() {
+		m, err := fx.stream.MediaSegment(seg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mp4 = append(mp4, m)
+		b, err := fx.stream.TSSegment(seg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts = append(ts, b)
+	}
+	dir := t.TempDir()
+	for _, path := range []string{writeFile(t, dir, "b.mp4", mp4...), writeFile(t, dir, "b.ts", ts...)} {
+		out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "packet=pts_time,dts_time", "-of", "csv=p=0", path).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pts []int64
+		for _, line := range strings.Fields(string(out)) {
+			var p, d float64
+			if _, err := fmt.Sscanf(strings.Replace(line, ",", " ", 1), "%g %g", &p, &d); err != nil {
+				t.Fatalf("%q: %v", line, err)
+			}
+			if d > p+1e-9 {
+				t.Errorf("%s: DTS %v after PTS %v", path, d, p)
+			}
+			pts = append(pts, int64(math.Round(p*1000)))
+		}
+		if len(pts) != len(want) {
+			t.Fatalf("%s: %d frames, want %d", path, len(pts), len(want))
+		}
+		base := slices.Min(pts) - minKey(want)
+		for _, p := range pts {
+			if !want[p-base] {
+				t.Errorf("%s: PTS %d ms is no frame's timecode", path, p-base)
+			}
+		}
+	}
+}
+
+func minKey(m map[int64]bool) int64 {
+	first := true
+	var v int64
+	for k := range m {
+		if first || k < v {
+			v, first = k, false
+		}
+	}
+	return v
 }
