@@ -44,6 +44,33 @@
 // a progressive MP4 (moov before mdat, streamed sample by sample) rather
 // than a fragmented one.
 //
+// # Playlists and manifests
+//
+// HLSMasterPlaylist, HLSMediaPlaylist and DASHManifest write text for a
+// list of Fragments (number, session sequence, timecode, timestamp,
+// duration, size); the caller picks the fragments (timestamp range, LIVE
+// window, MaxMediaPlaylistFragmentResults) and names the resources through
+// URLs. AWSURLs names them as AWS's playlists do, relative to /hls/v1/ or
+// /dash/v1/: getHLSMediaPlaylist.m3u8?SessionToken=…&TrackNumber=1,
+// getMP4InitFragment.mp4?SessionToken=…&TrackNumber=1,
+// getMP4MediaFragment.mp4?FragmentNumber=…&SessionToken=…&TrackNumber=1,
+// getTSFragment.ts?FragmentNumber=…&SessionToken=… (the names and
+// parameters seen in AWS-generated playlists; getTSFragment's parameters are
+// inferred from the MP4 ones). With fMP4 and audio, the master playlist has
+// the AAC track as an EXT-X-MEDIA audio rendition with its own media
+// playlist, as AWS's do; with MPEG-TS both tracks are in each TS fragment.
+// DiscontinuityMode follows AWS's reference: ALWAYS marks every fragment,
+// ON_DISCONTINUITY a gap or overlap of more than 50 ms, NEVER none.
+//
+// The DASH manifest uses a SegmentTemplate with a SegmentTimeline (one S
+// per fragment, kvs:fn and kvs:ts on them when asked, as AWS's reference
+// describes) whose media URL carries $Number$ = Fragment.Sequence as
+// SequenceNumber: AWS says fragments are identified in the manifest "based
+// on their sequence number in the session". The wire layer maps a
+// SequenceNumber back to a fragment (the fragment index's counter serves
+// as the sequence, which needs no session state). ON_DEMAND is static;
+// LIVE and LIVE_REPLAY are dynamic.
+//
 // # Libraries
 //
 // github.com/bluenviron/mediacommon/v2 (v2.4.1, MIT) writes the MP4 boxes
