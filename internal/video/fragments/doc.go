@@ -1,0 +1,72 @@
+// Package fragments is the data plane of Sluice's Video Streams: the
+// durable store of a video stream's fragments, PutMedia ingest, and what
+// GetMedia and the archived-media APIs read (positions, timestamps,
+// fragment numbers, media).
+//
+// # The log of a video stream
+//
+// Each video stream has one storage.Log, "video-<stream id>"
+// (video.Stream.LogID), with three shards:
+//
+//	shard 0  media    a fragment's Cluster element, in records of at most
+//	                  Config.MaxRecordBytes (8 MiB; the log allows 10 MiB, a
+//	                  fragment may be 50 MB); PartitionKey = the fragment's
+//	                  sequence in decimal, so that an index record pointing at
+//	                  the wrong records is noticed
+//	shard 1  index    one record per fragment (record.go): sequence, first
+//	                  media counter and count, size, header counter,
+//	                  producer and server timestamps (ms), duration (ms),
+//	                  cluster timecode
+//	shard 2  headers  a PutMedia document's Header.Raw (EBML header, Segment
+//	                  of unknown size, Info, Tracks), stored with the first
+//	                  fragment of each document and again every
+//	                  Config.HeaderRefresh
+//
+// A fragment is one Append: its media batch, its header (when needed), and
+// its index record last, so that a torn write loses the index record
+// first; what the log acknowledged is durable (the log's group commit
+// fsyncs), and only then is the PERSISTED ACK sent. The index record must
+// name its media and header counters before the Append assigns them:
+// appends of a stream are serialised and the counters predicted from the
+// log's; when a prediction was wrong (the log skips counters after a failed
+// write), the index record is appended again with the right ones, and at
+// load the later record of a sequence wins.
+//
+// # Memory
+//
+// The index of a stream's live fragments is read into memory when the
+// stream is first used (Store.Open): about 100 bytes per fragment, so a day
+// of 2-second fragments is ~4 MB. Damaged index records (the log skips
+// damaged entries; a record that does not decode is logged and skipped)
+// leave their fragments out. Headers are cached by counter; media are read
+// from the log when served.
+//
+// # Fragment numbers and continuation tokens
+//
+// 47 decimal digits (number.go): a kind digit, a 20-digit value, a 20-digit
+// salt derived from the stream's ID and a 6-digit check. A fragment number
+// carries the fragment's sequence, handed out when its first bytes arrive
+// (the BUFFERING ACK has it), strictly increasing per stream: the next is
+// above the last and at least the current Unix time in ms × 1,000, so that
+// numbers keep growing across restarts even once retention has removed
+// every fragment. A continuation token carries an index position: the next
+// fragment GetMedia would have sent. Positions order fragments as they were
+// stored; with one producer per stream that is also the order of their
+// numbers (concurrent PutMedia sessions to one stream interleave).
+//
+// # Retention
+//
+// Fragments stored more than DataRetentionInHours ago are dropped from the
+// index and, with their segments, from the log (Log.Expire, every
+// Config.ExpireInterval). A stream with no retention (0) keeps its
+// fragments for Config.LiveBuffer (5 minutes, AWS's host buffer) for live
+// readers and gets no PERSISTED ACKs. The log keeps Config.HeaderRefresh
+// (plus a minute) more than the index, so that a live fragment's header
+// record is never deleted before it.
+//
+// # Deletion and shutdown
+//
+// Store.Closing (video.Config.Closing) shuts a deleted stream: no append
+// after it, ingest sessions end with ERROR 4008, readers (Next, Media) get
+// ErrDeleted. Store.Close does the same with ErrClosed and no ACK.
+package fragments
