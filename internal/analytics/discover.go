@@ -120,12 +120,16 @@ func (s *Service) Discover(ctx context.Context, c Caller, p DiscoverParams) (*Di
 			d.Processed[i] = string(b)
 		}
 		if len(samples) == 0 {
-			return nil, newErr(KindUnableToDetectSchema, "The input preprocessor %s returned no records to discover a schema from.", p.Processing.ARN)
+			e := newErr(KindUnableToDetectSchema, "The input preprocessor %s returned no records to discover a schema from.", p.Processing.ARN)
+			e.Raw, e.Processed = d.Raw, d.Processed
+			return nil, e
 		}
 	}
 	sch, parsed, err := s.cfg.Infer.Infer(samples)
 	if err != nil {
-		return nil, newErr(KindUnableToDetectSchema, "%v", err)
+		e := newErr(KindUnableToDetectSchema, "%v", err)
+		e.Raw, e.Processed = d.Raw, d.Processed
+		return nil, e
 	}
 	d.Schema, d.Parsed = sch, parsed
 	return d, nil

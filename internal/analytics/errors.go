@@ -28,6 +28,10 @@ const (
 type Error struct {
 	Kind Kind
 	Msg  string
+	// Raw and Processed are, for KindUnableToDetectSchema, the records
+	// sampled and what the input preprocessor made of them, so the caller
+	// sees what could not be read (AWS answers them with the error).
+	Raw, Processed []string
 }
 
 func (e *Error) Error() string { return e.Msg }

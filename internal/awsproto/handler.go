@@ -352,7 +352,11 @@ func (h *Handler) public(op *Operation, err error) *awserr.Error {
 }
 
 func (h *Handler) writeError(w http.ResponseWriter, enc *encoding, e *awserr.Error) {
-	body := map[string]any{"__type": e.Code.Name}
+	body := make(map[string]any, len(e.Members)+2)
+	for k, v := range e.Members {
+		body[k] = v
+	}
+	body["__type"] = e.Code.Name
 	if e.Message != "" {
 		if e.Code.CapitalMessage {
 			body["Message"] = e.Message

@@ -147,7 +147,14 @@ func wire(err error, v2 bool) error {
 	if errors.As(err, &de) {
 		if code, ok := kindCodes[de.Kind]; ok {
 			code.CapitalMessage = v2 && de.Kind != analytics.KindTooManyTags
-			return &awserr.Error{Code: code, Message: de.Msg}
+			e := &awserr.Error{Code: code, Message: de.Msg}
+			if de.Kind == analytics.KindUnableToDetectSchema && (de.Raw != nil || de.Processed != nil) {
+				e.Members = map[string]any{"RawInputRecords": de.Raw}
+				if de.Processed != nil {
+					e.Members["ProcessedInputRecords"] = de.Processed
+				}
+			}
+			return e
 		}
 	}
 	if msg, ok := storage.ClientMessage(err); ok {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -266,4 +267,9 @@ func TestDiscoverInfers(t *testing.T) {
 	_, err = c.DiscoverInputSchema(ctx, &ka.DiscoverInputSchemaInput{ResourceARN: aws.String(empty), RoleARN: aws.String(role),
 		InputStartingPositionConfiguration: &kat.InputStartingPositionConfiguration{InputStartingPosition: kat.InputStartingPositionTrimHorizon}})
 	wantErr(t, err, "UnableToDetectSchemaException", "")
+	// The error carries the records it could not read, as AWS's does.
+	var unable *kat.UnableToDetectSchemaException
+	if !errors.As(err, &unable) || !reflect.DeepEqual(unable.RawInputRecords, []string{"   "}) || unable.ProcessedInputRecords != nil {
+		t.Fatalf("UnableToDetectSchemaException = %+v, want RawInputRecords [\"   \"]", unable)
+	}
 }

@@ -29,6 +29,9 @@ type Code struct {
 type Error struct {
 	Code    Code
 	Message string
+	// Members are the error shape's other members, written beside the
+	// message (UnableToDetectSchemaException's RawInputRecords, ...).
+	Members map[string]any
 	// Cause is what went wrong inside, for the log; the client never sees it.
 	Cause error
 }
