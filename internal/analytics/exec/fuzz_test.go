@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"sluice/internal/analytics/exec/exectest"
 	"sluice/internal/analytics/sql"
 	"sluice/internal/analytics/value"
 )
@@ -115,8 +116,8 @@ func genApp(c *chooser) string {
 
 // genInput writes random steps: rows (times mostly rising, now and then
 // back), values with NULLs, and Advance calls.
-func genInput(c *chooser) []scriptStep {
-	var steps []scriptStep
+func genInput(c *chooser) []exectest.Step {
+	var steps []exectest.Step
 	t := int64(1_600_000_000_000)
 	tickers := []string{"AMZN", "TBV", "ABC", "Z", ""}
 	n := 5 + c.n(40)
@@ -124,7 +125,7 @@ func genInput(c *chooser) []scriptStep {
 		switch c.n(8) {
 		case 0:
 			t += int64(c.n(20)) * 1000
-			steps = append(steps, scriptStep{advance: true, time: t})
+			steps = append(steps, exectest.Step{Advance: true, Time: t})
 			continue
 		case 1:
 			t -= int64(c.n(3)) * 1000 // a row back in time
@@ -140,8 +141,8 @@ func genInput(c *chooser) []scriptStep {
 			qty = "NULL"
 		}
 		event := fmtTime(t - int64(c.n(90))*1000)
-		steps = append(steps, scriptStep{time: t, stream: "SOURCE_SQL_STREAM_001",
-			vals: []string{tickers[c.n(len(tickers))], price, qty, event}})
+		steps = append(steps, exectest.Step{Time: t, Stream: "SOURCE_SQL_STREAM_001",
+			Vals: []string{tickers[c.n(len(tickers))], price, qty, event}})
 	}
 	return steps
 }
@@ -173,7 +174,7 @@ func FuzzApplications(f *testing.F) {
 			}
 			return
 		}
-		s := &script{env: testEnv(), code: code, input: steps, outputs: map[string]bool{}}
+		s := &script{Script: &exectest.Script{Code: code, Input: steps}, env: testEnv()}
 		half := len(steps) / 2
 		orig := newFuzzRunner(t, s, s.env)
 		for _, st := range steps[:half] {
@@ -195,11 +196,11 @@ func FuzzApplications(f *testing.F) {
 		// in order, so the replay is compared only for input in order.
 		last := int64(0)
 		for _, st := range steps {
-			if !st.advance && st.time < last {
+			if !st.Advance && st.Time < last {
 				return
 			}
-			if !st.advance {
-				last = st.time
+			if !st.Advance {
+				last = st.Time
 			}
 		}
 		env := s.env
@@ -207,7 +208,7 @@ func FuzzApplications(f *testing.F) {
 		re := newFuzzRunner(t, s, env)
 		re.mute = true
 		for _, st := range steps[:half] {
-			if st.time >= w {
+			if st.Time >= w {
 				re.step(st)
 			}
 		}
@@ -236,7 +237,7 @@ func newFuzzRunner(t *testing.T, s *script, env Env) *fuzzRunner {
 		if _, err := r.p.Subscribe(name, func(rows []Row) {
 			for _, row := range rows {
 				if l, ok := fr.last[name]; ok && row.Time < l {
-					t.Fatalf("%s: ROWTIME %s after %s\n%s", name, fmtTime(row.Time), fmtTime(l), s.code)
+					t.Fatalf("%s: ROWTIME %s after %s\n%s", name, fmtTime(row.Time), fmtTime(l), s.Code)
 				}
 				fr.last[name] = row.Time
 				if len(row.Values) != len(st.Columns) {

@@ -1,10 +1,10 @@
 package exec
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"sluice/internal/analytics/exec/exectest"
 	"sluice/internal/analytics/sql"
 )
 
@@ -20,7 +20,7 @@ type runner struct {
 
 func newRunner(t *testing.T, s *script, env Env) *runner {
 	t.Helper()
-	app, err := sql.Parse(s.code)
+	app, err := sql.Parse(s.Code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,23 +48,19 @@ func newRunner(t *testing.T, s *script, env Env) *runner {
 	return r
 }
 
-func (r *runner) step(st scriptStep) {
-	if st.advance {
-		if err := r.p.Advance(st.time); err != nil {
+func (r *runner) step(st exectest.Step) {
+	if st.Advance {
+		if err := r.p.Advance(st.Time); err != nil {
 			r.t.Fatal(err)
 		}
 		return
 	}
-	info, _ := r.p.Stream(st.stream)
-	texts := st.vals
-	if len(texts) == len(info.Columns)-len(r.s.systemOf(st.stream)) {
-		texts = append(append([]string(nil), texts...), r.s.systemValues(st)...)
-	}
-	vals, err := parseValues(texts, info.Columns)
+	info, _ := r.p.Stream(st.Stream)
+	vals, err := exectest.RowValues(st, info.Columns, r.s.systemOf(st.Stream))
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	if err := r.p.Push(st.stream, []Row{{Time: st.time, Values: vals}}); err != nil {
+	if err := r.p.Push(st.Stream, []Row{{Time: st.Time, Values: vals}}); err != nil {
 		r.t.Fatal(err)
 	}
 }
@@ -75,21 +71,20 @@ func (r *runner) step(st scriptStep) {
 // runtime drops what it had committed) emits exactly what the original
 // emitted after the checkpoint.
 func TestReplayFromLowWatermark(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "apps", "*.txt"))
-	for _, path := range files {
+	for _, path := range exectest.Files(t) {
 		s := readScript(t, path)
-		if strings.HasPrefix(s.output, "error:") {
+		if strings.HasPrefix(s.Output, "error:") {
 			continue
 		}
-		t.Run(strings.TrimSuffix(filepath.Base(path), ".txt"), func(t *testing.T) {
-			for k := range s.input {
+		t.Run(exectest.TestName(path), func(t *testing.T) {
+			for k := range s.Input {
 				orig := newRunner(t, s, s.env)
-				for _, st := range s.input[:k+1] {
+				for _, st := range s.Input[:k+1] {
 					orig.step(st)
 				}
 				w := orig.p.LowWatermark()
 				before := len(orig.out)
-				for _, st := range s.input[k+1:] {
+				for _, st := range s.Input[k+1:] {
 					orig.step(st)
 				}
 				want := orig.out[before:]
@@ -98,18 +93,18 @@ func TestReplayFromLowWatermark(t *testing.T) {
 				env.Start = orig.p.start
 				re := newRunner(t, s, env)
 				re.mute = true
-				for _, st := range s.input[:k+1] {
-					if st.time >= w {
+				for _, st := range s.Input[:k+1] {
+					if st.Time >= w {
 						re.step(st)
 					}
 				}
 				re.mute = false
-				for _, st := range s.input[k+1:] {
+				for _, st := range s.Input[k+1:] {
 					re.step(st)
 				}
 				if strings.Join(re.out, "") != strings.Join(want, "") {
 					t.Errorf("checkpoint after input line %d (watermark %s): the replay emits\n%s\nthe original\n%s",
-						s.input[k].line, fmtTime(w), strings.Join(re.out, ""), strings.Join(want, ""))
+						s.Input[k].Line, fmtTime(w), strings.Join(re.out, ""), strings.Join(want, ""))
 				}
 			}
 		})
