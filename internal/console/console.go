@@ -34,6 +34,9 @@ type Options struct {
 	// Services are the API's services, served to the page through its
 	// session (see the package doc).
 	Services []*awsproto.Service
+	// REST are the REST-JSON services (Kinesis Video Streams), served to
+	// the page the same way at POST /console/rest/<operation path>.
+	REST []*awsproto.RESTService
 	// BodyBudget is the API's budget of request bodies in memory, shared
 	// with the console's calls (nil: a default one of the console's own).
 	BodyBudget *awsproto.Budget
@@ -60,6 +63,7 @@ type Console struct {
 	opts     Options
 	sessions *sessions
 	api      http.Handler
+	rest     http.Handler
 	mux      *http.ServeMux
 }
 
@@ -73,6 +77,7 @@ func New(opts Options) *Console {
 	}
 	c := &Console{opts: opts, sessions: newSessions(opts.Now)}
 	c.api = awsproto.NewHandler(awsproto.HandlerOptions{Auth: sessionAuth{region: opts.Region}, Logger: opts.Logger, Budget: opts.BodyBudget}, opts.Services...)
+	c.rest = awsproto.NewRESTHandler(awsproto.HandlerOptions{Auth: sessionAuth{region: opts.Region}, Logger: opts.Logger, Budget: opts.BodyBudget}, opts.REST...)
 	static, _ := fs.Sub(assets, "assets")
 	files := http.StripPrefix("/console/assets/", http.FileServerFS(static))
 
@@ -84,6 +89,7 @@ func New(opts Options) *Console {
 	mux.HandleFunc("POST /console/login", c.login)
 	mux.HandleFunc("POST /console/logout", c.logout)
 	mux.HandleFunc("POST /console/api", c.withSession(true, c.api.ServeHTTP))
+	mux.HandleFunc("POST /console/rest/{op}", c.withSession(true, c.restCall))
 	mux.HandleFunc("GET /console/metrics", c.withSession(false, c.metrics))
 	mux.HandleFunc("GET /console/objects", c.withSession(false, c.objects))
 	mux.HandleFunc("GET /console/object", c.withSession(false, c.object))
@@ -98,12 +104,18 @@ func New(opts Options) *Console {
 // ServeHTTP implements http.Handler.
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.mux.ServeHTTP(w, r) }
 
+// contentSecurityPolicy lets the page load only the console's own files;
+// images may also be data: URLs (GetImages' thumbnails, base64 in JSON)
+// and media blob: URLs (hls.js plays HLS through Media Source Extensions,
+// whose object URLs are blob:).
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; frame-ancestors 'none'; form-action 'self'"
+
 // secured sets the headers every console answer carries: no framing (no
 // clickjacking), no content sniffing, and scripts only from the console.
 func secured(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hdr := w.Header()
-		hdr.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
+		hdr.Set("Content-Security-Policy", contentSecurityPolicy)
 		hdr.Set("X-Frame-Options", "DENY")
 		hdr.Set("X-Content-Type-Options", "nosniff")
 		hdr.Set("Referrer-Policy", "same-origin")

@@ -238,6 +238,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		AccountID:  cfg.AccountID,
 		Region:     cfg.Region,
 		Services:   []*awsproto.Service{kinesis, fhAPI, kaV1, kaV2},
+		REST:       []*awsproto.RESTService{videoAPI.Service()},
 		BodyBudget: budget,
 		Metrics:    kinesisapi.Metrics(svc),
 		Firehose:   firehoseapi.ConsoleBackend{Svc: fh, Dir: localDir},

@@ -5,6 +5,7 @@
 
 import { firehosePages } from './firehose.js';
 import { analyticsPages } from './analytics.js';
+import { videoPages } from './video.js';
 
 const TARGET = 'Kinesis_20131202.';
 let session = null;
@@ -62,6 +63,24 @@ const fhApi = (op, body = {}) => call('Firehose_20150804.', op, body);
 const kaApi = (op, body = {}) => call('KinesisAnalytics_20150814.', op, body);
 const kaApi2 = (op, body = {}) => call('KinesisAnalytics_20180523.', op, body);
 
+// kvApi calls one Kinesis Video Streams operation (REST-JSON): path is the
+// operation's, e.g. '/createStream'.
+async function kvApi(path, body = {}) {
+  const res = await fetch('/console/rest' + path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'X-Sluice-Csrf': session ? session.csrf : '' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) {
+    const err = await readError(res);
+    if (res.status === 401 && session && session.auth === 'sigv4') { session = null; route(); }
+    throw err;
+  }
+  const text = await res.text();
+  return text ? JSON.parse(text) : {};
+}
+
 async function call(target, op, body) {
   const res = await fetch('/console/api', {
     method: 'POST',
@@ -102,6 +121,11 @@ function every(ms, fn) {
   };
   timers.push({ stop: () => { stopped = true; } });
   tick();
+}
+
+// onLeave runs fn when the page changes (a player to stop, say).
+function onLeave(fn) {
+  timers.push({ stop: fn });
 }
 
 function clearTimers() {
@@ -190,11 +214,12 @@ function route() {
   const main = $('#main');
   if (!session) { renderLogin(main); return; }
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  const firehose = parts[0] === 'firehose', analytics = parts[0] === 'analytics';
-  const section = firehose ? 'firehose' : analytics ? 'analytics' : 'streams';
-  for (const s of ['streams', 'firehose', 'analytics']) $('#nav-' + s).setAttribute('aria-current', s === section ? 'page' : 'false');
+  const firehose = parts[0] === 'firehose', analytics = parts[0] === 'analytics', video = parts[0] === 'video';
+  const section = firehose ? 'firehose' : analytics ? 'analytics' : video ? 'video' : 'streams';
+  for (const s of ['streams', 'firehose', 'analytics', 'video']) $('#nav-' + s).setAttribute('aria-current', s === section ? 'page' : 'false');
   try {
     if (analytics) ka.route(main, parts.slice(1));
+    else if (video) kv.route(main, parts.slice(1));
     else if (firehose && parts[1] === 'create') fh.create(main);
     else if (firehose && parts[1]) fh.page(main, parts[1]);
     else if (firehose) fh.list(main);
@@ -845,6 +870,11 @@ const fh = firehosePages({
 const ka = analyticsPages({
   el, $, kaApi, kaApi2, api, fhApi, flash, errorBox, every, fmtTime, statusLabel, enc, b64encode, b64bytes,
   confirmDeleteOf, readError, session: () => session,
+});
+
+const kv = videoPages({
+  el, $, kvApi, flash, errorBox, every, onLeave, fmtTime, statusLabel, enc, b64bytes, confirmDeleteOf, readError,
+  session: () => session,
 });
 
 $('#sign-out').addEventListener('click', async () => {
