@@ -282,17 +282,63 @@ func TestLambdaPreprocessingAndOutput(t *testing.T) {
 	}
 }
 
+// writeRefObject writes the object key of bucket refs in the local
+// directory Firehose delivers to, returning its file.
+func writeRefObject(t *testing.T, srv *testserver.Server, key, data string) string {
+	t.Helper()
+	ref := filepath.Join(srv.Dir, "s3", "refs", key)
+	if err := os.MkdirAll(filepath.Dir(ref), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ref, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+// addTickerTable adds to version 1 of app the reference table table
+// (Ticker VARCHAR(4), Company VARCHAR(20)) from the CSV object key of
+// bucket refs, then sets the code: code that joins the table comes once
+// the table is configured.
+func addTickerTable(t *testing.T, c *ka.Client, app, table, key, code string) {
+	t.Helper()
+	if _, err := c.AddApplicationReferenceDataSource(t.Context(), &ka.AddApplicationReferenceDataSourceInput{
+		ApplicationName: aws.String(app), CurrentApplicationVersionId: aws.Int64(1),
+		ReferenceDataSource: &kat.ReferenceDataSource{
+			TableName:             aws.String(table),
+			S3ReferenceDataSource: &kat.S3ReferenceDataSource{BucketARN: aws.String("arn:aws:s3:::refs"), FileKey: aws.String(key), ReferenceRoleARN: aws.String(role)},
+			ReferenceSchema: &kat.SourceSchema{
+				RecordFormat: &kat.RecordFormat{RecordFormatType: kat.RecordFormatTypeCsv, MappingParameters: &kat.MappingParameters{
+					CSVMappingParameters: &kat.CSVMappingParameters{RecordRowDelimiter: aws.String("\n"), RecordColumnDelimiter: aws.String(",")}}},
+				RecordColumns: []kat.RecordColumn{{Name: aws.String("Ticker"), SqlType: aws.String("VARCHAR(4)")}, {Name: aws.String("Company"), SqlType: aws.String("VARCHAR(20)")}},
+			},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateApplication(t.Context(), &ka.UpdateApplicationInput{ApplicationName: aws.String(app), CurrentApplicationVersionId: aws.Int64(2),
+		ApplicationUpdate: &kat.ApplicationUpdate{ApplicationCodeUpdate: aws.String(code)}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// metrics returns the server's /metrics page.
+func metrics(t *testing.T, srv *testserver.Server) string {
+	t.Helper()
+	res, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
+}
+
 // The guide's reference data example: an S3 object in the local directory
 // Firehose delivers to, joined to the stream.
 func TestReferenceData(t *testing.T) {
 	srv := testserver.Start(t)
-	ref := filepath.Join(srv.Dir, "s3", "refs", "TickerReference.csv")
-	if err := os.MkdirAll(filepath.Dir(ref), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(ref, []byte("AMZN,Amazon\nASD,SomeCompanyA\nMMB,SomeCompanyB\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeRefObject(t, srv, "TickerReference.csv", "AMZN,Amazon\nASD,SomeCompanyA\nMMB,SomeCompanyB\n")
 	c := srv.AnalyticsClient()
 	inARN := createStream(t, srv, "ticks", 1)
 	outARN := createStream(t, srv, "named", 1)
@@ -303,24 +349,7 @@ CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
    ON "SOURCE_SQL_STREAM_001".ticker_symbol = "c"."Ticker";`
 	// The code joins the table, so it comes once the table is configured.
 	createApp(t, c, "refs", "", streamInput(inARN), streamOutput(outARN, kat.RecordFormatTypeCsv))
-	if _, err := c.AddApplicationReferenceDataSource(t.Context(), &ka.AddApplicationReferenceDataSourceInput{
-		ApplicationName: aws.String("refs"), CurrentApplicationVersionId: aws.Int64(1),
-		ReferenceDataSource: &kat.ReferenceDataSource{
-			TableName:             aws.String("CompanyName"),
-			S3ReferenceDataSource: &kat.S3ReferenceDataSource{BucketARN: aws.String("arn:aws:s3:::refs"), FileKey: aws.String("TickerReference.csv"), ReferenceRoleARN: aws.String(role)},
-			ReferenceSchema: &kat.SourceSchema{
-				RecordFormat: &kat.RecordFormat{RecordFormatType: kat.RecordFormatTypeCsv, MappingParameters: &kat.MappingParameters{
-					CSVMappingParameters: &kat.CSVMappingParameters{RecordRowDelimiter: aws.String("\n"), RecordColumnDelimiter: aws.String(",")}}},
-				RecordColumns: []kat.RecordColumn{{Name: aws.String("Ticker"), SqlType: aws.String("VARCHAR(4)")}, {Name: aws.String("Company"), SqlType: aws.String("VARCHAR(20)")}},
-			},
-		},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.UpdateApplication(t.Context(), &ka.UpdateApplicationInput{ApplicationName: aws.String("refs"), CurrentApplicationVersionId: aws.Int64(2),
-		ApplicationUpdate: &kat.ApplicationUpdate{ApplicationCodeUpdate: aws.String(code)}}); err != nil {
-		t.Fatal(err)
-	}
+	addTickerTable(t, c, "refs", "CompanyName", "TickerReference.csv", code)
 	start(t, c, "refs", kat.InputStartingPositionNow)
 	putTicks(t, srv, "ticks", tick{"AMZN", "TECH", 1, 100}, tick{"ZZZ", "TECH", 1, 5})
 	got := newStreamReader(t, srv, "named").settle(2)
@@ -411,12 +440,7 @@ CREATE OR REPLACE PUMP "P2" AS INSERT INTO "DESTINATION_SQL_STREAM" SELECT STREA
 		t.Fatalf("error names %v", names)
 	}
 
-	res, err := http.Get(srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	body := metrics(t, srv)
 	for _, want := range []string{
 		`sluice_analytics_input_records_total{account="000000000000",application="par",region="us-east-1"} 10`,
 		`sluice_analytics_input_rows_total{account="000000000000",application="par",region="us-east-1"} 8`,
@@ -424,7 +448,7 @@ CREATE OR REPLACE PUMP "P2" AS INSERT INTO "DESTINATION_SQL_STREAM" SELECT STREA
 		`sluice_analytics_output_records_total{account="000000000000",application="par",destination="` + outARN + `",kind="KinesisStreams",output="1.1",region="us-east-1"} 8`,
 		`sluice_analytics_millis_behind_latest{account="000000000000",application="par",region="us-east-1"} 0`,
 	} {
-		if !strings.Contains(string(body), want) {
+		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
@@ -476,16 +500,7 @@ func TestFailingDestination(t *testing.T) {
 	}
 	waitUntil(t, "failed deliveries", func() bool { return len(fns.received("sink")) >= 3 })
 	waitStatus(t, c, "failing", kat.ApplicationStatusRunning)
-	metrics := func() string {
-		res, err := http.Get(srv.URL + "/metrics")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return string(b)
-	}
-	if m := metrics(); !strings.Contains(m, `sluice_analytics_output_pending_records{account="000000000000",application="failing",destination="arn:aws:lambda:us-east-1:000000000000:function:sink",kind="Lambda",output="1.1",region="us-east-1"} 20`) ||
+	if m := metrics(t, srv); !strings.Contains(m, `sluice_analytics_output_pending_records{account="000000000000",application="failing",destination="arn:aws:lambda:us-east-1:000000000000:function:sink",kind="Lambda",output="1.1",region="us-east-1"} 20`) ||
 		!strings.Contains(m, `sluice_analytics_output_failed_attempts_total{account="000000000000",application="failing"`) {
 		t.Fatalf("metrics while failing:\n%s", m)
 	}
@@ -504,43 +519,22 @@ func TestFailingDestination(t *testing.T) {
 	}
 }
 
+// namesCode joins the reference table Names to the stream.
+const namesCode = `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), "Company" varchar(20));
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+   SELECT STREAM ticker_symbol, "c"."Company" FROM "SOURCE_SQL_STREAM_001" LEFT JOIN "Names" as "c"
+   ON "SOURCE_SQL_STREAM_001".ticker_symbol = "c"."Ticker";`
+
 // Reference data is loaded when the application starts, and again when an
 // update restarts it (AWS does not refresh it otherwise).
 func TestReferenceDataReloadedOnUpdate(t *testing.T) {
 	srv := testserver.Start(t)
-	ref := filepath.Join(srv.Dir, "s3", "refs", "names.csv")
-	if err := os.MkdirAll(filepath.Dir(ref), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(ref, []byte("AMZN,Amazon\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	ref := writeRefObject(t, srv, "names.csv", "AMZN,Amazon\n")
 	c := srv.AnalyticsClient()
 	inARN := createStream(t, srv, "ticks", 1)
 	outARN := createStream(t, srv, "named", 1)
-	code := `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), "Company" varchar(20));
-CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
-   SELECT STREAM ticker_symbol, "c"."Company" FROM "SOURCE_SQL_STREAM_001" LEFT JOIN "Names" as "c"
-   ON "SOURCE_SQL_STREAM_001".ticker_symbol = "c"."Ticker";`
 	createApp(t, c, "refs", "", streamInput(inARN), streamOutput(outARN, kat.RecordFormatTypeCsv))
-	if _, err := c.AddApplicationReferenceDataSource(t.Context(), &ka.AddApplicationReferenceDataSourceInput{
-		ApplicationName: aws.String("refs"), CurrentApplicationVersionId: aws.Int64(1),
-		ReferenceDataSource: &kat.ReferenceDataSource{
-			TableName:             aws.String("Names"),
-			S3ReferenceDataSource: &kat.S3ReferenceDataSource{BucketARN: aws.String("arn:aws:s3:::refs"), FileKey: aws.String("names.csv"), ReferenceRoleARN: aws.String(role)},
-			ReferenceSchema: &kat.SourceSchema{
-				RecordFormat: &kat.RecordFormat{RecordFormatType: kat.RecordFormatTypeCsv, MappingParameters: &kat.MappingParameters{
-					CSVMappingParameters: &kat.CSVMappingParameters{RecordRowDelimiter: aws.String("\n"), RecordColumnDelimiter: aws.String(",")}}},
-				RecordColumns: []kat.RecordColumn{{Name: aws.String("Ticker"), SqlType: aws.String("VARCHAR(4)")}, {Name: aws.String("Company"), SqlType: aws.String("VARCHAR(20)")}},
-			},
-		},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.UpdateApplication(t.Context(), &ka.UpdateApplicationInput{ApplicationName: aws.String("refs"), CurrentApplicationVersionId: aws.Int64(2),
-		ApplicationUpdate: &kat.ApplicationUpdate{ApplicationCodeUpdate: aws.String(code)}}); err != nil {
-		t.Fatal(err)
-	}
+	addTickerTable(t, c, "refs", "Names", "names.csv", namesCode)
 	start(t, c, "refs", kat.InputStartingPositionNow)
 	r := newStreamReader(t, srv, "named")
 	putTicks(t, srv, "ticks", tick{"AMZN", "T", 1, 1})
@@ -575,31 +569,10 @@ func TestReferenceDataMissing(t *testing.T) {
 	inARN := createStream(t, srv, "ticks", 1)
 	outARN := createStream(t, srv, "named", 1)
 	errARN := createStream(t, srv, "errors", 1)
-	code := `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), "Company" varchar(20));
-CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
-   SELECT STREAM ticker_symbol, "c"."Company" FROM "SOURCE_SQL_STREAM_001" LEFT JOIN "Names" as "c"
-   ON "SOURCE_SQL_STREAM_001".ticker_symbol = "c"."Ticker";`
 	errOut := kat.Output{Name: aws.String("error_stream"), DestinationSchema: &kat.DestinationSchema{RecordFormatType: kat.RecordFormatTypeJson},
 		KinesisStreamsOutput: &kat.KinesisStreamsOutput{ResourceARN: aws.String(errARN), RoleARN: aws.String(role)}}
 	createApp(t, c, "refs", "", streamInput(inARN), streamOutput(outARN, kat.RecordFormatTypeCsv), errOut)
-	if _, err := c.AddApplicationReferenceDataSource(t.Context(), &ka.AddApplicationReferenceDataSourceInput{
-		ApplicationName: aws.String("refs"), CurrentApplicationVersionId: aws.Int64(1),
-		ReferenceDataSource: &kat.ReferenceDataSource{
-			TableName:             aws.String("Names"),
-			S3ReferenceDataSource: &kat.S3ReferenceDataSource{BucketARN: aws.String("arn:aws:s3:::refs"), FileKey: aws.String("missing.csv"), ReferenceRoleARN: aws.String(role)},
-			ReferenceSchema: &kat.SourceSchema{
-				RecordFormat: &kat.RecordFormat{RecordFormatType: kat.RecordFormatTypeCsv, MappingParameters: &kat.MappingParameters{
-					CSVMappingParameters: &kat.CSVMappingParameters{RecordRowDelimiter: aws.String("\n"), RecordColumnDelimiter: aws.String(",")}}},
-				RecordColumns: []kat.RecordColumn{{Name: aws.String("Ticker"), SqlType: aws.String("VARCHAR(4)")}, {Name: aws.String("Company"), SqlType: aws.String("VARCHAR(20)")}},
-			},
-		},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.UpdateApplication(t.Context(), &ka.UpdateApplicationInput{ApplicationName: aws.String("refs"), CurrentApplicationVersionId: aws.Int64(2),
-		ApplicationUpdate: &kat.ApplicationUpdate{ApplicationCodeUpdate: aws.String(code)}}); err != nil {
-		t.Fatal(err)
-	}
+	addTickerTable(t, c, "refs", "Names", "missing.csv", namesCode)
 	start(t, c, "refs", kat.InputStartingPositionNow)
 	putTicks(t, srv, "ticks", tick{"AMZN", "T", 1, 1})
 	if got := newStreamReader(t, srv, "named").settle(1); got[0] != "AMZN,\n" {
