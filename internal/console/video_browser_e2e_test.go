@@ -17,25 +17,31 @@ import (
 // device, a tag) → the stream page → retention increased, then a stale
 // version refused and refreshed, then decreased → tags → image generation
 // → delete another stream from its page. When the server routes PutMedia
-// and GetHLSStreamingSessionURL, it also puts ffmpeg-made MKV into the
-// stream, checks the fragment timeline (blocks, a gap, paging), plays the
-// range on demand and a live upload with hls.js (currentTime advances)
-// and asks for a thumbnail; otherwise it checks that the page shows the
-// server's error for each. Then it reads the stream back through the SDK.
+// and ListFragments, it also puts ffmpeg-made MKV into the stream, checks
+// the fragment timeline (blocks, a gap, paging) and asks for a thumbnail;
+// when it routes GetHLSStreamingSessionURL, it plays the range on demand
+// and a live upload with hls.js (currentTime advances). For what the
+// server does not route, it checks that the page shows the server's
+// error. Then it reads the stream back through the SDK.
 func TestBrowserVideoFlow(t *testing.T) {
 	browserTools(t)
 	srv := testserver.Start(t, testserver.WithConfig(func(c *config.Config) {
 		c.CreateDelay, c.UpdateDelay, c.DeleteDelay = 500*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
 	}))
-	env := []string{"SLUICE_VIDEO_MEDIA=0"}
-	if missing := unroutedVideo(t, srv.URL, "/putMedia", "/getHLSStreamingSessionURL"); missing != "" {
-		t.Logf("the media steps are left out: the server does not route %s yet; the page must show its error instead", missing)
+	var env []string
+	if missing := unroutedVideo(t, srv.URL, "/putMedia", "/listFragments"); missing != "" {
+		t.Logf("the fragment steps are left out: the server does not route %s yet; the page must show its error instead", missing)
 	} else {
 		ffmpeg, err := exec.LookPath("ffmpeg")
 		if err != nil {
 			testserver.Missing(t, "SLUICE_REQUIRE_FFMPEG", "ffmpeg is not installed (make test-ffmpeg)")
 		}
-		env = []string{"SLUICE_VIDEO_MEDIA=1", "FFMPEG=" + ffmpeg}
+		env = append(env, "SLUICE_VIDEO_FRAGMENTS=1", "FFMPEG="+ffmpeg)
+		if missing := unroutedVideo(t, srv.URL, "/getHLSStreamingSessionURL"); missing != "" {
+			t.Logf("the playback steps are left out: the server does not route %s yet; the page must show its error instead", missing)
+		} else {
+			env = append(env, "SLUICE_VIDEO_HLS=1")
+		}
 	}
 	runBrowserScript(t, "video.mjs", srv.URL, "video", env...)
 

@@ -2,17 +2,20 @@
 // Chromium (Debian's) with playwright-core: create a video stream, its
 // page, retention changed up and down with the current version (and a
 // stale version refused, then refreshed), tags, image generation, and
-// delete another stream from its page. With SLUICE_VIDEO_MEDIA=1 (the
-// server routes PutMedia and GetHLSStreamingSessionURL) it also puts
-// ffmpeg-made MKV into the stream with PutMedia (chunked), checks the
-// fragment timeline (blocks, the gap between two uploads, paging through
-// NextToken), plays the range on demand and a live upload with hls.js and
-// sees the player's currentTime advance, and asks for a thumbnail.
-// Without it, the page must show the server's own error for those calls.
+// delete another stream from its page. With SLUICE_VIDEO_FRAGMENTS=1 (the
+// server routes PutMedia and ListFragments) it also puts ffmpeg-made MKV
+// into the stream with PutMedia (chunked) and checks the fragment timeline
+// (blocks, the gap between two uploads, paging through NextToken) and asks
+// for a thumbnail (a JPEG, or the server's own refusal); with
+// SLUICE_VIDEO_HLS=1 (GetHLSStreamingSessionURL too) it plays the range on
+// demand and a live upload with hls.js and sees the player's currentTime
+// advance. Without them, the page must show the server's own error for
+// the calls it lacks.
 // Driven by internal/console/video_browser_e2e_test.go.
 //
 // Environment: SLUICE_ENDPOINT, CHROMIUM, SCREENSHOTS (as console.mjs),
-// SLUICE_VIDEO_MEDIA, FFMPEG (the ffmpeg binary, for the media steps).
+// SLUICE_VIDEO_FRAGMENTS, SLUICE_VIDEO_HLS, FFMPEG (the ffmpeg binary, for
+// the media steps).
 // It prints "ok" and exits 0 when every step passed.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -25,7 +28,8 @@ import path from 'node:path';
 
 const endpoint = process.env.SLUICE_ENDPOINT;
 const shots = process.env.SCREENSHOTS;
-const media = process.env.SLUICE_VIDEO_MEDIA === '1';
+const fragments = process.env.SLUICE_VIDEO_FRAGMENTS === '1';
+const hls = process.env.SLUICE_VIDEO_HLS === '1';
 const ffmpeg = process.env.FFMPEG || 'ffmpeg';
 
 const name = 'console-cam';
@@ -216,8 +220,10 @@ async function walk(page) {
     await page.getByRole('button', { name: 'Save image generation' }).click();
     await page.getByText('Image generation is enabled: JPEG every 5000 ms to s3://console-images/cam.').waitFor();
   });
-  if (media) await walkMedia(page);
-  else await walkWithoutMedia(page);
+  if (fragments) await walkFragments(page);
+  else await walkWithoutFragments(page);
+  if (hls) await walkPlayback(page);
+  else await walkWithoutPlayback(page);
   await step(page, 'delete-from-stream-page', async () => {
     await kvCall(page, 'createStream', { StreamName: scratch, DataRetentionInHours: 1 });
     await page.getByRole('navigation', { name: 'Kinesis services' }).getByRole('link', { name: 'Video streams' }).click();
@@ -239,21 +245,28 @@ async function walk(page) {
   });
 }
 
-// walkWithoutMedia: the data plane is not routed; each media call shows
-// the server's own error.
-async function walkWithoutMedia(page) {
-  await step(page, 'media-not-served', async () => {
+// walkWithoutFragments and walkWithoutPlayback: the operations are not
+// routed; each call shows the server's own error.
+async function walkWithoutFragments(page) {
+  await step(page, 'fragments-not-served', async () => {
     await page.locator('#kv-fragments-info', { hasText: 'The fragments could not be listed.' }).waitFor();
-    await page.locator('#kv-timeline-title').locator('xpath=..').getByRole('alert').filter({ hasText: 'UnknownOperationException' }).waitFor();
-    await page.getByLabel('Playback mode').selectOption('ON_DEMAND');
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
-    await page.locator('#kv-play-error').getByRole('alert').filter({ hasText: 'UnknownOperationException' }).waitFor();
+    await page.locator('#kv-timeline-title').locator('xpath=..').getByRole('alert')
+      .filter({ hasText: 'UnknownOperationException: Not Found: this server does not serve POST /listFragments yet' }).waitFor();
     await page.getByRole('button', { name: 'Get thumbnail' }).click();
     await page.locator('#kv-thumbnail-error').getByRole('alert').filter({ hasText: 'UnknownOperationException' }).waitFor();
   });
 }
 
-async function walkMedia(page) {
+async function walkWithoutPlayback(page) {
+  await step(page, 'playback-not-served', async () => {
+    await page.getByLabel('Playback mode').selectOption('ON_DEMAND');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await page.locator('#kv-play-error').getByRole('alert')
+      .filter({ hasText: 'UnknownOperationException: Not Found: this server does not serve POST /getHLSStreamingSessionURL yet' }).waitFor();
+  });
+}
+
+async function walkFragments(page) {
   const now = Date.now() / 1000;
   await step(page, 'put-media', async () => {
     // Two uploads 20 s apart in producer time, 6 s each: 12 fragments of
@@ -291,16 +304,6 @@ async function walkMedia(page) {
     await page.getByText(/12 fragment\(s\) in 3 page\(s\)/).waitFor();
     assert.ok(await page.getByRole('button', { name: 'Load more fragments' }).isHidden());
   });
-  await step(page, 'play-on-demand', async () => {
-    await page.getByLabel('Playback mode').selectOption('ON_DEMAND');
-    await page.getByLabel('Player', { exact: true }).selectOption('hls.js');
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
-    await page.getByText(/On demand, played with hls\.js 1\.7\.4\./).waitFor();
-    await page.waitForFunction(() => document.querySelector('#kv-video').currentTime > 2, null, { timeout: 20000 });
-    const [w, h] = await page.$eval('#kv-video', (v) => [v.videoWidth, v.videoHeight]);
-    assert.deepEqual([w, h], [320, 240]);
-    assert.equal(await page.locator('#kv-play-error').textContent(), '');
-  });
   await step(page, 'thumbnail', async () => {
     await page.locator('#kv-timeline rect.fragment').nth(2).click();
     await page.locator('#kv-fragment-detail', { hasText: 'Fragment' }).waitFor();
@@ -316,6 +319,19 @@ async function walkMedia(page) {
       process.stderr.write(`thumbnail refused: ${await refused.textContent()}\n`);
       assert.match(await refused.textContent(), /^\w+Exception: \S/);
     }
+  });
+}
+
+async function walkPlayback(page) {
+  await step(page, 'play-on-demand', async () => {
+    await page.getByLabel('Playback mode').selectOption('ON_DEMAND');
+    await page.getByLabel('Player', { exact: true }).selectOption('hls.js');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await page.getByText(/On demand, played with hls\.js 1\.7\.4\./).waitFor();
+    await page.waitForFunction(() => document.querySelector('#kv-video').currentTime > 2, null, { timeout: 20000 });
+    const [w, h] = await page.$eval('#kv-video', (v) => [v.videoWidth, v.videoHeight]);
+    assert.deepEqual([w, h], [320, 240]);
+    assert.equal(await page.locator('#kv-play-error').textContent(), '');
   });
   await step(page, 'play-live', async () => {
     await page.getByRole('button', { name: 'Stop' }).click();
