@@ -333,6 +333,18 @@ async function walkPlayback(page) {
     assert.deepEqual([w, h], [320, 240]);
     assert.equal(await page.locator('#kv-play-error').textContent(), '');
   });
+  await step(page, 'play-on-demand-automatic', async () => {
+    // Automatic: the browser's own HLS where it has it (Chromium does
+    // since 2025), hls.js elsewhere.
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByLabel('Player', { exact: true }).selectOption('auto');
+    const native = await page.$eval('#kv-video', (v) => v.canPlayType('application/vnd.apple.mpegurl') !== '');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await page.getByText(native ? 'On demand, played with the browser\'s own HLS.' : /On demand, played with hls\.js/).waitFor();
+    await page.waitForFunction(() => document.querySelector('#kv-video').currentTime > 2, null, { timeout: 20000 });
+    assert.equal(await page.locator('#kv-play-error').textContent(), '');
+    await page.getByLabel('Player', { exact: true }).selectOption('hls.js');
+  });
   await step(page, 'play-live', async () => {
     await page.getByRole('button', { name: 'Stop' }).click();
     // A live producer: ffmpeg in real time for 20 s.

@@ -109,14 +109,16 @@ export function playerPanel(box, ui, ctx, range) {
     if (video.dataset.engine === 'native' && video.error) fail(`The browser could not play the stream: ${video.error.message || 'error ' + video.error.code}`);
   });
 
-  // Thumbnail: GetImages for the selected fragment, or the time range.
+  // Thumbnail: GetImages for the fragment chosen on the timeline, else the
+  // newest one listed, else the time range.
   const thumb = el('figure', { class: 'thumb', id: 'kv-thumbnail' });
   const thumbErr = el('div', { id: 'kv-thumbnail-error', 'aria-live': 'polite' });
   const getThumb = el('button', { type: 'button', id: 'kv-get-thumbnail' }, 'Get thumbnail');
   getThumb.addEventListener('click', async () => {
     thumbErr.replaceChildren();
-    const r = ctx.fragment || range.get();
-    const what = ctx.fragment ? `fragment ${ctx.fragment.number.slice(-8)}` : 'the time range';
+    const f = ctx.fragment || ctx.latest;
+    const r = f || range.get();
+    const what = f ? `fragment …${f.number.slice(-8)}` : 'the time range';
     try {
       const out = await kvApi('/getImages', {
         StreamName: ctx.name, ImageSelectorType: r.type,

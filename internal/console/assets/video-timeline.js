@@ -106,8 +106,11 @@ export function fragmentTimeline(box, ui, ctx, range) {
 
   const at = (f) => 1000 * (asked.type === 'PRODUCER_TIMESTAMP' ? f.ProducerTimestamp : f.ServerTimestamp);
 
+  const span = (f) => ({ start: at(f), end: at(f) + f.FragmentLengthInMilliseconds, type: asked.type, number: f.FragmentNumber });
+
   const draw = () => {
     fragments.sort((a, b) => at(a) - at(b));
+    ctx.latest = fragments.length ? span(fragments[fragments.length - 1]) : null;
     const total = fragments.reduce((n, f) => n + f.FragmentLengthInMilliseconds, 0);
     const bytes = fragments.reduce((n, f) => n + f.FragmentSizeInBytes, 0);
     const gaps = [];
@@ -175,7 +178,7 @@ export function fragmentTimeline(box, ui, ctx, range) {
 
   const choose = (f) => {
     selected = f.FragmentNumber;
-    ctx.fragment = { start: at(f), end: at(f) + f.FragmentLengthInMilliseconds, type: asked.type, number: f.FragmentNumber };
+    ctx.fragment = span(f);
     draw();
     detail.replaceChildren(el('p', {},
       'Fragment ', el('span', { class: 'mono' }, f.FragmentNumber), ` at ${new Date(at(f)).toLocaleString()}, ` +
