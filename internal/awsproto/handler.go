@@ -467,3 +467,7 @@ func (s *streamWriter) Flush() {
 }
 
 func (s *streamWriter) ContentType() string { return s.contentType }
+
+// Unwrap lets http.ResponseController reach the connection (PutMedia
+// enables full duplex and sets read deadlines through it).
+func (s *streamWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -31,6 +31,8 @@ import (
 	"sluice/internal/streams"
 	"sluice/internal/vfs"
 	"sluice/internal/video"
+	"sluice/internal/video/fragments"
+	"sluice/internal/video/playback"
 )
 
 // Options are what a Server is built from. Tests set Now and FS.
@@ -56,6 +58,9 @@ type Options struct {
 	// TuneVideo adjusts the Video Streams configuration (tests lower the
 	// account limits, say).
 	TuneVideo func(*video.Config)
+	// TuneFragments adjusts the Video Streams data plane (tests shorten
+	// retention's interval, the IDLE ACKs).
+	TuneFragments func(*fragments.Config)
 }
 
 // Server is a running Sluice.
@@ -68,6 +73,7 @@ type Server struct {
 	apps     *analytics.Service
 	runtime  *runtime.Runtime
 	video    *video.Service
+	frags    *fragments.Store
 	http     *http.Server
 	tls      *tls.Config // nil without TLS
 
@@ -193,19 +199,32 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	rt.OnFailed(apps.Failed)
+	var vid *video.Service
+	fragCfg := fragments.Config{Now: now, Logger: log, Lookup: func(id string) (*video.Stream, bool) {
+		if vid == nil {
+			return nil, false
+		}
+		return vid.StreamByID(id)
+	}}
+	if opts.TuneFragments != nil {
+		opts.TuneFragments(&fragCfg)
+	}
+	frags := fragments.New(fragCfg, backend.Records())
 	vcfg := video.Config{
 		Now:         now,
 		CreateDelay: cfg.CreateDelay,
 		UpdateDelay: cfg.UpdateDelay,
 		DeleteDelay: cfg.DeleteDelay,
 		PublicURL:   cfg.PublicURL,
+		Closing:     frags.Closing,
 		Logger:      log,
 	}
 	if opts.TuneVideo != nil {
 		opts.TuneVideo(&vcfg)
 	}
-	vid, err := video.New(ctx, vcfg, backend)
+	vid, err = video.New(ctx, vcfg, backend)
 	if err != nil {
+		frags.Close()
 		apps.Close()
 		rt.Close(ctx)
 		fh.Close()
@@ -214,6 +233,21 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	videoAPI := videoapi.New(vid)
+	videoAPI.AddDataPlane(frags)
+	// Playback sessions are sealed with a key kept in the meta store, so
+	// their URLs outlive a restart (see package playback).
+	playbackKeys, err := playback.LoadKeys(ctx, backend.Meta())
+	if err != nil {
+		frags.Close()
+		vid.Close()
+		apps.Close()
+		rt.Close(ctx)
+		fh.Close()
+		svc.Close()
+		backend.Close()
+		return nil, err
+	}
+	playbackGETs := videoAPI.AddPlayback(videoapi.PlaybackOptions{Store: frags, Keys: playbackKeys, Now: now, Logger: log.With("component", "video-playback")})
 	kinesis, fhAPI := kinesisapi.New(svc), firehoseapi.New(fh)
 	kaV1, kaV2 := analyticsapi.New(apps)
 	// The two APIs share a signing name; the request metrics tell them apart.
@@ -256,6 +290,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	mux.Handle("GET /{$}", con)
 	mux.Handle("/console/", con)
 	mux.Handle("/", api)
+	mux.Handle("/hls/v1/", playbackGETs) // HLS and DASH playback: GETs a session token authorizes
+	mux.Handle("/dash/v1/", playbackGETs)
 	for _, p := range restAPI.Paths() {
 		mux.Handle(p, restAPI)
 	}
@@ -273,6 +309,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		apps:     apps,
 		runtime:  rt,
 		video:    vid,
+		frags:    frags,
 		tls:      tlsCfg,
 		http: &http.Server{
 			Handler:           requests.wrap(mux),
@@ -402,6 +439,9 @@ func (s *Server) Serve(ln net.Listener) error {
 // Shutdown stops accepting requests, waits for those in flight (until ctx
 // ends), then closes the services and the store cleanly.
 func (s *Server) Shutdown(ctx context.Context) error {
+	// Video sessions (PutMedia, GetMedia) last as long as their clients
+	// want: end them first, their stored fragments durable.
+	s.frags.Close()
 	err := s.http.Shutdown(ctx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = s.http.Close()

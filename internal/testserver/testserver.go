@@ -30,6 +30,7 @@ import (
 	"sluice/internal/server"
 	"sluice/internal/streams"
 	"sluice/internal/video"
+	"sluice/internal/video/fragments"
 )
 
 // Server is a started test server.
@@ -86,6 +87,12 @@ func WithRuntime(f func(*runtime.Config)) Option {
 // WithVideo adjusts the Video Streams configuration.
 func WithVideo(f func(*video.Config)) Option {
 	return func(o *options) { o.srv.TuneVideo = f }
+}
+
+// WithFragments adjusts the Video Streams data plane (fragment store,
+// PutMedia sessions).
+func WithFragments(f func(*fragments.Config)) Option {
+	return func(o *options) { o.srv.TuneFragments = f }
 }
 
 // VideoClient returns a Kinesis Video Streams (control plane) client for

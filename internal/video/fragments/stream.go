@@ -580,3 +580,16 @@ func (s *Stream) header(counter uint64) ([]byte, error) {
 	s.mu.Unlock()
 	return recs[0].Data, nil
 }
+
+// AfterSeq returns the position of the first live fragment, in stored
+// order, whose sequence is above seq (GetMedia's FRAGMENT_NUMBER selector:
+// the fragment after a number, even one expired or never stored), or the
+// live edge.
+func (s *Stream) AfterSeq(seq uint64) uint64 {
+	for _, f := range s.Fragments() {
+		if f.Seq > seq {
+			return f.Pos
+		}
+	}
+	return s.Edge()
+}

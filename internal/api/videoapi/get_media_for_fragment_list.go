@@ -1,0 +1,80 @@
+package videoapi
+
+// GetMediaForFragmentList (kinesis-video-archived-media): POST
+// /getMediaForFragmentList {StreamName|StreamARN, Fragments: 1..1000
+// fragment numbers}, answered 200 video/webm with one MKV chunk per number,
+// in the order asked: header, Cluster, Tags (AWS_KINESISVIDEO_FRAGMENT_NUMBER,
+// _SERVER_TIMESTAMP, _PRODUCER_TIMESTAMP; the names GetMedia uses, which
+// the parser libraries read, where the documentation writes
+// _SERVER_SIDE_TIMESTAMP). Every number is checked before the 200: one that
+// is not a fragment number of the stream is InvalidArgumentException, one
+// with no live fragment (never stored, expired) ResourceNotFoundException.
+// A fragment found damaged while it is read is replaced by a Tags element
+// with AWS_KINESISVIDEO_FRAGMENT_NUMBER, AWS_KINESISVIDEO_EXCEPTION_ERROR_CODE
+// and AWS_KINESISVIDEO_EXCEPTION_MESSAGE, and the body goes on.
+
+import (
+	"context"
+	"errors"
+
+	"sluice/internal/awsproto"
+	"sluice/internal/awsproto/awserr"
+	"sluice/internal/awsproto/shape"
+	"sluice/internal/video/fragments"
+	"sluice/internal/video/mkv"
+)
+
+var getMediaForFragmentListInput = streamRef(
+	shape.Req("Fragments", shape.ListOf(shape.Str().Len(1, 128).Match(`^[0-9]+$`)).Len(1, 1000)),
+)
+
+type getMediaForFragmentListIn struct {
+	StreamName *string
+	StreamARN  *string
+	Fragments  []string
+}
+
+func (d *dataPlane) getMediaForFragmentList(ctx context.Context, in *getMediaForFragmentListIn, w awsproto.ResponseStream) error {
+	fs, err := d.open(ctx, ref(in.StreamName, in.StreamARN))
+	if err != nil {
+		return err
+	}
+	list := make([]fragments.Fragment, len(in.Fragments))
+	for i, n := range in.Fragments {
+		f, err := fs.Lookup(n)
+		switch {
+		case errors.Is(err, fragments.ErrBadNumber):
+			return awserr.New(invalidArgument, "%s is not a fragment number of this stream.", n)
+		case errors.Is(err, fragments.ErrNotFound):
+			return awserr.New(resourceNotFound, "The fragment %s is not found.", n)
+		}
+		list[i] = f
+	}
+	w.Header().Set("Content-Type", mediaContentType)
+	w.WriteHeader(200)
+	for _, f := range list {
+		header, cluster, err := fs.Media(f)
+		if err != nil {
+			if !errors.Is(err, fragments.ErrDamaged) {
+				return nil // the stream was deleted or the server stops
+			}
+			b := mkv.AppendTags(nil, []mkv.SimpleTag{
+				{Name: mkv.TagFragmentNumber, Value: f.Number()},
+				{Name: "AWS_KINESISVIDEO_EXCEPTION_ERROR_CODE", Value: "4000"},
+				{Name: "AWS_KINESISVIDEO_EXCEPTION_MESSAGE", Value: "The fragment's stored data is damaged."},
+			})
+			if _, err := w.Write(b); err != nil {
+				return nil
+			}
+			continue
+		}
+		if _, err := mkv.WriteChunk(w, header, cluster, fragmentTags(&f)); err != nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+	w.Flush()
+	return nil
+}
