@@ -358,6 +358,7 @@ async function walkPlayback(page) {
     const t0 = await page.$eval('#kv-video', (v) => v.currentTime);
     await page.waitForFunction((t0) => document.querySelector('#kv-video').currentTime > t0 + 2, t0, { timeout: 20000 });
     assert.equal(await page.locator('#kv-play-error').textContent(), '');
+    await page.getByLabel('Fragments per page').fill('1000');
     await page.getByLabel('Refresh every 5 seconds').check();
     await page.getByLabel('Select by').selectOption('SERVER_TIMESTAMP');
     await page.waitForFunction(() => +document.querySelector('#kv-fragments-info').dataset.fragments > 12, null, { timeout: 20000 });
