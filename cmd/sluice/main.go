@@ -5,6 +5,7 @@
 //	sluice bench [flags]     load-test an endpoint
 //	sluice put [flags]       write records to a stream
 //	sluice tail [flags]      follow a stream
+//	sluice video put|get     PutMedia an MKV, GetMedia to stdout
 //	sluice backup [flags]    copy a data directory, running or not
 //	sluice recover [flags]   list and restore quarantined logs
 //	sluice help              show the server's flags
@@ -104,7 +105,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 func printCommands(w io.Writer) {
 	fmt.Fprintf(w, "\nOther commands (each takes -h):\n")
-	for _, name := range []string{"bench", "put", "tail", "backup", "recover"} {
+	for _, name := range []string{"bench", "put", "tail", "video", "backup", "recover"} {
 		fmt.Fprintf(w, "  sluice %-7s %s\n", name, commands[name].summary)
 	}
 }
