@@ -57,7 +57,9 @@ func TestVideoPutGet(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	var got syncBuffer
 	done := make(chan int)
-	go func() { done <- Video(ctx, []string{"get", "--endpoint", srv.URL, "--stream", "cam", "--start", "earliest"}, nil, &got, &errOut) }()
+	go func() {
+		done <- Video(ctx, []string{"get", "--endpoint", srv.URL, "--stream", "cam", "--start", "earliest"}, nil, &got, &errOut)
+	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for len(clusters(t, []byte(got.String()))) < len(wantCs) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
