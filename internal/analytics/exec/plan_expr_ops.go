@@ -31,6 +31,23 @@ func derived(t value.Type, fn evalFn, in ...*cexpr) *cexpr {
 	return c
 }
 
+// derived2 is an expression of two operands, l computed first: an error
+// of either is the expression's, else fn gives its value from theirs.
+func derived2(t value.Type, l, r *cexpr, fn func(a, b value.Value) (value.Value, error)) *cexpr {
+	lf, rf := l.fn, r.fn
+	return derived(t, func(c *evalCtx) (value.Value, error) {
+		a, err := lf(c)
+		if err != nil {
+			return a, err
+		}
+		b, err := rf(c)
+		if err != nil {
+			return b, err
+		}
+		return fn(a, b)
+	}, l, r)
+}
+
 // boolean checks that an operand is a condition (BOOLEAN, or NULL).
 func boolean(x *cexpr, e sql.Expr, op string) error {
 	if k := x.typ.Kind; k != value.KindBoolean && k != value.KindNull {
@@ -104,22 +121,13 @@ func (pl *planner) binary(e *sql.BinaryExpr, env *exprEnv) (*cexpr, error) {
 			return nil, errAt(e.Pos, "Cannot apply '%s' to arguments of type %s and %s", e.Op, l.typ, r.typ)
 		}
 		distinct := e.Op == sql.OpIsDistinctFrom
-		lf, rf := l.fn, r.fn
-		return derived(booleanType, func(c *evalCtx) (value.Value, error) {
-			a, err := lf(c)
-			if err != nil {
-				return a, err
-			}
-			b, err := rf(c)
-			if err != nil {
-				return b, err
-			}
+		return derived2(booleanType, l, r, func(a, b value.Value) (value.Value, error) {
 			if a.IsNull() || b.IsNull() {
 				return boolOf((a.IsNull() != b.IsNull()) == distinct), nil
 			}
 			eq, _ := value.Equal(a, b)
 			return boolOf(eq != distinct), nil
-		}, l, r), nil
+		}), nil
 	}
 	return compare(e.Pos, e.Op, l, r)
 }
@@ -137,18 +145,9 @@ func arith(e *sql.BinaryExpr, op value.Op, l, r *cexpr) (*cexpr, error) {
 	if t.Kind == value.KindNull {
 		t = value.Simple(value.KindInteger)
 	}
-	lf, rf := l.fn, r.fn
-	return derived(t, func(c *evalCtx) (value.Value, error) {
-		a, err := lf(c)
-		if err != nil {
-			return a, err
-		}
-		b, err := rf(c)
-		if err != nil {
-			return b, err
-		}
+	return derived2(t, l, r, func(a, b value.Value) (value.Value, error) {
 		return value.Arith(op, a, b, t)
-	}, l, r), nil
+	}), nil
 }
 
 func compare(pos sql.Pos, op sql.BinaryOp, l, r *cexpr) (*cexpr, error) {
@@ -172,22 +171,13 @@ func compare(pos sql.Pos, op sql.BinaryOp, l, r *cexpr) (*cexpr, error) {
 	default:
 		return nil, errAt(pos, "Operator %s is not supported", op)
 	}
-	lf, rf := l.fn, r.fn
-	return derived(booleanType, func(c *evalCtx) (value.Value, error) {
-		a, err := lf(c)
-		if err != nil {
-			return a, err
-		}
-		b, err := rf(c)
-		if err != nil {
-			return b, err
-		}
+	return derived2(booleanType, l, r, func(a, b value.Value) (value.Value, error) {
 		n, known := value.Compare(a, b)
 		if !known {
 			return value.Value{}, nil
 		}
 		return boolOf(test(n)), nil
-	}, l, r), nil
+	}), nil
 }
 
 // logic is AND (and true) or OR in three-valued logic. The right side is
@@ -534,18 +524,9 @@ func (pl *planner) intervalExpr(e *sql.IntervalExpr, env *exprEnv) (*cexpr, erro
 			if !value.Comparable(a.typ, b.typ) {
 				return nil, errAt(e.Pos, "Cannot subtract %s from %s", b.typ, a.typ)
 			}
-			af, bf := a.fn, b.fn
-			return derived(value.Interval(q), func(c *evalCtx) (value.Value, error) {
-				x, err := af(c)
-				if err != nil {
-					return x, err
-				}
-				y, err := bf(c)
-				if err != nil {
-					return y, err
-				}
+			return derived2(value.Interval(q), a, b, func(x, y value.Value) (value.Value, error) {
 				return funcs.DatetimeDiff(x, y, q)
-			}, a, b), nil
+			}), nil
 		}
 	}
 	x, err := pl.expr(e.X, env)
