@@ -15,7 +15,7 @@ func (s *Service) AddInput(ctx context.Context, c Caller, name string, ch Change
 		if err := s.validateInput(c, &in, true); err != nil {
 			return err
 		}
-		in.ID = nextID(a.Version, inputIDs(a))
+		in.ID = nextID(a.Version, ids(a.Inputs))
 		a.Inputs = append(a.Inputs, in)
 		return nil
 	})
@@ -27,10 +27,6 @@ func input(a *Application, id string) (*Input, error) {
 		return in, nil
 	}
 	return nil, errNotFoundItem(a, "input", id)
-}
-
-func errNotFoundItem(a *Application, what, id string) *Error {
-	return newErr(KindNotFound, "Application %s has no %s with ID %s.", a.Name, what, id)
 }
 
 // AddInputProcessing gives an input a Lambda preprocessor.
@@ -78,7 +74,7 @@ func (s *Service) AddOutput(ctx context.Context, c Caller, name string, ch Chang
 		if err := s.validateOutput(c, &out, true); err != nil {
 			return err
 		}
-		out.ID = nextID(a.Version, outputIDs(a))
+		out.ID = nextID(a.Version, ids(a.Outputs))
 		a.Outputs = append(a.Outputs, out)
 		return nil
 	})
@@ -88,12 +84,7 @@ func (s *Service) AddOutput(ctx context.Context, c Caller, name string, ch Chang
 func (s *Service) DeleteOutput(ctx context.Context, c Caller, name string, ch Change, outputID string) (*Application, error) {
 	ch.Op = "DeleteApplicationOutput"
 	return s.configure(ctx, c, name, ch, func(a *Application) error {
-		i := slices.IndexFunc(a.Outputs, func(o Output) bool { return o.ID == outputID })
-		if i < 0 {
-			return errNotFoundItem(a, "output", outputID)
-		}
-		a.Outputs = slices.Delete(a.Outputs, i, i+1)
-		return nil
+		return remove(a, &a.Outputs, "output", outputID)
 	})
 }
 
@@ -107,7 +98,7 @@ func (s *Service) AddReference(ctx context.Context, c Caller, name string, ch Ch
 		if err := validateReference(&r); err != nil {
 			return err
 		}
-		r.ID = nextID(a.Version, referenceIDs(a))
+		r.ID = nextID(a.Version, ids(a.References))
 		a.References = append(a.References, r)
 		return nil
 	})
@@ -117,12 +108,7 @@ func (s *Service) AddReference(ctx context.Context, c Caller, name string, ch Ch
 func (s *Service) DeleteReference(ctx context.Context, c Caller, name string, ch Change, referenceID string) (*Application, error) {
 	ch.Op = "DeleteApplicationReferenceDataSource"
 	return s.configure(ctx, c, name, ch, func(a *Application) error {
-		i := slices.IndexFunc(a.References, func(r Reference) bool { return r.ID == referenceID })
-		if i < 0 {
-			return errNotFoundItem(a, "reference data source", referenceID)
-		}
-		a.References = slices.Delete(a.References, i, i+1)
-		return nil
+		return remove(a, &a.References, "reference data source", referenceID)
 	})
 }
 
@@ -139,7 +125,7 @@ func (s *Service) addLogging(a *Application, l LoggingOption) error {
 	if slices.ContainsFunc(a.Logging, func(o LoggingOption) bool { return o.LogStream == l.LogStream }) {
 		return errInvalid("Application %s already logs to %s.", a.Name, l.LogStream)
 	}
-	l.ID = nextID(a.Version, loggingIDs(a))
+	l.ID = nextID(a.Version, ids(a.Logging))
 	a.Logging = append(a.Logging, l)
 	return nil
 }
@@ -148,11 +134,6 @@ func (s *Service) addLogging(a *Application, l LoggingOption) error {
 func (s *Service) DeleteLogging(ctx context.Context, c Caller, name string, ch Change, id string) (*Application, error) {
 	ch.Op = "DeleteApplicationCloudWatchLoggingOption"
 	return s.configure(ctx, c, name, ch, func(a *Application) error {
-		i := slices.IndexFunc(a.Logging, func(l LoggingOption) bool { return l.ID == id })
-		if i < 0 {
-			return errNotFoundItem(a, "CloudWatch logging option", id)
-		}
-		a.Logging = slices.Delete(a.Logging, i, i+1)
-		return nil
+		return remove(a, &a.Logging, "CloudWatch logging option", id)
 	})
 }

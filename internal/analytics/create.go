@@ -44,21 +44,21 @@ func (s *Service) Create(ctx context.Context, c Caller, p CreateParams) (*Applic
 		if err := s.validateInput(c, &in, true); err != nil {
 			return nil, err
 		}
-		in.ID = nextID(1, inputIDs(a))
+		in.ID = nextID(1, ids(a.Inputs))
 		a.Inputs = append(a.Inputs, in)
 	}
 	for _, out := range p.Outputs {
 		if err := s.validateOutput(c, &out, true); err != nil {
 			return nil, err
 		}
-		out.ID = nextID(1, outputIDs(a))
+		out.ID = nextID(1, ids(a.Outputs))
 		a.Outputs = append(a.Outputs, out)
 	}
 	for _, r := range p.References {
 		if err := validateReference(&r); err != nil {
 			return nil, err
 		}
-		r.ID = nextID(1, referenceIDs(a))
+		r.ID = nextID(1, ids(a.References))
 		a.References = append(a.References, r)
 	}
 	for _, l := range p.Logging {
@@ -114,36 +114,4 @@ func (s *Service) validateCode(a *Application) error {
 	default:
 		return err
 	}
-}
-
-func inputIDs(a *Application) []string {
-	out := make([]string, len(a.Inputs))
-	for i, in := range a.Inputs {
-		out[i] = in.ID
-	}
-	return out
-}
-
-func outputIDs(a *Application) []string {
-	out := make([]string, len(a.Outputs))
-	for i, o := range a.Outputs {
-		out[i] = o.ID
-	}
-	return out
-}
-
-func referenceIDs(a *Application) []string {
-	out := make([]string, len(a.References))
-	for i, r := range a.References {
-		out[i] = r.ID
-	}
-	return out
-}
-
-func loggingIDs(a *Application) []string {
-	out := make([]string, len(a.Logging))
-	for i, l := range a.Logging {
-		out[i] = l.ID
-	}
-	return out
 }

@@ -1,9 +1,6 @@
 package analytics
 
-import (
-	"context"
-	"slices"
-)
+import "context"
 
 // Update is an ApplicationUpdate (v1) or an ApplicationConfigurationUpdate
 // (v2): members left nil are unchanged.
@@ -102,24 +99,8 @@ func (s *Service) UpdateApplication(ctx context.Context, c Caller, name string, 
 	})
 }
 
-// once checks that each ID is updated once.
-func once(what string, ids []string) error {
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if seen[id] {
-			return errInvalid("The %s %s is updated twice in one request.", what, id)
-		}
-		seen[id] = true
-	}
-	return nil
-}
-
 func (s *Service) updateInputs(c Caller, a *Application, updates []InputUpdate) error {
-	ids := make([]string, len(updates))
-	for i, u := range updates {
-		ids[i] = u.ID
-	}
-	if err := once("input", ids); err != nil {
+	if err := once("input", updates); err != nil {
 		return err
 	}
 	for _, u := range updates {
@@ -187,17 +168,13 @@ func (s *Service) updateInputs(c Caller, a *Application, updates []InputUpdate) 
 }
 
 func (s *Service) updateOutputs(c Caller, a *Application, updates []OutputUpdate) error {
-	ids := make([]string, len(updates))
-	for i, u := range updates {
-		ids[i] = u.ID
-	}
-	if err := once("output", ids); err != nil {
+	if err := once("output", updates); err != nil {
 		return err
 	}
 	for _, u := range updates {
-		i := slices.IndexFunc(a.Outputs, func(o Output) bool { return o.ID == u.ID })
-		if i < 0 {
-			return errNotFoundItem(a, "output", u.ID)
+		i, err := find(a, a.Outputs, "output", u.ID)
+		if err != nil {
+			return err
 		}
 		out := &a.Outputs[i]
 		if u.Name != nil {
@@ -227,17 +204,13 @@ func (s *Service) updateOutputs(c Caller, a *Application, updates []OutputUpdate
 }
 
 func updateReferences(a *Application, updates []ReferenceUpdate) error {
-	ids := make([]string, len(updates))
-	for i, u := range updates {
-		ids[i] = u.ID
-	}
-	if err := once("reference data source", ids); err != nil {
+	if err := once("reference data source", updates); err != nil {
 		return err
 	}
 	for _, u := range updates {
-		i := slices.IndexFunc(a.References, func(r Reference) bool { return r.ID == u.ID })
-		if i < 0 {
-			return errNotFoundItem(a, "reference data source", u.ID)
+		i, err := find(a, a.References, "reference data source", u.ID)
+		if err != nil {
+			return err
 		}
 		r := &a.References[i]
 		if u.TableName != nil {
@@ -260,17 +233,13 @@ func updateReferences(a *Application, updates []ReferenceUpdate) error {
 }
 
 func updateLogging(a *Application, updates []LoggingUpdate) error {
-	ids := make([]string, len(updates))
-	for i, u := range updates {
-		ids[i] = u.ID
-	}
-	if err := once("CloudWatch logging option", ids); err != nil {
+	if err := once("CloudWatch logging option", updates); err != nil {
 		return err
 	}
 	for _, u := range updates {
-		i := slices.IndexFunc(a.Logging, func(l LoggingOption) bool { return l.ID == u.ID })
-		if i < 0 {
-			return errNotFoundItem(a, "CloudWatch logging option", u.ID)
+		i, err := find(a, a.Logging, "CloudWatch logging option", u.ID)
+		if err != nil {
+			return err
 		}
 		l := &a.Logging[i]
 		if u.LogStream != nil {
