@@ -16,6 +16,62 @@ func matchAs(s *shape.Shape, re, text string) *shape.Shape {
 	return &c
 }
 
+// The structures both APIs build alike, each from its own pieces.
+
+// recordFormatShape is a RecordFormat with the JSON row path and the CSV
+// delimiters given.
+func recordFormatShape(rowPath, delimiter *shape.Shape) *shape.Shape {
+	return shape.Struct(
+		shape.Req("RecordFormatType", formatTypeShape),
+		shape.Opt("MappingParameters", shape.Struct(
+			shape.Opt("JSONMappingParameters", shape.Struct(
+				shape.Req("RecordRowPath", rowPath),
+			).Named("JSONMappingParameters")),
+			shape.Opt("CSVMappingParameters", shape.Struct(
+				shape.Req("RecordRowDelimiter", delimiter),
+				shape.Req("RecordColumnDelimiter", delimiter),
+			).Named("CSVMappingParameters")),
+		).Named("MappingParameters")),
+	).Named("RecordFormat")
+}
+
+func sourceSchemaShape(format, encoding, columns *shape.Shape) *shape.Shape {
+	return shape.Struct(
+		shape.Req("RecordFormat", format),
+		shape.Opt("RecordEncoding", encoding),
+		shape.Req("RecordColumns", columns),
+	).Named("SourceSchema")
+}
+
+func processingShape(resource func(name string) *shape.Shape) *shape.Shape {
+	return shape.Struct(
+		shape.Req("InputLambdaProcessor", resource("InputLambdaProcessor")),
+	).Named("InputProcessingConfiguration")
+}
+
+// inputShape is an Input of the in-application stream names, resources
+// (a Kinesis or Firehose source, a Lambda preprocessor) and schema given.
+func inputShape(stream *shape.Shape, resource func(name string) *shape.Shape, schema *shape.Shape) *shape.Shape {
+	return shape.Struct(
+		shape.Req("NamePrefix", stream),
+		shape.Opt("InputProcessingConfiguration", processingShape(resource)),
+		shape.Opt("KinesisStreamsInput", resource("KinesisStreamsInput")),
+		shape.Opt("KinesisFirehoseInput", resource("KinesisFirehoseInput")),
+		shape.Opt("InputParallelism", shape.Struct(shape.Opt("Count", parallelismCount)).Named("InputParallelism")),
+		shape.Req("InputSchema", schema),
+	).Named("Input")
+}
+
+func outputShape(stream *shape.Shape, resource func(name string) *shape.Shape) *shape.Shape {
+	return shape.Struct(
+		shape.Req("Name", stream),
+		shape.Opt("KinesisStreamsOutput", resource("KinesisStreamsOutput")),
+		shape.Opt("KinesisFirehoseOutput", resource("KinesisFirehoseOutput")),
+		shape.Opt("LambdaOutput", resource("LambdaOutput")),
+		shape.Req("DestinationSchema", destinationSchemaShape),
+	).Named("Output")
+}
+
 // Shapes common to both APIs (aws-sdk-go-v2 service/kinesisanalytics
 // v1.31.0 and service/kinesisanalyticsv2 v1.38.1 models).
 var (
@@ -68,46 +124,14 @@ var (
 		shape.Opt("Mapping", shape.Str()),
 		shape.Req("SqlType", shape.Str().Len(1, -1)),
 	).Named("RecordColumn")
-	recordFormatShapeV1 = shape.Struct(
-		shape.Req("RecordFormatType", formatTypeShape),
-		shape.Opt("MappingParameters", shape.Struct(
-			shape.Opt("JSONMappingParameters", shape.Struct(
-				shape.Req("RecordRowPath", shape.Str().Len(1, -1)),
-			).Named("JSONMappingParameters")),
-			shape.Opt("CSVMappingParameters", shape.Struct(
-				shape.Req("RecordRowDelimiter", shape.Str().Len(1, -1)),
-				shape.Req("RecordColumnDelimiter", shape.Str().Len(1, -1)),
-			).Named("CSVMappingParameters")),
-		).Named("MappingParameters")),
-	).Named("RecordFormat")
+	recordFormatShapeV1   = recordFormatShape(shape.Str().Len(1, -1), shape.Str().Len(1, -1))
 	recordEncodingShapeV1 = shape.Str().Match(`UTF-8`)
 	recordColumnsShapeV1  = shape.ListOf(recordColumnShapeV1).Len(1, 1000)
-	sourceSchemaShapeV1   = shape.Struct(
-		shape.Req("RecordFormat", recordFormatShapeV1),
-		shape.Opt("RecordEncoding", recordEncodingShapeV1),
-		shape.Req("RecordColumns", recordColumnsShapeV1),
-	).Named("SourceSchema")
+	sourceSchemaShapeV1   = sourceSchemaShape(recordFormatShapeV1, recordEncodingShapeV1, recordColumnsShapeV1)
 
-	processingShapeV1 = shape.Struct(
-		shape.Req("InputLambdaProcessor", resourceShapeV1("InputLambdaProcessor")),
-	).Named("InputProcessingConfiguration")
-
-	inputShapeV1 = shape.Struct(
-		shape.Req("NamePrefix", inAppStreamShapeV1),
-		shape.Opt("InputProcessingConfiguration", processingShapeV1),
-		shape.Opt("KinesisStreamsInput", resourceShapeV1("KinesisStreamsInput")),
-		shape.Opt("KinesisFirehoseInput", resourceShapeV1("KinesisFirehoseInput")),
-		shape.Opt("InputParallelism", shape.Struct(shape.Opt("Count", parallelismCount)).Named("InputParallelism")),
-		shape.Req("InputSchema", sourceSchemaShapeV1),
-	).Named("Input")
-
-	outputShapeV1 = shape.Struct(
-		shape.Req("Name", inAppStreamShapeV1),
-		shape.Opt("KinesisStreamsOutput", resourceShapeV1("KinesisStreamsOutput")),
-		shape.Opt("KinesisFirehoseOutput", resourceShapeV1("KinesisFirehoseOutput")),
-		shape.Opt("LambdaOutput", resourceShapeV1("LambdaOutput")),
-		shape.Req("DestinationSchema", destinationSchemaShape),
-	).Named("Output")
+	processingShapeV1 = processingShape(resourceShapeV1)
+	inputShapeV1      = inputShape(inAppStreamShapeV1, resourceShapeV1, sourceSchemaShapeV1)
+	outputShapeV1     = outputShape(inAppStreamShapeV1, resourceShapeV1)
 
 	referenceShapeV1 = shape.Struct(
 		shape.Req("TableName", tableNameShape),
@@ -148,46 +172,16 @@ var (
 		shape.Opt("Mapping", shape.Str().Len(0, 65535)),
 		shape.Req("SqlType", shape.Str().Len(1, 100)),
 	).Named("RecordColumn")
-	recordFormatShapeV2 = shape.Struct(
-		shape.Req("RecordFormatType", formatTypeShape),
-		shape.Opt("MappingParameters", shape.Struct(
-			shape.Opt("JSONMappingParameters", shape.Struct(
-				shape.Req("RecordRowPath", matchAs(shape.Str().Len(1, 65535), `\$\S*`, `^(?=^\$)(?=^\S+$).*$`)),
-			).Named("JSONMappingParameters")),
-			shape.Opt("CSVMappingParameters", shape.Struct(
-				shape.Req("RecordRowDelimiter", shape.Str().Len(1, 1024)),
-				shape.Req("RecordColumnDelimiter", shape.Str().Len(1, 1024)),
-			).Named("CSVMappingParameters")),
-		).Named("MappingParameters")),
-	).Named("RecordFormat")
+	recordFormatShapeV2 = recordFormatShape(
+		matchAs(shape.Str().Len(1, 65535), `\$\S*`, `^(?=^\$)(?=^\S+$).*$`),
+		shape.Str().Len(1, 1024))
 	recordEncodingShapeV2 = shape.Str().Len(5, 5).Match(`UTF-8`)
 	recordColumnsShapeV2  = shape.ListOf(recordColumnShapeV2).Len(1, 1000)
-	sourceSchemaShapeV2   = shape.Struct(
-		shape.Req("RecordFormat", recordFormatShapeV2),
-		shape.Opt("RecordEncoding", recordEncodingShapeV2),
-		shape.Req("RecordColumns", recordColumnsShapeV2),
-	).Named("SourceSchema")
+	sourceSchemaShapeV2   = sourceSchemaShape(recordFormatShapeV2, recordEncodingShapeV2, recordColumnsShapeV2)
 
-	processingShapeV2 = shape.Struct(
-		shape.Req("InputLambdaProcessor", resourceShapeV2("InputLambdaProcessor")),
-	).Named("InputProcessingConfiguration")
-
-	inputShapeV2 = shape.Struct(
-		shape.Req("NamePrefix", inAppStreamShapeV2),
-		shape.Opt("InputProcessingConfiguration", processingShapeV2),
-		shape.Opt("KinesisStreamsInput", resourceShapeV2("KinesisStreamsInput")),
-		shape.Opt("KinesisFirehoseInput", resourceShapeV2("KinesisFirehoseInput")),
-		shape.Opt("InputParallelism", shape.Struct(shape.Opt("Count", parallelismCount)).Named("InputParallelism")),
-		shape.Req("InputSchema", sourceSchemaShapeV2),
-	).Named("Input")
-
-	outputShapeV2 = shape.Struct(
-		shape.Req("Name", inAppStreamShapeV2),
-		shape.Opt("KinesisStreamsOutput", resourceShapeV2("KinesisStreamsOutput")),
-		shape.Opt("KinesisFirehoseOutput", resourceShapeV2("KinesisFirehoseOutput")),
-		shape.Opt("LambdaOutput", resourceShapeV2("LambdaOutput")),
-		shape.Req("DestinationSchema", destinationSchemaShape),
-	).Named("Output")
+	processingShapeV2 = processingShape(resourceShapeV2)
+	inputShapeV2      = inputShape(inAppStreamShapeV2, resourceShapeV2, sourceSchemaShapeV2)
+	outputShapeV2     = outputShape(inAppStreamShapeV2, resourceShapeV2)
 
 	referenceShapeV2 = shape.Struct(
 		shape.Req("TableName", tableNameShape),

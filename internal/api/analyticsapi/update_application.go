@@ -19,31 +19,42 @@ import (
 	"sluice/internal/awsproto/shape"
 )
 
-var (
-	inputUpdateShapeV1 = shape.Struct(
+// inputUpdateShape is an InputUpdate of the in-application stream names,
+// resources and schema parts given; count is InputParallelismUpdate's
+// CountUpdate member (optional in v1, required in v2).
+func inputUpdateShape(stream *shape.Shape, resource func(name string) *shape.Shape, format, encoding, columns *shape.Shape, count shape.Member) *shape.Shape {
+	return shape.Struct(
 		shape.Req("InputId", idShape),
-		shape.Opt("NamePrefixUpdate", inAppStreamShapeV1),
+		shape.Opt("NamePrefixUpdate", stream),
 		shape.Opt("InputProcessingConfigurationUpdate", shape.Struct(
-			shape.Req("InputLambdaProcessorUpdate", resourceUpdateShapeV1("InputLambdaProcessorUpdate")),
+			shape.Req("InputLambdaProcessorUpdate", resource("InputLambdaProcessorUpdate")),
 		).Named("InputProcessingConfigurationUpdate")),
-		shape.Opt("KinesisStreamsInputUpdate", resourceUpdateShapeV1("KinesisStreamsInputUpdate")),
-		shape.Opt("KinesisFirehoseInputUpdate", resourceUpdateShapeV1("KinesisFirehoseInputUpdate")),
+		shape.Opt("KinesisStreamsInputUpdate", resource("KinesisStreamsInputUpdate")),
+		shape.Opt("KinesisFirehoseInputUpdate", resource("KinesisFirehoseInputUpdate")),
 		shape.Opt("InputSchemaUpdate", shape.Struct(
-			shape.Opt("RecordFormatUpdate", recordFormatShapeV1),
-			shape.Opt("RecordEncodingUpdate", recordEncodingShapeV1),
-			shape.Opt("RecordColumnUpdates", recordColumnsShapeV1),
+			shape.Opt("RecordFormatUpdate", format),
+			shape.Opt("RecordEncodingUpdate", encoding),
+			shape.Opt("RecordColumnUpdates", columns),
 		).Named("InputSchemaUpdate")),
-		shape.Opt("InputParallelismUpdate", shape.Struct(shape.Opt("CountUpdate", parallelismCount)).Named("InputParallelismUpdate")),
+		shape.Opt("InputParallelismUpdate", shape.Struct(count).Named("InputParallelismUpdate")),
 	).Named("InputUpdate")
+}
 
-	outputUpdateShapeV1 = shape.Struct(
+func outputUpdateShape(stream *shape.Shape, resource func(name string) *shape.Shape) *shape.Shape {
+	return shape.Struct(
 		shape.Req("OutputId", idShape),
-		shape.Opt("NameUpdate", inAppStreamShapeV1),
-		shape.Opt("KinesisStreamsOutputUpdate", resourceUpdateShapeV1("KinesisStreamsOutputUpdate")),
-		shape.Opt("KinesisFirehoseOutputUpdate", resourceUpdateShapeV1("KinesisFirehoseOutputUpdate")),
-		shape.Opt("LambdaOutputUpdate", resourceUpdateShapeV1("LambdaOutputUpdate")),
+		shape.Opt("NameUpdate", stream),
+		shape.Opt("KinesisStreamsOutputUpdate", resource("KinesisStreamsOutputUpdate")),
+		shape.Opt("KinesisFirehoseOutputUpdate", resource("KinesisFirehoseOutputUpdate")),
+		shape.Opt("LambdaOutputUpdate", resource("LambdaOutputUpdate")),
 		shape.Opt("DestinationSchemaUpdate", destinationSchemaShape),
 	).Named("OutputUpdate")
+}
+
+var (
+	inputUpdateShapeV1 = inputUpdateShape(inAppStreamShapeV1, resourceUpdateShapeV1,
+		recordFormatShapeV1, recordEncodingShapeV1, recordColumnsShapeV1, shape.Opt("CountUpdate", parallelismCount))
+	outputUpdateShapeV1 = outputUpdateShape(inAppStreamShapeV1, resourceUpdateShapeV1)
 
 	referenceUpdateShapeV1 = shape.Struct(
 		shape.Req("ReferenceId", idShape),
@@ -104,30 +115,9 @@ func (a *API) updateV1(ctx context.Context, in *updateInV1) (*empty, error) {
 }
 
 var (
-	inputUpdateShapeV2 = shape.Struct(
-		shape.Req("InputId", idShape),
-		shape.Opt("NamePrefixUpdate", inAppStreamShapeV2),
-		shape.Opt("InputProcessingConfigurationUpdate", shape.Struct(
-			shape.Req("InputLambdaProcessorUpdate", resourceUpdateShapeV2("InputLambdaProcessorUpdate")),
-		).Named("InputProcessingConfigurationUpdate")),
-		shape.Opt("KinesisStreamsInputUpdate", resourceUpdateShapeV2("KinesisStreamsInputUpdate")),
-		shape.Opt("KinesisFirehoseInputUpdate", resourceUpdateShapeV2("KinesisFirehoseInputUpdate")),
-		shape.Opt("InputSchemaUpdate", shape.Struct(
-			shape.Opt("RecordFormatUpdate", recordFormatShapeV2),
-			shape.Opt("RecordEncodingUpdate", recordEncodingShapeV2),
-			shape.Opt("RecordColumnUpdates", recordColumnsShapeV2),
-		).Named("InputSchemaUpdate")),
-		shape.Opt("InputParallelismUpdate", shape.Struct(shape.Req("CountUpdate", parallelismCount)).Named("InputParallelismUpdate")),
-	).Named("InputUpdate")
-
-	outputUpdateShapeV2 = shape.Struct(
-		shape.Req("OutputId", idShape),
-		shape.Opt("NameUpdate", inAppStreamShapeV2),
-		shape.Opt("KinesisStreamsOutputUpdate", resourceUpdateShapeV2("KinesisStreamsOutputUpdate")),
-		shape.Opt("KinesisFirehoseOutputUpdate", resourceUpdateShapeV2("KinesisFirehoseOutputUpdate")),
-		shape.Opt("LambdaOutputUpdate", resourceUpdateShapeV2("LambdaOutputUpdate")),
-		shape.Opt("DestinationSchemaUpdate", destinationSchemaShape),
-	).Named("OutputUpdate")
+	inputUpdateShapeV2 = inputUpdateShape(inAppStreamShapeV2, resourceUpdateShapeV2,
+		recordFormatShapeV2, recordEncodingShapeV2, recordColumnsShapeV2, shape.Req("CountUpdate", parallelismCount))
+	outputUpdateShapeV2 = outputUpdateShape(inAppStreamShapeV2, resourceUpdateShapeV2)
 
 	referenceUpdateShapeV2 = shape.Struct(
 		shape.Req("ReferenceId", idShape),
