@@ -17,11 +17,15 @@ type resourceIn struct {
 }
 
 func (r *resourceIn) domain(role string) analytics.Resource {
-	out := analytics.Resource{ARN: r.ResourceARN, RoleARN: role}
-	if r.RoleARN != nil {
-		out.RoleARN = *r.RoleARN
+	return analytics.Resource{ARN: r.ResourceARN, RoleARN: valueOr(r.RoleARN, role)}
+}
+
+// valueOr is *p, or def when p is nil (a member the request left out).
+func valueOr(p *string, def string) string {
+	if p != nil {
+		return *p
 	}
-	return out
+	return def
 }
 
 type resourceUpdateIn struct {
@@ -75,11 +79,7 @@ type schemaIn struct {
 }
 
 func (s *schemaIn) domain() analytics.Schema {
-	out := analytics.Schema{Format: s.RecordFormat.domain(), Columns: columnsIn(s.RecordColumns)}
-	if s.RecordEncoding != nil {
-		out.Encoding = *s.RecordEncoding
-	}
-	return out
+	return analytics.Schema{Format: s.RecordFormat.domain(), Encoding: valueOr(s.RecordEncoding, ""), Columns: columnsIn(s.RecordColumns)}
 }
 
 type inputIn struct {
@@ -179,14 +179,10 @@ func (r *referenceIn) domain(role string) (analytics.Reference, error) {
 	if s3 == nil {
 		return analytics.Reference{}, analytics.InvalidArgument("S3ReferenceDataSource must be given for the reference data source.")
 	}
-	out := analytics.Reference{
+	return analytics.Reference{
 		TableName: r.TableName, FileKey: s3.FileKey, Schema: r.ReferenceSchema.domain(),
-		Bucket: analytics.Resource{ARN: s3.BucketARN, RoleARN: role},
-	}
-	if s3.ReferenceRoleARN != nil {
-		out.Bucket.RoleARN = *s3.ReferenceRoleARN
-	}
-	return out, nil
+		Bucket: analytics.Resource{ARN: s3.BucketARN, RoleARN: valueOr(s3.ReferenceRoleARN, role)},
+	}, nil
 }
 
 type loggingIn struct {
@@ -195,11 +191,7 @@ type loggingIn struct {
 }
 
 func (l *loggingIn) domain(role string) analytics.LoggingOption {
-	out := analytics.LoggingOption{LogStream: l.LogStreamARN, RoleARN: role}
-	if l.RoleARN != nil {
-		out.RoleARN = *l.RoleARN
-	}
-	return out
+	return analytics.LoggingOption{LogStream: l.LogStreamARN, RoleARN: valueOr(l.RoleARN, role)}
 }
 
 type tagIn struct {
@@ -210,10 +202,7 @@ type tagIn struct {
 func tagsIn(in []tagIn) []analytics.Tag {
 	out := make([]analytics.Tag, len(in))
 	for i, t := range in {
-		out[i].Key = t.Key
-		if t.Value != nil {
-			out[i].Value = *t.Value
-		}
+		out[i] = analytics.Tag{Key: t.Key, Value: valueOr(t.Value, "")}
 	}
 	return out
 }
