@@ -45,11 +45,8 @@ type Runner interface {
 func (s *Service) Start(ctx context.Context, c Caller, name string, api2 bool, positions map[string]StartingPosition) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur, err := s.get(c, name)
+	cur, err := s.current(c, name, api2)
 	if err != nil {
-		return err
-	}
-	if err := s.check(cur, Change{API2: api2}); err != nil {
 		return err
 	}
 	if cur.Status != StatusReady {
@@ -63,6 +60,9 @@ func (s *Service) Start(ctx context.Context, c Caller, name string, api2 bool, p
 			return errInvalid("Input %s is not an input of application %s.", id, cur.Name)
 		}
 	}
+	if s.cfg.Runner == nil {
+		return ErrNoEngine
+	}
 	a := cur.clone()
 	for i := range a.Inputs {
 		in := &a.Inputs[i]
@@ -72,14 +72,9 @@ func (s *Service) Start(ctx context.Context, c Caller, name string, api2 bool, p
 		}
 		in.Position = pos
 	}
-	if s.cfg.Runner == nil {
-		return ErrNoEngine
-	}
-	a.Status = StatusStarting
-	if err := s.persist(ctx, a, false); err != nil {
+	if err := s.begin(ctx, a, StatusStarting); err != nil {
 		return err
 	}
-	s.apps[keyOf(a)] = a
 	started := make(map[string]StartingPosition, len(a.Inputs))
 	for _, in := range a.Inputs {
 		started[in.ID] = in.Position
@@ -101,9 +96,15 @@ func (s *Service) finishStart(a *Application, positions map[string]StartingPosit
 	if s.ctx.Err() != nil {
 		return // shutting down: the persisted state is resumed at the next start
 	}
+	s.settleStart(a, err, "application failed to start")
+}
+
+// settleStart ends a (re)start: RUNNING, every input having run, or READY
+// after err, logged as msg.
+func (s *Service) settleStart(a *Application, err error, msg string) {
 	s.settle(a, func(b *Application) {
 		if err != nil {
-			s.log.Error("application failed to start", "name", a.Name, "account", a.Account, "region", a.Region, "err", err)
+			s.log.Error(msg, "name", a.Name, "account", a.Account, "region", a.Region, "err", err)
 			b.Status = StatusReady
 			return
 		}
@@ -112,6 +113,30 @@ func (s *Service) finishStart(a *Application, positions map[string]StartingPosit
 			b.Inputs[i].Ran = true
 		}
 	})
+}
+
+// current returns the application a Start, Stop or Delete of the API
+// (v2 when api2) acts on.
+func (s *Service) current(c Caller, name string, api2 bool) (*Application, error) {
+	cur, err := s.get(c, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.check(cur, Change{API2: api2}); err != nil {
+		return nil, err
+	}
+	return cur, nil
+}
+
+// begin persists a, a changed copy of the current application, in a
+// transition's status, and makes it the current one.
+func (s *Service) begin(ctx context.Context, a *Application, status Status) error {
+	a.Status = status
+	if err := s.persist(ctx, a, false); err != nil {
+		return err
+	}
+	s.apps[keyOf(a)] = a
+	return nil
 }
 
 // settle applies the end of a transition to the application the
@@ -132,22 +157,17 @@ func (s *Service) settle(a *Application, fn func(b *Application)) {
 func (s *Service) Stop(ctx context.Context, c Caller, name string, api2 bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur, err := s.get(c, name)
+	cur, err := s.current(c, name, api2)
 	if err != nil {
-		return err
-	}
-	if err := s.check(cur, Change{API2: api2}); err != nil {
 		return err
 	}
 	if cur.Status != StatusRunning {
 		return errState(cur, "StopApplication")
 	}
 	a := cur.clone()
-	a.Status = StatusStopping
-	if err := s.persist(ctx, a, false); err != nil {
+	if err := s.begin(ctx, a, StatusStopping); err != nil {
 		return err
 	}
-	s.apps[keyOf(a)] = a
 	s.spawn(func() { s.finishStop(a) })
 	return nil
 }
@@ -174,17 +194,7 @@ func (s *Service) finishUpdate(old, a *Application) {
 	if s.ctx.Err() != nil {
 		return
 	}
-	s.settle(a, func(b *Application) {
-		if err != nil {
-			s.log.Error("application failed to restart with its new configuration", "name", a.Name, "account", a.Account, "region", a.Region, "err", err)
-			b.Status = StatusReady
-			return
-		}
-		b.Status = StatusRunning
-		for i := range b.Inputs {
-			b.Inputs[i].Ran = true
-		}
-	})
+	s.settleStart(a, err, "application failed to restart with its new configuration")
 }
 
 // Failed is how the runtime reports that a running application stopped by
@@ -209,11 +219,8 @@ func (s *Service) Failed(app *Application, cause error) {
 func (s *Service) Delete(ctx context.Context, c Caller, name string, api2 bool, createTimestamp int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur, err := s.get(c, name)
+	cur, err := s.current(c, name, api2)
 	if err != nil {
-		return err
-	}
-	if err := s.check(cur, Change{API2: api2}); err != nil {
 		return err
 	}
 	if cur.Created.Unix() != value.FloorDiv(createTimestamp, 1000) {
@@ -229,11 +236,9 @@ func (s *Service) Delete(ctx context.Context, c Caller, name string, api2 bool, 
 		return errState(cur, "DeleteApplication")
 	}
 	a := cur.clone()
-	a.Status = StatusDeleting
-	if err := s.persist(ctx, a, false); err != nil {
+	if err := s.begin(ctx, a, StatusDeleting); err != nil {
 		return err
 	}
-	s.apps[keyOf(a)] = a
 	s.spawn(func() {
 		if err := s.stopRunner(a); err != nil && !errors.Is(err, context.Canceled) {
 			s.log.Error("stopping a deleted application", "name", a.Name, "err", err)
