@@ -81,7 +81,8 @@ func readAcks(t *testing.T, r io.Reader) []ackLine {
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		var a ackLine
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil || a.EventType == "" {
+			t.Logf("line %q", sc.Text())
 			t.Fatalf("ACK %q: %v", sc.Text(), err)
 		}
 		acks = append(acks, a)
@@ -99,6 +100,10 @@ func events(acks []ackLine) string {
 	for _, a := range acks {
 		if a.EventType == "ERROR" {
 			parts = append(parts, "E"+strings.TrimSpace(jsonNumber(a.ErrorId)))
+			continue
+		}
+		if a.EventType == "" {
+			parts = append(parts, "?")
 			continue
 		}
 		parts = append(parts, a.EventType[:1])

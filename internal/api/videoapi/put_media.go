@@ -32,6 +32,7 @@ package videoapi
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -129,9 +130,18 @@ func (d *dataPlane) putMedia(ctx context.Context, w http.ResponseWriter, r *http
 	mu.Lock()
 	done = true
 	mu.Unlock()
-	_ = err // the session's end was ACKed as AWS does (or the producer left)
+	if err != nil && ctx.Err() == nil {
+		// The session ended on an error its ERROR ACK told: take in what the
+		// producer is still sending for a moment, so that an HTTP/1 client
+		// reads the answer rather than a reset while it writes.
+		rc.SetReadDeadline(time.Now().Add(time.Second))
+		io.CopyN(io.Discard, r.Body, drainBytes)
+	}
 	return nil
 }
+
+// drainBytes bounds what is read and dropped after a session's error.
+const drainBytes = 4 << 20
 
 // parseEpochSeconds reads epoch seconds with an optional fraction, to the
 // millisecond.
