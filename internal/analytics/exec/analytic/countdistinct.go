@@ -30,41 +30,27 @@ func (countDistinct) Bind(in []exec.Column, args []value.Value) (exec.TableFuncI
 	if !ok {
 		return nil, nil, &exec.ArgError{Arg: 2, Msg: fmt.Sprintf("columnName '%s' names no column of the cursor (%s)", b.column(0), columnNames(in))}
 	}
-	r := &countDistinctRun{col: col, win: tumbling{width: b.int(1) * 1000}}
+	r := &countDistinctRun{tumblingColumn: tumblingColumn{col: col, win: tumbling{width: b.int(1) * 1000}}}
 	return r, []exec.Column{{Name: "NUMBER_OF_DISTINCT_ITEMS", Type: value.Simple(value.KindBigInt)}}, nil
 }
 
 type countDistinctRun struct {
-	col   int
-	win   tumbling
+	tumblingColumn
 	items distinctCounter
-	key   []byte
 	out   [1]value.Value
 }
 
 func (r *countDistinctRun) Row(row exec.Row, emit func(exec.Row)) error {
-	if r.win.due(row.Time) {
-		r.flush(emit)
+	v, err := r.enter(r, row, emit)
+	if err != nil || v.IsNull() {
+		return err // as COUNT(DISTINCT x), NULL is not counted
 	}
-	if !r.win.open {
-		r.win.begin(row.Time)
-	}
-	if r.col >= len(row.Values) {
-		return fmt.Errorf("a row of %d values has no column %d", len(row.Values), r.col+1)
-	}
-	v := row.Values[r.col]
-	if v.IsNull() {
-		return nil // as COUNT(DISTINCT x), NULL is not counted
-	}
-	r.key = value.AppendKey(r.key[:0], v)
 	r.items.add(r.key)
 	return nil
 }
 
 func (r *countDistinctRun) Advance(now int64, emit func(exec.Row)) error {
-	if r.win.due(now) {
-		r.flush(emit)
-	}
+	r.advance(r, now, emit)
 	return nil
 }
 
@@ -74,10 +60,6 @@ func (r *countDistinctRun) flush(emit func(exec.Row)) {
 	r.items.reset()
 	r.win.open = false
 }
-
-func (r *countDistinctRun) Next() (int64, bool) { return r.win.next() }
-
-func (r *countDistinctRun) Held() (int64, bool) { return r.win.held() }
 
 // distinctCounter counts distinct keys: exactly, in a set, up to
 // exactItems of them; past that in a HyperLogLog sketch, into which the

@@ -47,10 +47,9 @@ func (topK) Bind(in []exec.Column, args []value.Value) (exec.TableFuncInstance, 
 	}
 	k := b.int(1)
 	r := &topKRun{
-		col:    col,
-		k:      int(k),
-		win:    tumbling{width: b.int(2) * 1000},
-		counts: newSpaceSaving(topKCounters(k)),
+		tumblingColumn: tumblingColumn{col: col, win: tumbling{width: b.int(2) * 1000}},
+		k:              int(k),
+		counts:         newSpaceSaving(topKCounters(k)),
 	}
 	out := []exec.Column{
 		{Name: in[col].Name, Type: in[col].Type},
@@ -60,37 +59,23 @@ func (topK) Bind(in []exec.Column, args []value.Value) (exec.TableFuncInstance, 
 }
 
 type topKRun struct {
-	col    int
+	tumblingColumn
 	k      int
-	win    tumbling
 	counts *spaceSaving
-	key    []byte
 	out    [2]value.Value
 }
 
 func (r *topKRun) Row(row exec.Row, emit func(exec.Row)) error {
-	if r.win.due(row.Time) {
-		r.flush(emit)
+	v, err := r.enter(r, row, emit)
+	if err != nil || v.IsNull() {
+		return err // NULL is no value: it is not counted
 	}
-	if !r.win.open {
-		r.win.begin(row.Time)
-	}
-	if r.col >= len(row.Values) {
-		return fmt.Errorf("a row of %d values has no column %d", len(row.Values), r.col+1)
-	}
-	v := row.Values[r.col]
-	if v.IsNull() {
-		return nil // NULL is no value: it is not counted
-	}
-	r.key = value.AppendKey(r.key[:0], v)
 	r.counts.add(r.key, v)
 	return nil
 }
 
 func (r *topKRun) Advance(now int64, emit func(exec.Row)) error {
-	if r.win.due(now) {
-		r.flush(emit)
-	}
+	r.advance(r, now, emit)
 	return nil
 }
 
@@ -104,7 +89,3 @@ func (r *topKRun) flush(emit func(exec.Row)) {
 	r.counts.reset()
 	r.win.open = false
 }
-
-func (r *topKRun) Next() (int64, bool) { return r.win.next() }
-
-func (r *topKRun) Held() (int64, bool) { return r.win.held() }

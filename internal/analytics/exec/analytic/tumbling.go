@@ -1,6 +1,12 @@
 package analytic
 
-import "math"
+import (
+	"fmt"
+	"math"
+
+	"sluice/internal/analytics/exec"
+	"sluice/internal/analytics/value"
+)
 
 // tumbling is the window of TOP_K_ITEMS_TUMBLING and
 // COUNT_DISTINCT_ITEMS_TUMBLING: windows of a fixed number of seconds of
@@ -39,6 +45,49 @@ func (w *tumbling) begin(t int64) {
 func (w *tumbling) next() (int64, bool) { return w.end(), w.open }
 
 func (w *tumbling) held() (int64, bool) { return w.first, w.open }
+
+// tumblingColumn is what the two tumbling functions' runs share: a
+// column whose values they count in tumbling windows, and the key of the
+// value in hand.
+type tumblingColumn struct {
+	col int
+	win tumbling
+	key []byte
+}
+
+// A windowFlusher emits its open window's rows and closes it.
+type windowFlusher interface{ flush(emit func(exec.Row)) }
+
+// enter takes a row: the window it ends is flushed by f, one is opened for
+// it if none is, and its column's value is returned, its key in t.key
+// unless it is NULL (which neither function counts).
+func (t *tumblingColumn) enter(f windowFlusher, row exec.Row, emit func(exec.Row)) (value.Value, error) {
+	if t.win.due(row.Time) {
+		f.flush(emit)
+	}
+	if !t.win.open {
+		t.win.begin(row.Time)
+	}
+	if t.col >= len(row.Values) {
+		return value.Value{}, fmt.Errorf("a row of %d values has no column %d", len(row.Values), t.col+1)
+	}
+	v := row.Values[t.col]
+	if !v.IsNull() {
+		t.key = value.AppendKey(t.key[:0], v)
+	}
+	return v, nil
+}
+
+// advance flushes, by f, the window that ends by now.
+func (t *tumblingColumn) advance(f windowFlusher, now int64, emit func(exec.Row)) {
+	if t.win.due(now) {
+		f.flush(emit)
+	}
+}
+
+func (t *tumblingColumn) Next() (int64, bool) { return t.win.next() }
+
+func (t *tumblingColumn) Held() (int64, bool) { return t.win.held() }
 
 // windowSeconds is the windowSize parameter both tumbling functions take:
 // "the size of the tumbling window in seconds ... at least 1 second and
