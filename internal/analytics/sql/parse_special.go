@@ -123,26 +123,15 @@ func (p *parser) position() Expr {
 }
 
 // substring reads SUBSTRING(x FROM a [FOR b]) and SUBSTRING(x, a [, b]).
-func (p *parser) substring() Expr {
-	t := p.advance()
-	f := &FuncCall{Pos: t.pos, Name: funcName(t)}
-	p.expectSym("(")
-	f.Args = []Expr{p.expr()}
-	if p.acceptSym(",") {
-		f.Args = append(f.Args, p.exprList()...)
-	} else {
-		p.expectWord("FROM")
-		f.Args = append(f.Args, p.expr())
-		if p.acceptWord("FOR") {
-			f.Args = append(f.Args, p.expr())
-		}
-	}
-	p.expectSym(")")
-	return f
-}
+func (p *parser) substring() Expr { return p.keywordCall("FROM") }
 
 // overlay reads OVERLAY(x PLACING y FROM a [FOR b]).
-func (p *parser) overlay() Expr {
+func (p *parser) overlay() Expr { return p.keywordCall("PLACING", "FROM") }
+
+// keywordCall reads a call whose arguments after the first each follow one
+// of words, in order, then an optional FOR and its argument; or the call
+// form, its arguments separated by commas.
+func (p *parser) keywordCall(words ...string) Expr {
 	t := p.advance()
 	f := &FuncCall{Pos: t.pos, Name: funcName(t)}
 	p.expectSym("(")
@@ -150,10 +139,10 @@ func (p *parser) overlay() Expr {
 	if p.acceptSym(",") {
 		f.Args = append(f.Args, p.exprList()...)
 	} else {
-		p.expectWord("PLACING")
-		f.Args = append(f.Args, p.expr())
-		p.expectWord("FROM")
-		f.Args = append(f.Args, p.expr())
+		for _, w := range words {
+			p.expectWord(w)
+			f.Args = append(f.Args, p.expr())
+		}
 		if p.acceptWord("FOR") {
 			f.Args = append(f.Args, p.expr())
 		}
