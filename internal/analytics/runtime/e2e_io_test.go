@@ -165,6 +165,31 @@ func (l *lambdaFunctions) received(name string) [][]byte {
 	return append([][]byte(nil), l.events[name]...)
 }
 
+// lambdaEvent reads the records of an event the runtime sends a Lambda
+// function (a preprocessor's or an output's).
+func lambdaEvent(event []byte) (ev struct {
+	Records []struct {
+		RecordID string `json:"recordId"`
+		Data     []byte `json:"data"`
+	} `json:"records"`
+}) {
+	json.Unmarshal(event, &ev)
+	return ev
+}
+
+// lambdaOutput is an output of DESTINATION_SQL_STREAM to the Lambda
+// function fn of lambdaFunctions.
+func lambdaOutput(fn string, format kat.RecordFormatType) kat.Output {
+	return kat.Output{Name: aws.String("DESTINATION_SQL_STREAM"), DestinationSchema: &kat.DestinationSchema{RecordFormatType: format},
+		LambdaOutput: &kat.LambdaOutput{ResourceARN: aws.String("arn:aws:lambda:us-east-1:000000000000:function:" + fn), RoleARN: aws.String(role)}}
+}
+
+// errorOutput is an output of error_stream, as JSON, to a data stream.
+func errorOutput(arn string) kat.Output {
+	return kat.Output{Name: aws.String("error_stream"), DestinationSchema: &kat.DestinationSchema{RecordFormatType: kat.RecordFormatTypeJson},
+		KinesisStreamsOutput: &kat.KinesisStreamsOutput{ResourceARN: aws.String(arn), RoleARN: aws.String(role)}}
+}
+
 // Input preprocessing and a Lambda output, through the Lambda endpoint: the
 // preprocessor turns CSV records into the JSON the schema maps (dropping
 // one, failing another, which error_stream shows), and the output function
@@ -177,13 +202,7 @@ func TestLambdaPreprocessingAndOutput(t *testing.T) {
 	inARN := createStream(t, srv, "csv", 1)
 	errARN := createStream(t, srv, "errors", 1)
 	fns.set("csv-to-json", func(event []byte) []byte {
-		var ev struct {
-			Records []struct {
-				RecordID string `json:"recordId"`
-				Data     []byte `json:"data"`
-			} `json:"records"`
-		}
-		json.Unmarshal(event, &ev)
+		ev := lambdaEvent(event)
 		type answer struct {
 			RecordID string `json:"recordId"`
 			Result   string `json:"result"`
@@ -207,13 +226,7 @@ func TestLambdaPreprocessingAndOutput(t *testing.T) {
 	var delivered []string
 	var mu sync.Mutex
 	fns.set("sink", func(event []byte) []byte {
-		var ev struct {
-			Records []struct {
-				RecordID string `json:"recordId"`
-				Data     []byte `json:"data"`
-			} `json:"records"`
-		}
-		json.Unmarshal(event, &ev)
+		ev := lambdaEvent(event)
 		var out []map[string]string
 		mu.Lock()
 		for _, r := range ev.Records {
@@ -227,11 +240,7 @@ func TestLambdaPreprocessingAndOutput(t *testing.T) {
 	in := streamInput(inARN)
 	in.InputProcessingConfiguration = &kat.InputProcessingConfiguration{InputLambdaProcessor: &kat.InputLambdaProcessor{
 		ResourceARN: aws.String("arn:aws:lambda:us-east-1:000000000000:function:csv-to-json"), RoleARN: aws.String(role)}}
-	sink := kat.Output{Name: aws.String("DESTINATION_SQL_STREAM"), DestinationSchema: &kat.DestinationSchema{RecordFormatType: kat.RecordFormatTypeJson},
-		LambdaOutput: &kat.LambdaOutput{ResourceARN: aws.String("arn:aws:lambda:us-east-1:000000000000:function:sink"), RoleARN: aws.String(role)}}
-	errOut := kat.Output{Name: aws.String("error_stream"), DestinationSchema: &kat.DestinationSchema{RecordFormatType: kat.RecordFormatTypeJson},
-		KinesisStreamsOutput: &kat.KinesisStreamsOutput{ResourceARN: aws.String(errARN), RoleARN: aws.String(role)}}
-	createApp(t, c, "lambdas", filterCode, in, sink, errOut)
+	createApp(t, c, "lambdas", filterCode, in, lambdaOutput("sink", kat.RecordFormatTypeJson), errorOutput(errARN))
 	start(t, c, "lambdas", kat.InputStartingPositionNow)
 
 	put := func(data ...string) {
@@ -466,13 +475,7 @@ func TestFailingDestination(t *testing.T) {
 	failing := true
 	var delivered []string
 	fns.set("sink", func(event []byte) []byte {
-		var ev struct {
-			Records []struct {
-				RecordID string `json:"recordId"`
-				Data     []byte `json:"data"`
-			} `json:"records"`
-		}
-		json.Unmarshal(event, &ev)
+		ev := lambdaEvent(event)
 		mu.Lock()
 		defer mu.Unlock()
 		var out []map[string]string
@@ -489,9 +492,7 @@ func TestFailingDestination(t *testing.T) {
 	})
 	c := srv.AnalyticsClient()
 	in := createStream(t, srv, "ticks", 1)
-	sink := kat.Output{Name: aws.String("DESTINATION_SQL_STREAM"), DestinationSchema: &kat.DestinationSchema{RecordFormatType: kat.RecordFormatTypeCsv},
-		LambdaOutput: &kat.LambdaOutput{ResourceARN: aws.String("arn:aws:lambda:us-east-1:000000000000:function:sink"), RoleARN: aws.String(role)}}
-	createApp(t, c, "failing", filterCode, streamInput(in), sink)
+	createApp(t, c, "failing", filterCode, streamInput(in), lambdaOutput("sink", kat.RecordFormatTypeCsv))
 	start(t, c, "failing", kat.InputStartingPositionNow)
 	var want []string
 	for i := range 20 {
@@ -569,9 +570,7 @@ func TestReferenceDataMissing(t *testing.T) {
 	inARN := createStream(t, srv, "ticks", 1)
 	outARN := createStream(t, srv, "named", 1)
 	errARN := createStream(t, srv, "errors", 1)
-	errOut := kat.Output{Name: aws.String("error_stream"), DestinationSchema: &kat.DestinationSchema{RecordFormatType: kat.RecordFormatTypeJson},
-		KinesisStreamsOutput: &kat.KinesisStreamsOutput{ResourceARN: aws.String(errARN), RoleARN: aws.String(role)}}
-	createApp(t, c, "refs", "", streamInput(inARN), streamOutput(outARN, kat.RecordFormatTypeCsv), errOut)
+	createApp(t, c, "refs", "", streamInput(inARN), streamOutput(outARN, kat.RecordFormatTypeCsv), errorOutput(errARN))
 	addTickerTable(t, c, "refs", "Names", "missing.csv", namesCode)
 	start(t, c, "refs", kat.InputStartingPositionNow)
 	putTicks(t, srv, "ticks", tick{"AMZN", "T", 1, 1})
