@@ -178,7 +178,7 @@ func FuzzApplications(f *testing.F) {
 		half := len(steps) / 2
 		orig := newFuzzRunner(t, s, s.env)
 		for _, st := range steps[:half] {
-			orig.step(st)
+			orig.Step(st)
 		}
 		w := orig.p.LowWatermark()
 		if w > orig.p.Clock() {
@@ -186,7 +186,7 @@ func FuzzApplications(f *testing.F) {
 		}
 		before := len(orig.out)
 		for _, st := range steps[half:] {
-			orig.step(st)
+			orig.Step(st)
 		}
 		if w := orig.p.LowWatermark(); w > orig.p.Clock() {
 			t.Fatalf("watermark %d after the clock %d", w, orig.p.Clock())
@@ -209,12 +209,12 @@ func FuzzApplications(f *testing.F) {
 		re.mute = true
 		for _, st := range steps[:half] {
 			if st.Time >= w {
-				re.step(st)
+				re.Step(st)
 			}
 		}
 		re.mute = false
 		for _, st := range steps[half:] {
-			re.step(st)
+			re.Step(st)
 		}
 		if got, want := strings.Join(re.out, ""), strings.Join(orig.out[before:], ""); got != want {
 			t.Fatalf("replay from %s differs:\n%s\n--- replay ---\n%s--- original ---\n%s", fmtTime(w), code, got, want)

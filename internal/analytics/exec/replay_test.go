@@ -48,7 +48,11 @@ func newRunner(t *testing.T, s *script, env Env) *runner {
 	return r
 }
 
-func (r *runner) step(st exectest.Step) {
+func (r *runner) Out() []string { return r.out }
+
+func (r *runner) LowWatermark() int64 { return r.p.LowWatermark() }
+
+func (r *runner) Step(st exectest.Step) {
 	if st.Advance {
 		if err := r.p.Advance(st.Time); err != nil {
 			r.t.Fatal(err)
@@ -77,36 +81,13 @@ func TestReplayFromLowWatermark(t *testing.T) {
 			continue
 		}
 		t.Run(exectest.TestName(path), func(t *testing.T) {
-			for k := range s.Input {
-				orig := newRunner(t, s, s.env)
-				for _, st := range s.Input[:k+1] {
-					orig.step(st)
-				}
-				w := orig.p.LowWatermark()
-				before := len(orig.out)
-				for _, st := range s.Input[k+1:] {
-					orig.step(st)
-				}
-				want := orig.out[before:]
-
-				env := s.env
-				env.Start = orig.p.start
-				re := newRunner(t, s, env)
-				re.mute = true
-				for _, st := range s.Input[:k+1] {
-					if st.Time >= w {
-						re.step(st)
-					}
-				}
-				re.mute = false
-				for _, st := range s.Input[k+1:] {
-					re.step(st)
-				}
-				if strings.Join(re.out, "") != strings.Join(want, "") {
-					t.Errorf("checkpoint after input line %d (watermark %s): the replay emits\n%s\nthe original\n%s",
-						s.Input[k].Line, fmtTime(w), strings.Join(re.out, ""), strings.Join(want, ""))
-				}
-			}
+			exectest.CheckReplay(t, s.Script,
+				func() exectest.Run { return newRunner(t, s, s.env) },
+				func(orig exectest.Run) exectest.Run {
+					env := s.env
+					env.Start = orig.(*runner).p.start
+					return newRunner(t, s, env)
+				})
 		})
 	}
 }

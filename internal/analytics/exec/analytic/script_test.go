@@ -65,11 +65,10 @@ func (s *script) envLine(key string, args []string) (bool, error) {
 
 // runner runs a script's steps, recording the output rows.
 type runner struct {
-	t    testing.TB
-	s    *script
-	p    *exec.Program
-	out  []string
-	mute bool
+	t   testing.TB
+	s   *script
+	p   *exec.Program
+	out []string
 }
 
 // newRunner compiles the script; a compile error is returned (the
@@ -91,9 +90,6 @@ func newRunner(t testing.TB, s *script) (*runner, error) {
 		}
 		name := st.Name
 		if _, err := p.Subscribe(name, func(rows []exec.Row) {
-			if r.mute {
-				return
-			}
 			for _, row := range rows {
 				r.out = append(r.out, s.formatRow(name, row))
 			}
@@ -104,7 +100,11 @@ func newRunner(t testing.TB, s *script) (*runner, error) {
 	return r, nil
 }
 
-func (r *runner) step(st exectest.Step) {
+func (r *runner) Out() []string { return r.out }
+
+func (r *runner) LowWatermark() int64 { return r.p.LowWatermark() }
+
+func (r *runner) Step(st exectest.Step) {
 	r.t.Helper()
 	if st.Advance {
 		if err := r.p.Advance(st.Time); err != nil {
@@ -161,7 +161,7 @@ func (s *script) run(t testing.TB) (string, error) {
 		return "", err
 	}
 	for _, st := range s.Input {
-		r.step(st)
+		r.Step(st)
 	}
 	return strings.Join(r.out, ""), nil
 }
@@ -196,39 +196,14 @@ func TestReplayFromLowWatermark(t *testing.T) {
 			continue
 		}
 		t.Run(exectest.TestName(path), func(t *testing.T) {
-			for k := range s.Input {
-				orig, err := newRunner(t, s)
+			start := func() exectest.Run {
+				r, err := newRunner(t, s)
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, st := range s.Input[:k+1] {
-					orig.step(st)
-				}
-				w := orig.p.LowWatermark()
-				before := len(orig.out)
-				for _, st := range s.Input[k+1:] {
-					orig.step(st)
-				}
-				want := strings.Join(orig.out[before:], "")
-				re, err := newRunner(t, s)
-				if err != nil {
-					t.Fatal(err)
-				}
-				re.mute = true
-				for _, st := range s.Input[:k+1] {
-					if st.Time >= w {
-						re.step(st)
-					}
-				}
-				re.mute = false
-				for _, st := range s.Input[k+1:] {
-					re.step(st)
-				}
-				if got := strings.Join(re.out, ""); got != want {
-					t.Fatalf("checkpoint after input line %d (watermark %s): the replay emits\n%s\nthe original\n%s",
-						s.Input[k].Line, value.NewTimestamp(w), got, want)
-				}
+				return r
 			}
+			exectest.CheckReplay(t, s.Script, start, func(exectest.Run) exectest.Run { return start() })
 		})
 	}
 }

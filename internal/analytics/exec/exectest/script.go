@@ -396,3 +396,46 @@ func checkExpect(t *testing.T, s *Script, got string) {
 		i++
 	}
 }
+
+// A Run is a harness's program for a script, fed an input step at a time.
+type Run interface {
+	Step(Step)
+	Out() []string // the rows recorded so far, as FormatRow writes them
+	LowWatermark() int64
+}
+
+// CheckReplay checks LowWatermark's promise at every point of a script's
+// input: a fresh run fed the input from the watermark on, its output until
+// the checkpoint dropped (as the runtime drops what it had committed),
+// emits exactly what the original emitted after the checkpoint. start
+// begins a run; replay begins the one that stands in for orig after a
+// crash.
+func CheckReplay(t *testing.T, s *Script, start func() Run, replay func(orig Run) Run) {
+	t.Helper()
+	for k := range s.Input {
+		orig := start()
+		for _, st := range s.Input[:k+1] {
+			orig.Step(st)
+		}
+		w := orig.LowWatermark()
+		before := len(orig.Out())
+		for _, st := range s.Input[k+1:] {
+			orig.Step(st)
+		}
+		want := strings.Join(orig.Out()[before:], "")
+		re := replay(orig)
+		for _, st := range s.Input[:k+1] {
+			if st.Time >= w {
+				re.Step(st)
+			}
+		}
+		checkpoint := len(re.Out())
+		for _, st := range s.Input[k+1:] {
+			re.Step(st)
+		}
+		if got := strings.Join(re.Out()[checkpoint:], ""); got != want {
+			t.Errorf("checkpoint after input line %d (watermark %s): the replay emits\n%s\nthe original\n%s",
+				s.Input[k].Line, value.NewTimestamp(w), got, want)
+		}
+	}
+}
