@@ -1,7 +1,10 @@
 package console_test
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,34 +19,21 @@ import (
 // (test/js/video.mjs): Create video stream (name, media type, retention,
 // device, a tag) → the stream page → retention increased, then a stale
 // version refused and refreshed, then decreased → tags → image generation
-// → delete another stream from its page. When the server routes PutMedia
-// and ListFragments, it also puts ffmpeg-made MKV into the stream, checks
-// the fragment timeline (blocks, a gap, paging) and asks for a thumbnail;
-// when it routes GetHLSStreamingSessionURL, it plays the range on demand
-// and a live upload with hls.js (currentTime advances). For what the
-// server does not route, it checks that the page shows the server's
-// error. Then it reads the stream back through the SDK.
+// → delete another stream from its page; then media: ffmpeg-made MKV put
+// with PutMedia, the fragment timeline (blocks, a gap, paging), a
+// thumbnail from GetImages, the range played on demand (hls.js and the
+// browser's own HLS) and a live upload played with hls.js, currentTime
+// advancing. Then it reads the stream back through the SDK.
 func TestBrowserVideoFlow(t *testing.T) {
 	browserTools(t)
 	srv := testserver.Start(t, testserver.WithConfig(func(c *config.Config) {
 		c.CreateDelay, c.UpdateDelay, c.DeleteDelay = 500*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
 	}))
-	var env []string
-	if missing := unroutedVideo(t, srv.URL, "/putMedia", "/listFragments"); missing != "" {
-		t.Logf("the fragment steps are left out: the server does not route %s yet; the page must show its error instead", missing)
-	} else {
-		ffmpeg, err := exec.LookPath("ffmpeg")
-		if err != nil {
-			testserver.Missing(t, "SLUICE_REQUIRE_FFMPEG", "ffmpeg is not installed (make test-ffmpeg)")
-		}
-		env = append(env, "SLUICE_VIDEO_FRAGMENTS=1", "FFMPEG="+ffmpeg)
-		if missing := unroutedVideo(t, srv.URL, "/getHLSStreamingSessionURL"); missing != "" {
-			t.Logf("the playback steps are left out: the server does not route %s yet; the page must show its error instead", missing)
-		} else {
-			env = append(env, "SLUICE_VIDEO_HLS=1")
-		}
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		testserver.Missing(t, "SLUICE_REQUIRE_FFMPEG", "ffmpeg is not installed (make test-ffmpeg)")
 	}
-	runBrowserScript(t, "video.mjs", srv.URL, "video", env...)
+	runBrowserScript(t, "video.mjs", srv.URL, "video", "FFMPEG="+ffmpeg)
 
 	kv := srv.VideoClient()
 	d, err := kv.DescribeStream(t.Context(), &kinesisvideo.DescribeStreamInput{StreamName: aws.String("console-cam")})
@@ -74,17 +64,30 @@ func TestBrowserVideoFlow(t *testing.T) {
 	}
 }
 
-// unroutedVideo returns the first of paths the server does not route, or
-// "", asking through the console (whose REST handler answers a path it
-// does not route with UnknownOperationException).
-func unroutedVideo(t *testing.T, base string, paths ...string) string {
-	t.Helper()
-	b := newBrowser(t, base)
-	b.session()
-	for _, p := range paths {
-		if _, errType, _ := b.rest(p, "{}", true); errType == "UnknownOperationException" {
-			return p
+// TestBrowserVideoThumbnailUnavailable: on a server without ffmpeg (its
+// PATH has none), GetImages is refused, and the stream page shows the
+// server's message where the thumbnail would be.
+func TestBrowserVideoThumbnailUnavailable(t *testing.T) {
+	browserTools(t)
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		testserver.Missing(t, "SLUICE_REQUIRE_FFMPEG", "ffmpeg is not installed (make test-ffmpeg)")
+	}
+	// PATH: every command of the current one but ffmpeg and ffprobe (the
+	// producer in the script runs ffmpeg by its full path).
+	bin := t.TempDir()
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if n := e.Name(); n != "ffmpeg" && n != "ffprobe" && !strings.HasPrefix(n, ".") {
+				os.Symlink(filepath.Join(dir, n), filepath.Join(bin, n)) // the first directory wins, as in PATH
+			}
 		}
 	}
-	return ""
+	t.Setenv("PATH", bin)
+	if _, err := exec.LookPath("ffmpeg"); err == nil {
+		t.Fatal("ffmpeg is still on PATH")
+	}
+	srv := testserver.Start(t)
+	runBrowserScript(t, "video.mjs", srv.URL, "video-no-ffmpeg", "SLUICE_VIDEO_MODE=no-ffmpeg", "FFMPEG="+ffmpeg)
 }

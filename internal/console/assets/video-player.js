@@ -117,7 +117,9 @@ export function playerPanel(box, ui, ctx, range) {
   getThumb.addEventListener('click', async () => {
     thumbErr.replaceChildren();
     const f = ctx.fragment || ctx.latest;
-    const r = f || range.get();
+    // GetImages takes at most 300 s: the range's first five minutes.
+    const whole = range.get();
+    const r = f || { ...whole, end: Math.min(whole.end, whole.start + 300000) };
     const what = f ? `fragment …${f.number.slice(-8)}` : 'the time range';
     try {
       const out = await kvApi('/getImages', {
