@@ -20,6 +20,10 @@
 //	            rate it drains a backlog at, whether it keeps up with the
 //	            clients, input-to-output latency at -rate, the server's
 //	            memory (analytics.go has the definitions)
+//	video-put, video-live, video-store
+//	            Kinesis Video Streams: real-time PutMedia producers'
+//	            PERSISTED latency, GetMedia live latency, HLS and GetClip
+//	            while hours are stored (video.go has the definitions)
 //
 // Timed workloads run -concurrency goroutines for -warmup, then for the
 // measured -duration; with -rate the calls follow one fixed schedule and
@@ -116,6 +120,10 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Result, error) {
 
 		"analytics-filter": r.analytics,
 		"analytics-window": r.analytics,
+
+		"video-put":   r.videoPut,
+		"video-live":  r.videoPut,
+		"video-store": r.videoStore,
 	}
 	err := workloads[cfg.Workload](ctx, res)
 	r.cleanup(ctx)

@@ -13,7 +13,7 @@ import (
 )
 
 // workloads are the workload names, in the order -h lists them.
-var workloads = []string{"put", "putrecords", "get", "subscribe", "e2e", "shards", "firehose", "analytics-filter", "analytics-window"}
+var workloads = []string{"put", "putrecords", "get", "subscribe", "e2e", "shards", "firehose", "analytics-filter", "analytics-window", "video-put", "video-live", "video-store"}
 
 // analyticsWorkload reports whether a workload runs a Data Analytics
 // application.
@@ -60,6 +60,14 @@ type Config struct {
 	Selectivity int           // percent of the input rows the filter passes
 	RoleARN     string        // the application's role (Sluice takes any)
 
+	// Video Streams (video-put, video-live, video-store).
+	Bitrate         float64       // bits/s of each producer's media
+	Fragment        time.Duration // a fragment's (cluster's) duration
+	FPS             int           // frames a second
+	StreamProducers int           // producers per stream
+	VideoHours      float64       // video-store: hours of video stored
+	Clip            time.Duration // video-store: each GetClip's range
+
 	JSON       bool
 	Label      string // names the server in -json output, for bench table
 	ServerPID  int    // measure this process's CPU time (Linux /proc)
@@ -99,6 +107,12 @@ func Defaults() Config {
 		Tickers:         500,
 		Selectivity:     10,
 		RoleARN:         "arn:aws:iam::000000000000:role/sluice-bench",
+		Bitrate:         2e6,
+		Fragment:        2 * time.Second,
+		FPS:             25,
+		StreamProducers: 1,
+		VideoHours:      1,
+		Clip:            time.Minute,
 		MaxSamples:      2_000_000,
 		GOGC:            DefaultGOGC,
 	}
@@ -128,6 +142,17 @@ func (c *Config) workloadDefaults(set map[string]bool) {
 	case "subscribe", "e2e":
 		if !set["rate"] {
 			c.Rate = 1000
+		}
+	case "video-put", "video-live":
+		if !set["concurrency"] {
+			c.Concurrency = 50
+		}
+		if !set["warmup"] {
+			c.Warmup = 2 * c.Fragment // every producer has started
+		}
+	case "video-store":
+		if !set["concurrency"] {
+			c.Concurrency = 2
 		}
 	case "shards":
 		if !set["streams"] {
@@ -203,6 +228,24 @@ func (c Config) Validate() error {
 	if c.RoleARN == "" {
 		bad("role-arn is empty")
 	}
+	if c.Bitrate < 10_000 || c.Bitrate > 1e9 {
+		bad("bitrate %g: must be 10,000 to 1,000,000,000 bits/s", c.Bitrate)
+	}
+	if c.Fragment < 100*time.Millisecond || c.Fragment > 10*time.Second {
+		bad("fragment %v: must be 100ms to 10s (PutMedia refuses longer fragments)", c.Fragment)
+	}
+	if c.FPS < 1 || c.FPS > 240 {
+		bad("fps %d: must be 1 to 240", c.FPS)
+	}
+	if c.StreamProducers < 1 || c.StreamProducers > c.Concurrency {
+		bad("stream-producers %d: must be 1 to -concurrency", c.StreamProducers)
+	}
+	if c.VideoHours <= 0 || c.VideoHours > 24 {
+		bad("video-hours %g: must be more than 0 and at most 24 (the streams' retention)", c.VideoHours)
+	}
+	if c.Clip < time.Second || c.Clip > time.Hour {
+		bad("clip %v: must be 1s to 1h", c.Clip)
+	}
 	if c.MaxSamples < 1 {
 		bad("max samples must be at least 1")
 	}
@@ -234,6 +277,17 @@ by AWS error code. Workloads:
               behind it is when they stop. With -rate: PutRecord (or -batch)
               calls at -rate -> the application -> SubscribeToShard latency.
               -server-pid adds the server's memory (RSS) over the run.
+  video-put   Kinesis Video PutMedia: -concurrency producers (default 50),
+              -stream-producers per stream, each sending -bitrate of
+              synthetic H.264 at a real-time pace in -fragment fragments:
+              last byte -> PERSISTED ACK latency, BUFFERING -> PERSISTED,
+              ERROR ACKs
+  video-live  video-put with a GetMedia reader per stream from NOW:
+              PERSISTED ACK -> the fragment's chunk read by the reader
+  video-store store -video-hours of video as fast as the server takes it
+              (ABSOLUTE timecodes), while -concurrency readers (default 2)
+              fetch HLS ON_DEMAND segments and GetClip clips of -clip over
+              the range stored; -server-pid adds the server's RSS over it
 
 For throughput runs against Sluice, start the server with --limits off.
 
@@ -274,6 +328,12 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&c.Tickers, "tickers", c.Tickers, "analytics: distinct ticker symbols (the window's groups)")
 	fs.IntVar(&c.Selectivity, "selectivity", c.Selectivity, "analytics-filter: percent of the input rows the filter passes (100 with -rate)")
 	fs.StringVar(&c.RoleARN, "role-arn", c.RoleARN, "analytics: the IAM role the application reads and writes with (AWS needs a real one)")
+	fs.Float64Var(&c.Bitrate, "bitrate", c.Bitrate, "video: each producer's bits/s")
+	fs.DurationVar(&c.Fragment, "fragment", c.Fragment, "video: a fragment's duration (one cluster, led by a key frame)")
+	fs.IntVar(&c.FPS, "fps", c.FPS, "video: frames a second")
+	fs.IntVar(&c.StreamProducers, "stream-producers", c.StreamProducers, "video-put, video-live: PutMedia producers per stream")
+	fs.Float64Var(&c.VideoHours, "video-hours", c.VideoHours, "video-store: hours of video to store")
+	fs.DurationVar(&c.Clip, "clip", c.Clip, "video-store: the range of each GetClip")
 	fs.BoolVar(&c.JSON, "json", c.JSON, "print one JSON object instead of the table")
 	fs.StringVar(&c.Label, "label", c.Label, "name of the server under test, carried into the report (see `sluice bench table`)")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", c.CPUProfile, "write this client's CPU profile (pprof) to the file, to see what limits a run")

@@ -84,6 +84,7 @@ type Result struct {
 	Delivery       *Delivery        `json:"delivery,omitempty"`
 	ShardCheck     *ShardCheck      `json:"shard_check,omitempty"`
 	Analytics      *Analytics       `json:"analytics,omitempty"`
+	Video          *Video           `json:"video,omitempty"`
 	Memory         *Memory          `json:"memory,omitempty"`
 	Notes          []string         `json:"notes"`
 	Interrupted    bool             `json:"interrupted"`
@@ -212,6 +213,9 @@ func (res *Result) WriteText(w io.Writer) error {
 	}
 	if a := res.Analytics; a != nil {
 		a.writeText(&b)
+	}
+	if v := res.Video; v != nil {
+		v.writeText(&b)
 	}
 	if m := res.Memory; m != nil {
 		m.writeText(&b)
