@@ -130,20 +130,26 @@ func fetchFragments(t *testing.T, c *child, stream string, numbers []string) (ma
 		if err != nil {
 			t.Fatalf("GetMediaForFragmentList: %v", err)
 		}
-		var cur []byte
+		// Each chunk's Tags with its number come before its cluster; a
+		// damaged fragment's chunk is Tags with an exception and no cluster.
+		var cur string
 		var mu sync.Mutex
 		rd := mkv.NewReader(out.Payload, mkv.Limits{OnTags: func(tags []mkv.SimpleTag) {
 			mu.Lock()
 			defer mu.Unlock()
+			number, bad := "", false
 			for _, tg := range tags {
-				if tg.Name == mkv.TagFragmentNumber {
-					if cur == nil {
-						damaged++
-					} else {
-						got[tg.Value] = cur
-					}
-					cur = nil
+				switch tg.Name {
+				case mkv.TagFragmentNumber:
+					number = tg.Value
+				case "AWS_KINESISVIDEO_EXCEPTION_ERROR_CODE":
+					bad = true
 				}
+			}
+			cur = number
+			if bad {
+				damaged++
+				cur = ""
 			}
 		}})
 		for {
@@ -153,7 +159,10 @@ func fetchFragments(t *testing.T, c *child, stream string, numbers []string) (ma
 			}
 			if cl != nil {
 				mu.Lock()
-				cur = cl.Raw
+				if cur != "" {
+					got[cur] = cl.Raw
+				}
+				cur = ""
 				mu.Unlock()
 			}
 		}
@@ -304,13 +313,17 @@ func getMediaChunks(t *testing.T, c *child, stream string, want int) int {
 	}
 	var mu sync.Mutex
 	n := 0
-	rd := mkv.NewReader(resp.Body, mkv.Limits{OnTags: func([]mkv.SimpleTag) {
+	rd := mkv.NewReader(resp.Body, mkv.Limits{OnTags: func(tags []mkv.SimpleTag) {
 		mu.Lock()
-		n++
-		if n == want {
-			cancel()
+		defer mu.Unlock()
+		for _, tg := range tags {
+			if tg.Name == mkv.TagContinuationToken { // the Tags that end a chunk
+				n++
+				if n == want {
+					cancel()
+				}
+			}
 		}
-		mu.Unlock()
 	}})
 	for {
 		if _, _, err := rd.Next(); err != nil {

@@ -39,8 +39,8 @@ import (
 //	             cannot keep up makes writes late)
 //	video-live   video-put with one GetMedia reader per stream from NOW,
 //	             started before the producers: PERSISTED ACK read by the
-//	             producer -> the fragment's chunk (header, cluster, tags)
-//	             wholly read by the reader, both on this client's clock;
+//	             producer -> the fragment's chunk (header, tags, cluster,
+//	             tags) wholly read by the reader, both on this client's clock;
 //	             a chunk read before its ACK counts as 0 (BeforeAck)
 //	video-store  one producer stores -video-hours of video as fast as the
 //	             server takes it (ABSOLUTE timecodes from -video-hours

@@ -247,11 +247,17 @@ func (r *run) getMedia(ctx context.Context, v *videoRun, s *videoStream, m *live
 		return
 	}
 	ready <- nil
+	// A chunk is its fragment number's Tags, its cluster and the Tags with
+	// the continuation token: it has come when these last Tags have.
+	var number string
 	rd := mkv.NewReader(resp.Body, mkv.Limits{OnTags: func(tags []mkv.SimpleTag) {
 		now := time.Now()
 		for _, t := range tags {
-			if t.Name == mkv.TagFragmentNumber {
-				m.chunk(t.Value, now)
+			switch t.Name {
+			case mkv.TagFragmentNumber:
+				number = t.Value
+			case mkv.TagContinuationToken:
+				m.chunk(number, now)
 			}
 		}
 	}})

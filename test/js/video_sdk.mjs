@@ -23,8 +23,8 @@
 // to come), so the body is walked as EBML as it arrives (elements of
 // unknown size, the Segment and maybe a Cluster, are entered, others
 // skipped whole) and read until SLUICE_FRAGMENTS Tags elements holding
-// AWS_KINESISVIDEO_FRAGMENT_NUMBER are complete; then the request is
-// aborted. On success it prints one JSON object and exits 0; on any error
+// AWS_KINESISVIDEO_CONTINUATION_TOKEN, which end a chunk, are complete;
+// then the request is aborted. On success it prints one JSON object and exits 0; on any error
 // it prints the error to stderr and exits 1 (2 on timeout).
 
 import fs from "node:fs";
@@ -88,9 +88,10 @@ function ebmlVint(b, i, keepMarker) {
 
 const ID_TAGS = 0x1254c367n;
 
-// countFragmentTags walks buf from offset pos and returns the new offset and
-// how many complete Tags elements naming a fragment number it passed.
-function countFragmentTags(buf, pos) {
+// countChunkEnds walks buf from offset pos and returns the new offset and
+// how many complete Tags elements holding a continuation token (the end of
+// a chunk: header, fragment number Tags, Cluster, these Tags) it passed.
+function countChunkEnds(buf, pos) {
   let tags = 0;
   for (;;) {
     const id = ebmlVint(buf, pos, true);
@@ -104,7 +105,7 @@ function countFragmentTags(buf, pos) {
     }
     const end = body + Number(size.value);
     if (end > buf.length) break;
-    if (id.value === ID_TAGS && buf.subarray(body, end).includes("AWS_KINESISVIDEO_FRAGMENT_NUMBER")) tags++;
+    if (id.value === ID_TAGS && buf.subarray(body, end).includes("AWS_KINESISVIDEO_CONTINUATION_TOKEN")) tags++;
     pos = end;
   }
   return { pos, tags };
@@ -132,7 +133,7 @@ async function getMedia(kv, signal) {
     for await (const part of r.Payload) {
       parts.push(part);
       buf = Buffer.concat([buf, part]);
-      const walked = countFragmentTags(buf, pos);
+      const walked = countChunkEnds(buf, pos);
       pos = walked.pos;
       seen += walked.tags;
       if (seen >= want) break;

@@ -13,8 +13,8 @@ saved in OUTDIR for it to parse.
 GetMedia from EARLIEST never ends by itself (it waits for fragments yet to
 come), so its body is walked as EBML, reading exactly one element at a time
 (elements of unknown size, the Segment and maybe a Cluster, are entered,
-others read whole), until FRAGMENTS Tags elements naming a fragment number
-are complete.
+others read whole), until FRAGMENTS Tags elements holding a continuation
+token, which end a chunk, are complete.
 
 Usage: python3 video_media.py ENDPOINT STREAM FRAGMENTS OUTDIR
 """
@@ -31,6 +31,7 @@ import botocore
 ID_TAGS = 0x1254C367
 EBML_MAGIC = b"\x1a\x45\xdf\xa3"
 FRAGMENT_TAG = b"AWS_KINESISVIDEO_FRAGMENT_NUMBER"
+TOKEN_TAG = b"AWS_KINESISVIDEO_CONTINUATION_TOKEN"
 
 
 def read_exact(body, n):
@@ -61,7 +62,7 @@ def read_vint(body, keep_marker):
 
 
 def read_fragments(body, want):
-    """Reads GetMedia's body until want fragment Tags are complete."""
+    """Reads GetMedia's body until want chunks are complete."""
     out = b""
     seen = 0
     while seen < want:
@@ -72,7 +73,7 @@ def read_fragments(body, want):
             continue  # Segment or Cluster of unknown size: its children follow
         data = read_exact(body, size)
         out += data
-        if eid == ID_TAGS and FRAGMENT_TAG in data:
+        if eid == ID_TAGS and TOKEN_TAG in data:
             seen += 1
     return out
 

@@ -71,7 +71,7 @@ func wireFragments(err error) error {
 	return Wire(err)
 }
 
-// fragmentTags are the tags after a fragment of GetMedia and
+// fragmentTags are the tags before a fragment's cluster in GetMedia and
 // GetMediaForFragmentList.
 func fragmentTags(f *fragments.Fragment) []mkv.SimpleTag {
 	return []mkv.SimpleTag{

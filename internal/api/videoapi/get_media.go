@@ -2,11 +2,12 @@ package videoapi
 
 // GetMedia (kinesis-video-media): POST /getMedia {StreamName|StreamARN,
 // StartSelector}, answered 200 with Content-Type video/webm and a body of
-// MKV chunks — the fragment's PutMedia header, its Cluster, and Tags
+// MKV chunks laid out as AWS's — the fragment's PutMedia header, Tags
 // (AWS_KINESISVIDEO_FRAGMENT_NUMBER, _SERVER_TIMESTAMP, _PRODUCER_TIMESTAMP
-// as epoch seconds with three decimals, _MILLIS_BEHIND_NOW: how far the
-// chunk is behind the latest fragment stored, _CONTINUATION_TOKEN: resumes
-// with the next chunk) — from the selected fragment on, then live as
+// as epoch seconds with three decimals), its Cluster, and Tags
+// (_MILLIS_BEHIND_NOW: how far the chunk is behind the latest fragment
+// stored, _CONTINUATION_TOKEN: resumes with the next chunk) — from the
+// selected fragment on, then live as
 // fragments arrive, until the client leaves, the stream is deleted or the
 // server stops.
 //
@@ -89,10 +90,11 @@ func (d *dataPlane) getMedia(ctx context.Context, in *getMediaIn, w awsproto.Res
 		if latest, ok := fs.Latest(); ok {
 			behind = max(latest.ServerMillis-f.ServerMillis, 0)
 		}
-		tags := append(fragmentTags(&f),
-			mkv.SimpleTag{Name: mkv.TagMillisBehindNow, Value: strconv.FormatInt(behind, 10)},
-			mkv.SimpleTag{Name: mkv.TagContinuationToken, Value: fragments.FormatToken(pos, fs.Salt())})
-		if _, err := mkv.WriteChunk(w, header, cluster, tags); err != nil {
+		after := []mkv.SimpleTag{
+			{Name: mkv.TagMillisBehindNow, Value: strconv.FormatInt(behind, 10)},
+			{Name: mkv.TagContinuationToken, Value: fragments.FormatToken(pos, fs.Salt())},
+		}
+		if _, err := mkv.WriteChunk(w, header, fragmentTags(&f), cluster, after); err != nil {
 			return nil
 		}
 		w.Flush()

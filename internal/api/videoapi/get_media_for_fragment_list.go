@@ -3,10 +3,11 @@ package videoapi
 // GetMediaForFragmentList (kinesis-video-archived-media): POST
 // /getMediaForFragmentList {StreamName|StreamARN, Fragments: 1..1000
 // fragment numbers}, answered 200 video/webm with one MKV chunk per number,
-// in the order asked: header, Cluster, Tags (AWS_KINESISVIDEO_FRAGMENT_NUMBER,
-// _SERVER_TIMESTAMP, _PRODUCER_TIMESTAMP; the names GetMedia uses, which
+// in the order asked: header, Tags (AWS_KINESISVIDEO_FRAGMENT_NUMBER,
+// _SERVER_TIMESTAMP, _PRODUCER_TIMESTAMP: the names GetMedia uses, which
 // the parser libraries read, where the documentation writes
-// _SERVER_SIDE_TIMESTAMP). Every number is checked before the 200: one that
+// _SERVER_SIDE_TIMESTAMP; before the Cluster, where AWS puts them), Cluster.
+// Every number is checked before the 200: one that
 // is not a fragment number of the stream is InvalidArgumentException, one
 // with no live fragment (never stored, expired) ResourceNotFoundException.
 // A fragment found damaged while it is read is replaced by a Tags element
@@ -68,7 +69,7 @@ func (d *dataPlane) getMediaForFragmentList(ctx context.Context, in *getMediaFor
 			}
 			continue
 		}
-		if _, err := mkv.WriteChunk(w, header, cluster, fragmentTags(&f)); err != nil {
+		if _, err := mkv.WriteChunk(w, header, fragmentTags(&f), cluster, nil); err != nil {
 			return nil
 		}
 		if ctx.Err() != nil {

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -135,31 +136,47 @@ type chunk struct {
 	tags   map[string]string
 }
 
-// readChunks reads n chunks of an MKV body (header, cluster, tags each).
-// A chunk is complete when its Tags arrive, which the reader reports while
-// it goes on looking for the next element: so the reading goes on in the
-// background until the body ends.
+// readChunks reads n chunks of an MKV body, laid out as AWS's: header,
+// Tags with the fragment number (and timestamps), cluster, and for GetMedia
+// Tags with the millis behind and the continuation token; a chunk's tags
+// are those before and after its cluster. A chunk is complete when the
+// Tags after its cluster arrive, or the next chunk's first Tags, or the
+// body ends (GetMediaForFragmentList has no Tags after a cluster). The
+// reader reports Tags while it goes on looking for the next element: so
+// the reading goes on in the background until the body ends.
 func readChunks(t *testing.T, r io.Reader, n int) []chunk {
 	t.Helper()
 	var out []chunk
 	var mu sync.Mutex
 	var pending *chunk
+	var before map[string]string // tags read before the next cluster
 	full := make(chan struct{})
 	failed := make(chan error, 1)
-	rd := mkv.NewReader(r, mkv.Limits{OnTags: func(tags []mkv.SimpleTag) {
-		mu.Lock()
-		defer mu.Unlock()
+	finish := func() { // with mu held
 		if pending == nil {
 			return
-		}
-		pending.tags = map[string]string{}
-		for _, tg := range tags {
-			pending.tags[tg.Name] = tg.Value
 		}
 		out = append(out, *pending)
 		pending = nil
 		if len(out) == n {
 			close(full)
+		}
+	}
+	rd := mkv.NewReader(r, mkv.Limits{OnTags: func(tags []mkv.SimpleTag) {
+		mu.Lock()
+		defer mu.Unlock()
+		m := map[string]string{}
+		for _, tg := range tags {
+			m[tg.Name] = tg.Value
+		}
+		if _, ok := m[mkv.TagFragmentNumber]; ok {
+			finish()
+			before = m
+			return
+		}
+		if pending != nil {
+			maps.Copy(pending.tags, m)
+			finish()
 		}
 	}})
 	go func() {
@@ -167,6 +184,11 @@ func readChunks(t *testing.T, r io.Reader, n int) []chunk {
 		for {
 			hh, c, err := rd.Next()
 			if err != nil {
+				mu.Lock()
+				if err == io.EOF {
+					finish()
+				}
+				mu.Unlock()
 				failed <- err
 				return
 			}
@@ -175,7 +197,12 @@ func readChunks(t *testing.T, r io.Reader, n int) []chunk {
 				continue
 			}
 			mu.Lock()
-			pending = &chunk{header: h, c: c}
+			finish()
+			pending = &chunk{header: h, c: c, tags: before}
+			if pending.tags == nil {
+				pending.tags = map[string]string{}
+			}
+			before = nil
 			mu.Unlock()
 		}
 	}()

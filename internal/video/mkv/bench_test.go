@@ -66,11 +66,12 @@ func BenchmarkWriteChunk(b *testing.B) {
 	body, _ := benchStream(1, 10_000, false)
 	items := mustReadAll(b, body)
 	h, c := items[0].h, items[1].c
-	tags := []SimpleTag{{TagFragmentNumber, "91343852333754009371412493862204112772176002064"}, {TagMillisBehindNow, "0"}}
+	number := []SimpleTag{{TagFragmentNumber, "91343852333754009371412493862204112772176002064"}}
+	after := []SimpleTag{{TagMillisBehindNow, "0"}}
 	b.SetBytes(int64(len(h.Raw) + len(c.Raw)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := WriteChunk(io.Discard, h.Raw, c.Raw, tags); err != nil {
+		if _, err := WriteChunk(io.Discard, h.Raw, number, c.Raw, after); err != nil {
 			b.Fatal(err)
 		}
 	}

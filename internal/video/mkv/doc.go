@@ -54,8 +54,10 @@
 //
 // # Writer
 //
-// A GetMedia body is a sequence of chunks, each Header.Raw + Cluster.Raw +
-// a Tags element with the AWS_KINESISVIDEO_* tags (WriteChunk, AppendTags).
+// A GetMedia body is a sequence of chunks, each Header.Raw + a Tags element
+// with the fragment's number and timestamps + Cluster.Raw + a Tags element
+// with the millis behind and the continuation token, as AWS lays them out
+// (WriteChunk, AppendTags).
 // AppendHeader and AppendCluster synthesise Matroska for tests and tools.
 //
 // # Why hand-written rather than github.com/at-wat/ebml-go

@@ -172,7 +172,7 @@ func TestFFmpegPipe(t *testing.T) {
 }
 
 // TestFFprobeReadsGetMediaChunks checks ffprobe decodes what GetMedia would
-// send for the fixture: header, cluster and tags, again and again.
+// send for the fixture: header, tags, cluster and tags, again and again.
 func TestFFprobeReadsGetMediaChunks(t *testing.T) {
 	if _, err := exec.LookPath("ffprobe"); err != nil {
 		t.Skip("ffprobe not installed")
@@ -181,8 +181,8 @@ func TestFFprobeReadsGetMediaChunks(t *testing.T) {
 	items := mustReadAll(t, body)
 	var chunks bytes.Buffer
 	for i, it := range items[1:] {
-		tags := []SimpleTag{{TagFragmentNumber, strings.Repeat("9", 46) + string(rune('0'+i))}, {TagMillisBehindNow, "0"}}
-		if _, err := WriteChunk(&chunks, items[0].h.Raw, it.c.Raw, tags); err != nil {
+		number := []SimpleTag{{TagFragmentNumber, strings.Repeat("9", 46) + string(rune('0'+i))}}
+		if _, err := WriteChunk(&chunks, items[0].h.Raw, number, it.c.Raw, []SimpleTag{{TagMillisBehindNow, "0"}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -275,7 +275,8 @@ func TestGetMediaChunksReadBack(t *testing.T) {
 		tc := int64(i) * 1000
 		c := AppendCluster(nil, tc, testFrames(tc, 2, 30))
 		clusters = append(clusters, c)
-		if _, err := WriteChunk(&out, h.Raw, c, []SimpleTag{{TagFragmentNumber, "9134385233375400937141249386220411277217600206" + string(rune('0'+i))}, {TagMillisBehindNow, "12"}}); err != nil {
+		number := []SimpleTag{{TagFragmentNumber, "9134385233375400937141249386220411277217600206" + string(rune('0'+i))}}
+		if _, err := WriteChunk(&out, h.Raw, number, c, []SimpleTag{{TagMillisBehindNow, "12"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -292,7 +293,8 @@ func TestGetMediaChunksReadBack(t *testing.T) {
 			t.Errorf("chunk %d: not a header and its cluster", i)
 		}
 	}
-	if len(tags) != 3 || tags[2][0].Name != TagFragmentNumber || !strings.HasSuffix(tags[2][0].Value, "2") || tags[2][1] != (SimpleTag{TagMillisBehindNow, "12"}) {
+	// Before each cluster its number, after it the millis behind.
+	if len(tags) != 6 || tags[4][0].Name != TagFragmentNumber || !strings.HasSuffix(tags[4][0].Value, "2") || tags[5][0] != (SimpleTag{TagMillisBehindNow, "12"}) {
 		t.Errorf("tags = %v", tags)
 	}
 }

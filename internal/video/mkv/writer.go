@@ -7,8 +7,10 @@ import (
 	"math"
 )
 
-// The tags GetMedia adds after each fragment (and, for the error ones,
-// instead of one).
+// The tags GetMedia adds around each fragment: the fragment number and
+// timestamps in a Tags element before its Cluster, the millis behind and
+// the continuation token in one after it, as AWS lays a chunk out (and the
+// error ones instead of a fragment).
 const (
 	TagFragmentNumber    = "AWS_KINESISVIDEO_FRAGMENT_NUMBER"
 	TagServerTimestamp   = "AWS_KINESISVIDEO_SERVER_TIMESTAMP"
@@ -19,12 +21,15 @@ const (
 	TagErrorID           = "AWS_KINESISVIDEO_ERROR_ID"
 )
 
-// WriteChunk writes one GetMedia chunk to w: a header's Raw, a cluster's
-// Raw and a Tags element with tags (none if tags is empty). The cluster is
-// written as it is, not copied.
-func WriteChunk(w io.Writer, header, cluster []byte, tags []SimpleTag) (int64, error) {
+// WriteChunk writes one GetMedia chunk to w as AWS lays it out: a header's
+// Raw, a Tags element with before (the fragment number and timestamps:
+// readers such as kinesisvideomanager's take the tags before a Cluster as
+// its fragment's), the cluster's Raw, and a Tags element with after (the
+// millis behind and the continuation token). A Tags element is left out
+// when its tags are empty. The cluster is written as it is, not copied.
+func WriteChunk(w io.Writer, header []byte, before []SimpleTag, cluster []byte, after []SimpleTag) (int64, error) {
 	var n int64
-	for _, b := range [][]byte{header, cluster, AppendTags(nil, tags)} {
+	for _, b := range [][]byte{header, AppendTags(nil, before), cluster, AppendTags(nil, after)} {
 		k, err := w.Write(b)
 		n += int64(k)
 		if err != nil {
