@@ -36,7 +36,9 @@
 //
 // The index of a stream's live fragments is read into memory when the
 // stream is first used (Store.Open): about 100 bytes per fragment, so a day
-// of 2-second fragments is ~4 MB. Damaged index records (the log skips
+// of 2-second fragments is ~4 MB. The first Open of a stream loads it
+// outside the store-wide lock (other streams' Opens go on meanwhile);
+// concurrent first Opens of one stream wait for that one load. Damaged index records (the log skips
 // damaged entries; a record that does not decode is logged and skipped)
 // leave their fragments out. Headers are cached by counter; media are read
 // from the log when served.
@@ -68,5 +70,7 @@
 //
 // Store.Closing (video.Config.Closing) shuts a deleted stream: no append
 // after it, ingest sessions end with ERROR 4008, readers (Next, Media) get
-// ErrDeleted. Store.Close does the same with ErrClosed and no ACK.
+// ErrDeleted. Store.Close does the same with ErrClosed and no ACK. Both
+// wait for a load in progress, whose Open callers then get ErrDeleted or
+// ErrClosed, so that the log is out of use when they return.
 package fragments

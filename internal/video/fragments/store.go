@@ -107,7 +107,7 @@ type Store struct {
 	log  *slog.Logger
 
 	mu      sync.Mutex
-	streams map[string]*Stream // by stream ID
+	streams map[string]*opening // by stream ID
 	closed  bool
 
 	stop chan struct{}
@@ -119,25 +119,84 @@ func New(cfg Config, recs storage.RecordStore) *Store {
 	cfg.defaults()
 	s := &Store{
 		cfg: cfg, recs: recs, log: cfg.Logger.With("component", "video-fragments"),
-		streams: map[string]*Stream{}, stop: make(chan struct{}), done: make(chan struct{}),
+		streams: map[string]*opening{}, stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	go s.expireLoop()
 	return s
 }
 
+// opening is a stream's place in the store: the first Open loads it
+// (outside the store's lock, so that loading one stream's index holds up
+// no other stream), later ones wait for ready.
+type opening struct {
+	ready chan struct{} // closed once loaded (or failed)
+	// Under Store.mu: loaded says fs and err are set; shut is the error
+	// Closing or Close left for a stream still loading (the loader shuts
+	// it). After ready, fs and err are read without the lock.
+	loaded bool
+	shut   error
+	fs     *Stream
+	err    error
+}
+
 // Open returns the fragments of st, opening its log and loading its index
 // at first use. st's retention becomes the stream's (when Config.Lookup is
-// not set).
+// not set). Concurrent first uses of a stream load it once; the loading
+// holds no lock other streams need. A stream deleted (Closing) or a store
+// closed while it loads gives ErrDeleted or ErrClosed.
 func (s *Store) Open(ctx context.Context, st *video.Stream) (*Stream, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		return nil, ErrClosed
 	}
-	if fs := s.streams[st.ID]; fs != nil {
-		fs.setRetention(st.RetentionHours)
-		return fs, nil
+	o := s.streams[st.ID]
+	if o == nil {
+		o = &opening{ready: make(chan struct{})}
+		s.streams[st.ID] = o
+		s.mu.Unlock()
+		s.load(ctx, st, o)
+	} else {
+		s.mu.Unlock()
+		select {
+		case <-o.ready:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	o.fs.setRetention(st.RetentionHours)
+	return o.fs, nil
+}
+
+// load opens and loads the stream of o, then wakes its waiters. The load
+// goes on if the first caller leaves: others may be waiting for it.
+func (s *Store) load(ctx context.Context, st *video.Stream, o *opening) {
+	fs, err := s.openStream(context.WithoutCancel(ctx), st)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer close(o.ready)
+	o.loaded = true
+	switch {
+	case o.shut != nil:
+		// Closing or Close came while loading and already let go of o.
+		if fs != nil {
+			fs.shut(o.shut) // no session or reader can have it yet
+		}
+		o.err = o.shut
+	case err != nil:
+		o.err = err
+		if s.streams[st.ID] == o {
+			delete(s.streams, st.ID) // the next Open tries again
+		}
+	default:
+		o.fs = fs
+	}
+}
+
+func (s *Store) openStream(ctx context.Context, st *video.Stream) (*Stream, error) {
 	l, err := s.recs.Open(ctx, st.LogID())
 	if err != nil {
 		return nil, err
@@ -146,25 +205,46 @@ func (s *Store) Open(ctx context.Context, st *video.Stream) (*Stream, error) {
 	if err := fs.load(); err != nil {
 		return nil, err
 	}
-	s.streams[st.ID] = fs
 	return fs, nil
+}
+
+// release lets go of o, which is out of the map, with err: a loaded
+// stream is shut now; one still loading is shut by its loader, and release
+// waits for that, so that the log is not in use once it returns.
+func (s *Store) release(ctx context.Context, o *opening, err error) {
+	s.mu.Lock()
+	fs := o.fs
+	if !o.loaded {
+		o.shut = err
+	}
+	s.mu.Unlock()
+	if fs != nil {
+		fs.shut(err)
+		return
+	}
+	select {
+	case <-o.ready:
+	case <-ctx.Done():
+	}
 }
 
 // Closing is video.Config.Closing: the stream st was deleted. Its ingest
 // sessions end with an ERROR ACK 4008, its readers end, no append reaches
-// its log any more, and the store lets go of it.
-func (s *Store) Closing(_ context.Context, st *video.Stream) {
+// its log any more, and the store lets go of it (a load in progress ends
+// first, and its Open callers get ErrDeleted).
+func (s *Store) Closing(ctx context.Context, st *video.Stream) {
 	s.mu.Lock()
-	fs := s.streams[st.ID]
+	o := s.streams[st.ID]
 	delete(s.streams, st.ID)
 	s.mu.Unlock()
-	if fs != nil {
-		fs.shut(ErrDeleted)
+	if o != nil {
+		s.release(ctx, o, ErrDeleted)
 	}
 }
 
-// Close ends every session and reader (their error is ErrClosed) and stops
-// retention. The logs are the record store's to close.
+// Close ends every session and reader (their error is ErrClosed), waits
+// for loads in progress, and stops retention. The logs are the record
+// store's to close.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -173,12 +253,12 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	all := s.streams
-	s.streams = map[string]*Stream{}
+	s.streams = map[string]*opening{}
 	s.mu.Unlock()
 	close(s.stop)
 	<-s.done
-	for _, fs := range all {
-		fs.shut(ErrClosed)
+	for _, o := range all {
+		s.release(context.Background(), o, ErrClosed)
 	}
 	return nil
 }
@@ -202,8 +282,10 @@ func (s *Store) expireLoop() {
 func (s *Store) ExpireNow() {
 	s.mu.Lock()
 	all := make([]*Stream, 0, len(s.streams))
-	for _, fs := range s.streams {
-		all = append(all, fs)
+	for _, o := range s.streams {
+		if o.fs != nil {
+			all = append(all, o.fs)
+		}
 	}
 	s.mu.Unlock()
 	for _, fs := range all {
