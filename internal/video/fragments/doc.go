@@ -66,6 +66,16 @@
 // (plus a minute) more than the index, so that a live fragment's header
 // record is never deleted before it.
 //
+// # Limits
+//
+// With Config.Limits (Sluice's --limits on, the default), AWS's per-stream
+// data-plane limits apply (limits.go): call rates per API (Stream.Admit:
+// PutMedia, GetMedia, ListFragments and GetMediaForFragmentList 5 TPS,
+// GetClip 1 TPS, the HLS and DASH session URLs 1 TPS with bursts of 5);
+// PutMedia's 5 fragments and 12.5 MB a second per stream, enforced by
+// reading slower (AWS documents no ACK for them); and ERROR 4003 for a
+// PutMedia connection open longer than Config.MaxConnection (45 minutes).
+//
 // # Deletion and shutdown
 //
 // Store.Closing (video.Config.Closing) shuts a deleted stream: no append

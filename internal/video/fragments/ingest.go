@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"sluice/internal/ratelimit"
 	"sluice/internal/video/mkv"
 )
 
@@ -24,6 +25,7 @@ const (
 // and the ErrorCode of every ErrorId (the names the KVS producer SDKs use).
 const (
 	ErrorFragmentTooLong   mkv.ErrorID = 4002
+	ErrorConnectionTooLong mkv.ErrorID = 4003
 	ErrorTimecodeBackwards mkv.ErrorID = 4004
 	ErrorStreamDeleted     mkv.ErrorID = 4008
 	ErrorFramesMissing     mkv.ErrorID = 4011
@@ -41,6 +43,7 @@ var ErrorCodes = map[mkv.ErrorID]string{
 	mkv.ErrorStreamRead:       "STREAM_READ_ERROR",
 	mkv.ErrorFragmentTooLarge: "MAX_FRAGMENT_SIZE_REACHED",
 	ErrorFragmentTooLong:      "MAX_FRAGMENT_DURATION_REACHED",
+	ErrorConnectionTooLong:    "MAX_CONNECTION_DURATION_REACHED",
 	ErrorTimecodeBackwards:    "FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS",
 	mkv.ErrorInvalidMKV:       "INVALID_MKV_DATA",
 	ErrorStreamDeleted:        "STREAM_NOT_ACTIVE",
@@ -99,12 +102,20 @@ type session struct {
 	lastRead  atomic.Int64 // UnixNano of the last body bytes
 	idleEnded atomic.Bool
 
+	// With Config.Limits: the stream's PutMedia rate buckets, and the cut
+	// of a connection open longer than Config.MaxConnection.
+	frags, bytes *ratelimit.Bucket
+	cut          chan struct{} // closed when cut
+	cutOnce      sync.Once
+	tooLong      atomic.Bool
+
 	// The fragment being received (set by the reader's OnClusterStart).
 	cur struct {
 		active   bool
 		seq      uint64
 		serverMs int64
 		timecode int64
+		started  time.Time // when its first bytes arrived, for the PERSISTED latency
 	}
 	header    *sessionHeader
 	prevLast  int64 // producer ms of the latest frame stored in this session
@@ -129,8 +140,14 @@ type session struct {
 // (5001) and the stream's deletion (4008) end it. After
 // Config.IdleInterval without bytes, IDLE; after Config.IdleTimeout the
 // session ends.
+//
+// With Config.Limits, the stream's fragments (all sessions together) are
+// read at most PutMediaFragmentsPerSec and its bytes PutMediaBytesPerSec:
+// a faster producer is read slower (backpressure, no ACK). A session open
+// longer than Config.MaxConnection ends with ERROR 4003 and
+// ErrConnectionTooLong.
 func (s *Stream) Ingest(ctx context.Context, body io.Reader, p IngestParams, ack func(Ack) error) error {
-	ss := &session{s: s, p: p, ack: ack, persisted: s.RetentionHours() > 0}
+	ss := &session{s: s, p: p, ack: ack, persisted: s.RetentionHours() > 0, cut: make(chan struct{})}
 	if p.Interrupt == nil {
 		ss.p.Interrupt = func() {}
 	}
@@ -145,19 +162,38 @@ func (s *Stream) Ingest(ctx context.Context, body io.Reader, p IngestParams, ack
 	}
 	s.sessions[ss] = ss.p.Interrupt
 	s.mu.Unlock()
+	stats := &s.store.stats
+	stats.sessions.Add(1)
 	defer func() {
 		s.mu.Lock()
 		delete(s.sessions, ss)
 		s.mu.Unlock()
+		stats.sessions.Add(-1)
 	}()
+	if s.store.cfg.Limits {
+		ss.frags, ss.bytes = s.ingestBuckets()
+		t := time.AfterFunc(s.store.cfg.MaxConnection, ss.cutTooLong)
+		defer t.Stop()
+	}
 
 	ss.lastRead.Store(time.Now().UnixNano())
 	stop := make(chan struct{})
 	defer close(stop)
 	go ss.idle(stop)
 
-	r := mkv.NewReader(&activityReader{r: body, last: &ss.lastRead}, mkv.Limits{OnClusterStart: ss.clusterStart})
+	onCluster := func(timecode int64) {
+		if ss.frags != nil {
+			// An error (cut, shut, client gone) ends the session at its
+			// next read.
+			_ = s.throttle(ctx, ss.cut, ss.frags, 1, true)
+		}
+		ss.clusterStart(timecode)
+	}
+	r := mkv.NewReader(readFunc(func(p []byte) (int, error) { return ss.read(ctx, body, p) }), mkv.Limits{OnClusterStart: onCluster})
 	for {
+		if ss.tooLong.Load() {
+			return ss.ended(errCut)
+		}
 		h, c, err := r.Next()
 		if err != nil {
 			return ss.ended(err)
@@ -183,6 +219,10 @@ func (ss *session) ended(err error) error {
 		}
 		return serr
 	}
+	if ss.tooLong.Load() {
+		ss.sendErr(ErrorConnectionTooLong, "the connection was open longer than allowed")
+		return ErrConnectionTooLong
+	}
 	if ss.idleEnded.Load() {
 		return nil
 	}
@@ -202,6 +242,7 @@ func (ss *session) clusterStart(timecode int64) {
 	ss.cur.seq = ss.s.reserve()
 	ss.cur.serverMs = ss.s.store.cfg.Now().UnixMilli()
 	ss.cur.timecode = timecode
+	ss.cur.started = time.Now()
 	ss.send(Ack{EventType: EventBuffering, HasTimecode: true, FragmentTimecode: timecode, FragmentNumber: ss.number()})
 }
 
@@ -274,6 +315,8 @@ func (ss *session) fragment(ctx context.Context, h *mkv.Header, c *mkv.Cluster) 
 		return err
 	}
 	ss.prevLast, ss.havePrev = lastMs, true
+	ss.s.store.stats.persisted.Add(1)
+	ss.s.store.stats.persistedIn(time.Since(ss.cur.started))
 	if ss.persisted {
 		ss.send(Ack{EventType: EventPersisted, HasTimecode: true, FragmentTimecode: c.Timecode, FragmentNumber: ss.number()})
 	}
@@ -297,6 +340,9 @@ func (ss *session) send(a Ack) {
 	defer ss.ackMu.Unlock()
 	if ss.ackErr != nil {
 		return
+	}
+	if a.EventType == EventError {
+		ss.s.store.stats.ackError(a.ErrorID)
 	}
 	if err := ss.ack(a); err != nil {
 		ss.ackErr = err
@@ -334,16 +380,34 @@ func (ss *session) idle(stop <-chan struct{}) {
 	}
 }
 
-// activityReader notes when body bytes last arrived.
-type activityReader struct {
-	r    io.Reader
-	last *atomic.Int64
+// cutTooLong ends a session open longer than Config.MaxConnection.
+func (ss *session) cutTooLong() {
+	ss.cutOnce.Do(func() {
+		ss.tooLong.Store(true)
+		close(ss.cut)
+		ss.p.Interrupt()
+	})
 }
 
-func (a *activityReader) Read(p []byte) (int, error) {
-	n, err := a.r.Read(p)
+// read reads the body: it notes when bytes last arrived, counts them, and
+// with Config.Limits waits for the stream's byte rate.
+func (ss *session) read(ctx context.Context, body io.Reader, p []byte) (int, error) {
+	if ss.bytes != nil {
+		if err := ss.s.throttle(ctx, ss.cut, ss.bytes, 0, false); err != nil {
+			return 0, err
+		}
+	}
+	n, err := body.Read(p)
 	if n > 0 {
-		a.last.Store(time.Now().UnixNano())
+		ss.lastRead.Store(time.Now().UnixNano())
+		ss.s.store.stats.bytesIn.Add(int64(n))
+		if ss.bytes != nil {
+			ss.s.charge(ss.bytes, n)
+		}
 	}
 	return n, err
 }
+
+type readFunc func(p []byte) (int, error)
+
+func (f readFunc) Read(p []byte) (int, error) { return f(p) }

@@ -50,6 +50,9 @@ var (
 	// ErrTooManyReaders: the stream already has Config.MaxReaders
 	// GetMedia sessions.
 	ErrTooManyReaders = errors.New("fragments: too many concurrent readers")
+	// ErrConnectionTooLong: a PutMedia session was open longer than
+	// Config.MaxConnection (with Config.Limits); ERROR 4003 told it.
+	ErrConnectionTooLong = errors.New("fragments: the PutMedia connection was open longer than allowed")
 )
 
 // Config configures the Store. Zero fields take the defaults.
@@ -68,6 +71,13 @@ type Config struct {
 	MaxReaders     int
 	IdleInterval   time.Duration
 	IdleTimeout    time.Duration
+
+	// Limits enforces AWS's data-plane limits (limits.go): per-stream call
+	// rates (Stream.Admit), PutMedia's fragment and byte rates, and
+	// MaxConnection, the longest a PutMedia connection may stay open
+	// (DefaultMaxConnection).
+	Limits        bool
+	MaxConnection time.Duration
 }
 
 func (c *Config) defaults() {
@@ -98,6 +108,9 @@ func (c *Config) defaults() {
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = DefaultIdleTimeout
 	}
+	if c.MaxConnection <= 0 {
+		c.MaxConnection = DefaultMaxConnection
+	}
 }
 
 // Store holds the fragment logs of the video streams in use.
@@ -109,6 +122,8 @@ type Store struct {
 	mu      sync.Mutex
 	streams map[string]*opening // by stream ID
 	closed  bool
+
+	stats stats
 
 	stop chan struct{}
 	done chan struct{}

@@ -73,6 +73,8 @@ type Stream struct {
 	readers  int                 // GetMedia sessions
 	sessions map[*session]func() // ingest sessions and their interrupts
 
+	limits limiter
+
 	appendMu   sync.Mutex // serialises appends; guards the predictions
 	nextMedia  uint64
 	nextHeader uint64
@@ -507,12 +509,14 @@ func (s *Stream) AcquireReader() (release func(), err error) {
 		return nil, ErrTooManyReaders
 	}
 	s.readers++
+	s.store.stats.readers.Add(1)
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			s.mu.Lock()
 			s.readers--
 			s.mu.Unlock()
+			s.store.stats.readers.Add(-1)
 		})
 	}, nil
 }
