@@ -2,8 +2,9 @@
 # bench-video.sh measures Kinesis Video Streams with `sluice bench
 # video-put`, `video-live` and `video-store`, each run on a fresh server
 # (its own data directory, every write fsynced before it is acknowledged:
-# the default --sync-interval 0; --limits off, though no limit applies to
-# video), in rounds, and prints the medians and ranges. docs/benchmarks.md
+# the default --sync-interval 0; --limits off: AWS's per-stream limits on
+# PutMedia, 5 fragments/s and 12.5 MB/s, would hold video-store's one fast
+# producer back), in rounds, and prints the medians and ranges. docs/benchmarks.md
 # ("Video Streams") explains the figures; internal/bench/video.go defines
 # them.
 #
