@@ -200,7 +200,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	}
 	rt.OnFailed(apps.Failed)
 	var vid *video.Service
-	fragCfg := fragments.Config{Now: now, Logger: log, Lookup: func(id string) (*video.Stream, bool) {
+	fragCfg := fragments.Config{Now: now, Logger: log, Limits: cfg.Limits == config.LimitsOn, Lookup: func(id string) (*video.Stream, bool) {
 		if vid == nil {
 			return nil, false
 		}
