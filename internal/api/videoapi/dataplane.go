@@ -4,7 +4,10 @@ package videoapi
 // (kinesis-video-media's upload, HandleRaw), GetMedia (kinesis-video-media),
 // ListFragments and GetMediaForFragmentList (kinesis-video-archived-media),
 // over package fragments. Each answers on any endpoint GetDataEndpoint
-// hands out (Sluice's own URL).
+// hands out (Sluice's own URL). With --limits on (the default), each call
+// is charged against its API's per-stream rate (AWS's: 5 a second for these
+// four, fragments.Stream.Admit), answered ClientLimitExceededException when
+// spent.
 
 import (
 	"context"
@@ -42,8 +45,9 @@ func (a *API) AddDataPlane(store *fragments.Store) {
 var errNotActive = &awserr.Error{Code: resourceNotFound, Message: "The requested stream is not found or not active."}
 
 // open returns the fragments of the stream ref names, which must be ACTIVE
-// (or UPDATING).
-func (d *dataPlane) open(ctx context.Context, r video.Ref) (*fragments.Stream, error) {
+// (or UPDATING), for a call of api, charged against the stream's rate for
+// api (with --limits on: ClientLimitExceededException when spent).
+func (d *dataPlane) open(ctx context.Context, api string, r video.Ref) (*fragments.Stream, error) {
 	st, err := d.svc.Stream(Caller(ctx), r)
 	if err != nil {
 		return nil, Wire(err)
@@ -53,6 +57,9 @@ func (d *dataPlane) open(ctx context.Context, r video.Ref) (*fragments.Stream, e
 	}
 	fs, err := d.store.Open(ctx, st)
 	if err != nil {
+		return nil, wireFragments(err)
+	}
+	if err := fs.Admit(api); err != nil {
 		return nil, wireFragments(err)
 	}
 	return fs, nil
@@ -65,6 +72,8 @@ func wireFragments(err error) error {
 		return errNotActive
 	case errors.Is(err, fragments.ErrClosed):
 		return awserr.New(awserr.ServiceUnavailable, "Sluice is shutting down.")
+	case errors.Is(err, fragments.ErrRateExceeded):
+		return awserr.New(clientLimitExceeded, "Rate exceeded: the stream's limit of calls per second to this API is reached.")
 	case errors.Is(err, fragments.ErrTooManyReaders):
 		return awserr.New(clientLimitExceeded, "The stream already has %d GetMedia sessions, the most allowed.", fragments.DefaultMaxReaders)
 	}

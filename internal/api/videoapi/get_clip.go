@@ -70,7 +70,7 @@ func (p *playbackAPI) getClip(ctx context.Context, in *getClipIn, w awsproto.Res
 	if r.EndTimestamp.Sub(r.StartTimestamp) > 24*time.Hour {
 		return awserr.New(invalidArgument, "The EndTimestamp must be within 24 hours of the StartTimestamp.")
 	}
-	st, fs, err := p.openForPlayback(ctx, ref(in.StreamName, in.StreamARN))
+	st, fs, err := p.openForPlayback(ctx, "GetClip", ref(in.StreamName, in.StreamARN))
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,7 @@ func (p *playbackAPI) getImages(ctx context.Context, in *getImagesIn) (*getImage
 	if in.MaxResults != nil && *in.MaxResults < imagesPage {
 		page = int(*in.MaxResults)
 	}
-	st, fs, err := p.openForPlayback(ctx, ref(in.StreamName, in.StreamARN))
+	st, fs, err := p.openForPlayback(ctx, "GetImages", ref(in.StreamName, in.StreamARN))
 	if err != nil {
 		return nil, err
 	}

@@ -20,8 +20,9 @@ package videoapi
 // Errors before the 200: ResourceNotFoundException (404) for an unknown or
 // not ACTIVE stream, InvalidArgumentException for a missing parameter or a
 // number or token that is not this stream's, ClientLimitExceededException
-// past 3 concurrent GetMedia sessions on a stream. A fragment whose stored
-// data is damaged is skipped (and logged).
+// past 3 concurrent GetMedia sessions on a stream, and with --limits on
+// (the default) past 5 GetMedia calls a second per stream. A fragment whose
+// stored data is damaged is skipped (and logged).
 
 import (
 	"context"
@@ -57,7 +58,7 @@ type getMediaIn struct {
 }
 
 func (d *dataPlane) getMedia(ctx context.Context, in *getMediaIn, w awsproto.ResponseStream) error {
-	fs, err := d.open(ctx, ref(in.StreamName, in.StreamARN))
+	fs, err := d.open(ctx, "GetMedia", ref(in.StreamName, in.StreamARN))
 	if err != nil {
 		return err
 	}
@@ -97,6 +98,7 @@ func (d *dataPlane) getMedia(ctx context.Context, in *getMediaIn, w awsproto.Res
 		if _, err := mkv.WriteChunk(w, header, fragmentTags(&f), cluster, after); err != nil {
 			return nil
 		}
+		fs.Served("GetMedia", len(cluster))
 		w.Flush()
 	}
 }

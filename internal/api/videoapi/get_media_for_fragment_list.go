@@ -36,7 +36,7 @@ type getMediaForFragmentListIn struct {
 }
 
 func (d *dataPlane) getMediaForFragmentList(ctx context.Context, in *getMediaForFragmentListIn, w awsproto.ResponseStream) error {
-	fs, err := d.open(ctx, ref(in.StreamName, in.StreamARN))
+	fs, err := d.open(ctx, "GetMediaForFragmentList", ref(in.StreamName, in.StreamARN))
 	if err != nil {
 		return err
 	}
@@ -72,6 +72,7 @@ func (d *dataPlane) getMediaForFragmentList(ctx context.Context, in *getMediaFor
 		if _, err := mkv.WriteChunk(w, header, fragmentTags(&f), cluster, nil); err != nil {
 			return nil
 		}
+		fs.Served("GetMediaForFragmentList", len(cluster))
 		if ctx.Err() != nil {
 			return nil
 		}

@@ -61,7 +61,7 @@ type listFragmentsOut struct {
 }
 
 func (d *dataPlane) listFragments(ctx context.Context, in *listFragmentsIn) (*listFragmentsOut, error) {
-	fs, err := d.open(ctx, ref(in.StreamName, in.StreamARN))
+	fs, err := d.open(ctx, "ListFragments", ref(in.StreamName, in.StreamARN))
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,12 @@ package videoapi
 // sessions per stream (the oldest closed by the eleventh) was lifted in
 // March 2021, when playback quotas moved to fragment rates; Sluice has no
 // such limit either (a stateless token cannot be closed).
+//
+// With --limits on (the default), the per-stream call rates of AWS's
+// limits page apply (ClientLimitExceededException past them): GetClip 1 a
+// second, the HLS and DASH session URLs 1 a second with bursts of 5.
+// GetImages has no documented rate; the playback GETs' per-session rates
+// are not enforced.
 
 import (
 	"context"
@@ -94,14 +100,24 @@ func (a *API) AddPlayback(o PlaybackOptions) http.Handler {
 	return http.HandlerFunc(p.serveGET)
 }
 
-// openForPlayback returns the stream ref names and its fragments: the
-// stream must exist and be ACTIVE (or UPDATING), and retain data.
-func (p *playbackAPI) openForPlayback(ctx context.Context, r video.Ref) (*video.Stream, *fragments.Stream, error) {
+// openForPlayback returns the stream ref names and its fragments for a
+// call of api: the stream must exist and be ACTIVE (or UPDATING), and
+// retain data, and the call is charged against the stream's rate for api
+// (with --limits on).
+func (p *playbackAPI) openForPlayback(ctx context.Context, api string, r video.Ref) (*video.Stream, *fragments.Stream, error) {
 	st, err := p.svc.Stream(Caller(ctx), r)
 	if err != nil {
 		return nil, nil, Wire(err)
 	}
-	return p.openStream(ctx, st)
+	st, fs, err := p.openStream(ctx, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := fs.Admit(api); err != nil {
+		return nil, nil, wireFragments(err)
+	}
+	p.store.CountPlayback(api)
+	return st, fs, nil
 }
 
 func (p *playbackAPI) openStream(ctx context.Context, st *video.Stream) (*video.Stream, *fragments.Stream, error) {
@@ -124,6 +140,8 @@ func playbackStoreError(err error) error {
 	switch {
 	case errors.As(err, &ae):
 		return ae
+	case errors.Is(err, fragments.ErrRateExceeded):
+		return wireFragments(err)
 	case errors.Is(err, fragments.ErrDeleted):
 		return awserr.New(resourceNotFound, "The stream was deleted.")
 	case errors.Is(err, fragments.ErrClosed):
@@ -279,7 +297,11 @@ func (p *playbackAPI) newSession(ctx context.Context, proto playback.Protocol, r
 	if expires != nil {
 		s.Expires = now.Add(time.Duration(*expires) * time.Second)
 	}
-	st, fs, err := p.openForPlayback(ctx, r)
+	api := "GetHLSStreamingSessionURL"
+	if proto == playback.DASH {
+		api = "GetDASHStreamingSessionURL"
+	}
+	st, fs, err := p.openForPlayback(ctx, api, r)
 	if err != nil {
 		return nil, nil, "", err
 	}

@@ -62,6 +62,17 @@ const (
 	mp4ContentType  = "video/mp4"
 )
 
+// playbackKinds name the playback resources as AWS's API does, for the
+// metrics of playback requests by kind.
+var playbackKinds = map[string]string{
+	media.HLSMasterPlaylistName: "GetHLSMasterPlaylist",
+	media.HLSMediaPlaylistName:  "GetHLSMediaPlaylist",
+	media.MP4InitFragmentName:   "GetMP4InitFragment",
+	media.MP4MediaFragmentName:  "GetMP4MediaFragment",
+	media.TSFragmentName:        "GetTSFragment",
+	media.DASHManifestName:      "GetDASHManifest",
+}
+
 // playbackRequest is one playback GET, its session opened.
 type playbackRequest struct {
 	w     http.ResponseWriter
@@ -117,6 +128,9 @@ func (p *playbackAPI) servePlayback(w http.ResponseWriter, r *http.Request) erro
 	pr, err := p.openRequest(r.Context(), w, r, proto, q.Get(media.ParamSessionToken))
 	if err != nil {
 		return err
+	}
+	if kind, ok := playbackKinds[name]; ok {
+		p.store.CountPlayback(kind)
 	}
 	track, ok := trackParam(q.Get(media.ParamTrackNumber))
 	if !ok {

@@ -18,6 +18,14 @@ package videoapi
 //
 // (fragments.Stream.Ingest says which errors end the session.)
 //
+// Limits (--limits on, the default; off lifts them), AWS's: 5 PutMedia
+// calls a second per stream, past which ClientLimitExceededException
+// (before the 200); a stream's fragments are read at most 5 a second and
+// its bytes 12.5 MB a second, all its connections together (AWS documents
+// no ACK for these: a faster producer is read slower); a connection open
+// longer than 45 minutes (fragments.Config.MaxConnection) gets ERROR 4003
+// MAX_CONNECTION_DURATION_REACHED and ends.
+//
 // Signatures: a streamed body cannot be hashed before ACKs must flow, so
 // the KVS producer SDKs sign PutMedia as if its body were empty: the
 // embedded C producer (aws-samples/amazon-kinesis-video-streams-producer-embedded-c,
@@ -87,7 +95,7 @@ func (d *dataPlane) putMedia(ctx context.Context, w http.ResponseWriter, r *http
 	} else if relative {
 		return awserr.New(invalidArgument, "The x-amzn-producer-start-timestamp header is required with RELATIVE fragment timecodes.")
 	}
-	fs, err := d.open(ctx, video.Ref{Name: name, ARN: arn})
+	fs, err := d.open(ctx, "PutMedia", video.Ref{Name: name, ARN: arn})
 	if err != nil {
 		return err
 	}
