@@ -284,7 +284,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	mux.Handle("GET /healthcheck", healthHandler(backend.Records(), svc, fh))
 	requests := newHTTPMetrics(kinesis, fhAPI, kaV1, &kaV2Metrics).withREST(videoAPI.Service())
 	mux.Handle("GET /metrics", metricsHandler(log.With("component", "metrics"), requests, newStreamsCollector(svc), newFirehoseCollector(fh),
-		newAnalyticsCollector(rt), newStorageCollector(backend.Records(), svc, fh)))
+		newAnalyticsCollector(rt), newStorageCollector(backend.Records(), svc, fh), newVideoCollector(frags)))
 	// A browser's GET / opens the console; the API is POST / (and OPTIONS
 	// for CORS), so the two never meet.
 	mux.Handle("GET /{$}", con)
