@@ -11,6 +11,9 @@ import (
 // ImageGenerationConfiguration returns a stream's image generation
 // configuration (nil when it has none).
 func (s *Service) ImageGenerationConfiguration(c Caller, ref Ref) (*ImageGeneration, error) {
+	if err := s.admit(c, "DescribeImageGenerationConfiguration", ref); err != nil {
+		return nil, err
+	}
 	st, err := s.Stream(c, ref)
 	if err != nil {
 		return nil, err
@@ -28,6 +31,9 @@ const (
 // configuration; nil removes it. An ENABLED configuration needs a stream
 // that keeps its data.
 func (s *Service) UpdateImageGenerationConfiguration(ctx context.Context, c Caller, ref Ref, cfg *ImageGeneration) error {
+	if err := s.admit(c, "UpdateImageGenerationConfiguration", ref); err != nil {
+		return err
+	}
 	if cfg != nil {
 		if err := checkImageGeneration(cfg); err != nil {
 			return err
@@ -65,6 +71,9 @@ func checkImageGeneration(cfg *ImageGeneration) error {
 // NotificationConfiguration returns a stream's notification configuration
 // (nil when it has none).
 func (s *Service) NotificationConfiguration(c Caller, ref Ref) (*Notification, error) {
+	if err := s.admit(c, "DescribeNotificationConfiguration", ref); err != nil {
+		return nil, err
+	}
 	st, err := s.Stream(c, ref)
 	if err != nil {
 		return nil, err
@@ -76,6 +85,9 @@ func (s *Service) NotificationConfiguration(c Caller, ref Ref) (*Notification, e
 // configuration; nil removes it. An ENABLED configuration needs a stream
 // that keeps its data.
 func (s *Service) UpdateNotificationConfiguration(ctx context.Context, c Caller, ref Ref, cfg *Notification) error {
+	if err := s.admit(c, "UpdateNotificationConfiguration", ref); err != nil {
+		return err
+	}
 	_, err := s.updateActive(ctx, c, ref, func(st *Stream) error {
 		if cfg != nil && cfg.Status == ConfigurationEnabled && st.RetentionHours == 0 {
 			return newErr(KindNoDataRetention, "The stream %s keeps no data (DataRetentionInHours is 0): it cannot send fragment notifications.", st.Name)
@@ -100,6 +112,9 @@ func (s *Service) updateActive(ctx context.Context, c Caller, ref Ref, fn func(s
 // EdgeConfig's JSON and its hub device). Edge recording needs a stream
 // that keeps its data.
 func (s *Service) StartEdgeConfigurationUpdate(ctx context.Context, c Caller, ref Ref, hubDeviceArn string, config json.RawMessage) (*Stream, error) {
+	if err := s.admit(c, "StartEdgeConfigurationUpdate", ref); err != nil {
+		return nil, err
+	}
 	return s.updateActive(ctx, c, ref, func(st *Stream) error {
 		if st.RetentionHours == 0 {
 			return newErr(KindNoDataRetention, "The stream %s keeps no data (DataRetentionInHours is 0): edge recordings cannot be uploaded to it.", st.Name)
@@ -120,6 +135,9 @@ func errEdgeNotFound(name string) *Error {
 
 // EdgeConfiguration returns a stream with its edge configuration.
 func (s *Service) EdgeConfiguration(c Caller, ref Ref) (*Stream, error) {
+	if err := s.admit(c, "DescribeEdgeConfiguration", ref); err != nil {
+		return nil, err
+	}
 	st, err := s.Stream(c, ref)
 	if err != nil {
 		return nil, err
@@ -132,6 +150,9 @@ func (s *Service) EdgeConfiguration(c Caller, ref Ref) (*Stream, error) {
 
 // DeleteEdgeConfiguration removes a stream's edge configuration.
 func (s *Service) DeleteEdgeConfiguration(ctx context.Context, c Caller, ref Ref) error {
+	if err := s.admit(c, "DeleteEdgeConfiguration", ref); err != nil {
+		return err
+	}
 	_, err := s.updateAny(ctx, c, ref, func(st *Stream) error {
 		if st.Edge == nil {
 			return errEdgeNotFound(st.Name)
@@ -145,6 +166,9 @@ func (s *Service) DeleteEdgeConfiguration(ctx context.Context, c Caller, ref Ref
 // ListEdgeAgentConfigurations returns, in name order, the caller's
 // streams whose edge configuration names the hub device, a page at a time.
 func (s *Service) ListEdgeAgentConfigurations(c Caller, hubDeviceArn string, maxResults int, nextToken string) ([]*Stream, string, error) {
+	if err := s.admit(c, "ListEdgeAgentConfigurations", Ref{}); err != nil {
+		return nil, "", err
+	}
 	after, err := decodeToken(nextToken)
 	if err != nil {
 		return nil, "", err
@@ -178,6 +202,9 @@ type MappedResource struct {
 // MappedResources is DescribeMappedResourceConfiguration: the signaling
 // channel whose media storage records to the stream, if any.
 func (s *Service) MappedResources(c Caller, ref Ref) ([]MappedResource, error) {
+	if err := s.admit(c, "DescribeMappedResourceConfiguration", ref); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, err := s.findStream(c, ref)

@@ -52,6 +52,12 @@
 //
 //   - At most Config.StreamLimit streams and Config.ChannelLimit channels
 //     per account and region (default 10,000 each).
+//   - With Config.Limits (--limits on), AWS's control-plane call rates per
+//     account and per stream (calls.go: DescribeStream and GetDataEndpoint
+//     300/s per account and 5/s per stream, CreateStream 50/s, most others
+//     50/s and 5/s), answered KindClientLimit. TagResource, UntagResource
+//     and ListTagsForResource on a stream count as TagStream, UntagStream
+//     and ListTagsForStream.
 //   - Tags: at most 50 per resource; keys starting with "aws:" are
 //     reserved.
 //   - GetDataEndpoint answers Config.PublicURL for every APIName; with no

@@ -31,6 +31,8 @@ type Config struct {
 	// log there. It is called without the service's lock held.
 	Closing func(ctx context.Context, s *Stream)
 	Logger  *slog.Logger
+	// Limits enforces AWS's control-plane call rates (calls.go).
+	Limits bool
 }
 
 // Service is the Video Streams control plane for every account and region.
@@ -39,6 +41,8 @@ type Service struct {
 	meta storage.MetaStore
 	recs storage.RecordStore
 	log  *slog.Logger
+
+	calls callBuckets
 
 	mu       sync.Mutex
 	streams  map[key]*Stream

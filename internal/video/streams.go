@@ -28,6 +28,9 @@ type CreateStreamParams struct {
 // CreateStream creates a stream, CREATING until the create delay has
 // passed, and returns it.
 func (s *Service) CreateStream(ctx context.Context, c Caller, p CreateStreamParams) (*Stream, error) {
+	if err := s.admit(c, "CreateStream", Ref{}); err != nil {
+		return nil, err
+	}
 	if p.RetentionHours < 0 || p.RetentionHours > MaxRetentionHours {
 		return nil, errInvalid("DataRetentionInHours must be between 0 and %d hours.", MaxRetentionHours)
 	}
@@ -129,7 +132,12 @@ func (s *Service) Stream(c Caller, ref Ref) (*Stream, error) {
 }
 
 // DescribeStream is Stream.
-func (s *Service) DescribeStream(c Caller, ref Ref) (*Stream, error) { return s.Stream(c, ref) }
+func (s *Service) DescribeStream(c Caller, ref Ref) (*Stream, error) {
+	if err := s.admit(c, "DescribeStream", ref); err != nil {
+		return nil, err
+	}
+	return s.Stream(c, ref)
+}
 
 // ListStreamsParams are ListStreams' filters and paging.
 type ListStreamsParams struct {
@@ -142,6 +150,9 @@ type ListStreamsParams struct {
 // ListStreams returns the caller's streams in name order, a page at a
 // time, and the token of the next page ("" after the last).
 func (s *Service) ListStreams(c Caller, p ListStreamsParams) ([]*Stream, string, error) {
+	if err := s.admit(c, "ListStreams", Ref{}); err != nil {
+		return nil, "", err
+	}
 	after, err := decodeToken(p.NextToken)
 	if err != nil {
 		return nil, "", err
@@ -192,6 +203,9 @@ func checkVersion(current, version, kind string) error {
 // DeleteStream deletes a stream: DELETING for the delete delay, then gone
 // with its fragments. CurrentVersion is optional.
 func (s *Service) DeleteStream(ctx context.Context, c Caller, arn, currentVersion string) error {
+	if err := s.admit(c, "DeleteStream", Ref{ARN: arn}); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	st, err := s.findStream(c, Ref{ARN: arn})
 	if err == nil {
@@ -282,6 +296,9 @@ func (s *Service) updateStream(ctx context.Context, c Caller, ref Ref, currentVe
 // UpdateStream changes a stream's DeviceName and MediaType (empty values
 // are left as they are).
 func (s *Service) UpdateStream(ctx context.Context, c Caller, ref Ref, currentVersion, deviceName, mediaType string) error {
+	if err := s.admit(c, "UpdateStream", ref); err != nil {
+		return err
+	}
 	_, err := s.updateStream(ctx, c, ref, currentVersion, true, func(st *Stream) error {
 		if deviceName != "" {
 			st.DeviceName = deviceName
@@ -303,6 +320,9 @@ const (
 // UpdateDataRetention increases or decreases a stream's retention by
 // hours.
 func (s *Service) UpdateDataRetention(ctx context.Context, c Caller, ref Ref, currentVersion, operation string, hours int64) error {
+	if err := s.admit(c, "UpdateDataRetention", ref); err != nil {
+		return err
+	}
 	_, err := s.updateStream(ctx, c, ref, currentVersion, true, func(st *Stream) error {
 		switch operation {
 		case IncreaseRetention:
@@ -336,6 +356,9 @@ func (s *Service) UpdateStreamStorage(ctx context.Context, c Caller, ref Ref, cu
 // stream, Config.PublicURL for every API; "" when none is configured (the
 // API layer then answers the URL the request came in on).
 func (s *Service) DataEndpoint(c Caller, ref Ref) (string, error) {
+	if err := s.admit(c, "GetDataEndpoint", ref); err != nil {
+		return "", err
+	}
 	if _, err := s.Stream(c, ref); err != nil {
 		return "", err
 	}

@@ -46,6 +46,9 @@ func mergeTags(cur, add map[string]string) (map[string]string, error) {
 
 // TagStream adds or replaces tags of a stream.
 func (s *Service) TagStream(ctx context.Context, c Caller, ref Ref, tags map[string]string) error {
+	if err := s.admit(c, "TagStream", ref); err != nil {
+		return err
+	}
 	_, err := s.updateAny(ctx, c, ref, func(st *Stream) error {
 		t, err := mergeTags(st.Tags, tags)
 		st.Tags = t
@@ -56,6 +59,9 @@ func (s *Service) TagStream(ctx context.Context, c Caller, ref Ref, tags map[str
 
 // UntagStream removes tags of a stream (absent keys are ignored).
 func (s *Service) UntagStream(ctx context.Context, c Caller, ref Ref, keys []string) error {
+	if err := s.admit(c, "UntagStream", ref); err != nil {
+		return err
+	}
 	_, err := s.updateAny(ctx, c, ref, func(st *Stream) error {
 		for _, k := range keys {
 			delete(st.Tags, k)
@@ -68,6 +74,9 @@ func (s *Service) UntagStream(ctx context.Context, c Caller, ref Ref, keys []str
 
 // StreamTags returns a stream's tags.
 func (s *Service) StreamTags(c Caller, ref Ref) (map[string]string, error) {
+	if err := s.admit(c, "ListTagsForStream", ref); err != nil {
+		return nil, err
+	}
 	st, err := s.Stream(c, ref)
 	if err != nil {
 		return nil, err
