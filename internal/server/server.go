@@ -217,6 +217,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		DeleteDelay: cfg.DeleteDelay,
 		PublicURL:   cfg.PublicURL,
 		Closing:     frags.Closing,
+		Limits:      cfg.Limits == config.LimitsOn,
 		Logger:      log,
 	}
 	if opts.TuneVideo != nil {
