@@ -43,7 +43,11 @@ var (
 	noDataRetention      = awserr.Code{Name: "NoDataRetentionException", Status: http.StatusBadRequest}
 	edgeConfigNotFound   = awserr.Code{Name: "StreamEdgeConfigurationNotFoundException", Status: http.StatusNotFound}
 	clientLimitExceeded  = awserr.Code{Name: "ClientLimitExceededException", Status: http.StatusBadRequest}
-	kindCodes            = map[video.Kind]awserr.Code{
+	// connectionLimit is GetMedia's answer past the concurrent sessions a
+	// stream allows: AWS's model words it "the limit of allowed client
+	// connections", where ClientLimitExceededException is of calls.
+	connectionLimit = awserr.Code{Name: "ConnectionLimitExceededException", Status: http.StatusBadRequest}
+	kindCodes       = map[video.Kind]awserr.Code{
 		video.KindNotFound:            resourceNotFound,
 		video.KindInUse:               resourceInUse,
 		video.KindInvalidArgument:     invalidArgument,

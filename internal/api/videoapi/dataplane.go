@@ -75,7 +75,7 @@ func wireFragments(err error) error {
 	case errors.Is(err, fragments.ErrRateExceeded):
 		return awserr.New(clientLimitExceeded, "Rate exceeded: the stream's limit of calls per second to this API is reached.")
 	case errors.Is(err, fragments.ErrTooManyReaders):
-		return awserr.New(clientLimitExceeded, "The stream already has %d GetMedia sessions, the most allowed.", fragments.DefaultMaxReaders)
+		return awserr.New(connectionLimit, "The stream already has %d GetMedia sessions, the most allowed.", fragments.DefaultMaxReaders)
 	}
 	return Wire(err)
 }

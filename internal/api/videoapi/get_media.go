@@ -19,9 +19,10 @@ package videoapi
 // the token names (a fragment number is accepted too: that fragment).
 // Errors before the 200: ResourceNotFoundException (404) for an unknown or
 // not ACTIVE stream, InvalidArgumentException for a missing parameter or a
-// number or token that is not this stream's, ClientLimitExceededException
-// past 3 concurrent GetMedia sessions on a stream, and with --limits on
-// (the default) past 5 GetMedia calls a second per stream. A fragment whose
+// number or token that is not this stream's, ConnectionLimitExceededException
+// past 3 concurrent GetMedia sessions on a stream, and
+// ClientLimitExceededException with --limits on (the default) past 5
+// GetMedia calls a second per stream. A fragment whose
 // stored data is damaged is skipped (and logged).
 
 import (

@@ -145,7 +145,7 @@ func TestPutMediaGetMedia(t *testing.T) {
 	}
 	resp := mediaReq(t, t.Context(), srv, "/getMedia", map[string]any{"StreamName": "cam", "StartSelector": map[string]any{"StartSelectorType": "NOW"}})
 	resp.Body.Close()
-	if resp.StatusCode != 400 || resp.Header.Get("x-amzn-ErrorType") != "ClientLimitExceededException" {
+	if resp.StatusCode != 400 || resp.Header.Get("x-amzn-ErrorType") != "ConnectionLimitExceededException" {
 		t.Errorf("4th reader: %d %s", resp.StatusCode, resp.Header.Get("x-amzn-ErrorType"))
 	}
 	cancel()
