@@ -39,50 +39,9 @@ PORT=${PORT:-14620}
 SLUICE_FLAGS=${SLUICE_FLAGS:-}
 
 cd "$(dirname "$0")/.."
-for tool in go jq; do
-	command -v "$tool" >/dev/null || { echo "bench-analytics: $tool is needed" >&2; exit 2; }
-done
-if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-	echo "bench-analytics: port $PORT is taken; set PORT" >&2
-	exit 2
-fi
-
-tmp=$(mktemp -d)
-server=""
-cleanup() {
-	[ -n "$server" ] && kill -9 "$server" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-# What is measured: the commit, and whether the tree differs from it.
-rev=${REV:-$(git rev-parse --short HEAD 2>/dev/null || echo "an unknown commit")}
-if [ -n "$(git status --porcelain --untracked-files=no -- '*.go' 2>/dev/null)" ]; then
-	rev="$rev with uncommitted changes"
-fi
-echo "bench-analytics: building sluice (as make build does) at $rev" >&2
-go build -o "$tmp/sluice" ./cmd/sluice
-
-start() {
-	rm -rf "$tmp/data"
-	"$tmp/sluice" --listen "127.0.0.1:$PORT" --debug-listen "127.0.0.1:$((PORT + 1))" --data-dir "$tmp/data" --limits off \
-		--create-delay 0 --delete-delay 0 --update-delay 0 $SLUICE_FLAGS >"$tmp/sluice.log" 2>&1 &
-	server=$!
-	for _ in $(seq 300); do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then return 0; fi
-		sleep 0.1
-	done
-	echo "bench-analytics: the server did not start:" >&2
-	cat "$tmp/sluice.log" >&2
-	exit 1
-}
-
-stop() {
-	kill "$server" 2>/dev/null || true
-	wait "$server" 2>/dev/null || true
-	server=""
-}
+NAME=bench-analytics
+# shellcheck source=scripts/bench-server.sh
+. scripts/bench-server.sh
 
 # args gives a run's workload and flags.
 args() {
