@@ -19,23 +19,33 @@ import (
 // in format to d, and runs it until the test ends.
 func newTestOutput(t *testing.T, format string, d deliverer, batch int) *output {
 	t.Helper()
+	o, start := newIdleTestOutput(t, format, d, batch)
+	start()
+	return o
+}
+
+// newIdleTestOutput is newTestOutput whose sender starts when start is
+// called, so that rows added before go out in one batch.
+func newIdleTestOutput(t *testing.T, format string, d deliverer, batch int) (o *output, start func()) {
+	t.Helper()
 	f, err := record.NewFormatter(format, []record.Column{{Name: "TICKER", Type: value.Varchar(4)}, {Name: "PRICE", Type: value.Simple(value.KindDouble)}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &output{
+	o = &output{
 		cfg: analytics.Output{ID: "1.1", Name: "DESTINATION_SQL_STREAM"}, appID: "app", format: f, deliver: d,
 		metrics: &OutputMetrics{}, log: testLogger(t), batchRecords: batch, batchBytes: 1 << 20,
 		wake: make(chan struct{}, 1), progress: make(chan struct{}, 1),
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		o.run(ctx)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	return o
+	return o, func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			o.run(ctx)
+		}()
+		t.Cleanup(func() { cancel(); <-done })
+	}
 }
 
 func row(ticker string, price float64) []value.Value {
@@ -121,9 +131,12 @@ func TestOutputToLambda(t *testing.T) {
 	})
 	fn := "arn:aws:lambda:us-east-1:000000000000:function:out"
 	d := &toLambda{lambda: ls.invoker(), function: fn, appARN: "arn:app", metrics: &OutputMetrics{}, log: testLogger(t)}
-	o := newTestOutput(t, "JSON", d, 500)
+	// Both rows are queued before the sender starts, so the first
+	// invocation holds both (a sender already running may send OK alone).
+	o, start := newIdleTestOutput(t, "JSON", d, 500)
 	o.add(1, 1, row("OK", 1))
 	o.add(1, 1, row("BAD", 0))
+	start()
 	waitFor(t, "delivery", func() bool { return o.metrics.Records.Load() == 2 })
 	events := ls.received(fn)
 	if len(events) != 2 {
