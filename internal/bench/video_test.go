@@ -77,7 +77,9 @@ func TestVideoWorkloads(t *testing.T) {
 				if v.HoursStored < 0.019 || v.Speedup <= 1 || res.Memory == nil || len(res.Memory.Samples) < 2 {
 					t.Errorf("store %+v, memory %+v", v, res.Memory)
 				}
-				if res.Phases[1].Records == 0 || v.HLSSessions == 0 || v.HLSPlaylists < 2*v.HLSSessions-1 {
+				// Each session fetches two playlists, but for those each of
+				// the c.Concurrency readers had under way when the store ended.
+				if res.Phases[1].Records == 0 || v.HLSSessions == 0 || v.HLSPlaylists < 2*(v.HLSSessions-int64(c.Concurrency)) {
 					t.Errorf("HLS: %+v, %d sessions, %d playlists", res.Phases[1], v.HLSSessions, v.HLSPlaylists)
 				}
 				if res.Phases[2].Records == 0 || res.Phases[2].Bytes == 0 {
