@@ -101,7 +101,9 @@ func (k *Keys) Open(token string, now time.Time) (*Session, error) {
 	if len(token) > MaxTokenLen {
 		return nil, ErrBadToken
 	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
+	// Strict: the unused low bits of the last character must be zero, so
+	// that no two texts open as the same token (a token is a credential).
+	b, err := base64.RawURLEncoding.Strict().DecodeString(token)
 	if err != nil || len(b) < k.aead.NonceSize()+k.aead.Overhead() {
 		return nil, ErrBadToken
 	}
