@@ -128,6 +128,13 @@ func TestInvalidRequestsChangeNothing(t *testing.T) {
 		{"http endpoint", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), HttpEndpointDestinationConfiguration: &types.HttpEndpointDestinationConfiguration{
 			EndpointConfiguration: &types.HttpEndpointConfiguration{Url: aws.String("https://example.com")}, S3Configuration: &types.S3DestinationConfiguration{RoleARN: role, BucketARN: bucket}}},
 			"InvalidArgumentException", "Sluice delivers to S3 only; HttpEndpointDestinationConfiguration is not supported."},
+		{"format conversion", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), ExtendedS3DestinationConfiguration: &types.ExtendedS3DestinationConfiguration{RoleARN: role, BucketARN: bucket,
+			DataFormatConversionConfiguration: &types.DataFormatConversionConfiguration{Enabled: aws.Bool(true)}}},
+			"InvalidArgumentException", "Sluice does not support DataFormatConversionConfiguration (record format conversion) yet."},
+		// Enabled defaults to true: left out, the conversion is still asked for.
+		{"format conversion, Enabled left out", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), ExtendedS3DestinationConfiguration: &types.ExtendedS3DestinationConfiguration{RoleARN: role, BucketARN: bucket,
+			DataFormatConversionConfiguration: &types.DataFormatConversionConfiguration{}}},
+			"InvalidArgumentException", "Sluice does not support DataFormatConversionConfiguration (record format conversion) yet."},
 		{"bad compression", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), S3DestinationConfiguration: &types.S3DestinationConfiguration{RoleARN: role, BucketARN: bucket,
 			CompressionFormat: "LZ4"}}, "ValidationException", "Member must satisfy enum value set: [UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY]"},
 		{"unknown source stream", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), DeliveryStreamType: types.DeliveryStreamTypeKinesisStreamAsSource,

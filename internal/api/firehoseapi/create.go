@@ -164,8 +164,12 @@ func (in *s3In) apply(d *firehose.S3Destination) {
 // or "".
 func (in *s3In) unsupported() string {
 	on := func(e *struct{ Enabled *bool }) bool { return e != nil && e.Enabled != nil && *e.Enabled }
+	// A DataFormatConversionConfiguration without Enabled is on: AWS's
+	// default for it is true, so accepting it would ignore a conversion
+	// the caller asked for.
+	conversion := in.DataFormatConversionConfiguration
 	switch {
-	case on(in.DataFormatConversionConfiguration):
+	case conversion != nil && (conversion.Enabled == nil || *conversion.Enabled):
 		return "DataFormatConversionConfiguration (record format conversion)"
 	case on(in.DynamicPartitioningConfiguration):
 		return "DynamicPartitioningConfiguration (dynamic partitioning)"
