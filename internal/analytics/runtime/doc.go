@@ -22,7 +22,8 @@
 // The reader meets the loop through a small channel of batches, the loop
 // the outputs through their queues. An output whose queue is full (a
 // destination that keeps failing) holds the loop back from taking input:
-// the application falls behind (MillisBehindLatest grows) but stays
+// the application falls behind (MillisBehindLatest, refreshed as each
+// batch is taken in, shows it once input flows again) but stays
 // RUNNING and loses nothing, as on AWS, where a failing destination is
 // retried indefinitely and creates back pressure.
 //

@@ -20,7 +20,8 @@ import (
 // ProcessingFailed. An answer that leaves a record out, names an unknown
 // result or misses Ok's data fails the whole invocation, which is retried
 // on the same records until it succeeds, as AWS does (the input falls
-// behind meanwhile: MillisBehindLatest grows).
+// behind meanwhile; MillisBehindLatest, refreshed as each batch is taken
+// in, shows how far once the batch goes through).
 //
 // recordId is the record's sequence number for a data stream, and a GUID
 // derived from the delivery stream and the record's position for a

@@ -206,7 +206,8 @@ func (rt *Runtime) failedApp(ap *app, cause error) {
 	}
 	fn := rt.failed
 	rt.mu.Unlock()
-	rt.log.Error("application stopped by a failure", "name", ap.cfg.Name, "account", ap.cfg.Account, "region", ap.cfg.Region, "err", cause)
+	// The control plane's OnFailed handler logs the failure with the
+	// application's return to READY.
 	if fn != nil {
 		fn(ap.cfg, cause)
 	}
