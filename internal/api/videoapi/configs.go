@@ -149,6 +149,9 @@ type mappedResourceOut struct {
 }
 
 func (a *API) describeMappedResource(ctx context.Context, in *describeMappedResourceIn) (*mappedResourceOut, error) {
+	if err := noNextToken(in.NextToken); err != nil {
+		return nil, err
+	}
 	list, err := a.svc.MappedResources(Caller(ctx), ref(in.StreamName, in.StreamARN))
 	if err != nil {
 		return nil, Wire(err)

@@ -117,6 +117,9 @@ func (p *playbackAPI) getImages(ctx context.Context, in *getImagesIn) (*getImage
 	}
 	o := playback.ImageOptions{Format: in.Format}
 	if q, ok := in.FormatConfig["JPEGQuality"]; ok {
+		if in.Format != "JPEG" {
+			return nil, awserr.New(invalidArgument, "JPEGQuality applies to the JPEG format only.")
+		}
 		n, err := strconv.Atoi(q)
 		if err != nil || n < 1 || n > 100 {
 			return nil, awserr.New(invalidArgument, "The JPEGQuality of FormatConfig must be an integer from 1 to 100.")

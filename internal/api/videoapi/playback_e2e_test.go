@@ -296,6 +296,10 @@ func TestPlaybackErrors(t *testing.T) {
 	_, err = c.GetImages(ctx, &kvam.GetImagesInput{StreamName: aws.String(name), ImageSelectorType: types.ImageSelectorTypeServerTimestamp,
 		StartTimestamp: aws.Time(from), EndTimestamp: aws.Time(now), Format: types.FormatJpeg, SamplingInterval: aws.Int32(100)})
 	pbAPIError(t, err, "InvalidArgumentException")
+	// A JPEG quality for PNG images would be ignored: refused.
+	_, err = c.GetImages(ctx, &kvam.GetImagesInput{StreamName: aws.String(name), ImageSelectorType: types.ImageSelectorTypeServerTimestamp,
+		StartTimestamp: aws.Time(from), EndTimestamp: aws.Time(now), Format: types.FormatPng, FormatConfig: map[string]string{"JPEGQuality": "80"}})
+	pbAPIError(t, err, "InvalidArgumentException")
 }
 
 func TestPlaybackImages(t *testing.T) {

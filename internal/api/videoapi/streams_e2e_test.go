@@ -211,6 +211,11 @@ func TestTags(t *testing.T) {
 	}
 	_, err = c.ListTagsForStream(ctx, &kv.ListTagsForStreamInput{StreamName: aws.String("nope")})
 	wantErr(t, err, "ResourceNotFoundException", 404, "")
+	// The tags come whole: no NextToken is handed out, none is taken.
+	_, err = c.ListTagsForStream(ctx, &kv.ListTagsForStreamInput{StreamName: aws.String("cam"), NextToken: aws.String("x")})
+	wantErr(t, err, "InvalidArgumentException", 400, "NextToken is not valid: this list is answered whole and hands out no NextToken.")
+	_, err = c.ListTagsForResource(ctx, &kv.ListTagsForResourceInput{ResourceARN: out.StreamARN, NextToken: aws.String("x")})
+	wantErr(t, err, "InvalidArgumentException", 400, "NextToken is not valid: this list is answered whole and hands out no NextToken.")
 }
 
 func TestConfigurations(t *testing.T) {

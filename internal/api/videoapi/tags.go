@@ -9,6 +9,8 @@ package videoapi
 import (
 	"context"
 	"maps"
+
+	"sluice/internal/awsproto/awserr"
 )
 
 type tagStreamIn struct {
@@ -42,6 +44,9 @@ type tagsOut struct {
 }
 
 func (a *API) listTagsForStream(ctx context.Context, in *listTagsForStreamIn) (*tagsOut, error) {
+	if err := noNextToken(in.NextToken); err != nil {
+		return nil, err
+	}
 	tags, err := a.svc.StreamTags(Caller(ctx), ref(in.StreamName, in.StreamARN))
 	if err != nil {
 		return nil, Wire(err)
@@ -86,9 +91,22 @@ type listTagsForResourceIn struct {
 }
 
 func (a *API) listTagsForResource(ctx context.Context, in *listTagsForResourceIn) (*tagsOut, error) {
+	if err := noNextToken(in.NextToken); err != nil {
+		return nil, err
+	}
 	tags, err := a.svc.ResourceTags(Caller(ctx), in.ResourceARN)
 	if err != nil {
 		return nil, Wire(err)
 	}
 	return &tagsOut{Tags: maps.Clone(tags)}, nil
+}
+
+// noNextToken refuses a NextToken for a list Sluice answers whole (the
+// tags of a resource, at most 50; the one resource mapped to a stream): no
+// such answer hands one out, so any token given is not one of Sluice's.
+func noNextToken(token *string) error {
+	if deref(token) != "" {
+		return awserr.New(invalidArgument, "NextToken is not valid: this list is answered whole and hands out no NextToken.")
+	}
+	return nil
 }
