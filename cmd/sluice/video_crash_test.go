@@ -210,10 +210,17 @@ func TestVideoCrashRecovery(t *testing.T) {
 			}
 		}
 		check(srv, cycle)
+		mu.Lock()
+		before := len(persisted)
+		mu.Unlock()
 		stop := videoLoad(srv.url, "cam", fmt.Sprintf("c%d", cycle), &mu, persisted)
 		time.Sleep(time.Duration(300+rand.IntN(500)) * time.Millisecond)
 		srv.kill()
 		stop()
+		// Every restarted server must take uploads again, not only the first.
+		if len(persisted) == before {
+			t.Fatalf("cycle %d: no fragment was persisted", cycle)
+		}
 	}
 	srv := startChild(t, dir)
 	defer srv.kill()

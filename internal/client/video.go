@@ -48,7 +48,7 @@ next one stored (now), and follows the stream until interrupted.
 
 examples:
   ffmpeg -f lavfi -i testsrc=size=640x480:rate=25 -c:v libx264 -g 25 -bf 0 \
-    -f matroska -live 1 -cluster_time_limit 100000 - | sluice video put --stream cam -
+    -f matroska -live 1 -cluster_time_limit 100000 -cluster_size_limit 100000000 - | sluice video put --stream cam -
   sluice video get --stream cam --start earliest > cam.mkv
 
 flags:

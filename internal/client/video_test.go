@@ -95,7 +95,7 @@ func TestVideoFFmpegPipeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	ff := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-t", "3",
-		"-c:v", "libx264", "-g", "25", "-bf", "0", "-f", "matroska", "-live", "1", "-cluster_time_limit", "100000", "-")
+		"-c:v", "libx264", "-g", "25", "-bf", "0", "-f", "matroska", "-live", "1", "-cluster_time_limit", "100000", "-cluster_size_limit", "100000000", "-")
 	pipe, err := ff.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
