@@ -351,11 +351,20 @@ func (s *Stream) expire() error {
 
 // Fragments returns the live fragments, in the order they were stored.
 func (s *Stream) Fragments() []Fragment {
+	var out []Fragment
+	s.withLive(func(frags []Fragment) { out = slices.Clone(frags) })
+	return out
+}
+
+// withLive calls fn with the live fragments, in stored order, under the
+// read lock: fn must not keep the slice nor call back into s. The lookups
+// below scan in place rather than copy a day's index per call.
+func (s *Stream) withLive(fn func(frags []Fragment)) {
 	cut := s.cutoff()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	i := sort.Search(len(s.frags), func(i int) bool { return s.frags[i].ArrivalMillis >= cut })
-	return slices.Clone(s.frags[i:])
+	fn(s.frags[i:])
 }
 
 // TimestampKind picks a fragment's timestamp.
@@ -379,11 +388,13 @@ func (f *Fragment) millis(k TimestampKind) int64 {
 func (s *Stream) Select(kind TimestampKind, start, end time.Time) []Fragment {
 	lo, hi := start.UnixMilli(), end.UnixMilli()
 	var out []Fragment
-	for _, f := range s.Fragments() {
-		if t := f.millis(kind); t >= lo && t <= hi {
-			out = append(out, f)
+	s.withLive(func(frags []Fragment) {
+		for i := range frags {
+			if t := frags[i].millis(kind); t >= lo && t <= hi {
+				out = append(out, frags[i])
+			}
 		}
-	}
+	})
 	return out
 }
 
@@ -454,18 +465,23 @@ func (s *Stream) Latest() (f Fragment, ok bool) {
 // first one whose timestamp is at or after t; else the live edge.
 func (s *Stream) SeekTime(kind TimestampKind, t time.Time) uint64 {
 	ms := t.UnixMilli()
-	frags := s.Fragments()
-	for _, f := range frags {
-		if st := f.millis(kind); st <= ms && ms < st+max(f.DurationMillis, 1) {
-			return f.Pos
+	var pos uint64
+	s.withLive(func(frags []Fragment) {
+		pos = s.edge
+		for i := range frags {
+			if st := frags[i].millis(kind); st <= ms && ms < st+max(frags[i].DurationMillis, 1) {
+				pos = frags[i].Pos
+				return
+			}
 		}
-	}
-	for _, f := range frags {
-		if f.millis(kind) >= ms {
-			return f.Pos
+		for i := range frags {
+			if frags[i].millis(kind) >= ms {
+				pos = frags[i].Pos
+				return
+			}
 		}
-	}
-	return s.Edge()
+	})
+	return pos
 }
 
 // Next returns the first live fragment at position pos or after, waiting
@@ -590,10 +606,15 @@ func (s *Stream) header(counter uint64) ([]byte, error) {
 // the fragment after a number, even one expired or never stored), or the
 // live edge.
 func (s *Stream) AfterSeq(seq uint64) uint64 {
-	for _, f := range s.Fragments() {
-		if f.Seq > seq {
-			return f.Pos
+	var pos uint64
+	s.withLive(func(frags []Fragment) {
+		pos = s.edge
+		for i := range frags {
+			if frags[i].Seq > seq {
+				pos = frags[i].Pos
+				return
+			}
 		}
-	}
-	return s.Edge()
+	})
+	return pos
 }
