@@ -112,9 +112,9 @@ type FirehoseSource struct {
 	Records  storage.RecordStore
 }
 
-// parseDeliveryStreamARN splits
+// ParseDeliveryStreamARN splits
 // arn:aws:firehose:<region>:<account>:deliverystream/<name>.
-func parseDeliveryStreamARN(arn string) (region, account, name string, ok bool) {
+func ParseDeliveryStreamARN(arn string) (region, account, name string, ok bool) {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || !strings.HasPrefix(parts[1], "aws") || parts[2] != "firehose" {
 		return "", "", "", false
@@ -127,7 +127,7 @@ func parseDeliveryStreamARN(arn string) (region, account, name string, ok bool) 
 }
 
 func (f FirehoseSource) lookup(c Caller, arn string) (*firehose.DeliveryStream, error) {
-	region, account, name, ok := parseDeliveryStreamARN(arn)
+	region, account, name, ok := ParseDeliveryStreamARN(arn)
 	if !ok {
 		return nil, fmt.Errorf("%s is not a delivery stream ARN (arn:aws:firehose:<region>:<account>:deliverystream/<name>)", arn)
 	}

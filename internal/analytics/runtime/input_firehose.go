@@ -3,9 +3,9 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"sluice/internal/analytics"
 	"sluice/internal/firehose"
 	"sluice/internal/storage"
 )
@@ -39,17 +39,14 @@ func newFeedFirehose(svc *firehose.Service, c firehose.Caller, arn string) (*fee
 
 // deliveryStreamName is the name in
 // arn:aws:firehose:<region>:<account>:deliverystream/<name>, which must be
-// the caller's.
+// the caller's (the control plane's ParseDeliveryStreamARN, so that both
+// accept the same ARNs).
 func deliveryStreamName(arn string, c firehose.Caller) (string, error) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "firehose" {
+	region, account, name, ok := analytics.ParseDeliveryStreamARN(arn)
+	if !ok {
 		return "", fmt.Errorf("%s is not a delivery stream ARN", arn)
 	}
-	name, ok := strings.CutPrefix(parts[5], "deliverystream/")
-	if !ok || name == "" {
-		return "", fmt.Errorf("%s is not a delivery stream ARN", arn)
-	}
-	if parts[3] != c.Region || parts[4] != c.Account {
+	if region != c.Region || account != c.Account {
 		return "", fmt.Errorf("delivery stream %s is not in account %s, region %s", arn, c.Account, c.Region)
 	}
 	return name, nil
