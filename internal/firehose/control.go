@@ -15,7 +15,10 @@ type CreateParams struct {
 	Name   string
 	Type   string // "" is DirectPut
 	Source *KinesisSource
-	S3     *S3Destination
+	// S3 is the S3 or Extended S3 destination; Dest the others (Dest.Kind
+	// set, Dest.S3 their S3Configuration). Exactly one is given.
+	S3   *S3Destination
+	Dest *Destinations
 	// Unsupported names a destination configuration Sluice does not deliver
 	// to (HttpEndpointDestinationConfiguration, ...), to refuse it.
 	Unsupported []string
@@ -31,9 +34,9 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, c Caller, p CreatePa
 	}
 	switch {
 	case len(p.Unsupported) > 0:
-		return "", errInvalid("Sluice delivers to S3 only; %s is not supported.", p.Unsupported[0])
-	case p.S3 == nil:
-		return "", errInvalid("Exactly one destination configuration must be specified: S3DestinationConfiguration or ExtendedS3DestinationConfiguration.")
+		return "", errInvalid("Sluice does not support %s.", p.Unsupported[0])
+	case p.S3 == nil && p.Dest == nil:
+		return "", errInvalid("Exactly one destination configuration must be specified.")
 	case p.Type == TypeKinesisSource && p.Source == nil:
 		return "", errInvalid("KinesisStreamSourceConfiguration is required when DeliveryStreamType is KinesisStreamAsSource.")
 	case p.Type != TypeKinesisSource && p.Source != nil:
@@ -45,7 +48,16 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, c Caller, p CreatePa
 	case p.Type == TypeKinesisSource && p.Encryption != nil:
 		return "", errInvalid("Server-side encryption is not supported for KinesisStreamAsSource delivery streams; the source stream's encryption applies.")
 	}
-	dest, err := s.normalize(*p.S3)
+	var dests Destinations
+	switch {
+	case p.S3 != nil && p.Dest != nil:
+		return "", errInvalid("Exactly one destination configuration must be specified.")
+	case p.S3 != nil:
+		dests = Destinations{Kind: KindS3, S3: *p.S3}
+	default:
+		dests = *p.Dest
+	}
+	dests, err := s.normalizeDestinations(dests, nil)
 	if err != nil {
 		return "", err
 	}
@@ -61,7 +73,7 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, c Caller, p CreatePa
 	ds := &DeliveryStream{
 		ID: newID(), Name: p.Name, Account: c.Account, Region: c.Region, Type: p.Type,
 		Status: StatusCreating, Version: 1, Created: now, Updated: now,
-		Tags: sortTags(mergeTags(nil, p.Tags)), Encryption: Encryption{Status: "DISABLED"}, S3: dest,
+		Tags: sortTags(mergeTags(nil, p.Tags)), Encryption: Encryption{Status: "DISABLED"}, Destinations: dests,
 	}
 	if p.Encryption != nil {
 		enc, err := encryption(p.Encryption)
@@ -110,23 +122,6 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, c Caller, p CreatePa
 	return ds.ARN(), nil
 }
 
-// normalize is normalizeDestination, and refuses Lambda processors when
-// the server has no Lambda endpoint.
-func (s *Service) normalize(d S3Destination) (S3Destination, error) {
-	d, err := normalizeDestination(d)
-	if err != nil {
-		return d, err
-	}
-	if d.Processing.Enabled && s.cfg.Lambda == nil {
-		for _, p := range d.Processing.Processors {
-			if p.Type == ProcessorLambda {
-				return d, errInvalid("Data transformation with Lambda needs a Lambda endpoint: start sluice with --lambda-endpoint.")
-			}
-		}
-	}
-	return d, nil
-}
-
 // normalizeDestination fills a destination's defaults and checks what the
 // shapes cannot: prefixes, the time zone, the error prefix rule,
 // processors and backup.
@@ -162,29 +157,6 @@ func normalizeDestination(d S3Destination) (S3Destination, error) {
 	}
 	if d.Backup != nil && d.Backup.Compression == "" {
 		d.Backup.Compression = Uncompressed
-	}
-	if d.Processing.Enabled {
-		for _, p := range d.Processing.Processors {
-			switch p.Type {
-			case ProcessorLambda:
-				if p.param("LambdaArn") == "" {
-					return d, errInvalid("The Lambda processor needs the LambdaArn parameter.")
-				}
-				if v := p.param("NumberOfRetries"); v != "" {
-					if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 5 {
-						return d, errInvalid("NumberOfRetries must be a whole number from 0 to 5: %s.", v)
-					}
-				}
-				if v := p.param("BufferSizeInMBs"); v != "" {
-					if f, err := strconv.ParseFloat(v, 64); err != nil || f < 0.2 || f > 3 {
-						return d, errInvalid("BufferSizeInMBs of the Lambda processor must be from 0.2 to 3: %s.", v)
-					}
-				}
-			case ProcessorAppendDelimiter:
-			default:
-				return d, errInvalid("Sluice does not run the %s processor yet; it runs Lambda and AppendDelimiterToRecord.", p.Type)
-			}
-		}
 	}
 	return d, nil
 }
@@ -376,10 +348,12 @@ func (s *Service) StopEncryption(ctx context.Context, c Caller, name string) err
 	return err
 }
 
-// UpdateDestination changes the destination: members given in update
-// replace the current ones (same destination type), and VersionId goes up.
-// currentVersion must be the current VersionId.
-func (s *Service) UpdateDestination(ctx context.Context, c Caller, name, currentVersion, destinationID string, apply func(*S3Destination)) error {
+// UpdateDestination changes the destination: apply edits a copy of the
+// delivery stream's destinations (the wire layer merges members of the
+// same destination type and replaces a different one, as AWS does), the
+// result is checked as at creation, and VersionId goes up. currentVersion
+// must be the current VersionId.
+func (s *Service) UpdateDestination(ctx context.Context, c Caller, name, currentVersion, destinationID string, apply func(*Destinations) error) error {
 	_, err := s.update(ctx, c, name, func(ds *DeliveryStream) error {
 		if strconv.FormatInt(ds.Version, 10) != currentVersion {
 			return newErr(KindConcurrentModification, "Cannot update firehose: %s since the current version id: %d and specified version id: %s do not match", ds.Name, ds.Version, currentVersion)
@@ -390,13 +364,16 @@ func (s *Service) UpdateDestination(ctx context.Context, c Caller, name, current
 		if ds.Status != StatusActive {
 			return errNotActive(ds.Name, ds.Account, ds.Status)
 		}
-		d := ds.S3
-		apply(&d)
-		d, err := s.normalize(d)
+		d := ds.Destinations.clone()
+		d.Kind = d.kind()
+		if err := apply(&d); err != nil {
+			return err
+		}
+		d, err := s.normalizeDestinations(d, &ds.Destinations)
 		if err != nil {
 			return err
 		}
-		ds.S3 = d
+		ds.Destinations = d
 		ds.Version++
 		ds.Updated = s.now()
 		return nil

@@ -50,7 +50,7 @@ type DeliveryStream struct {
 
 	Encryption Encryption
 	Source     *KinesisSource // KinesisStreamAsSource only
-	S3         S3Destination
+	Destinations
 }
 
 // Tag is one tag.
@@ -94,6 +94,10 @@ type S3Destination struct {
 	// Backup receives the untransformed records when S3BackupMode is
 	// Enabled (source record backup).
 	Backup *S3Backup
+	// Conversion is record format conversion (Extended only).
+	Conversion *FormatConversion `json:",omitempty"`
+	// Partitioning is dynamic partitioning (Extended only).
+	Partitioning *Partitioning `json:",omitempty"`
 }
 
 // S3Backup is S3BackupConfiguration: where source records are backed up.

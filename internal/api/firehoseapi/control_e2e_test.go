@@ -127,7 +127,7 @@ func TestInvalidRequestsChangeNothing(t *testing.T) {
 			CustomTimeZone: aws.String("Mars/Olympus")}}, "InvalidArgumentException", ""},
 		{"http endpoint", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), HttpEndpointDestinationConfiguration: &types.HttpEndpointDestinationConfiguration{
 			EndpointConfiguration: &types.HttpEndpointConfiguration{Url: aws.String("https://example.com")}, S3Configuration: &types.S3DestinationConfiguration{RoleARN: role, BucketARN: bucket}}},
-			"InvalidArgumentException", "Sluice delivers to S3 only; HttpEndpointDestinationConfiguration is not supported."},
+			"InvalidArgumentException", "Sluice does not support HttpEndpointDestinationConfiguration."},
 		{"format conversion", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), ExtendedS3DestinationConfiguration: &types.ExtendedS3DestinationConfiguration{RoleARN: role, BucketARN: bucket,
 			DataFormatConversionConfiguration: &types.DataFormatConversionConfiguration{Enabled: aws.Bool(true)}}},
 			"InvalidArgumentException", "Sluice does not support DataFormatConversionConfiguration (record format conversion) yet."},

@@ -36,11 +36,16 @@ func (a *API) updateDestination(ctx context.Context, in *updateIn) (*empty, erro
 	if what := upd.unsupported(); what != "" {
 		return nil, awserr.New(awserr.InvalidArgumentException, "Sluice does not support %s yet.", what)
 	}
-	err := a.svc.UpdateDestination(ctx, caller(ctx), in.DeliveryStreamName, in.CurrentDeliveryStreamVersionId, in.DestinationId, func(d *firehose.S3Destination) {
-		upd.apply(d)
-		if extended {
-			d.Extended = true
+	err := a.svc.UpdateDestination(ctx, caller(ctx), in.DeliveryStreamName, in.CurrentDeliveryStreamVersionId, in.DestinationId, func(d *firehose.Destinations) error {
+		if d.Kind != firehose.KindS3 {
+			// A different destination type replaces the old one.
+			*d = firehose.Destinations{Kind: firehose.KindS3, S3: firehose.S3Destination{IntervalInSeconds: -1}}
 		}
+		upd.apply(&d.S3)
+		if extended {
+			d.S3.Extended = true
+		}
+		return nil
 	})
 	return &empty{}, wire(err)
 }
