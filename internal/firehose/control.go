@@ -24,6 +24,11 @@ type CreateParams struct {
 	Unsupported []string
 	Tags        []Tag
 	Encryption  *Encryption
+	// Owner, when set, names the resource that owns the delivery stream
+	// (a Data Streams channel: "channel/<id>"): it is left out of
+	// ListDeliveryStreams and of the delivery stream quota. Owned delivery
+	// streams are named by their owner with a ':' no API name can hold.
+	Owner string
 }
 
 // CreateDeliveryStream creates a delivery stream, CREATING until the create
@@ -73,7 +78,7 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, c Caller, p CreatePa
 	ds := &DeliveryStream{
 		ID: newID(), Name: p.Name, Account: c.Account, Region: c.Region, Type: p.Type,
 		Status: StatusCreating, Version: 1, Created: now, Updated: now,
-		Tags: sortTags(mergeTags(nil, p.Tags)), Encryption: Encryption{Status: "DISABLED"}, Destinations: dests,
+		Tags: sortTags(mergeTags(nil, p.Tags)), Encryption: Encryption{Status: "DISABLED"}, Destinations: dests, Owner: p.Owner,
 	}
 	if p.Encryption != nil {
 		enc, err := encryption(p.Encryption)
@@ -98,8 +103,8 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, c Caller, p CreatePa
 		return "", errExists(p.Name, c.Account)
 	}
 	n := 0
-	for k := range s.streams {
-		if k.account == c.Account && k.region == c.Region {
+	for k, l := range s.streams {
+		if k.account == c.Account && k.region == c.Region && l.snapshot().Owner == "" {
 			n++
 		}
 	}
@@ -226,7 +231,7 @@ func (s *Service) ListDeliveryStreams(c Caller, typ, exclusiveStart string, limi
 		if k.account != c.Account || k.region != c.Region {
 			continue
 		}
-		if typ != "" && l.snapshot().Type != typ {
+		if ds := l.snapshot(); ds.Owner != "" || (typ != "" && ds.Type != typ) {
 			continue
 		}
 		if exclusiveStart != "" && k.name <= exclusiveStart {

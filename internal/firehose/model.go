@@ -51,6 +51,8 @@ type DeliveryStream struct {
 	Encryption Encryption
 	Source     *KinesisSource // KinesisStreamAsSource only
 	Destinations
+	// Owner is CreateParams.Owner.
+	Owner string `json:",omitempty"`
 }
 
 // Tag is one tag.
