@@ -38,6 +38,8 @@ type Config struct {
 	// RetryFor is how long a failing delivery is retried before its records
 	// are dropped (AWS: 24 hours for S3).
 	RetryFor time.Duration
+	// Errors receives delivery errors; nil drops them.
+	Errors ErrorLog
 	// StreamLimit is the delivery streams allowed per account and region.
 	StreamLimit int
 	Logger      *slog.Logger
