@@ -59,6 +59,9 @@ func (s *Service) Put(ctx context.Context, c Caller, name string, records [][]by
 	if total > MaxBatchBytes {
 		return nil, nil, errInvalid("The total size of the records in the batch exceeds the limit of 4 MiB: %d bytes.", total)
 	}
+	if err := s.admitPut(l, ds, len(records), total); err != nil {
+		return nil, nil, err
+	}
 	res, err := l.append(ctx, s.cfg.Now, batch)
 	if err != nil {
 		return nil, nil, err

@@ -40,6 +40,9 @@ type Config struct {
 	RetryFor time.Duration
 	// Errors receives delivery errors; nil drops them.
 	Errors ErrorLog
+	// Quotas enforces AWS's DirectPut throughput quotas per delivery stream
+	// (quota.go; --limits on).
+	Quotas bool
 	// StreamLimit is the delivery streams allowed per account and region.
 	StreamLimit int
 	Logger      *slog.Logger
@@ -71,6 +74,7 @@ type live struct {
 	stop    chan struct{}
 	done    chan struct{}
 	metrics Metrics
+	quota   quotaBuckets
 	// appends are the appends to log in flight, for its readers' horizon
 	// (consumer.go).
 	appends appendTracker

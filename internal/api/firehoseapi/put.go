@@ -66,6 +66,9 @@ func (a *API) putRecordBatch(ctx context.Context, in *putRecordBatchIn) (*putRec
 		data[i] = r.Data
 	}
 	ds, res, err := a.svc.Put(ctx, caller(ctx), in.DeliveryStreamName, data)
+	if firehose.ThrottledRecords(err) {
+		return a.throttledBatch(ctx, in.DeliveryStreamName, len(data)), nil
+	}
 	if err != nil {
 		return nil, wire(err)
 	}
