@@ -48,6 +48,10 @@ var forbidden = map[string][]string{
 	// through the wire layer.
 	"sluice/internal/analytics": {"sluice/internal/awsproto", "sluice/internal/api", "sluice/internal/server", "sluice/internal/console", "github.com/prometheus"},
 
+	// Channels run on the Firehose engine and never see the wire layer
+	// (package firehose itself imports net/http for its HTTP clients).
+	"sluice/internal/channels": {"sluice/internal/awsproto", "sluice/internal/api", "sluice/internal/server", "sluice/internal/console", "github.com/prometheus"},
+
 	// Video Streams' domain (and its MKV and packaging packages) never
 	// sees HTTP or the wire layer.
 	"sluice/internal/video": {"net/http", "sluice/internal/awsproto", "sluice/internal/api", "sluice/internal/server", "sluice/internal/console", "github.com/prometheus"},

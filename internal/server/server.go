@@ -23,6 +23,7 @@ import (
 	"sluice/internal/api/videoapi"
 	"sluice/internal/awsproto"
 	"sluice/internal/awsproto/sigv4"
+	"sluice/internal/channels"
 	"sluice/internal/config"
 	"sluice/internal/console"
 	"sluice/internal/firehose"
@@ -70,6 +71,7 @@ type Server struct {
 	backend  *embedded.Backend
 	streams  *streams.Service
 	firehose *firehose.Service
+	chans    *channels.Service
 	apps     *analytics.Service
 	runtime  *runtime.Runtime
 	video    *video.Service
@@ -249,7 +251,22 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	playbackGETs := videoAPI.AddPlayback(videoapi.PlaybackOptions{Store: frags, Keys: playbackKeys, Now: now, Logger: log.With("component", "video-playback")})
-	kinesis, fhAPI := kinesisapi.New(svc), firehoseapi.New(fh)
+	// Channels deliver streams to S3 with Firehose delivery streams they own.
+	chans, err := channels.New(ctx, channels.Config{
+		Now: now, CreateDelay: cfg.CreateDelay, UpdateDelay: cfg.UpdateDelay, DeleteDelay: cfg.DeleteDelay,
+		Streams: channels.StreamsSource{Streams: svc}, Deliveries: fh, Limits: cfg.Limits == config.LimitsOn, Logger: log,
+	}, backend.Meta())
+	if err != nil {
+		frags.Close()
+		vid.Close()
+		apps.Close()
+		rt.Close(ctx)
+		fh.Close()
+		svc.Close()
+		backend.Close()
+		return nil, err
+	}
+	kinesis, fhAPI := kinesisapi.New(svc, kinesisapi.WithChannels(chans)), firehoseapi.New(fh)
 	kaV1, kaV2 := analyticsapi.New(apps)
 	// The two APIs share a signing name; the request metrics tell them apart.
 	kaV2Metrics := *kaV2
@@ -307,6 +324,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend:  backend,
 		streams:  svc,
 		firehose: fh,
+		chans:    chans,
 		apps:     apps,
 		runtime:  rt,
 		video:    vid,
@@ -450,7 +468,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// Running applications stop after the control plane and before the
 	// services they read and write, their checkpoints committed; they stay
 	// RUNNING in the store and resume at the next start.
-	return errors.Join(err, s.apps.Close(), s.runtime.Close(ctx), s.video.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close())
+	return errors.Join(err, s.apps.Close(), s.runtime.Close(ctx), s.video.Close(), s.chans.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close())
 }
 
 // secureListener marks a TLS listener (for the log).

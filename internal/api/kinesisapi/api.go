@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"sluice/internal/awsproto"
+	"sluice/internal/channels"
 	"sluice/internal/streams"
 )
 
@@ -13,25 +14,37 @@ const (
 	SigningName  = "kinesis"
 )
 
-// API serves the Data Streams operations on top of a streams.Service.
+// API serves the Data Streams operations on top of a streams.Service
+// (and the channel operations on top of a channels.Service).
 type API struct {
 	svc *streams.Service
+	ch  *channels.Service
 }
 
+// Option adds to the API.
+type Option func(*API)
+
+// WithChannels serves the channel operations with ch; without it they
+// answer that channels are not available.
+func WithChannels(ch *channels.Service) Option { return func(a *API) { a.ch = ch } }
+
 // New returns the Kinesis service description with every operation.
-func New(svc *streams.Service) *awsproto.Service {
+func New(svc *streams.Service, opts ...Option) *awsproto.Service {
 	a := &API{svc: svc}
+	for _, o := range opts {
+		o(a)
+	}
 	return awsproto.NewService(TargetPrefix, SigningName,
 		awsproto.Op("AddTagsToStream", addTagsToStreamInput, a.addTagsToStream),
-		awsproto.Op("CreateChannel", channelInput, channelsUnsupported("CreateChannel")),
+		awsproto.Op("CreateChannel", createChannelInput, a.createChannel),
 		awsproto.Op("CreateStream", createStreamInput, a.createStream),
 		awsproto.Op("DecreaseStreamRetentionPeriod", retentionInput, a.decreaseRetention),
-		awsproto.Op("DeleteChannel", channelInput, channelsUnsupported("DeleteChannel")),
+		awsproto.Op("DeleteChannel", deleteChannelInput, a.deleteChannel),
 		awsproto.Op("DeleteResourcePolicy", deleteResourcePolicyInput, a.deleteResourcePolicy),
 		awsproto.Op("DeleteStream", deleteStreamInput, a.deleteStream),
 		awsproto.Op("DeregisterStreamConsumer", consumerRefInput, a.deregisterStreamConsumer),
 		awsproto.Op("DescribeAccountSettings", describeAccountSettingsInput, a.describeAccountSettings),
-		awsproto.Op("DescribeChannel", channelInput, channelsUnsupported("DescribeChannel")),
+		awsproto.Op("DescribeChannel", describeChannelInput, a.describeChannel),
 		awsproto.Op("DescribeLimits", describeLimitsInput, a.describeLimits),
 		awsproto.Op("DescribeStream", describeStreamInput, a.describeStream),
 		awsproto.Op("DescribeStreamConsumer", consumerRefInput, a.describeStreamConsumer),
@@ -42,7 +55,7 @@ func New(svc *streams.Service) *awsproto.Service {
 		awsproto.Op("GetResourcePolicy", getResourcePolicyInput, a.getResourcePolicy),
 		awsproto.Op("GetShardIterator", getShardIteratorInput, a.getShardIterator),
 		awsproto.Op("IncreaseStreamRetentionPeriod", retentionInput, a.increaseRetention),
-		awsproto.Op("ListChannels", channelInput, channelsUnsupported("ListChannels")),
+		awsproto.Op("ListChannels", listChannelsInput, a.listChannels),
 		awsproto.Op("ListShards", listShardsInput, a.listShards),
 		awsproto.Op("ListStreamConsumers", listStreamConsumersInput, a.listStreamConsumers),
 		awsproto.Op("ListStreams", listStreamsInput, a.listStreams),
@@ -61,7 +74,7 @@ func New(svc *streams.Service) *awsproto.Service {
 		awsproto.Op("TagResource", tagResourceInput, a.tagResource),
 		awsproto.Op("UntagResource", untagResourceInput, a.untagResource),
 		awsproto.Op("UpdateAccountSettings", updateAccountSettingsInput, a.updateAccountSettings),
-		awsproto.Op("UpdateChannel", channelInput, channelsUnsupported("UpdateChannel")),
+		awsproto.Op("UpdateChannel", updateChannelInput, a.updateChannel),
 		awsproto.Op("UpdateMaxRecordSize", updateMaxRecordSizeInput, a.updateMaxRecordSize),
 		awsproto.Op("UpdateShardCount", updateShardCountInput, a.updateShardCount),
 		awsproto.Op("UpdateStreamMode", updateStreamModeInput, a.updateStreamMode),

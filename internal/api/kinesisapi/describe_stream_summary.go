@@ -8,7 +8,8 @@ import (
 )
 
 // DescribeStreamSummary: the stream without its shards, with the open-shard
-// and consumer counts, the record size limit and the StreamId.
+// and consumer counts, the record size limit, the StreamId and the
+// number of channels that read the stream.
 
 var describeStreamSummaryInput = structOf("DescribeStreamSummaryInput")
 
@@ -36,8 +37,10 @@ type streamDescriptionSummary struct {
 	KeyID                   string               `json:"KeyId,omitempty"`
 	OpenShardCount          int                  `json:"OpenShardCount"`
 	ConsumerCount           int                  `json:"ConsumerCount"`
-	WarmThroughput          *warmThroughputOut   `json:"WarmThroughput,omitempty"`
-	MaxRecordSizeInKiB      int64                `json:"MaxRecordSizeInKiB"`
+	// ChannelCount is reported when the server serves channels.
+	ChannelCount       *int               `json:"ChannelCount,omitempty"`
+	WarmThroughput     *warmThroughputOut `json:"WarmThroughput,omitempty"`
+	MaxRecordSizeInKiB int64              `json:"MaxRecordSizeInKiB"`
 	// RecordDistributionStrategy is reported for on-demand streams.
 	RecordDistributionStrategy string `json:"RecordDistributionStrategy,omitempty"`
 }
@@ -65,6 +68,9 @@ func (a *API) describeStreamSummary(ctx context.Context, in *describeStreamSumma
 		OpenShardCount:          len(st.OpenShards()),
 		MaxRecordSizeInKiB:      st.MaxRecordKiB,
 		ConsumerCount:           len(st.Consumers),
+	}
+	if a.ch != nil {
+		out.ChannelCount = ptr(a.ch.Count(chCaller(ctx), st.ARN(), st.Created))
 	}
 	if st.Mode == streams.ModeOnDemand {
 		out.RecordDistributionStrategy = streams.DistributionUserPartitionKey

@@ -47,15 +47,3 @@ func TestSubscribePacedAt2MiBPerSecond(t *testing.T) {
 		t.Fatal("no record after the bucket refilled")
 	}
 }
-
-func TestChannelOperationsSaySo(t *testing.T) {
-	_, c := start(t)
-	_, err := c.CreateChannel(ctx, &kinesis.CreateChannelInput{ChannelName: aws.String("ch"), ServiceExecutionRoleARN: aws.String("arn:aws:iam::000000000000:role/r"),
-		StreamConfigurationList: []types.ChannelStreamConfiguration{{StreamARN: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/s"),
-			RecordConfiguration: &types.RecordConfiguration{RecordFormatType: types.RecordFormatTypeJson}}}})
-	wantAPIError(t, err, "InvalidArgumentException", "CreateChannel is not supported by this Sluice version: channels (delivery of a stream to S3 or S3 Tables) are not implemented yet. To deliver a stream to S3, create a Firehose delivery stream with the stream as its source (KinesisStreamAsSource).")
-	_, err = c.ListChannels(ctx, &kinesis.ListChannelsInput{})
-	wantAPIError(t, err, "InvalidArgumentException", "ListChannels is not supported by this Sluice version: channels (delivery of a stream to S3 or S3 Tables) are not implemented yet. To deliver a stream to S3, create a Firehose delivery stream with the stream as its source (KinesisStreamAsSource).")
-	_, err = c.DescribeChannel(ctx, &kinesis.DescribeChannelInput{ChannelARN: aws.String("arn:aws:kinesis:us-east-1:000000000000:channel/ch")})
-	wantAPIError(t, err, "InvalidArgumentException", "DescribeChannel is not supported by this Sluice version: channels (delivery of a stream to S3 or S3 Tables) are not implemented yet. To deliver a stream to S3, create a Firehose delivery stream with the stream as its source (KinesisStreamAsSource).")
-}
