@@ -308,7 +308,7 @@ type UpdateParams struct {
 	FreshnessSeconds *int64
 	S3Tables         bool
 	Logging          *Logging
-	// LoggingNames reports which of Logging's names were given (the
+	// LogGroupGiven and LogStreamGiven report which of Logging's names were given (the
 	// others keep their current or default values).
 	LogGroupGiven, LogStreamGiven bool
 }
