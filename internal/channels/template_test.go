@@ -12,7 +12,7 @@ var vars = templateVars{channelName: "orders", channelID: "abcd1234efgh5678", st
 func TestParseKeyTemplate(t *testing.T) {
 	tests := []struct {
 		tpl        string
-		compressed bool // GZIP
+		compressed bool   // GZIP
 		wantErr    string // "" for a valid template
 		sample     string // its expansion, time variables as zeros
 		ext        string // extension for GZIP's ".gz"
