@@ -39,7 +39,7 @@ func options(c *Config) []option {
 		{"credentials", `JSON file of access keys for --auth sigv4: {"keys":[{"accessKeyId":"…","secretAccessKey":"…","accountId":"123456789012"}]}`, (*stringVal)(&c.Credentials)},
 		{"shard-limit", "open shards allowed per account and region", (*intVal)(&c.ShardLimit)},
 		{"on-demand-stream-limit", "on-demand streams allowed per account and region", (*intVal)(&c.OnDemandStreamLimit)},
-		{"limits", "on: enforce AWS's per-shard throughput and control-plane call rates, and Video Streams' data-plane limits; off: lift them", (*stringVal)(&c.Limits)},
+		{"limits", "on: enforce AWS's per-shard throughput and control-plane call rates, Firehose's DirectPut quotas per delivery stream, and Video Streams' data-plane limits; off: lift them", (*stringVal)(&c.Limits)},
 		{"tls-cert", "PEM certificate to serve TLS with (h2 and HTTP/1.1 by ALPN)", (*stringVal)(&c.TLSCert)},
 		{"tls-key", "PEM private key of --tls-cert", (*stringVal)(&c.TLSKey)},
 		{"tls-self-signed", "serve TLS with a self-signed certificate for localhost and 127.0.0.1, made in <data-dir>/tls", (*boolVal)(&c.TLSSelfSigned)},

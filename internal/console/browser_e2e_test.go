@@ -9,8 +9,25 @@ import (
 	"time"
 
 	"sluice/internal/config"
+	"sluice/internal/firehose"
 	"sluice/internal/testserver"
 )
+
+// logWhenActive logs one delivery error of delivery stream name (as the
+// deliverer would) once the console has created it and it is ACTIVE.
+func logWhenActive(t *testing.T, srv *testserver.Server, errs firehose.ErrorLog, name string) {
+	c := firehose.Caller{Account: srv.Config.AccountID, Region: srv.Config.Region}
+	for t.Context().Err() == nil {
+		if ds, err := srv.Firehose().DescribeDeliveryStream(c, name); err == nil && ds.Status == firehose.StatusActive {
+			errs.Log(firehose.DeliveryError{
+				Time: time.Now(), DeliveryStreamARN: ds.ARN(), Destination: "arn:aws:s3:::console-bucket", DeliveryStreamVersionID: ds.Version,
+				ErrorCode: "S3.NoSuchBucket", Message: "The specified bucket does not exist. Create the bucket or use a different bucket that does exist.",
+			})
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
 
 // browserTools finds node, Debian's chromium and test/js (playwright-core
 // and the AWS SDK for JavaScript). `make test` installs them; with
@@ -89,13 +106,16 @@ func TestBrowserSigV4SignIn(t *testing.T) {
 }
 
 // TestBrowserFirehoseFlow walks the Firehose pages in Chromium: Firehose
-// streams → Create Firehose stream → Creating → Active → Send test record →
-// the delivered object in the object browser → charts → Delete.
+// streams → Create Firehose stream → Creating → Active → a delivery error in
+// Recent delivery failures → Send test record → the delivered object in the
+// object browser → charts → Delete.
 func TestBrowserFirehoseFlow(t *testing.T) {
 	browserTools(t)
+	var errs firehose.ErrorLog
 	srv := testserver.Start(t, testserver.WithConfig(func(c *config.Config) {
 		c.CreateDelay, c.DeleteDelay = 2*time.Second, 500*time.Millisecond
-	}))
+	}), testserver.WithFirehose(func(c *firehose.Config) { errs = c.Errors }))
+	go logWhenActive(t, srv, errs, "console-fh")
 	runConsoleScript(t, srv.URL, "firehose")
 	objects, _ := filepath.Glob(filepath.Join(srv.Dir, "s3", "console-bucket", "*", "*", "*", "*", "console-fh-1-*"))
 	if len(objects) != 1 {

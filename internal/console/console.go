@@ -44,6 +44,9 @@ type Options struct {
 	Metrics func(c awsproto.Caller, stream string, minutes int) ([]metrics.Point, error)
 	// Firehose serves the Firehose pages' reads beyond the API.
 	Firehose FirehoseBackend
+	// FirehoseFailures lists a delivery stream's recent delivery errors,
+	// newest first (firehose_failures.go); nil: none are shown.
+	FirehoseFailures func(c awsproto.Caller, name string) ([]FirehoseFailure, error)
 	// Analytics serves the Data Analytics live view; nil when the server
 	// has no SQL engine.
 	Analytics AnalyticsBackend
@@ -93,6 +96,7 @@ func New(opts Options) *Console {
 	mux.HandleFunc("GET /console/metrics", c.withSession(false, c.metrics))
 	mux.HandleFunc("GET /console/objects", c.withSession(false, c.objects))
 	mux.HandleFunc("GET /console/object", c.withSession(false, c.object))
+	mux.HandleFunc("GET /console/firehose/failures", c.withSession(false, c.firehoseFailures))
 	mux.HandleFunc("GET /console/analytics/live", c.withSession(false, c.live))
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "NotFound", "No such console page.")

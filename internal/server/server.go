@@ -20,6 +20,7 @@ import (
 	"sluice/internal/api/analyticsapi"
 	"sluice/internal/api/firehoseapi"
 	"sluice/internal/api/kinesisapi"
+	"sluice/internal/api/logsapi"
 	"sluice/internal/api/videoapi"
 	"sluice/internal/awsproto"
 	"sluice/internal/awsproto/sigv4"
@@ -27,6 +28,7 @@ import (
 	"sluice/internal/config"
 	"sluice/internal/console"
 	"sluice/internal/firehose"
+	"sluice/internal/firehose/deliverylog"
 	"sluice/internal/objectstore"
 	"sluice/internal/storage/embedded"
 	"sluice/internal/streams"
@@ -147,7 +149,12 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 			Endpoint: cfg.S3Endpoint, Region: cfg.S3Region, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, PathStyle: cfg.S3PathStyle,
 		})
 	}
+	// Delivery errors: the console's recent failures, and the log files of
+	// CloudWatchLoggingOptions that the CloudWatch Logs API reads.
+	deliveryErrors := deliverylog.New(deliverylog.Options{Dir: filepath.Join(cfg.DataDir, "logs"), Now: now, Logger: log})
 	fcfg := firehose.Config{
+		Quotas:      cfg.Limits == config.LimitsOn,
+		Errors:      deliveryErrors,
 		Now:         now,
 		CreateDelay: cfg.CreateDelay,
 		DeleteDelay: cfg.DeleteDelay,
@@ -266,7 +273,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend.Close()
 		return nil, err
 	}
-	kinesis, fhAPI := kinesisapi.New(svc, kinesisapi.WithChannels(chans)), firehoseapi.New(fh)
+	kinesis, fhAPI, logsAPI := kinesisapi.New(svc, kinesisapi.WithChannels(chans)), firehoseapi.New(fh), logsapi.New(deliveryErrors)
 	kaV1, kaV2 := analyticsapi.New(apps)
 	// The two APIs share a signing name; the request metrics tell them apart.
 	kaV2Metrics := *kaV2
@@ -275,7 +282,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	budget := awsproto.NewBudget(cfg.MaxInflightBytes)
 	api := awsproto.NewHandler(awsproto.HandlerOptions{
 		Auth: auth, Logger: log.With("component", "awsproto"), Budget: budget, CORS: &awsproto.CORS{AllowOrigins: origins},
-	}, kinesis, fhAPI, kaV1, kaV2)
+	}, kinesis, fhAPI, kaV1, kaV2, logsAPI)
 	// Video Streams is REST-JSON: POST /<operation>, one route per path,
 	// beside POST / of the X-Amz-Target services.
 	restAPI := awsproto.NewRESTHandler(awsproto.HandlerOptions{
@@ -289,7 +296,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Keys:       keys,
 		AccountID:  cfg.AccountID,
 		Region:     cfg.Region,
-		Services:   []*awsproto.Service{kinesis, fhAPI, kaV1, kaV2},
+		Services:   []*awsproto.Service{kinesis, fhAPI, kaV1, kaV2, logsAPI},
 		REST:       []*awsproto.RESTService{videoAPI.Service()},
 		BodyBudget: budget,
 		Metrics:    kinesisapi.Metrics(svc),
@@ -297,10 +304,12 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Analytics:  analyticsapi.ConsoleBackend{Svc: apps, Runtime: rt},
 		Logger:     log.With("component", "console"),
 		Now:        now,
+
+		FirehoseFailures: firehoseFailures(fh, deliveryErrors),
 	})
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthcheck", healthHandler(backend.Records(), svc, fh))
-	requests := newHTTPMetrics(kinesis, fhAPI, kaV1, &kaV2Metrics).withREST(videoAPI.Service())
+	requests := newHTTPMetrics(kinesis, fhAPI, kaV1, &kaV2Metrics, logsAPI).withREST(videoAPI.Service())
 	mux.Handle("GET /metrics", metricsHandler(log.With("component", "metrics"), requests, newStreamsCollector(svc), newFirehoseCollector(fh),
 		newAnalyticsCollector(rt), newStorageCollector(backend.Records(), svc, fh), newVideoCollector(frags)))
 	// A browser's GET / opens the console; the API is POST / (and OPTIONS

@@ -290,6 +290,11 @@ async function walkFirehose(page) {
     await page.locator('#firehose-status', { hasText: 'Active' }).waitFor();
     await page.locator('dd', { hasText: 'Amazon S3 bucket console-bucket' }).waitFor();
   });
+  await step(page, 'firehose-failures', async () => {
+    // The Go test logs one delivery error once the stream is active.
+    await page.locator('#fh-failures td', { hasText: 'S3.NoSuchBucket' }).waitFor();
+    await page.locator('#fh-failures td', { hasText: 'The specified bucket does not exist.' }).waitFor();
+  });
   await step(page, 'firehose-send', async () => {
     await page.getByLabel('Record data').fill('hello from the firehose console\n');
     await page.getByRole('button', { name: 'Send test record' }).click();

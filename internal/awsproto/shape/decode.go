@@ -3,13 +3,15 @@ package shape
 import (
 	"fmt"
 	"reflect"
+	"strings"
 
 	"sluice/internal/awsproto/awserr"
 )
 
 // Decode checks body (the decoded request, a map or nil for an empty object)
 // against the structure shape s and, when it passes, fills dst, a pointer to
-// the operation's input struct. Struct fields carry the members' wire names;
+// the operation's input struct. Struct fields carry the members' wire names
+// (a camelCase name capitalized: logGroupName fills LogGroupName);
 // their types follow the member kinds:
 //
 //	String *string or string    Boolean *bool      Integer, Long *int64 or int64
@@ -49,6 +51,11 @@ func fill(s *Shape, m map[string]any, dst reflect.Value) error {
 			continue
 		}
 		f := dst.FieldByName(mem.Name)
+		if !f.IsValid() || !f.CanSet() {
+			// A camelCase wire name (CloudWatch Logs' "logGroupName")
+			// fills the exported field of the same name ("LogGroupName").
+			f = dst.FieldByName(strings.ToUpper(mem.Name[:1]) + mem.Name[1:])
+		}
 		if !f.IsValid() {
 			return fmt.Errorf("%s has no field %s", dst.Type(), mem.Name)
 		}

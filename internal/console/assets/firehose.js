@@ -1,7 +1,8 @@
 // Amazon Data Firehose pages of the Sluice console: the list of Firehose
 // streams, "Create Firehose stream", and a stream's page with its
-// configuration, charts, a test-record sender and, when the server delivers
-// to its local directory, a browser of the delivered objects. app.js passes
+// configuration, its recent delivery failures, charts, a test-record sender
+// and, when the server delivers to its local directory, a browser of the
+// delivered objects. app.js passes
 // in its helpers (ui), so the two files share one way of building pages.
 
 const NAME_RE = /^[a-zA-Z0-9_.-]{1,64}$/;
@@ -149,6 +150,7 @@ export function firehosePages(ui) {
     const charts = el('section', { 'aria-label': 'Monitoring' });
     const sender = el('section', { class: 'panel', 'aria-labelledby': 'fh-test-title' });
     const objects = el('section', { class: 'panel', 'aria-labelledby': 'fh-objects-title' });
+    const failures = el('section', { class: 'panel', 'aria-labelledby': 'fh-failures-title' });
     main.replaceChildren(
       el('p', {}, el('a', { href: '#/firehose' }, 'Firehose streams'), ' › ', name),
       el('h1', {}, name, status, el('span', { class: 'spacer' }),
@@ -160,8 +162,9 @@ export function firehosePages(ui) {
           }) }, 'Delete')),
       problem,
       el('div', { class: 'panel' }, el('h2', {}, 'Firehose stream details'), summary),
-      sender, objects,
+      failures, sender, objects,
       el('h2', {}, 'Monitoring'), charts);
+    failureList(failures, name);
     let desc = null;
     every(2000, async () => {
       try {
@@ -217,6 +220,29 @@ export function firehosePages(ui) {
     });
     box.replaceChildren(el('h2', { id: 'fh-test-title' }, 'Test with a record'),
       el('p', { class: 'hint' }, 'Sends one record with PutRecord; it is delivered when a buffer hint is reached.'), form);
+  }
+
+  // The delivery stream's recent delivery errors (error code and message
+  // as AWS logs them to CloudWatch Logs), newest first.
+  function failureList(box, name) {
+    const body = el('tbody');
+    const err = el('div');
+    box.replaceChildren(el('h2', { id: 'fh-failures-title' }, 'Recent delivery failures'), err,
+      el('p', { class: 'hint' }, 'With error logging on (CloudWatchLoggingOptions), the same errors are in the log stream: ',
+        el('span', { class: 'mono' }, 'aws logs get-log-events'), ' or ', el('span', { class: 'mono' }, 'sluice firehose logs'), '.'),
+      el('table', { id: 'fh-failures', 'aria-label': 'Recent delivery failures' },
+        el('thead', {}, el('tr', {}, ['Time', 'Error code', 'Message'].map((h) => el('th', { scope: 'col' }, h)))), body));
+    every(3000, async () => {
+      try {
+        const res = await fetch(`/console/firehose/failures?name=${enc(name)}`, { credentials: 'same-origin' });
+        if (!res.ok) throw await ui.readError(res);
+        const list = (await res.json()).failures;
+        body.replaceChildren(...list.map((f) => el('tr', {},
+          el('td', {}, fmtTime(f.time / 1000)), el('td', { class: 'mono' }, f.errorCode), el('td', {}, f.message))));
+        if (!list.length) body.append(el('tr', {}, el('td', { colspan: 3 }, 'No delivery failures.')));
+        err.replaceChildren();
+      } catch (e) { err.replaceChildren(errorBox(e)); }
+    });
   }
 
   function objectBrowser(box, bucket) {
