@@ -17,13 +17,15 @@ type command struct {
 }
 
 // commands are the subcommands besides serve: the client side (bench, put,
-// tail) and the operator's (backup, recover). Each parses its own flags
-// (`sluice <command> -h` documents them).
+// tail, video, firehose) and the operator's (backup, recover). Each parses
+// its own flags (`sluice <command> -h` documents them).
 var commands = map[string]command{
 	"bench": {"load-test a Kinesis endpoint (Sluice or another) and report throughput and latency", bench.Main},
 	"put":   {"write records from arguments or stdin lines to a stream", client.Put},
 	"tail":  {"follow a stream across all shards and resharding, printing records", client.Tail},
 	"video": {"put an MKV file or stdin into a video stream (PutMedia), or get its media (GetMedia)", client.Video},
+
+	"firehose": {"print a delivery stream's delivery errors from its CloudWatch Logs log group (logs [--follow])", client.Firehose},
 
 	"backup":  {"copy a data directory, while Sluice runs or not", recovery.Backup},
 	"recover": {"list the logs kept in quarantine and mark those to restore", recovery.Recover},

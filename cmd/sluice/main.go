@@ -6,6 +6,7 @@
 //	sluice put [flags]       write records to a stream
 //	sluice tail [flags]      follow a stream
 //	sluice video put|get     PutMedia an MKV, GetMedia to stdout
+//	sluice firehose logs     print a delivery stream's delivery errors
 //	sluice backup [flags]    copy a data directory, running or not
 //	sluice recover [flags]   list and restore quarantined logs
 //	sluice help              show the server's flags
@@ -105,8 +106,8 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 func printCommands(w io.Writer) {
 	fmt.Fprintf(w, "\nOther commands (each takes -h):\n")
-	for _, name := range []string{"bench", "put", "tail", "video", "backup", "recover"} {
-		fmt.Fprintf(w, "  sluice %-7s %s\n", name, commands[name].summary)
+	for _, name := range []string{"bench", "put", "tail", "video", "firehose", "backup", "recover"} {
+		fmt.Fprintf(w, "  sluice %-8s %s\n", name, commands[name].summary)
 	}
 }
 

@@ -37,13 +37,18 @@ type conn struct {
 
 // register adds the shared flags to fs, with defaults from the environment.
 func (c *conn) register(fs *flag.FlagSet) {
+	c.registerEndpoint(fs)
+	fs.StringVar(&c.stream, "stream", "", "stream name")
+	fs.StringVar(&c.streamARN, "stream-arn", "", "stream ARN (instead of --stream)")
+}
+
+// registerEndpoint adds the flags of where and who: all but the stream's.
+func (c *conn) registerEndpoint(fs *flag.FlagSet) {
 	fs.StringVar(&c.endpoint, "endpoint", envOr(DefaultEndpoint, "SLUICE_ENDPOINT"), "Kinesis endpoint URL (env SLUICE_ENDPOINT)")
 	fs.StringVar(&c.region, "region", "", "AWS region to sign for (default: the --stream-arn's, else AWS_REGION, AWS_DEFAULT_REGION or us-east-1)")
 	fs.StringVar(&c.accessKey, "access-key", "", "access key ID (default AWS_ACCESS_KEY_ID; Sluice's open auth accepts any)")
 	fs.StringVar(&c.secretKey, "secret-key", "", "secret access key (default AWS_SECRET_ACCESS_KEY)")
 	fs.BoolVar(&c.insecure, "insecure", false, "do not verify the server's TLS certificate (for --tls-self-signed servers)")
-	fs.StringVar(&c.stream, "stream", "", "stream name")
-	fs.StringVar(&c.streamARN, "stream-arn", "", "stream ARN (instead of --stream)")
 }
 
 // check validates the shared flags after parsing and fills in defaults.
@@ -54,6 +59,12 @@ func (c *conn) check() error {
 	case c.stream != "" && c.streamARN != "":
 		return errors.New("give --stream or --stream-arn, not both")
 	}
+	return c.checkEndpoint()
+}
+
+// checkEndpoint validates the endpoint and credential flags and fills in
+// their defaults.
+func (c *conn) checkEndpoint() error {
 	if c.endpoint == "" {
 		return errors.New("--endpoint is empty")
 	}
