@@ -1,6 +1,3 @@
-// Package firehoseapi serves the Data Firehose API (Firehose_20150804) on
-// top of package firehose: the input shapes with AWS's constraints, the
-// answers' JSON, and the mapping of domain errors to AWS error codes.
 package firehoseapi
 
 import (
@@ -67,6 +64,12 @@ var kindCodes = map[firehose.Kind]awserr.Code{
 func wire(err error) error {
 	if err == nil {
 		return nil
+	}
+	// The wire layer's own errors, returned through the domain (the
+	// UpdateDestination callback), pass unchanged.
+	var ae *awserr.Error
+	if errors.As(err, &ae) {
+		return ae
 	}
 	var de *firehose.Error
 	if errors.As(err, &de) {

@@ -125,16 +125,18 @@ func TestInvalidRequestsChangeNothing(t *testing.T) {
 			Prefix: aws.String("!{timestamp:yyyy}/")}}, "InvalidArgumentException", "ErrorOutputPrefix cannot be null or empty when Prefix contains expressions."},
 		{"bad time zone", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), ExtendedS3DestinationConfiguration: &types.ExtendedS3DestinationConfiguration{RoleARN: role, BucketARN: bucket,
 			CustomTimeZone: aws.String("Mars/Olympus")}}, "InvalidArgumentException", ""},
-		{"http endpoint", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), HttpEndpointDestinationConfiguration: &types.HttpEndpointDestinationConfiguration{
-			EndpointConfiguration: &types.HttpEndpointConfiguration{Url: aws.String("https://example.com")}, S3Configuration: &types.S3DestinationConfiguration{RoleARN: role, BucketARN: bucket}}},
-			"InvalidArgumentException", "Sluice does not support HttpEndpointDestinationConfiguration."},
+		{"http endpoint over http", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), HttpEndpointDestinationConfiguration: &types.HttpEndpointDestinationConfiguration{
+			EndpointConfiguration: &types.HttpEndpointConfiguration{Url: aws.String("http://example.com")}, S3Configuration: &types.S3DestinationConfiguration{RoleARN: role, BucketARN: bucket}}},
+			"ValidationException", "1 validation error detected: Value 'http://example.com' at 'httpEndpointDestinationConfiguration.endpointConfiguration.url' failed to satisfy constraint: Member must satisfy regular expression pattern: https://.*"},
+		// A conversion without its schema cannot run, whether or not
+		// Sluice converts; Enabled defaults to true, so left out the
+		// conversion is still asked for.
 		{"format conversion", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), ExtendedS3DestinationConfiguration: &types.ExtendedS3DestinationConfiguration{RoleARN: role, BucketARN: bucket,
 			DataFormatConversionConfiguration: &types.DataFormatConversionConfiguration{Enabled: aws.Bool(true)}}},
-			"InvalidArgumentException", "Sluice does not support DataFormatConversionConfiguration (record format conversion) yet."},
-		// Enabled defaults to true: left out, the conversion is still asked for.
+			"InvalidArgumentException", ""},
 		{"format conversion, Enabled left out", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), ExtendedS3DestinationConfiguration: &types.ExtendedS3DestinationConfiguration{RoleARN: role, BucketARN: bucket,
 			DataFormatConversionConfiguration: &types.DataFormatConversionConfiguration{}}},
-			"InvalidArgumentException", "Sluice does not support DataFormatConversionConfiguration (record format conversion) yet."},
+			"InvalidArgumentException", ""},
 		{"bad compression", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), S3DestinationConfiguration: &types.S3DestinationConfiguration{RoleARN: role, BucketARN: bucket,
 			CompressionFormat: "LZ4"}}, "ValidationException", "Member must satisfy enum value set: [UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY]"},
 		{"unknown source stream", &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("x"), DeliveryStreamType: types.DeliveryStreamTypeKinesisStreamAsSource,

@@ -9,27 +9,31 @@ import (
 	"sluice/internal/firehose"
 )
 
-var createInput = func() *shape.Shape {
-	members := []shape.Member{
-		shape.Req("DeliveryStreamName", nameShape),
-		shape.Opt("DeliveryStreamType", shape.Str().OneOf("DirectPut", "KinesisStreamAsSource", "MSKAsSource", "DatabaseAsSource")),
-		shape.Opt("KinesisStreamSourceConfiguration", shape.Struct(
-			shape.Req("KinesisStreamARN", arnShape),
-			shape.Req("RoleARN", arnShape),
-		).Named("KinesisStreamSourceConfiguration")),
-		shape.Opt("DeliveryStreamEncryptionConfigurationInput", shape.Struct(
-			shape.Opt("KeyARN", arnShape),
-			shape.Req("KeyType", shape.Str().OneOf("AWS_OWNED_CMK", "CUSTOMER_MANAGED_CMK")),
-		).Named("DeliveryStreamEncryptionConfigurationInput")),
-		shape.Opt("S3DestinationConfiguration", s3Configuration),
-		shape.Opt("ExtendedS3DestinationConfiguration", extendedS3Configuration),
-		shape.Opt("Tags", shape.ListOf(tagShape).Len(1, 50)),
-	}
-	for _, name := range otherDestinations {
-		members = append(members, shape.Opt(name, shape.Struct()))
-	}
-	return shape.Struct(members...).Named("CreateDeliveryStreamInput")
-}()
+var createInput = shape.Struct(
+	shape.Req("DeliveryStreamName", nameShape),
+	shape.Opt("DeliveryStreamType", shape.Str().OneOf("DirectPut", "KinesisStreamAsSource", "MSKAsSource", "DatabaseAsSource")),
+	shape.Opt("KinesisStreamSourceConfiguration", shape.Struct(
+		shape.Req("KinesisStreamARN", kinesisStreamARNShape),
+		shape.Req("RoleARN", roleARNShape),
+	).Named("KinesisStreamSourceConfiguration")),
+	shape.Opt("DeliveryStreamEncryptionConfigurationInput", shape.Struct(
+		shape.Opt("KeyARN", kmsKeyARNShape),
+		shape.Req("KeyType", shape.Str().OneOf("AWS_OWNED_CMK", "CUSTOMER_MANAGED_CMK")),
+	).Named("DeliveryStreamEncryptionConfigurationInput")),
+	shape.Opt("S3DestinationConfiguration", s3Configuration),
+	shape.Opt("ExtendedS3DestinationConfiguration", extendedS3Configuration),
+	shape.Opt("RedshiftDestinationConfiguration", redshiftConfiguration),
+	shape.Opt("ElasticsearchDestinationConfiguration", elasticsearchConfiguration),
+	shape.Opt("AmazonopensearchserviceDestinationConfiguration", openSearchConfiguration),
+	shape.Opt("SplunkDestinationConfiguration", splunkConfiguration),
+	shape.Opt("HttpEndpointDestinationConfiguration", httpConfiguration),
+	shape.Opt("Tags", shape.ListOf(tagShape).Len(1, 50)),
+	shape.Opt("AmazonOpenSearchServerlessDestinationConfiguration", serverlessConfiguration),
+	shape.Opt("MSKSourceConfiguration", mskSourceConfiguration),
+	shape.Opt("SnowflakeDestinationConfiguration", snowflakeConfiguration),
+	shape.Opt("IcebergDestinationConfiguration", icebergConfiguration),
+	shape.Opt("DatabaseSourceConfiguration", databaseSourceConfiguration),
+).Named("CreateDeliveryStreamInput")
 
 type createIn struct {
 	DeliveryStreamName                         string
@@ -40,16 +44,42 @@ type createIn struct {
 	ExtendedS3DestinationConfiguration         *s3In
 	Tags                                       []tagIn
 
-	RedshiftDestinationConfiguration                   *struct{}
-	ElasticsearchDestinationConfiguration              *struct{}
-	AmazonopensearchserviceDestinationConfiguration    *struct{}
-	SplunkDestinationConfiguration                     *struct{}
-	HttpEndpointDestinationConfiguration               *struct{}
-	AmazonOpenSearchServerlessDestinationConfiguration *struct{}
-	SnowflakeDestinationConfiguration                  *struct{}
-	IcebergDestinationConfiguration                    *struct{}
-	MSKSourceConfiguration                             *struct{}
-	DatabaseSourceConfiguration                        *struct{}
+	RedshiftDestinationConfiguration                   *redshiftIn
+	ElasticsearchDestinationConfiguration              *searchIn
+	AmazonopensearchserviceDestinationConfiguration    *searchIn
+	SplunkDestinationConfiguration                     *splunkIn
+	HttpEndpointDestinationConfiguration               *httpIn
+	AmazonOpenSearchServerlessDestinationConfiguration *searchIn
+	SnowflakeDestinationConfiguration                  *snowflakeIn
+	IcebergDestinationConfiguration                    *icebergIn
+	MSKSourceConfiguration                             *mskSourceIn
+	DatabaseSourceConfiguration                        *databaseSourceIn
+}
+
+// destinations lists the destination configurations given, in the
+// model's order.
+func (in *createIn) destinations() []givenDest {
+	var g []givenDest
+	if in.S3DestinationConfiguration != nil {
+		g = append(g, givenDest{member: "S3DestinationConfiguration", kind: firehose.KindS3, s3: in.S3DestinationConfiguration})
+	}
+	if in.ExtendedS3DestinationConfiguration != nil {
+		g = append(g, givenDest{member: "ExtendedS3DestinationConfiguration", kind: firehose.KindS3, s3: in.ExtendedS3DestinationConfiguration, extended: true})
+	}
+	add := func(member, kind string, ok bool, d destIn) {
+		if ok {
+			g = append(g, givenDest{member: member, kind: kind, in: d})
+		}
+	}
+	add("RedshiftDestinationConfiguration", firehose.KindRedshift, in.RedshiftDestinationConfiguration != nil, in.RedshiftDestinationConfiguration)
+	add("ElasticsearchDestinationConfiguration", firehose.KindElasticsearch, in.ElasticsearchDestinationConfiguration != nil, in.ElasticsearchDestinationConfiguration)
+	add("AmazonopensearchserviceDestinationConfiguration", firehose.KindOpenSearch, in.AmazonopensearchserviceDestinationConfiguration != nil, in.AmazonopensearchserviceDestinationConfiguration)
+	add("SplunkDestinationConfiguration", firehose.KindSplunk, in.SplunkDestinationConfiguration != nil, in.SplunkDestinationConfiguration)
+	add("HttpEndpointDestinationConfiguration", firehose.KindHTTPEndpoint, in.HttpEndpointDestinationConfiguration != nil, in.HttpEndpointDestinationConfiguration)
+	add("AmazonOpenSearchServerlessDestinationConfiguration", firehose.KindOpenSearchServerless, in.AmazonOpenSearchServerlessDestinationConfiguration != nil, in.AmazonOpenSearchServerlessDestinationConfiguration)
+	add("SnowflakeDestinationConfiguration", firehose.KindSnowflake, in.SnowflakeDestinationConfiguration != nil, in.SnowflakeDestinationConfiguration)
+	add("IcebergDestinationConfiguration", firehose.KindIceberg, in.IcebergDestinationConfiguration != nil, in.IcebergDestinationConfiguration)
+	return g
 }
 
 type encryptionIn struct {
@@ -65,31 +95,25 @@ type tagIn struct {
 // s3In is S3DestinationConfiguration, ExtendedS3DestinationConfiguration
 // and their Update forms (all optional there).
 type s3In struct {
-	RoleARN           *string
-	BucketARN         *string
-	Prefix            *string
-	ErrorOutputPrefix *string
-	BufferingHints    *struct {
-		IntervalInSeconds *int64
-		SizeInMBs         *int64
-	}
+	RoleARN                 *string
+	BucketARN               *string
+	Prefix                  *string
+	ErrorOutputPrefix       *string
+	BufferingHints          *hintsIn
 	CompressionFormat       *string
 	EncryptionConfiguration *struct {
-		KMSEncryptionConfig *struct{ AWSKMSKeyARN string }
 		NoEncryptionConfig  *string
+		KMSEncryptionConfig *struct{ AWSKMSKeyARN string }
 	}
-	CloudWatchLoggingOptions *struct {
-		Enabled       *bool
-		LogGroupName  *string
-		LogStreamName *string
-	}
+	CloudWatchLoggingOptions          *loggingIn
+	ProcessingConfiguration           *processingIn
 	S3BackupMode                      *string
+	S3BackupConfiguration             *s3In
+	S3BackupUpdate                    *s3In
+	DataFormatConversionConfiguration *conversionIn
+	DynamicPartitioningConfiguration  *partitioningIn
 	FileExtension                     *string
 	CustomTimeZone                    *string
-	ProcessingConfiguration           *processingIn
-	DataFormatConversionConfiguration *struct{ Enabled *bool }
-	DynamicPartitioningConfiguration  *struct{ Enabled *bool }
-	S3BackupConfiguration             *s3In
 }
 
 type processingIn struct {
@@ -101,27 +125,18 @@ type processingIn struct {
 }
 
 // apply merges the members given into d.
-func (in *s3In) apply(d *firehose.S3Destination) {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
-	}
-	set(&d.RoleARN, in.RoleARN)
-	set(&d.BucketARN, in.BucketARN)
-	set(&d.Prefix, in.Prefix)
-	set(&d.ErrorOutputPrefix, in.ErrorOutputPrefix)
-	set(&d.Compression, in.CompressionFormat)
-	set(&d.S3BackupMode, in.S3BackupMode)
-	set(&d.FileExtension, in.FileExtension)
-	set(&d.CustomTimeZone, in.CustomTimeZone)
+func (in *s3In) apply(d *firehose.S3Destination) error {
+	setStr(&d.RoleARN, in.RoleARN)
+	setStr(&d.BucketARN, in.BucketARN)
+	setStr(&d.Prefix, in.Prefix)
+	setStr(&d.ErrorOutputPrefix, in.ErrorOutputPrefix)
+	setStr(&d.Compression, in.CompressionFormat)
+	setStr(&d.S3BackupMode, in.S3BackupMode)
+	setStr(&d.FileExtension, in.FileExtension)
+	setStr(&d.CustomTimeZone, in.CustomTimeZone)
 	if h := in.BufferingHints; h != nil {
-		if h.SizeInMBs != nil {
-			d.SizeInMBs = *h.SizeInMBs
-		}
-		if h.IntervalInSeconds != nil {
-			d.IntervalInSeconds = *h.IntervalInSeconds
-		}
+		setInt(&d.SizeInMBs, h.SizeInMBs)
+		setInt(&d.IntervalInSeconds, h.IntervalInSeconds)
 	}
 	if e := in.EncryptionConfiguration; e != nil {
 		d.KMSKeyARN = ""
@@ -130,51 +145,41 @@ func (in *s3In) apply(d *firehose.S3Destination) {
 		}
 	}
 	if p := in.ProcessingConfiguration; p != nil {
-		d.Processing = firehose.Processing{Enabled: p.Enabled != nil && *p.Enabled}
-		for _, proc := range p.Processors {
-			fp := firehose.Processor{Type: proc.Type}
-			for _, prm := range proc.Parameters {
-				fp.Params = append(fp.Params, firehose.Param{Name: prm.ParameterName, Value: prm.ParameterValue})
-			}
-			d.Processing.Processors = append(d.Processing.Processors, fp)
-		}
+		d.Processing = p.model()
 	}
-	if b := in.S3BackupConfiguration; b != nil {
-		backup := firehose.S3Backup{}
-		if d.Backup != nil {
-			backup = *d.Backup
+	for _, b := range []*s3In{in.S3BackupConfiguration, in.S3BackupUpdate} {
+		if b != nil {
+			d.Backup = b.backup(d.Backup)
 		}
-		set(&backup.RoleARN, b.RoleARN)
-		set(&backup.BucketARN, b.BucketARN)
-		set(&backup.Prefix, b.Prefix)
-		set(&backup.Compression, b.CompressionFormat)
-		d.Backup = &backup
 	}
 	if l := in.CloudWatchLoggingOptions; l != nil {
-		d.Logging = firehose.Logging{}
-		if l.Enabled != nil {
-			d.Logging.Enabled = *l.Enabled
-		}
-		set(&d.Logging.LogGroupName, l.LogGroupName)
-		set(&d.Logging.LogStreamName, l.LogStreamName)
+		d.Logging = l.model()
 	}
+	if c := in.DataFormatConversionConfiguration; c != nil {
+		conv, err := c.apply(d.Conversion)
+		if err != nil {
+			return err
+		}
+		d.Conversion = conv
+	}
+	if p := in.DynamicPartitioningConfiguration; p != nil {
+		d.Partitioning = p.apply(d.Partitioning)
+	}
+	return nil
 }
 
-// unsupported names a feature of the configuration Sluice does not have,
-// or "".
-func (in *s3In) unsupported() string {
-	on := func(e *struct{ Enabled *bool }) bool { return e != nil && e.Enabled != nil && *e.Enabled }
-	// A DataFormatConversionConfiguration without Enabled is on: AWS's
-	// default for it is true, so accepting it would ignore a conversion
-	// the caller asked for.
-	conversion := in.DataFormatConversionConfiguration
-	switch {
-	case conversion != nil && (conversion.Enabled == nil || *conversion.Enabled):
-		return "DataFormatConversionConfiguration (record format conversion)"
-	case on(in.DynamicPartitioningConfiguration):
-		return "DynamicPartitioningConfiguration (dynamic partitioning)"
+// backup merges a backup S3 configuration (S3BackupConfiguration or
+// S3BackupUpdate) into b (nil: none yet) and returns it.
+func (in *s3In) backup(b *firehose.S3Backup) *firehose.S3Backup {
+	out := firehose.S3Backup{}
+	if b != nil {
+		out = *b
 	}
-	return ""
+	setStr(&out.RoleARN, in.RoleARN)
+	setStr(&out.BucketARN, in.BucketARN)
+	setStr(&out.Prefix, in.Prefix)
+	setStr(&out.Compression, in.CompressionFormat)
+	return &out
 }
 
 func tagsIn(in []tagIn) ([]firehose.Tag, error) {
@@ -196,6 +201,22 @@ type createOut struct {
 }
 
 func (a *API) create(ctx context.Context, in *createIn) (*createOut, error) {
+	p, err := in.params()
+	if err != nil {
+		return nil, err
+	}
+	arn, err := a.svc.CreateDeliveryStream(ctx, caller(ctx), p)
+	if err != nil {
+		return nil, wire(err)
+	}
+	return &createOut{DeliveryStreamARN: arn}, nil
+}
+
+// params maps the request into the domain's CreateParams: the S3 kinds
+// into S3, the others into Dest with Kind set. What Sluice has no
+// equivalent for (Secrets Manager, VPCs) is refused here; whether a kind,
+// a conversion or partitioning is supported is the domain's to say.
+func (in *createIn) params() (firehose.CreateParams, error) {
 	p := firehose.CreateParams{Name: in.DeliveryStreamName}
 	if in.DeliveryStreamType != nil {
 		p.Type = *in.DeliveryStreamType
@@ -204,61 +225,48 @@ func (a *API) create(ctx context.Context, in *createIn) (*createOut, error) {
 		p.Source = &firehose.KinesisSource{StreamARN: k.KinesisStreamARN, RoleARN: k.RoleARN}
 	}
 	if e := in.DeliveryStreamEncryptionConfigurationInput; e != nil {
-		p.Encryption = &firehose.Encryption{KeyType: e.KeyType}
-		if e.KeyARN != nil {
-			p.Encryption.KeyARN = *e.KeyARN
-		}
+		p.Encryption = &firehose.Encryption{KeyType: e.KeyType, KeyARN: deref(e.KeyARN)}
 	}
-	var given []string
-	for _, d := range []struct {
-		name string
-		in   *s3In
-	}{{"S3DestinationConfiguration", in.S3DestinationConfiguration}, {"ExtendedS3DestinationConfiguration", in.ExtendedS3DestinationConfiguration}} {
-		if d.in == nil {
+	if in.MSKSourceConfiguration != nil {
+		p.Unsupported = append(p.Unsupported, "MSKSourceConfiguration")
+	}
+	if in.DatabaseSourceConfiguration != nil {
+		p.Unsupported = append(p.Unsupported, "DatabaseSourceConfiguration")
+	}
+	given := in.destinations()
+	if len(given) > 1 {
+		names := make([]string, len(given))
+		for i, g := range given {
+			names[i] = g.member
+		}
+		return p, awserr.New(awserr.InvalidArgumentException, "Exactly one destination configuration must be specified; got %s.", strings.Join(names, " and "))
+	}
+	for _, g := range given {
+		if g.s3 != nil {
+			dest := firehose.S3Destination{Extended: g.extended, IntervalInSeconds: -1}
+			if err := g.s3.apply(&dest); err != nil {
+				return p, err
+			}
+			p.S3 = &dest
 			continue
 		}
-		given = append(given, d.name)
-		if what := d.in.unsupported(); what != "" {
-			return nil, awserr.New(awserr.InvalidArgumentException, "Sluice does not support %s yet.", what)
+		dest := fresh(g.kind)
+		if err := g.in.apply(g.kind, &dest); err != nil {
+			return p, err
 		}
-		dest := firehose.S3Destination{Extended: d.name == "ExtendedS3DestinationConfiguration", IntervalInSeconds: -1}
-		d.in.apply(&dest)
-		p.S3 = &dest
-	}
-	for name, v := range map[string]*struct{}{
-		"RedshiftDestinationConfiguration":                   in.RedshiftDestinationConfiguration,
-		"ElasticsearchDestinationConfiguration":              in.ElasticsearchDestinationConfiguration,
-		"AmazonopensearchserviceDestinationConfiguration":    in.AmazonopensearchserviceDestinationConfiguration,
-		"SplunkDestinationConfiguration":                     in.SplunkDestinationConfiguration,
-		"HttpEndpointDestinationConfiguration":               in.HttpEndpointDestinationConfiguration,
-		"AmazonOpenSearchServerlessDestinationConfiguration": in.AmazonOpenSearchServerlessDestinationConfiguration,
-		"SnowflakeDestinationConfiguration":                  in.SnowflakeDestinationConfiguration,
-		"IcebergDestinationConfiguration":                    in.IcebergDestinationConfiguration,
-		"MSKSourceConfiguration":                             in.MSKSourceConfiguration,
-		"DatabaseSourceConfiguration":                        in.DatabaseSourceConfiguration,
-	} {
-		if v != nil {
-			p.Unsupported = append(p.Unsupported, name)
-		}
-	}
-	if len(given) > 1 {
-		return nil, awserr.New(awserr.InvalidArgumentException, "Exactly one destination configuration must be specified; got %s.", strings.Join(given, " and "))
+		p.Dest = &dest
 	}
 	tags, err := tagsIn(in.Tags)
 	if err != nil {
-		return nil, err
+		return p, err
 	}
 	p.Tags = tags
-	arn, err := a.svc.CreateDeliveryStream(ctx, caller(ctx), p)
-	if err != nil {
-		return nil, wire(err)
-	}
-	return &createOut{DeliveryStreamARN: arn}, nil
+	return p, nil
 }
 
 var deleteInput = shape.Struct(
-	shape.Opt("AllowForceDelete", shape.Bool()),
 	shape.Req("DeliveryStreamName", nameShape),
+	shape.Opt("AllowForceDelete", shape.Bool()),
 ).Named("DeleteDeliveryStreamInput")
 
 type deleteIn struct {

@@ -11,8 +11,8 @@ import (
 
 var describeInput = shape.Struct(
 	shape.Req("DeliveryStreamName", nameShape),
-	shape.Opt("ExclusiveStartDestinationId", shape.Str().Len(1, 100).Match(`[a-zA-Z0-9-]+`)),
 	shape.Opt("Limit", shape.Int().Range(1, 10000)),
+	shape.Opt("ExclusiveStartDestinationId", shape.Str().Len(1, 100).Match(`[a-zA-Z0-9-]+`)),
 ).Named("DescribeDeliveryStreamInput")
 
 type describeIn struct {
@@ -54,9 +54,17 @@ type sourceOut struct {
 }
 
 type destinationOut struct {
-	DestinationId                    string       `json:"DestinationId"`
-	S3DestinationDescription         *s3Out       `json:"S3DestinationDescription,omitempty"`
-	ExtendedS3DestinationDescription *extendedOut `json:"ExtendedS3DestinationDescription,omitempty"`
+	DestinationId                                    string         `json:"DestinationId"`
+	S3DestinationDescription                         *s3Out         `json:"S3DestinationDescription,omitempty"`
+	ExtendedS3DestinationDescription                 *extendedOut   `json:"ExtendedS3DestinationDescription,omitempty"`
+	RedshiftDestinationDescription                   *redshiftOut   `json:"RedshiftDestinationDescription,omitempty"`
+	ElasticsearchDestinationDescription              *searchOut     `json:"ElasticsearchDestinationDescription,omitempty"`
+	AmazonopensearchserviceDestinationDescription    *searchOut     `json:"AmazonopensearchserviceDestinationDescription,omitempty"`
+	SplunkDestinationDescription                     *splunkOut     `json:"SplunkDestinationDescription,omitempty"`
+	HttpEndpointDestinationDescription               *httpOut       `json:"HttpEndpointDestinationDescription,omitempty"`
+	SnowflakeDestinationDescription                  *snowflakeOut  `json:"SnowflakeDestinationDescription,omitempty"`
+	AmazonOpenSearchServerlessDestinationDescription *serverlessOut `json:"AmazonOpenSearchServerlessDestinationDescription,omitempty"`
+	IcebergDestinationDescription                    *icebergOut    `json:"IcebergDestinationDescription,omitempty"`
 }
 
 type s3Out struct {
@@ -72,11 +80,13 @@ type s3Out struct {
 
 type extendedOut struct {
 	s3Out
-	S3BackupMode            string         `json:"S3BackupMode"`
-	FileExtension           string         `json:"FileExtension,omitempty"`
-	CustomTimeZone          string         `json:"CustomTimeZone,omitempty"`
-	ProcessingConfiguration *processingOut `json:"ProcessingConfiguration,omitempty"`
-	S3BackupDescription     *s3Out         `json:"S3BackupDescription,omitempty"`
+	ProcessingConfiguration           *processingOut   `json:"ProcessingConfiguration,omitempty"`
+	S3BackupMode                      string           `json:"S3BackupMode"`
+	S3BackupDescription               *s3Out           `json:"S3BackupDescription,omitempty"`
+	DataFormatConversionConfiguration *conversionOut   `json:"DataFormatConversionConfiguration,omitempty"`
+	DynamicPartitioningConfiguration  *partitioningOut `json:"DynamicPartitioningConfiguration,omitempty"`
+	FileExtension                     string           `json:"FileExtension,omitempty"`
+	CustomTimeZone                    string           `json:"CustomTimeZone,omitempty"`
 }
 
 type processingOut struct {
@@ -99,6 +109,10 @@ type bufferingOut struct {
 	IntervalInSeconds int64 `json:"IntervalInSeconds"`
 }
 
+type retryOut struct {
+	DurationInSeconds int64 `json:"DurationInSeconds"`
+}
+
 type encryptionConf struct {
 	NoEncryptionConfig  string `json:"NoEncryptionConfig,omitempty"`
 	KMSEncryptionConfig *struct {
@@ -112,13 +126,14 @@ type loggingOut struct {
 	LogStreamName string `json:"LogStreamName,omitempty"`
 }
 
-func describe(ds *firehose.DeliveryStream) streamDescription {
-	d := ds.S3
+// s3Description is S3DestinationDescription: an S3 destination, or the S3
+// configuration of another kind.
+func s3Description(d firehose.S3Destination) s3Out {
 	s3 := s3Out{
 		RoleARN: d.RoleARN, BucketARN: d.BucketARN, Prefix: d.Prefix, ErrorOutputPrefix: d.ErrorOutputPrefix,
 		BufferingHints:           bufferingOut{SizeInMBs: d.SizeInMBs, IntervalInSeconds: d.IntervalInSeconds},
 		CompressionFormat:        d.Compression,
-		CloudWatchLoggingOptions: loggingOut{Enabled: d.Logging.Enabled, LogGroupName: d.Logging.LogGroupName, LogStreamName: d.Logging.LogStreamName},
+		CloudWatchLoggingOptions: loggingDescription(d.Logging),
 	}
 	if d.KMSKeyARN != "" {
 		s3.EncryptionConfiguration.KMSEncryptionConfig = &struct {
@@ -127,28 +142,84 @@ func describe(ds *firehose.DeliveryStream) streamDescription {
 	} else {
 		s3.EncryptionConfiguration.NoEncryptionConfig = "NoEncryption"
 	}
-	dest := destinationOut{DestinationId: firehose.DestinationID, S3DestinationDescription: &s3}
-	if d.Extended {
-		ext := &extendedOut{s3Out: s3, S3BackupMode: d.S3BackupMode, FileExtension: d.FileExtension, CustomTimeZone: d.CustomTimeZone}
-		if p := d.Processing; p.Enabled || len(p.Processors) > 0 {
-			ext.ProcessingConfiguration = &processingOut{Enabled: p.Enabled, Processors: []processorOut{}}
-			for _, proc := range p.Processors {
-				po := processorOut{Type: proc.Type}
-				for _, prm := range proc.Params {
-					po.Parameters = append(po.Parameters, paramOut{prm.Name, prm.Value})
-				}
-				ext.ProcessingConfiguration.Processors = append(ext.ProcessingConfiguration.Processors, po)
-			}
-		}
-		if b := d.Backup; b != nil {
-			ext.S3BackupDescription = &s3Out{
-				RoleARN: b.RoleARN, BucketARN: b.BucketARN, Prefix: b.Prefix, CompressionFormat: b.Compression,
-				BufferingHints:          bufferingOut{SizeInMBs: firehose.DefaultSizeInMBs, IntervalInSeconds: firehose.DefaultIntervalInSeconds},
-				EncryptionConfiguration: encryptionConf{NoEncryptionConfig: "NoEncryption"},
-			}
-		}
-		dest.ExtendedS3DestinationDescription = ext
+	return s3
+}
+
+// backupDescription is S3BackupDescription, nil for no backup. The model
+// keeps the backup's bucket, role, prefix and compression; the hints
+// shown are AWS's defaults.
+func backupDescription(b *firehose.S3Backup) *s3Out {
+	if b == nil {
+		return nil
 	}
+	return &s3Out{
+		RoleARN: b.RoleARN, BucketARN: b.BucketARN, Prefix: b.Prefix, CompressionFormat: b.Compression,
+		BufferingHints:          bufferingOut{SizeInMBs: firehose.DefaultSizeInMBs, IntervalInSeconds: firehose.DefaultIntervalInSeconds},
+		EncryptionConfiguration: encryptionConf{NoEncryptionConfig: "NoEncryption"},
+	}
+}
+
+// processingDescription is ProcessingConfiguration, nil when there is
+// none (disabled, no processors).
+func processingDescription(p firehose.Processing) *processingOut {
+	if !p.Enabled && len(p.Processors) == 0 {
+		return nil
+	}
+	out := &processingOut{Enabled: p.Enabled, Processors: []processorOut{}}
+	for _, proc := range p.Processors {
+		po := processorOut{Type: proc.Type}
+		for _, prm := range proc.Params {
+			po.Parameters = append(po.Parameters, paramOut{prm.Name, prm.Value})
+		}
+		out.Processors = append(out.Processors, po)
+	}
+	return out
+}
+
+func loggingDescription(l firehose.Logging) loggingOut {
+	return loggingOut{Enabled: l.Enabled, LogGroupName: l.LogGroupName, LogStreamName: l.LogStreamName}
+}
+
+// destinationDescription is Destinations[0]: the member of the delivery
+// stream's destination kind. An S3 destination is described twice, as
+// S3DestinationDescription and (Extended) ExtendedS3DestinationDescription,
+// as AWS does.
+func destinationDescription(d *firehose.Destinations) destinationOut {
+	out := destinationOut{DestinationId: firehose.DestinationID}
+	switch d.Kind {
+	case firehose.KindHTTPEndpoint:
+		out.HttpEndpointDestinationDescription = describeHTTP(d)
+	case firehose.KindOpenSearch:
+		out.AmazonopensearchserviceDestinationDescription = describeSearch(d)
+	case firehose.KindElasticsearch:
+		out.ElasticsearchDestinationDescription = describeSearch(d)
+	case firehose.KindOpenSearchServerless:
+		out.AmazonOpenSearchServerlessDestinationDescription = describeServerless(d)
+	case firehose.KindSplunk:
+		out.SplunkDestinationDescription = describeSplunk(d)
+	case firehose.KindRedshift:
+		out.RedshiftDestinationDescription = describeRedshift(d)
+	case firehose.KindSnowflake:
+		out.SnowflakeDestinationDescription = describeSnowflake(d)
+	case firehose.KindIceberg:
+		out.IcebergDestinationDescription = describeIceberg(d)
+	default: // S3, and "" for streams persisted before Kind existed
+		s3 := s3Description(d.S3)
+		out.S3DestinationDescription = &s3
+		if e := d.S3; e.Extended {
+			out.ExtendedS3DestinationDescription = &extendedOut{
+				s3Out: s3, S3BackupMode: e.S3BackupMode, FileExtension: e.FileExtension, CustomTimeZone: e.CustomTimeZone,
+				ProcessingConfiguration:           processingDescription(e.Processing),
+				S3BackupDescription:               backupDescription(e.Backup),
+				DataFormatConversionConfiguration: conversionDescription(e.Conversion),
+				DynamicPartitioningConfiguration:  partitioningDescription(e.Partitioning),
+			}
+		}
+	}
+	return out
+}
+
+func describe(ds *firehose.DeliveryStream) streamDescription {
 	out := streamDescription{
 		DeliveryStreamName:   ds.Name,
 		DeliveryStreamARN:    ds.ARN(),
@@ -159,7 +230,7 @@ func describe(ds *firehose.DeliveryStream) streamDescription {
 		},
 		VersionId:       strconv.FormatInt(ds.Version, 10),
 		CreateTimestamp: awsproto.TimeOf(ds.Created),
-		Destinations:    []destinationOut{dest},
+		Destinations:    []destinationOut{destinationDescription(&ds.Destinations)},
 	}
 	if ds.Version > 1 {
 		out.LastUpdateTimestamp = awsproto.TimeOf(ds.Updated)
@@ -185,9 +256,9 @@ func (a *API) describe(ctx context.Context, in *describeIn) (*describeOut, error
 }
 
 var listInput = shape.Struct(
+	shape.Opt("Limit", shape.Int().Range(1, 10000)),
 	shape.Opt("DeliveryStreamType", shape.Str().OneOf("DirectPut", "KinesisStreamAsSource", "MSKAsSource", "DatabaseAsSource")),
 	shape.Opt("ExclusiveStartDeliveryStreamName", nameShape),
-	shape.Opt("Limit", shape.Int().Range(1, 10000)),
 ).Named("ListDeliveryStreamsInput")
 
 type listIn struct {
