@@ -4,7 +4,7 @@ PKGS    := ./...
 # The core packages also run under the race detector.
 RACE_PKGS := ./internal/analytics/... ./internal/video/... ./internal/awsproto/... ./internal/streams/... ./internal/storage/... ./internal/logstore/... ./internal/vfs/... ./internal/server/... ./internal/api/... ./internal/firehose/... ./internal/metrics/... ./internal/objectstore/...
 
-.PHONY: run build test test-tools test-js test-browser test-s3 test-python test-ffmpeg vet fmt fuzz bench bench-peers bench-scale
+.PHONY: run build test test-tools test-js test-browser test-s3 test-python test-ffmpeg test-postgres vet fmt fuzz bench bench-peers bench-scale
 
 run:
 	$(GO) run ./cmd/sluice --listen 127.0.0.1:4567 --data-dir ./data
@@ -14,9 +14,10 @@ build:
 
 # test-tools installs what the tests drive besides Go: Debian's AWS CLI, the
 # JavaScript SDK (test-js), the browser for the console (test-browser), a
-# real S3 server for Firehose (test-s3), boto3 (test-python) and ffmpeg for
-# the video packaging tests (test-ffmpeg).
-test-tools: test-js test-browser test-s3 test-python test-ffmpeg
+# real S3 server for Firehose (test-s3), boto3 (test-python), ffmpeg for
+# the video packaging tests (test-ffmpeg) and PostgreSQL for the Firehose
+# Redshift destination (test-postgres).
+test-tools: test-js test-browser test-s3 test-python test-ffmpeg test-postgres
 	@if [ ! -x /usr/bin/aws ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "installing awscli (Debian) for the CLI tests"; \
@@ -83,6 +84,19 @@ test-ffmpeg:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; \
 		else \
 			echo "warning: ffmpeg/ffprobe missing and cannot apt-get install them (run as root, or apt-get install -y ffmpeg); the video packaging tests skip"; \
+		fi; \
+	fi
+
+# test-postgres installs Debian's postgresql: the Firehose Redshift tests
+# start its server binaries (/usr/lib/postgresql/*/bin) on a cluster of
+# their own in a temporary directory, and fail without them.
+test-postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing postgresql (Debian) for the Firehose Redshift tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+		else \
+			echo "warning: /usr/lib/postgresql/*/bin/postgres missing and cannot apt-get install postgresql (run as root, or apt-get install -y postgresql); the Redshift destination tests fail"; \
 		fi; \
 	fi
 
