@@ -65,6 +65,10 @@ type Config struct {
 	// Firehose's data transformation calls; empty refuses Lambda processors.
 	LambdaEndpoint string
 
+	// GlueTables is the JSON file of Glue tables Firehose's record format
+	// conversion takes schemas from (Sluice has no Glue).
+	GlueTables string
+
 	// PublicURL is the base URL (http(s)://host[:port]) Sluice hands out
 	// for itself: Video Streams' GetDataEndpoint and signaling channel
 	// endpoints. Empty: the URL each request came in on.

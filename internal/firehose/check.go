@@ -8,6 +8,22 @@ import (
 // its processing, record format conversion and dynamic partitioning
 // checked; old is the configuration an update replaces (nil at creation).
 func (s *Service) normalizeS3(d S3Destination, old *S3Destination) (S3Destination, error) {
+	// Dynamic partitioning and record format conversion deliver large
+	// objects: AWS's buffer size is 64 to 128 MiB there, 128 by default.
+	partitioned := d.Partitioning != nil && d.Partitioning.Enabled
+	converted := d.Conversion != nil && d.Conversion.Enabled
+	if partitioned || converted {
+		if d.SizeInMBs == 0 {
+			d.SizeInMBs = 128
+		}
+		if d.SizeInMBs < 64 {
+			what := "dynamic partitioning"
+			if !partitioned {
+				what = "record format conversion"
+			}
+			return d, errInvalid("BufferingHints.SizeInMBs must be at least 64 when %s is enabled.", what)
+		}
+	}
 	d, err := normalizeDestination(d)
 	if err != nil {
 		return d, err
@@ -49,10 +65,10 @@ func (s *Service) checkProcessing(proc Processing) error {
 					return errInvalid("BufferSizeInMBs of the Lambda processor must be from 0.2 to 3: %s.", v)
 				}
 			}
-		case ProcessorAppendDelimiter:
-		default:
-			return errInvalid("Sluice does not run the %s processor yet; it runs Lambda and AppendDelimiterToRecord.", p.Type)
 		}
+	}
+	if _, err := chain(proc); err != nil {
+		return errInvalid("%s", err.Error())
 	}
 	return nil
 }
@@ -67,21 +83,93 @@ func (s *Service) checkPartitioning(d *S3Destination, old *S3Destination) error 
 			return errInvalid("Dynamic partitioning can only be enabled when the delivery stream is created, and cannot be disabled.")
 		}
 	}
+	parts, _ := compilePrefix(d.Prefix, false) // checked by normalizeDestination
+	var query, lambda bool
+	for _, p := range parts {
+		query = query || p.queryKey != ""
+		lambda = lambda || p.lambdaKey != ""
+	}
 	if !on {
+		if query || lambda {
+			return errInvalid("The prefix uses partition keys (!{partitionKeyFromQuery:...} or !{partitionKeyFromLambda:...}): DynamicPartitioningConfiguration must be enabled.")
+		}
 		return nil
 	}
-	return errInvalid("Sluice does not support DynamicPartitioningConfiguration (dynamic partitioning) yet.")
-}
-
-// checkConversion checks record format conversion.
-func (s *Service) checkConversion(d *S3Destination) error {
-	if d.Conversion == nil || !d.Conversion.Enabled {
-		return nil
+	if !d.Extended {
+		return errInvalid("DynamicPartitioningConfiguration is only supported with ExtendedS3DestinationConfiguration.")
 	}
-	return errInvalid("Sluice does not support DataFormatConversionConfiguration (record format conversion) yet.")
+	if d.ErrorOutputPrefix == "" {
+		return errInvalid("ErrorOutputPrefix cannot be null or empty when dynamic partitioning is enabled.")
+	}
+	if d.IntervalInSeconds == 0 {
+		return errInvalid("Zero buffering (IntervalInSeconds 0) is not available with dynamic partitioning.")
+	}
+	if d.Partitioning.RetrySeconds < 0 {
+		d.Partitioning.RetrySeconds = 300
+	}
+	has := func(typ string) bool {
+		if !d.Processing.Enabled {
+			return false
+		}
+		for _, p := range d.Processing.Processors {
+			if p.Type == typ {
+				return true
+			}
+		}
+		return false
+	}
+	if query && !has("MetadataExtraction") {
+		return errInvalid("The prefix uses !{partitionKeyFromQuery:...}: a MetadataExtraction processor must be configured.")
+	}
+	if lambda && !has(ProcessorLambda) {
+		return errInvalid("The prefix uses !{partitionKeyFromLambda:...}: a Lambda processor must be configured.")
+	}
+	return nil
 }
 
-// checkDestination checks a non-S3 destination's own configuration.
+// checkDestination fills the defaults of a non-S3 destination's own
+// configuration and checks it with its delivery package.
 func (s *Service) checkDestination(d *Destinations) error {
-	return errInvalid("Sluice does not deliver to %s yet.", d.Kind)
+	var err error
+	switch {
+	case d.HTTP != nil:
+		h := d.HTTP
+		if h.ContentEncoding == "" {
+			h.ContentEncoding = "NONE"
+		}
+		err = s.httpConfig(h).Validate()
+	case d.Search != nil:
+		x := d.Search
+		if d.Kind != KindOpenSearchServerless {
+			if x.IndexRotation == "" {
+				x.IndexRotation = "OneDay"
+			}
+			if x.DocumentIDFormat == "" {
+				x.DocumentIDFormat = "FIREHOSE_DEFAULT"
+			}
+			if x.ClusterEndpoint == "" {
+				return errInvalid("Sluice has no OpenSearch domains to resolve DomainARN to an endpoint: give ClusterEndpoint (the URL of your OpenSearch or Elasticsearch cluster).")
+			}
+		}
+		err = searchConfig(d.Kind, x).Validate()
+	case d.Splunk != nil:
+		if d.Splunk.AckTimeoutSeconds == 0 {
+			d.Splunk.AckTimeoutSeconds = 180
+		}
+		err = splunkConfig(d.Splunk).Validate()
+	case d.Redshift != nil:
+		if d.S3.Compression != Uncompressed && d.S3.Compression != GZIP {
+			return errInvalid("Compression format %s is not supported for the Redshift destination; use UNCOMPRESSED or GZIP.", d.S3.Compression)
+		}
+		err = redshiftConfig(d.Redshift).Validate()
+	case d.Snowflake != nil:
+		if d.Snowflake.DataLoadingOption == "" {
+			d.Snowflake.DataLoadingOption = "JSON_MAPPING"
+		}
+	case d.Iceberg != nil:
+	}
+	if err != nil {
+		return errInvalid("%s", err.Error())
+	}
+	return nil
 }

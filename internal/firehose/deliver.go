@@ -1,10 +1,8 @@
 package firehose
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -67,6 +65,10 @@ func (s *Service) deliver(l *live) {
 		s.log.Error("reading delivery position", "err", err)
 		return
 	}
+	if pt := l.snapshot().S3.Partitioning; pt != nil && pt.Enabled {
+		s.deliverPartitioned(ctx, l, pos)
+		return
+	}
 	buf := pending{next: pos}
 	tick := time.NewTicker(s.cfg.Tick)
 	defer tick.Stop()
@@ -90,7 +92,7 @@ func (s *Service) deliver(l *live) {
 					buf.bytes += int64(len(r.Data))
 				}
 				buf.next = next
-				if buf.bytes >= ds.S3.SizeInMBs<<20 {
+				if sizeMB, _ := ds.hints(); buf.bytes >= sizeMB<<20 {
 					break // deliver before reading on
 				}
 			}
@@ -128,11 +130,12 @@ func (s *Service) due(ds *DeliveryStream, buf *pending) bool {
 	if len(buf.records) == 0 {
 		return false
 	}
-	if buf.bytes >= ds.S3.SizeInMBs<<20 {
+	size, interval := ds.hints()
+	if buf.bytes >= size<<20 {
 		return true
 	}
 	oldest := time.UnixMilli(buf.records[0].arrival)
-	return !s.now().Before(oldest.Add(time.Duration(ds.S3.IntervalInSeconds) * time.Second))
+	return !s.now().Before(oldest.Add(time.Duration(interval) * time.Second))
 }
 
 // flush delivers the buffer's first object (up to SizeInMBs of records):
@@ -141,7 +144,8 @@ func (s *Service) due(ds *DeliveryStream, buf *pending) bool {
 // write is retried with backoff. It reports false when the deliverer was
 // stopped.
 func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *pending) bool {
-	limit := ds.S3.SizeInMBs << 20
+	sizeMB, _ := ds.hints()
+	limit := sizeMB << 20
 	n, size := 0, int64(0)
 	for n < len(buf.records) && (n == 0 || size < limit) {
 		size += buf.records[n].size
@@ -152,15 +156,11 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 		s.log.Error("reading buffered records", "name", ds.Name, "err", err)
 		return false
 	}
-	objs, delivered, deliveredBytes, err := s.objects(ctx, ds, recs, buf.records[0].arrival)
-	if err != nil {
-		s.log.Error("building objects", "name", ds.Name, "err", err)
+	b := &batch{src: recs, t: time.UnixMilli(buf.records[0].arrival).In(ds.S3.zone())}
+	b.out, b.failed = s.process(ctx, ds, recs)
+	res, ok := s.send(ctx, l, ds, b)
+	if !ok {
 		return false
-	}
-	for _, obj := range objs {
-		if !s.write(ctx, l, ds, obj, n) {
-			return false
-		}
 	}
 	next := buf.next
 	if n < len(buf.records) {
@@ -170,14 +170,7 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 		s.log.Error("saving delivery position", "name", ds.Name, "err", err)
 	}
 	now := s.now()
-	l.metrics.DeliveredRecords.Add(int64(delivered))
-	l.metrics.DeliveredBytes.Add(deliveredBytes)
-	l.metrics.DeliveredObjects.Add(int64(len(objs)))
-	l.metrics.LastDeliveryMillis.Store(now.UnixMilli())
-	l.metrics.Minutes.Add(now, metrics.DeliveredRecords, int64(delivered))
-	l.metrics.Minutes.Add(now, metrics.DeliveredBytes, deliveredBytes)
-	l.metrics.Minutes.Add(now, metrics.DeliveredObjects, int64(len(objs)))
-	l.metrics.Minutes.Max(now, metrics.DataFreshnessSeconds, max(0, now.UnixMilli()-buf.records[0].arrival)/1000)
+	l.metrics.delivered(now, res, buf.records[0].arrival)
 	buf.records = append(buf.records[:0], buf.records[n:]...)
 	buf.bytes -= size
 	// Records are kept for 24 hours, as AWS keeps undelivered DirectPut
@@ -201,6 +194,7 @@ func (s *Service) write(ctx context.Context, l *live, ds *DeliveryStream, obj ob
 			return false
 		}
 		l.metrics.FailedAttempts.Add(1)
+		s.logError(ds, "S3.PutObjectFailed", "Failed to deliver data to the bucket "+obj.Bucket+": "+err.Error(), "")
 		l.metrics.Minutes.Add(s.now(), metrics.DeliveryFailures, 1)
 		if time.Since(first) > s.cfg.RetryFor {
 			s.log.Error("dropping an object after retrying for the retry period", "name", ds.Name, "key", obj.Key, "records", records, "err", err)
@@ -237,83 +231,6 @@ func (s *Service) readBack(l *live, entries []entry) ([]rawRecord, error) {
 		from = next
 	}
 	return out, nil
-}
-
-// objects builds what one delivery writes: the object of the (transformed)
-// records, compressed, under the evaluated prefix (none when every record
-// was dropped or failed); the error output of the records that failed
-// transformation, as JSON lines under ErrorOutputPrefix; and the source
-// records under the backup configuration when S3BackupMode is Enabled. It
-// also returns how many records and bytes the first object holds.
-func (s *Service) objects(ctx context.Context, ds *DeliveryStream, recs []rawRecord, arrival int64) ([]objectstore.Object, int, int64, error) {
-	d := ds.S3
-	loc := time.UTC
-	if d.CustomTimeZone != "" {
-		if z, err := time.LoadLocation(d.CustomTimeZone); err == nil {
-			loc = z
-		}
-	}
-	t := time.UnixMilli(arrival).In(loc)
-	var objs []objectstore.Object
-	out, failed := s.transform(ctx, ds, recs)
-	var size int64
-	if len(out) > 0 {
-		data := bytes.Join(out, nil)
-		size = int64(len(data))
-		obj, err := s.object(ds, d.Bucket(), d.Prefix, d.Compression, d.FileExtension, data, t, "")
-		if err != nil {
-			return nil, 0, 0, err
-		}
-		objs = append(objs, obj)
-	}
-	if len(failed) > 0 {
-		var lines []byte
-		for _, f := range failed {
-			b, _ := json.Marshal(f)
-			lines = append(append(lines, b...), '\n')
-		}
-		prefix := d.ErrorOutputPrefix
-		if prefix == "" {
-			prefix = "!{firehose:error-output-type}/"
-		}
-		obj, err := s.object(ds, d.Bucket(), prefix, Uncompressed, "", lines, t, "processing-failed")
-		if err != nil {
-			return nil, 0, 0, err
-		}
-		objs = append(objs, obj)
-	}
-	if b := d.Backup; b != nil && d.S3BackupMode == "Enabled" {
-		var raw []byte
-		for _, r := range recs {
-			raw = append(raw, r.data...)
-		}
-		obj, err := s.object(ds, S3Destination{BucketARN: b.BucketARN}.Bucket(), b.Prefix, b.Compression, "", raw, t, "")
-		if err != nil {
-			return nil, 0, 0, err
-		}
-		objs = append(objs, obj)
-	}
-	return objs, len(out), size, nil
-}
-
-// object builds one object of data at time t: compressed, named as
-// Firehose names objects, under the evaluated prefix.
-func (s *Service) object(ds *DeliveryStream, bucket, prefix, compression, fileExtension string, data []byte, t time.Time, errorType string) (objectstore.Object, error) {
-	parts, err := compilePrefix(prefix, errorType != "")
-	if err != nil {
-		return objectstore.Object{}, err
-	}
-	name := objectName(ds.Name, ds.Version, t)
-	body, encoding, err := compress(compression, data, name)
-	if err != nil {
-		return objectstore.Object{}, err
-	}
-	return objectstore.Object{
-		Bucket:          bucket,
-		Key:             evalPrefix(parts, t, errorType) + name + extension(compression, fileExtension),
-		Body:            body,
-		ContentEncoding: encoding,
-	}, nil
 }
 
 // position is the log counter of the next record to deliver.

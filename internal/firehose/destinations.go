@@ -39,6 +39,11 @@ func (d *Destinations) kind() string {
 	return d.Kind
 }
 
+// DestinationKind is the kind of the destination, for metrics and the
+// console: S3, HttpEndpoint, Splunk, Redshift, Snowflake, Iceberg, or
+// the OpenSearch configuration's name.
+func (d *Destinations) DestinationKind() string { return d.kind() }
+
 // Common holds the settings every non-S3 destination has.
 type Common struct {
 	RoleARN           string

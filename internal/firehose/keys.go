@@ -18,6 +18,9 @@ type prefixPart struct {
 	timestamp javaLayout // !{timestamp:...}
 	random    bool       // !{firehose:random-string}
 	errorType bool       // !{firehose:error-output-type}
+	// queryKey and lambdaKey name a dynamic partitioning key:
+	// !{partitionKeyFromQuery:name} and !{partitionKeyFromLambda:name}.
+	queryKey, lambdaKey string
 }
 
 // compilePrefix parses a Prefix or ErrorOutputPrefix. A prefix without a
@@ -62,7 +65,17 @@ func compilePrefix(prefix string, isError bool) ([]prefixPart, error) {
 			}
 			parts = append(parts, prefixPart{errorType: true})
 		case ns == "partitionKeyFromQuery" || ns == "partitionKeyFromLambda":
-			return nil, errInvalid("Dynamic partitioning expressions (!{%s}) are not supported by Sluice yet.", expr)
+			if isError {
+				return nil, errInvalid("The expression !{%s} is not allowed in ErrorOutputPrefix.", expr)
+			}
+			if arg == "" {
+				return nil, errInvalid("The expression !{%s} must name a partition key.", expr)
+			}
+			if ns == "partitionKeyFromQuery" {
+				parts = append(parts, prefixPart{queryKey: arg})
+			} else {
+				parts = append(parts, prefixPart{lambdaKey: arg})
+			}
 		default:
 			return nil, errInvalid("The expression !{%s} in the prefix is not supported.", expr)
 		}
@@ -79,9 +92,23 @@ func hasExpression(prefix string) bool { return strings.Contains(prefix, "!{") }
 // evalPrefix evaluates a compiled prefix at t (already in the right zone).
 // Every timestamp expression resolves to the same instant.
 func evalPrefix(parts []prefixPart, t time.Time, errorType string) string {
+	return evalPartitionedPrefix(parts, t, errorType, nil)
+}
+
+// evalPartitionedPrefix is evalPrefix with the partition keys of a
+// dynamically partitioned object (checked by partitionOf beforehand).
+func evalPartitionedPrefix(parts []prefixPart, t time.Time, errorType string, keys *partitionKeys) string {
 	var b strings.Builder
 	for _, p := range parts {
 		switch {
+		case p.queryKey != "":
+			if keys != nil {
+				b.WriteString(keys.query[p.queryKey])
+			}
+		case p.lambdaKey != "":
+			if keys != nil {
+				b.WriteString(keys.lambda[p.lambdaKey])
+			}
 		case p.timestamp != nil:
 			b.WriteString(p.timestamp.format(t))
 		case p.random:

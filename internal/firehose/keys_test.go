@@ -64,7 +64,7 @@ func TestPrefixes(t *testing.T) {
 	if got := evalPrefix(parts, ts, "processing-failed"); got != "err/processing-failed/2026/11/26/14/" {
 		t.Errorf("error prefix = %q", got)
 	}
-	for _, bad := range []string{"!{timestamp:qq}", "!{timestamp:}", "!{firehose:error-output-type}", "!{partitionKeyFromQuery:id}", "!{nope}", "a!{timestamp:yyyy"} {
+	for _, bad := range []string{"!{timestamp:qq}", "!{timestamp:}", "!{firehose:error-output-type}", "!{partitionKeyFromQuery:}", "!{nope}", "a!{timestamp:yyyy"} {
 		if _, err := compilePrefix(bad, false); err == nil {
 			t.Errorf("%q compiled", bad)
 		}

@@ -27,10 +27,27 @@ type Metrics struct {
 	DeliveredRecords, DeliveredBytes atomic.Int64
 	DeliveredObjects                 atomic.Int64
 	FailedAttempts, DroppedRecords   atomic.Int64
+	// ErrorRecords went to the error output; BackupRecords to the S3
+	// backup.
+	ErrorRecords, BackupRecords atomic.Int64
+	// ActivePartitions is the partitions buffered (dynamic partitioning).
+	ActivePartitions atomic.Int64
 	// LastDeliveryMillis is when the last object was written.
 	LastDeliveryMillis atomic.Int64
 	// Minutes are the same figures per minute, for the console's charts.
 	Minutes metrics.Series
+}
+
+// delivered counts a delivery whose oldest record arrived at arrival.
+func (m *Metrics) delivered(now time.Time, res sent, arrival int64) {
+	m.DeliveredRecords.Add(int64(res.records))
+	m.DeliveredBytes.Add(res.bytes)
+	m.DeliveredObjects.Add(int64(res.objects))
+	m.LastDeliveryMillis.Store(now.UnixMilli())
+	m.Minutes.Add(now, metrics.DeliveredRecords, int64(res.records))
+	m.Minutes.Add(now, metrics.DeliveredBytes, res.bytes)
+	m.Minutes.Add(now, metrics.DeliveredObjects, int64(res.objects))
+	m.Minutes.Max(now, metrics.DataFreshnessSeconds, max(0, now.UnixMilli()-arrival)/1000)
 }
 
 // Put appends records to a DirectPut delivery stream's log and returns once

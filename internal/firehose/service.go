@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"sluice/internal/firehose/convert"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +40,13 @@ type Config struct {
 	// RetryFor is how long a failing delivery is retried before its records
 	// are dropped (AWS: 24 hours for S3).
 	RetryFor time.Duration
+	// Tables are the Glue tables record format conversion takes its
+	// schemas from (--glue-tables); nil refuses conversion.
+	Tables *convert.Catalog
+	// HTTPClient is the client the HTTP endpoint, OpenSearch and Splunk
+	// destinations use (nil: their own, with the system's roots); tests and
+	// --destination-ca give one that trusts a private CA.
+	HTTPClient *http.Client
 	// Errors receives delivery errors; nil drops them.
 	Errors ErrorLog
 	// Quotas enforces AWS's DirectPut throughput quotas per delivery stream
@@ -57,6 +66,7 @@ type Service struct {
 
 	mu      sync.RWMutex
 	streams map[streamKey]*live
+	dest    destinations
 	timers  map[string]*time.Timer
 
 	stop chan struct{}
@@ -131,6 +141,7 @@ func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, er
 		streams: map[streamKey]*live{},
 		timers:  map[string]*time.Timer{},
 		stop:    make(chan struct{}),
+		dest:    newDestinations(cfg.Now, cfg.HTTPClient),
 	}
 	if err := s.load(ctx); err != nil {
 		return nil, err
@@ -247,6 +258,7 @@ func (s *Service) Close() error {
 		l.halt()
 	}
 	s.wg.Wait()
+	s.dest.close()
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sluice/internal/kpl"
 	"time"
 
 	"sluice/internal/storage"
@@ -153,7 +154,34 @@ func (s *Service) pollSource(ctx context.Context, l *live, c Caller, arn string,
 	return nil
 }
 
+// appendFromSource appends records read from the source stream, with KPL
+// aggregation undone first, as Firehose does for a Kinesis source. An
+// aggregated record whose digest or protobuf is damaged is kept whole, as
+// the KCL keeps it.
 func (s *Service) appendFromSource(ctx context.Context, l *live, data [][]byte) error {
+	var flat [][]byte
+	for i, d := range data {
+		if !kpl.IsAggregated(d) {
+			if flat != nil {
+				flat = append(flat, d)
+			}
+			continue
+		}
+		if flat == nil {
+			flat = append(make([][]byte, 0, len(data)), data[:i]...)
+		}
+		subs, err := kpl.Deaggregate(d, "")
+		if err != nil {
+			flat = append(flat, d)
+			continue
+		}
+		for _, sub := range subs {
+			flat = append(flat, sub.Data)
+		}
+	}
+	if flat != nil {
+		data = flat
+	}
 	for len(data) > 0 {
 		n := min(len(data), MaxBatchRecords)
 		batch := storage.Batch{Records: make([]storage.Record, n)}

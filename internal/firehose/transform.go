@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sluice/internal/firehose/process"
 	"strconv"
 	"time"
 )
@@ -30,11 +31,8 @@ type Param struct {
 	Name, Value string
 }
 
-// Processor types Sluice runs.
-const (
-	ProcessorLambda          = "Lambda"
-	ProcessorAppendDelimiter = "AppendDelimiterToRecord"
-)
+// Processor types the parent package runs itself.
+const ProcessorLambda = "Lambda"
 
 func (p Processor) param(name string) string {
 	for _, x := range p.Params {
@@ -113,62 +111,39 @@ type errorRecord struct {
 	ErrorMessage           string `json:"errorMessage"`
 	AttemptEndingTimestamp int64  `json:"attemptEndingTimestamp"`
 	RawData                string `json:"rawData"`
-	LambdaArn              string `json:"lambdaArn"`
-}
-
-// transform runs the processors over recs: the records to deliver, and
-// error records for those the Lambda function failed or did not return.
-func (s *Service) transform(ctx context.Context, ds *DeliveryStream, recs []rawRecord) ([][]byte, []errorRecord) {
-	out := make([][]byte, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r.data)
-	}
-	p := ds.S3.Processing
-	if !p.Enabled {
-		return out, nil
-	}
-	var failed []errorRecord
-	for _, proc := range p.Processors {
-		switch proc.Type {
-		case ProcessorLambda:
-			out, failed = s.invokeLambda(ctx, ds, proc, recs)
-		case ProcessorAppendDelimiter:
-			for i := range out {
-				out[i] = append(out[i][:len(out[i]):len(out[i])], '\n')
-			}
-		}
-	}
-	return out, failed
+	LambdaArn              string `json:"lambdaArn,omitempty"`
 }
 
 // invokeLambda sends the records to the function in batches of the
 // processor's BufferSizeInMBs (default 1 MB), each retried
-// NumberOfRetries times (default 3) when the invocation fails.
-func (s *Service) invokeLambda(ctx context.Context, ds *DeliveryStream, proc Processor, recs []rawRecord) ([][]byte, []errorRecord) {
-	arn := proc.param("LambdaArn")
+// NumberOfRetries times (default 3) when the invocation fails. Records
+// the function returns Ok carry its metadata.partitionKeys.
+func (s *Service) invokeLambda(ctx context.Context, ds *DeliveryStream, proc process.Spec, recs []process.Record) ([]process.Record, map[[2]uint64]map[string]string, []failedRecord) {
+	arn := proc.Params["LambdaArn"]
 	retries := 3
-	if v, err := strconv.Atoi(proc.param("NumberOfRetries")); err == nil {
+	if v, err := strconv.Atoi(proc.Params["NumberOfRetries"]); err == nil {
 		retries = v
 	}
 	limit := int64(1 << 20)
-	if v, err := strconv.ParseFloat(proc.param("BufferSizeInMBs"), 64); err == nil && v > 0 {
+	if v, err := strconv.ParseFloat(proc.Params["BufferSizeInMBs"], 64); err == nil && v > 0 {
 		limit = int64(v * (1 << 20))
 	}
-	var out [][]byte
-	var failed []errorRecord
+	var out []process.Record
+	var failed []failedRecord
+	keys := map[[2]uint64]map[string]string{}
 	for len(recs) > 0 {
 		n, size := 0, int64(0)
-		for n < len(recs) && (n == 0 || size+int64(len(recs[n].data)) <= limit) {
-			size += int64(len(recs[n].data))
+		for n < len(recs) && (n == 0 || size+int64(len(recs[n].Data)) <= limit) {
+			size += int64(len(recs[n].Data))
 			n++
 		}
 		batch := recs[:n]
 		recs = recs[n:]
-		ok, bad := s.invokeBatch(ctx, ds, arn, retries, batch)
+		ok, bad := s.invokeBatch(ctx, ds, arn, retries, batch, keys)
 		out = append(out, ok...)
 		failed = append(failed, bad...)
 	}
-	return out, failed
+	return out, keys, failed
 }
 
 type lambdaEvent struct {
@@ -189,21 +164,30 @@ type lambdaOutput struct {
 		RecordID string `json:"recordId"`
 		Result   string `json:"result"`
 		Data     string `json:"data"`
+		Metadata struct {
+			PartitionKeys map[string]any `json:"partitionKeys"`
+		} `json:"metadata"`
 	} `json:"records"`
 }
 
-func (s *Service) invokeBatch(ctx context.Context, ds *DeliveryStream, arn string, retries int, batch []rawRecord) ([][]byte, []errorRecord) {
+func (s *Service) invokeBatch(ctx context.Context, ds *DeliveryStream, arn string, retries int, batch []process.Record, keys map[[2]uint64]map[string]string) ([]process.Record, []failedRecord) {
 	ev := lambdaEvent{InvocationID: newUUID(), DeliveryStreamArn: ds.ARN(), Region: ds.Region, Records: make([]lambdaInput, len(batch))}
 	for i, r := range batch {
-		ev.Records[i] = lambdaInput{RecordID: recordID(ds.ID, r.seq, r.arrival), ApproximateArrivalTimestamp: r.arrival, Data: r.data}
+		// Sub-records of one log record (de-aggregation) share its
+		// position: their index keeps their IDs apart.
+		id := recordID(ds.ID, r.Seq, r.Arrival)
+		if r.Sub > 0 {
+			id += "." + strconv.Itoa(r.Sub)
+		}
+		ev.Records[i] = lambdaInput{RecordID: id, ApproximateArrivalTimestamp: r.Arrival, Data: r.Data}
 	}
 	payload, _ := json.Marshal(ev)
-	fail := func(attempts int, code, msg string, recs []rawRecord) []errorRecord {
+	fail := func(attempts int, code, msg string, recs []process.Record) []failedRecord {
 		ended := s.now().UnixMilli()
-		out := make([]errorRecord, len(recs))
+		out := make([]failedRecord, len(recs))
 		for i, r := range recs {
-			out[i] = errorRecord{AttemptsMade: attempts, ArrivalTimestamp: r.arrival, ErrorCode: code, ErrorMessage: msg,
-				AttemptEndingTimestamp: ended, RawData: base64.StdEncoding.EncodeToString(r.data), LambdaArn: arn}
+			out[i] = failedRecord{errorType: errProcessing, errorRecord: errorRecord{AttemptsMade: attempts, ArrivalTimestamp: r.Arrival, ErrorCode: code, ErrorMessage: msg,
+				AttemptEndingTimestamp: ended, RawData: base64.StdEncoding.EncodeToString(r.RawData()), LambdaArn: arn}}
 		}
 		return out
 	}
@@ -236,12 +220,12 @@ func (s *Service) invokeBatch(ctx context.Context, ds *DeliveryStream, arn strin
 	for i, r := range resp.Records {
 		results[r.RecordID] = i
 	}
-	var out [][]byte
-	var failed []errorRecord
+	var out []process.Record
+	var failed []failedRecord
 	for i, r := range batch {
 		j, found := results[ev.Records[i].RecordID]
 		if !found {
-			failed = append(failed, fail(attempts, "Lambda.MissingRecordId", "The Lambda function did not return the record's recordId.", []rawRecord{r})...)
+			failed = append(failed, fail(attempts, "Lambda.MissingRecordId", "The Lambda function did not return the record's recordId.", batch[i:i+1])...)
 			continue
 		}
 		res := resp.Records[j]
@@ -249,16 +233,38 @@ func (s *Service) invokeBatch(ctx context.Context, ds *DeliveryStream, arn strin
 		case "Ok":
 			data, err := base64.StdEncoding.DecodeString(res.Data)
 			if err != nil {
-				failed = append(failed, fail(attempts, "Lambda.InvalidData", "The Lambda function returned data that is not base64.", []rawRecord{r})...)
+				failed = append(failed, fail(attempts, "Lambda.InvalidData", "The Lambda function returned data that is not base64.", batch[i:i+1])...)
 				continue
 			}
-			out = append(out, data)
+			rec := r
+			rec.Data = data
+			if pk := res.Metadata.PartitionKeys; len(pk) > 0 {
+				m := make(map[string]string, len(pk))
+				for k, v := range pk {
+					m[k] = scalarString(v)
+				}
+				keys[[2]uint64{r.Seq, uint64(r.Sub)}] = m
+			}
+			out = append(out, rec)
 		case "Dropped":
 		case "ProcessingFailed":
-			failed = append(failed, fail(attempts, "Lambda.ProcessingFailed", "The Lambda function returned the result ProcessingFailed for the record.", []rawRecord{r})...)
+			failed = append(failed, fail(attempts, "Lambda.ProcessingFailed", "The Lambda function returned the result ProcessingFailed for the record.", batch[i:i+1])...)
 		default:
-			failed = append(failed, fail(attempts, "Lambda.InvalidResult", fmt.Sprintf("The Lambda function returned the result %q, not Ok, Dropped or ProcessingFailed.", res.Result), []rawRecord{r})...)
+			failed = append(failed, fail(attempts, "Lambda.InvalidResult", fmt.Sprintf("The Lambda function returned the result %q, not Ok, Dropped or ProcessingFailed.", res.Result), batch[i:i+1])...)
 		}
 	}
 	return out, failed
+}
+
+// scalarString renders a partition key value as the prefix shows it.
+func scalarString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil:
+		return ""
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
 }

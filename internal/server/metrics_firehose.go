@@ -21,7 +21,7 @@ type firehoseFamily struct {
 
 func newFirehoseCollector(svc *firehose.Service) *firehoseCollector {
 	c := func(name, help string, get func(m *firehose.Metrics) int64) firehoseFamily {
-		return firehoseFamily{counter(name, help, deliveryLabels), get}
+		return firehoseFamily{counter(name, help, firehoseLabels), get}
 	}
 	return &firehoseCollector{svc: svc, families: []firehoseFamily{
 		c("sluice_firehose_incoming_records_total", "Records accepted by the delivery stream.", func(m *firehose.Metrics) int64 { return m.IncomingRecords.Load() }),
@@ -31,10 +31,18 @@ func newFirehoseCollector(svc *firehose.Service) *firehoseCollector {
 		c("sluice_firehose_delivered_objects_total", "Objects written to the destination.", func(m *firehose.Metrics) int64 { return m.DeliveredObjects.Load() }),
 		c("sluice_firehose_failed_attempts_total", "Delivery attempts that failed (and were retried).", func(m *firehose.Metrics) int64 { return m.FailedAttempts.Load() }),
 		c("sluice_firehose_dropped_records_total", "Records dropped after retrying for the retry period.", func(m *firehose.Metrics) int64 { return m.DroppedRecords.Load() }),
-		{gauge("sluice_firehose_last_delivery_timestamp_seconds", "When the last object was written (Unix seconds; 0 before the first).", deliveryLabels),
+		c("sluice_firehose_error_records_total", "Records written to the error output (processing, format conversion, partitioning or delivery failures).", func(m *firehose.Metrics) int64 { return m.ErrorRecords.Load() }),
+		c("sluice_firehose_backup_records_total", "Records written to the S3 backup (source record backup, or AllData).", func(m *firehose.Metrics) int64 { return m.BackupRecords.Load() }),
+		{gauge("sluice_firehose_last_delivery_timestamp_seconds", "When the last object was written (Unix seconds; 0 before the first).", firehoseLabels),
 			func(m *firehose.Metrics) int64 { return m.LastDeliveryMillis.Load() / 1000 }},
+		{gauge("sluice_firehose_active_partitions", "Active partitions of a delivery stream with dynamic partitioning.", firehoseLabels),
+			func(m *firehose.Metrics) int64 { return m.ActivePartitions.Load() }},
 	}}
 }
+
+// firehoseLabels are a delivery stream's labels: deliveryLabels and the
+// kind of its destination (S3, HttpEndpoint, Splunk, ...).
+var firehoseLabels = append(append([]string(nil), deliveryLabels...), "destination")
 
 // Describe implements prometheus.Collector.
 func (c *firehoseCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -47,7 +55,7 @@ func (c *firehoseCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *firehoseCollector) Collect(ch chan<- prometheus.Metric) {
 	c.svc.Each(func(ds *firehose.DeliveryStream, m *firehose.Metrics) {
 		for _, f := range c.families {
-			f.emit(ch, float64(f.get(m)), ds.Account, ds.Region, ds.Name)
+			f.emit(ch, float64(f.get(m)), ds.Account, ds.Region, ds.Name, ds.DestinationKind())
 		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sluice/internal/firehose/convert"
 	"time"
 
 	"sluice/internal/analytics"
@@ -162,6 +163,15 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Source:      firehose.StreamsSource{Streams: svc},
 		Lambda:      lambdaInvoker(cfg.LambdaEndpoint),
 		Logger:      log,
+	}
+	if cfg.GlueTables != "" {
+		tables, err := convert.LoadCatalog(cfg.GlueTables)
+		if err != nil {
+			svc.Close()
+			backend.Close()
+			return nil, fmt.Errorf("--glue-tables: %w", err)
+		}
+		fcfg.Tables = tables
 	}
 	if opts.TuneFirehose != nil {
 		opts.TuneFirehose(&fcfg)

@@ -265,7 +265,7 @@ func TestMetricsEndpoint(t *testing.T) {
 	st := &bucketStore{name: "local", srv: srv}
 	st.wait(t, "bucket", 1)
 	// Labels in name order, as the Prometheus client writes them.
-	labels := `{account="000000000000",delivery_stream="m",region="us-east-1"}`
+	labels := `{account="000000000000",delivery_stream="m",destination="S3",region="us-east-1"}`
 	var body []byte
 	// The counters move just after the object is written.
 	for range 100 {

@@ -1,6 +1,8 @@
 package firehoseapi_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -8,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/firehose/types"
 
+	"sluice/internal/config"
 	"sluice/internal/testserver"
 )
 
@@ -329,7 +332,11 @@ func TestIcebergRoundTrip(t *testing.T) {
 }
 
 func TestFormatConversionRoundTrip(t *testing.T) {
-	srv := testserver.Start(t)
+	tables := filepath.Join(t.TempDir(), "tables.json")
+	if err := os.WriteFile(tables, []byte(`{"Table":{"DatabaseName":"db","Name":"events","StorageDescriptor":{"Columns":[{"Name":"id","Type":"bigint"}]}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := testserver.Start(t, testserver.WithConfig(func(c *config.Config) { c.GlueTables = tables }))
 	fh := srv.FirehoseClient()
 	d := roundTrip(t, fh, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("pq"), ExtendedS3DestinationConfiguration: &types.ExtendedS3DestinationConfiguration{
 		RoleARN: aws.String(e2eRole), BucketARN: aws.String("arn:aws:s3:::lake"), BufferingHints: &types.BufferingHints{SizeInMBs: aws.Int32(64), IntervalInSeconds: aws.Int32(60)},

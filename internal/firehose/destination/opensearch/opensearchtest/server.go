@@ -44,6 +44,9 @@ type Options struct {
 	Username, Password string
 	// MaxContentLength is http.max_content_length; 0: 100 MB.
 	MaxContentLength int
+	// TLS serves HTTPS with httptest's certificate (Client trusts it):
+	// Firehose's API accepts only https:// endpoints.
+	TLS bool
 }
 
 // Doc is one stored document.
@@ -93,10 +96,17 @@ func NewWith(o Options) *Server {
 		o.MaxContentLength = 100 << 20
 	}
 	s := &Server{opts: o, indices: map[string]*index{}}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	if o.TLS {
+		s.srv = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+	} else {
+		s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	}
 	s.URL = s.srv.URL
 	return s
 }
+
+// Client is an HTTP client that trusts the server's certificate.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.srv.Close() }

@@ -29,6 +29,9 @@ type Options struct {
 	// query without it reaches another node, which does not know the
 	// channel (code 11).
 	Sticky bool
+	// TLS serves HTTPS with httptest's certificate (Client trusts it):
+	// Firehose's API accepts only https:// endpoints.
+	TLS bool
 }
 
 // Server is a Splunk HTTP Event Collector. Its methods are safe for
@@ -67,10 +70,17 @@ func NewWith(o Options) *Server {
 		o.Token = DefaultToken
 	}
 	s := &Server{opts: o, channels: map[string]*channel{}}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	if o.TLS {
+		s.srv = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+	} else {
+		s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	}
 	s.URL = s.srv.URL
 	return s
 }
+
+// Client is an HTTP client that trusts the server's certificate.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.srv.Close() }

@@ -1,0 +1,184 @@
+package firehose
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sluice/internal/objectstore"
+	"sluice/internal/storage/embedded"
+)
+
+// testClock is the real clock moved ahead by the test (the log stamps
+// arrivals with the real clock).
+type testClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *testClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.offset += d
+	c.mu.Unlock()
+}
+
+// partitionedService starts a Service with a test clock and a delivery
+// stream "p" partitioned by the customer field of JSON records.
+func partitionedService(t *testing.T) (*Service, *testClock, string) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	clock := &testClock{}
+	backend, err := embedded.Open(embedded.Options{Dir: dir, Now: clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := New(ctx, Config{Store: &objectstore.Dir{Root: dir + "/s3"}, Now: clock.now, Tick: 5 * time.Millisecond}, backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close(); backend.Close() })
+	_, err = svc.CreateDeliveryStream(ctx, testCaller, CreateParams{Name: "p", S3: &S3Destination{
+		Extended: true, BucketARN: "arn:aws:s3:::b", IntervalInSeconds: 60,
+		Prefix:            "customer=!{partitionKeyFromQuery:customer}/",
+		ErrorOutputPrefix: "errors/!{firehose:error-output-type}/",
+		Processing: Processing{Enabled: true, Processors: []Processor{
+			{Type: "MetadataExtraction", Params: []Param{{"MetadataExtractionQuery", "{customer:.customer}"}, {"JsonParsingEngine", "JQ-1.6"}}},
+			{Type: "AppendDelimiterToRecord"},
+		}},
+		Partitioning: &Partitioning{Enabled: true, RetrySeconds: -1},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, clock, filepath.Join(dir, "s3", "b")
+}
+
+var testCaller = Caller{Account: "000000000000", Region: "us-east-1"}
+
+// objectsUnder lists the objects in a local bucket by key, with their
+// contents.
+func objectsUnder(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) || err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".put-") {
+			return nil
+		}
+		b, _ := os.ReadFile(path)
+		rel, _ := filepath.Rel(root, path)
+		out[filepath.ToSlash(rel)] = string(b)
+		return nil
+	})
+	return out
+}
+
+// waitFor waits until the bucket holds objects under n distinct prefixes
+// (the key's directory).
+func waitFor(t *testing.T, root string, n int) map[string]string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		objs := objectsUnder(t, root)
+		if len(objs) >= n {
+			return objs
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d objects after 10 s, want %d: %v", len(objs), n, objs)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// byDir groups objects' contents by the key's directory, without the
+// yyyy/MM/dd/HH folders AWS appends to a prefix without a timestamp.
+func byDir(objs map[string]string) map[string][]string {
+	out := map[string][]string{}
+	for k, v := range objs {
+		parts := strings.Split(k, "/")
+		dir := strings.Join(parts[:len(parts)-5], "/")
+		out[dir] = append(out[dir], v)
+	}
+	for _, v := range out {
+		sort.Strings(v)
+	}
+	return out
+}
+
+// Each partition is its own buffer: records land under their partition's
+// evaluated prefix, records without the key and records that are not JSON
+// go to the error output, and a partition is delivered when its own oldest
+// record has waited the interval.
+func TestDynamicPartitioning(t *testing.T) {
+	svc, clock, root := partitionedService(t)
+	ctx := context.Background()
+	if _, _, err := svc.Put(ctx, testCaller, "p", [][]byte{[]byte(`{"customer":"a","n":1}`), []byte(`{"customer":"b","n":2}`), []byte(`not json`), []byte(`{"customer":"a","n":3}`)}); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(30 * time.Second)
+	if _, _, err := svc.Put(ctx, testCaller, "p", [][]byte{[]byte(`{"customer":"c","n":4}`)}); err != nil {
+		t.Fatal(err)
+	}
+	// The error output is written at once; a and b after 60 s, c after 90.
+	waitFor(t, root, 1)
+	time.Sleep(50 * time.Millisecond)
+	if objs := objectsUnder(t, root); len(objs) != 1 {
+		t.Fatalf("before the interval: %v", objs)
+	}
+	clock.add(31 * time.Second)
+	objs := byDir(waitFor(t, root, 3))
+	if got := objs["customer=a"]; len(got) != 1 || got[0] != "{\"customer\":\"a\",\"n\":1}\n{\"customer\":\"a\",\"n\":3}\n" {
+		t.Fatalf("partition a: %q (all: %v)", got, objs)
+	}
+	if got := objs["customer=b"]; len(got) != 1 || got[0] != "{\"customer\":\"b\",\"n\":2}\n" {
+		t.Fatalf("partition b: %q", got)
+	}
+	if _, ok := objs["customer=c"]; ok {
+		t.Fatalf("partition c delivered before its interval: %v", objs)
+	}
+	if got := objs["errors/metadata-extraction-failed"]; len(got) != 1 || !strings.Contains(got[0], "bm90IGpzb24=") {
+		t.Fatalf("error output: %v", objs)
+	}
+	clock.add(30 * time.Second)
+	objs = byDir(waitFor(t, root, 4))
+	if got := objs["customer=c"]; len(got) != 1 || got[0] != "{\"customer\":\"c\",\"n\":4}\n" {
+		t.Fatalf("partition c: %q", got)
+	}
+}
+
+// Past 500 active partitions, records of new partitions go to the error
+// output as activePartitionExceeded.
+func TestActivePartitionsLimit(t *testing.T) {
+	svc, clock, root := partitionedService(t)
+	ctx := context.Background()
+	var recs [][]byte
+	for i := range MaxActivePartitions + 2 {
+		recs = append(recs, []byte(`{"customer":"c`+strings.Repeat("x", i%7)+strconv.Itoa(i)+`"}`))
+	}
+	if _, _, err := svc.Put(ctx, testCaller, "p", recs); err != nil {
+		t.Fatal(err)
+	}
+	objs := byDir(waitFor(t, root, 1))
+	got := objs["errors/activePartitionExceeded"]
+	if len(got) != 1 || strings.Count(got[0], "\n") != 2 || !strings.Contains(got[0], "DynamicPartitioning.ActivePartitionsLimitExceeded") {
+		t.Fatalf("error output: %v", objs)
+	}
+	clock.add(61 * time.Second)
+	if n := len(waitFor(t, root, MaxActivePartitions+1)); n != MaxActivePartitions+1 {
+		t.Fatalf("%d objects, want %d", n, MaxActivePartitions+1)
+	}
+}
