@@ -49,3 +49,40 @@ func TestBoto3PutRecordBatch(t *testing.T) {
 		t.Fatalf("key %s is not under py/YYYY/MM/dd/HH/", keys[0])
 	}
 }
+
+// TestBoto3HTTPEndpoint: boto3 creates an HTTP endpoint delivery stream
+// and puts a batch; the endpoint receives it as AWS's contract says.
+func TestBoto3HTTPEndpoint(t *testing.T) {
+	python := "/usr/bin/python3"
+	if err := exec.Command(python, "-c", "import boto3").Run(); err != nil {
+		testserver.Missing(t, "SLUICE_REQUIRE_BOTO3", "%s cannot import boto3 (apt-get install -y python3-boto3)", python)
+	}
+	e := newHTTPEndpoint(t, nil)
+	clock := testserver.NewClock()
+	srv := trusting(t, e.Server, testserver.WithClock(clock.Now))
+	script := filepath.Join(testserver.RepoRoot(t), "test", "python", "firehose_http.py")
+	cmd := exec.CommandContext(t.Context(), python, script, srv.URL, e.URL+"/boto")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, stderr.String())
+	}
+	var out struct {
+		URL             string `json:"Url"`
+		HasAccessKey    bool
+		ContentEncoding string
+		FailedPutCount  int
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		t.Fatalf("output %q: %v", stdout.String(), err)
+	}
+	if out.URL != e.URL+"/boto" || out.HasAccessKey || out.ContentEncoding != "GZIP" || out.FailedPutCount != 0 {
+		t.Fatalf("answer = %+v", out)
+	}
+	clock.Advance(time.Minute)
+	r := e.wait(t, 1)[0]
+	if r.Header.Get("X-Amz-Firehose-Access-Key") != "boto-key" || r.Header.Get("X-Amz-Firehose-Common-Attributes") != `{"commonAttributes":{"team":"py"}}` ||
+		len(r.Body.Records) != 3 || string(r.Body.Records[2].Data) != "event-2" {
+		t.Fatalf("request = %+v", r)
+	}
+}
