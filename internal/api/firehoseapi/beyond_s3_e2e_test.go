@@ -236,9 +236,9 @@ func TestDynamicPartitioningWithJQ(t *testing.T) {
 	srv := testserver.Start(t, testserver.WithClock(clock.Now))
 	fhc := srv.FirehoseClient()
 	createS3(t, fhc, "lake", types.ExtendedS3DestinationConfiguration{
-		BufferingHints:    &types.BufferingHints{SizeInMBs: aws.Int32(64), IntervalInSeconds: aws.Int32(60)},
-		Prefix:            aws.String("customer=!{partitionKeyFromQuery:customer}/device=!{partitionKeyFromQuery:device}/"),
-		ErrorOutputPrefix: aws.String("errors/!{firehose:error-output-type}/"),
+		BufferingHints:                   &types.BufferingHints{SizeInMBs: aws.Int32(64), IntervalInSeconds: aws.Int32(60)},
+		Prefix:                           aws.String("customer=!{partitionKeyFromQuery:customer}/device=!{partitionKeyFromQuery:device}/"),
+		ErrorOutputPrefix:                aws.String("errors/!{firehose:error-output-type}/"),
 		DynamicPartitioningConfiguration: &types.DynamicPartitioningConfiguration{Enabled: aws.Bool(true)},
 		ProcessingConfiguration: &types.ProcessingConfiguration{Enabled: aws.Bool(true), Processors: []types.Processor{
 			{Type: types.ProcessorTypeMetadataExtraction, Parameters: []types.ProcessorParameter{

@@ -132,8 +132,8 @@ func TestRedshiftIntoPostgreSQL(t *testing.T) {
 		createWith(t, fhc, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String(name),
 			RedshiftDestinationConfiguration: &types.RedshiftDestinationConfiguration{
 				RoleARN: aws.String(e2eRole), ClusterJDBCURL: aws.String(jdbc), Username: aws.String(pgtest.Superuser), Password: aws.String("unused-by-trust"),
-				CopyCommand:     &types.CopyCommand{DataTableName: aws.String(table), DataTableColumns: aws.String("id,item,price"), CopyOptions: aws.String("JSON 'auto'")},
-				RetryOptions:    &types.RedshiftRetryOptions{DurationInSeconds: aws.Int32(0)},
+				CopyCommand:  &types.CopyCommand{DataTableName: aws.String(table), DataTableColumns: aws.String("id,item,price"), CopyOptions: aws.String("JSON 'auto'")},
+				RetryOptions: &types.RedshiftRetryOptions{DurationInSeconds: aws.Int32(0)},
 				S3Configuration: &types.S3DestinationConfiguration{RoleARN: aws.String(e2eRole), BucketARN: aws.String("arn:aws:s3:::staging"), Prefix: aws.String(name + "/"),
 					BufferingHints: &types.BufferingHints{SizeInMBs: aws.Int32(1), IntervalInSeconds: aws.Int32(60)}},
 			}})
@@ -205,7 +205,7 @@ func TestKinesisSourceDeaggregatesKPL(t *testing.T) {
 	createWith(t, fc, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("from-kpl"), DeliveryStreamType: types.DeliveryStreamTypeKinesisStreamAsSource,
 		KinesisStreamSourceConfiguration: &types.KinesisStreamSourceConfiguration{KinesisStreamARN: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/kpl"), RoleARN: aws.String(e2eRole)},
 		ExtendedS3DestinationConfiguration: &types.ExtendedS3DestinationConfiguration{RoleARN: aws.String(e2eRole), BucketARN: aws.String("arn:aws:s3:::lake"),
-			BufferingHints: &types.BufferingHints{SizeInMBs: aws.Int32(1), IntervalInSeconds: aws.Int32(60)},
+			BufferingHints:          &types.BufferingHints{SizeInMBs: aws.Int32(1), IntervalInSeconds: aws.Int32(60)},
 			ProcessingConfiguration: &types.ProcessingConfiguration{Enabled: aws.Bool(true), Processors: []types.Processor{{Type: types.ProcessorTypeAppendDelimiterToRecord}}}},
 	})
 	time.Sleep(200 * time.Millisecond) // the reader starts at LATEST
