@@ -161,6 +161,9 @@ func (s *Service) checkDestination(d *Destinations) error {
 		if d.S3.Compression != Uncompressed && d.S3.Compression != GZIP {
 			return errInvalid("Compression format %s is not supported for the Redshift destination; use UNCOMPRESSED or GZIP.", d.S3.Compression)
 		}
+		if d.Redshift.Username == "" || d.Redshift.Password == "" {
+			return errInvalid("Username and Password are required for the Redshift destination (Sluice has no Secrets Manager).")
+		}
 		err = redshiftConfig(d.Redshift).Validate()
 	case d.Snowflake != nil:
 		if d.Snowflake.DataLoadingOption == "" {

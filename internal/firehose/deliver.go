@@ -183,29 +183,41 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 // for RetryFor, after which the object's records are dropped and counted,
 // as AWS does for S3. It reports false when the deliverer was stopped.
 func (s *Service) write(ctx context.Context, l *live, ds *DeliveryStream, obj objectstore.Object, records int) bool {
+	written, stopped := s.writeFor(ctx, l, ds, obj, s.cfg.RetryFor)
+	if stopped {
+		return false
+	}
+	if !written {
+		s.log.Error("dropping an object after retrying for the retry period", "name", ds.Name, "key", obj.Key, "records", records)
+		l.metrics.DroppedRecords.Add(int64(records))
+	}
+	return true
+}
+
+// writeFor puts one object, retrying with backoff (1 s doubling to 2
+// minutes) for retryFor. stopped is true when the deliverer was stopped.
+func (s *Service) writeFor(ctx context.Context, l *live, ds *DeliveryStream, obj objectstore.Object, retryFor time.Duration) (written, stopped bool) {
 	first := time.Now()
 	backoff := time.Second
 	for {
 		err := s.cfg.Store.Put(ctx, obj)
 		if err == nil {
-			return true
+			return true, false
 		}
 		if ctx.Err() != nil {
-			return false
+			return false, true
 		}
 		l.metrics.FailedAttempts.Add(1)
 		s.logError(ds, "S3.PutObjectFailed", "Failed to deliver data to the bucket "+obj.Bucket+": "+err.Error(), "")
 		l.metrics.Minutes.Add(s.now(), metrics.DeliveryFailures, 1)
-		if time.Since(first) > s.cfg.RetryFor {
-			s.log.Error("dropping an object after retrying for the retry period", "name", ds.Name, "key", obj.Key, "records", records, "err", err)
-			l.metrics.DroppedRecords.Add(int64(records))
-			return true
+		if time.Since(first) >= retryFor {
+			return false, false
 		}
 		s.log.Warn("delivery failed; retrying", "name", ds.Name, "bucket", obj.Bucket, "key", obj.Key, "err", err, "retry_in", backoff)
 		select {
 		case <-ctx.Done():
-			return false
-		case <-time.After(backoff):
+			return false, true
+		case <-time.After(min(backoff, max(retryFor-time.Since(first), 0))):
 		}
 		backoff = min(backoff*2, 2*time.Minute)
 	}

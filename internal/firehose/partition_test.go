@@ -39,6 +39,12 @@ func (c *testClock) add(d time.Duration) {
 // partitionedService starts a Service with a test clock and a delivery
 // stream "p" partitioned by the customer field of JSON records.
 func partitionedService(t *testing.T) (*Service, *testClock, string) {
+	return partitionedServiceWith(t, nil, -1)
+}
+
+// partitionedServiceWith is partitionedService with the object store
+// wrapped by wrap (when not nil) and the partitioning retry duration.
+func partitionedServiceWith(t *testing.T, wrap func(objectstore.Store) objectstore.Store, retrySeconds int64) (*Service, *testClock, string) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -47,7 +53,11 @@ func partitionedService(t *testing.T) (*Service, *testClock, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := New(ctx, Config{Store: &objectstore.Dir{Root: dir + "/s3"}, Now: clock.now, Tick: 5 * time.Millisecond}, backend)
+	var store objectstore.Store = &objectstore.Dir{Root: dir + "/s3"}
+	if wrap != nil {
+		store = wrap(store)
+	}
+	svc, err := New(ctx, Config{Store: store, Now: clock.now, Tick: 5 * time.Millisecond}, backend)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +70,7 @@ func partitionedService(t *testing.T) (*Service, *testClock, string) {
 			{Type: "MetadataExtraction", Params: []Param{{"MetadataExtractionQuery", "{customer:.customer}"}, {"JsonParsingEngine", "JQ-1.6"}}},
 			{Type: "AppendDelimiterToRecord"},
 		}},
-		Partitioning: &Partitioning{Enabled: true, RetrySeconds: -1},
+		Partitioning: &Partitioning{Enabled: true, RetrySeconds: retrySeconds},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -180,5 +190,37 @@ func TestActivePartitionsLimit(t *testing.T) {
 	clock.add(61 * time.Second)
 	if n := len(waitFor(t, root, MaxActivePartitions+1)); n != MaxActivePartitions+1 {
 		t.Fatalf("%d objects, want %d", n, MaxActivePartitions+1)
+	}
+}
+
+// refusing is a store that refuses objects under a key prefix.
+type refusing struct {
+	objectstore.Store
+	prefix string
+}
+
+func (r refusing) Put(ctx context.Context, o objectstore.Object) error {
+	if strings.HasPrefix(o.Key, r.prefix) {
+		return errors.New("access denied")
+	}
+	return r.Store.Put(ctx, o)
+}
+
+// A partition whose object cannot be written for the dynamic partitioning
+// retry duration goes to the error output as s3-failed records.
+func TestPartitionRetryDurationEndsInTheErrorOutput(t *testing.T) {
+	wrap := func(s objectstore.Store) objectstore.Store { return refusing{s, "customer=a/"} }
+	svc, clock, root := partitionedServiceWith(t, wrap, 0)
+	if _, _, err := svc.Put(context.Background(), testCaller, "p", [][]byte{[]byte(`{"customer":"a"}`), []byte(`{"customer":"b"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(61 * time.Second)
+	objs := byDir(waitFor(t, root, 2))
+	if got := objs["customer=b"]; len(got) != 1 {
+		t.Fatalf("partition b: %v", objs)
+	}
+	got := objs["errors/s3-failed"]
+	if len(got) != 1 || !strings.Contains(got[0], `"errorCode":"S3.PutObjectFailed"`) || !strings.Contains(got[0], "eyJjdXN0b21lciI6ImEifQo=") {
+		t.Fatalf("error output: %v", objs)
 	}
 }

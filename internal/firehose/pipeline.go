@@ -33,16 +33,16 @@ type failedRecord struct {
 
 // Error output types (the values of !{firehose:error-output-type}).
 const (
-	errProcessing       = "processing-failed"
-	errConversion       = "format-conversion-failed"
-	errPartitionsLimit  = "activePartitionExceeded"
-	errHTTPEndpoint     = "http-endpoint-failed"
-	errOpenSearch       = "AmazonOpenSearchService-failed"
-	errElasticsearch    = "elasticsearch-failed"
-	errSplunk           = "splunk-failed"
-	errSnowflake        = "snowflake-failed"
-	errIceberg          = "iceberg-failed"
-	errRedshiftManifest = "redshift-failed"
+	errProcessing      = "processing-failed"
+	errConversion      = "format-conversion-failed"
+	errPartitionsLimit = "activePartitionExceeded"
+	errHTTPEndpoint    = "http-endpoint-failed"
+	errOpenSearch      = "AmazonOpenSearchService-failed"
+	errElasticsearch   = "elasticsearch-failed"
+	errSplunk          = "splunk-failed"
+	// errS3 is Sluice's name for a partition's object that could not be
+	// written for the dynamic partitioning retry duration.
+	errS3 = "s3-failed"
 )
 
 // chain compiles a processing configuration (checked at creation, so an

@@ -3,6 +3,7 @@ package firehose
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"time"
 
@@ -55,6 +56,24 @@ func (s *Service) send(ctx context.Context, l *live, ds *DeliveryStream, b *batc
 		}
 		s.log.Error("building a delivery", "name", ds.Name, "err", err)
 		return res, false
+	}
+	// A partition's object is retried for the dynamic partitioning
+	// RetryOptions; then its records go to the error output (s3-failed).
+	if b.keys != nil && len(objs) > 0 && ds.S3.Partitioning != nil {
+		written, stopped := s.writeFor(ctx, l, ds, objs[0], time.Duration(ds.S3.Partitioning.RetrySeconds)*time.Second)
+		if stopped {
+			return res, false
+		}
+		objs = objs[1:]
+		if !written {
+			ended := s.now().UnixMilli()
+			for _, r := range b.out {
+				b.failed = append(b.failed, failedRecord{errorType: errS3, errorRecord: errorRecord{AttemptsMade: 1, ArrivalTimestamp: r.arrival,
+					ErrorCode: "S3.PutObjectFailed", ErrorMessage: "Firehose could not write the partition's object for the retry duration of dynamic partitioning.",
+					AttemptEndingTimestamp: ended, RawData: base64.StdEncoding.EncodeToString(r.data)}})
+			}
+			res = sent{}
+		}
 	}
 	errObjs, err := s.errorObjects(ds, b)
 	if err != nil {
