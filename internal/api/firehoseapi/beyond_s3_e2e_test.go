@@ -404,3 +404,56 @@ func TestRecordFormatConversionToParquet(t *testing.T) {
 
 // base64Of is for messages in failures.
 var _ = base64.StdEncoding
+
+// Dynamic partitioning with keys from the Lambda function: its answer's
+// metadata.partitionKeys fill !{partitionKeyFromLambda:...}.
+func TestDynamicPartitioningWithLambdaKeys(t *testing.T) {
+	lambda := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var ev struct {
+			Records []struct {
+				RecordID string `json:"recordId"`
+				Data     []byte `json:"data"`
+			} `json:"records"`
+		}
+		json.NewDecoder(r.Body).Decode(&ev)
+		type result struct {
+			RecordID string         `json:"recordId"`
+			Result   string         `json:"result"`
+			Data     []byte         `json:"data"`
+			Metadata map[string]any `json:"metadata"`
+		}
+		var out struct {
+			Records []result `json:"records"`
+		}
+		for _, rec := range ev.Records {
+			tenant, _, _ := strings.Cut(string(rec.Data), ":")
+			out.Records = append(out.Records, result{rec.RecordID, "Ok", append(rec.Data, '\n'),
+				map[string]any{"partitionKeys": map[string]any{"tenant": tenant, "year": 2026}}})
+		}
+		json.NewEncoder(w).Encode(out)
+	}))
+	t.Cleanup(lambda.Close)
+	clock := testserver.NewClock()
+	srv := testserver.Start(t, testserver.WithClock(clock.Now), testserver.WithConfig(func(c *config.Config) { c.LambdaEndpoint = lambda.URL }))
+	fhc := srv.FirehoseClient()
+	createS3(t, fhc, "by-tenant", types.ExtendedS3DestinationConfiguration{
+		BufferingHints:                   &types.BufferingHints{SizeInMBs: aws.Int32(64), IntervalInSeconds: aws.Int32(60)},
+		Prefix:                           aws.String("tenant=!{partitionKeyFromLambda:tenant}/year=!{partitionKeyFromLambda:year}/"),
+		ErrorOutputPrefix:                aws.String("errors/!{firehose:error-output-type}/"),
+		DynamicPartitioningConfiguration: &types.DynamicPartitioningConfiguration{Enabled: aws.Bool(true)},
+		ProcessingConfiguration: &types.ProcessingConfiguration{Enabled: aws.Bool(true), Processors: []types.Processor{
+			{Type: types.ProcessorTypeLambda, Parameters: []types.ProcessorParameter{{ParameterName: types.ProcessorParameterNameLambdaArn, ParameterValue: aws.String("arn:aws:lambda:us-east-1:000000000000:function:keys")}}},
+		}},
+	})
+	put(t, fhc, "by-tenant", "acme:1", "initech:2", "acme:3")
+	clock.Advance(time.Minute)
+	st := &bucketStore{name: "local", srv: srv}
+	keys := st.wait(t, "bucket", 2)
+	got := map[string]string{}
+	for _, k := range keys {
+		got[strings.Join(strings.Split(k, "/")[:2], "/")] = string(st.read(t, "bucket", k))
+	}
+	if got["tenant=acme/year=2026"] != "acme:1\nacme:3\n" || got["tenant=initech/year=2026"] != "initech:2\n" {
+		t.Fatalf("partitions = %v", got)
+	}
+}
