@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"sluice/internal/firehose/destination/clock"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -310,12 +311,7 @@ func (c *Client) timeout() time.Duration {
 	return DefaultTimeout
 }
 
-func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
+func (c *Client) now() time.Time { return clock.Now(c.Now) }
 
 func (c *Client) jitter() float64 {
 	if c.Jitter != nil {
@@ -325,15 +321,5 @@ func (c *Client) jitter() float64 {
 }
 
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
-	if c.Sleep != nil {
-		return c.Sleep(ctx, d)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return clock.Sleep(ctx, c.Sleep, d)
 }

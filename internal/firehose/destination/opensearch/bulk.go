@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sluice/internal/firehose/destination/clock"
 	"strconv"
 	"sync"
 	"time"
@@ -307,23 +308,8 @@ func (c *Client) client() *http.Client {
 	return c.def
 }
 
-func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
+func (c *Client) now() time.Time { return clock.Now(c.Now) }
 
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
-	if c.Sleep != nil {
-		return c.Sleep(ctx, d)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return clock.Sleep(ctx, c.Sleep, d)
 }

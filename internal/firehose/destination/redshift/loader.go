@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"regexp"
+	"sluice/internal/firehose/destination/clock"
 	"strconv"
 	"strings"
 	"sync"
@@ -565,12 +566,7 @@ func connString(t target, user string) string {
 		q(t.dialHost()), t.port, q(t.database), q(user), t.sslmode)
 }
 
-func (l *Loader) now() time.Time {
-	if l.Now != nil {
-		return l.Now()
-	}
-	return time.Now()
-}
+func (l *Loader) now() time.Time { return clock.Now(l.Now) }
 
 func (l *Loader) retryInterval() time.Duration {
 	if l.RetryInterval > 0 {
@@ -580,15 +576,5 @@ func (l *Loader) retryInterval() time.Duration {
 }
 
 func (l *Loader) sleep(ctx context.Context, d time.Duration) error {
-	if l.Sleep != nil {
-		return l.Sleep(ctx, d)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return clock.Sleep(ctx, l.Sleep, d)
 }
