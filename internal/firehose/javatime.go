@@ -2,6 +2,7 @@ package firehose
 
 import (
 	"fmt"
+	"sluice/internal/firehose/javapattern"
 	"strconv"
 	"strings"
 	"time"
@@ -29,30 +30,12 @@ func compileJava(pattern string) (javaLayout, error) {
 		c := pattern[i]
 		switch {
 		case c == '\'':
-			// Quoted text up to the next lone quote; '' is a quote.
-			j := i + 1
-			var sb strings.Builder
-			for {
-				if j >= len(pattern) {
-					return nil, fmt.Errorf("unterminated quote in %q", pattern)
-				}
-				if pattern[j] == '\'' {
-					if j+1 < len(pattern) && pattern[j+1] == '\'' {
-						sb.WriteByte('\'')
-						j += 2
-						continue
-					}
-					break
-				}
-				sb.WriteByte(pattern[j])
-				j++
+			text, next, err := javapattern.Quoted(pattern, i)
+			if err != nil {
+				return nil, err
 			}
-			if j == i+1 { // '' outside quotes: one quote
-				out = append(out, javaPart{text: "'"})
-			} else {
-				out = append(out, javaPart{text: sb.String()})
-			}
-			i = j + 1
+			out = append(out, javaPart{text: text})
+			i = next
 		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
 			j := i
 			for j < len(pattern) && pattern[j] == c {

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"sluice/internal/firehose/javapattern"
 	"strings"
 	"time"
 )
@@ -87,29 +88,12 @@ func compileJoda(pattern string, pivot int) (jodaLayout, error) {
 		c := pattern[i]
 		switch {
 		case c == '\'':
-			j := i + 1
-			var sb strings.Builder
-			for {
-				if j >= len(pattern) {
-					return l, fmt.Errorf("pattern %q has an unterminated quote", pattern)
-				}
-				if pattern[j] == '\'' {
-					if j+1 < len(pattern) && pattern[j+1] == '\'' {
-						sb.WriteByte('\'')
-						j += 2
-						continue
-					}
-					break
-				}
-				sb.WriteByte(pattern[j])
-				j++
-			}
-			text := sb.String()
-			if j == i+1 {
-				text = "'"
+			text, next, err := javapattern.Quoted(pattern, i)
+			if err != nil {
+				return l, err
 			}
 			l.parts = append(l.parts, jodaPart{text: text})
-			i = j + 1
+			i = next
 		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
 			j := i
 			for j < len(pattern) && pattern[j] == c {
