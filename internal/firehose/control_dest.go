@@ -129,6 +129,9 @@ func (s *Service) normalizeDestinations(d Destinations, old *Destinations) (Dest
 			return d, errInvalid("An OpenSearch destination can only be updated to another OpenSearch destination.")
 		}
 	}
+	if old != nil && old.kind() == KindS3 && old.S3.Partitioning != nil && old.S3.Partitioning.Enabled && d.Kind != KindS3 {
+		return d, errInvalid("Dynamic partitioning cannot be disabled: a delivery stream with dynamic partitioning keeps its Extended S3 destination.")
+	}
 	if d.Kind == KindS3 {
 		d.HTTP, d.Search, d.Splunk, d.Redshift, d.Snowflake, d.Iceberg = nil, nil, nil, nil, nil, nil
 		var oldS3 *S3Destination

@@ -224,3 +224,25 @@ func TestPartitionRetryDurationEndsInTheErrorOutput(t *testing.T) {
 		t.Fatalf("error output: %v", objs)
 	}
 }
+
+// Dynamic partitioning cannot be turned off, neither directly nor by
+// replacing the Extended S3 destination with another kind.
+func TestPartitioningCannotBeDisabled(t *testing.T) {
+	svc, _, _ := partitionedService(t)
+	ctx := context.Background()
+	err := svc.UpdateDestination(ctx, testCaller, "p", "1", DestinationID, func(d *Destinations) error {
+		*d = Destinations{Kind: KindHTTPEndpoint, S3: S3Destination{BucketARN: "arn:aws:s3:::b", IntervalInSeconds: -1},
+			HTTP: &HTTPDestination{URL: "https://example.com", Common: Common{IntervalInSeconds: -1, RetrySeconds: -1}}}
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "cannot be disabled") {
+		t.Fatalf("replacing the destination: %v", err)
+	}
+	err = svc.UpdateDestination(ctx, testCaller, "p", "1", DestinationID, func(d *Destinations) error {
+		d.S3.Partitioning = &Partitioning{Enabled: false}
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "cannot be disabled") {
+		t.Fatalf("disabling: %v", err)
+	}
+}
