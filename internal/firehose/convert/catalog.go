@@ -92,11 +92,18 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 		var wrapper struct {
 			TableList *[]glueTable
 			Table     *glueTable
+			Name      *string // a bare Table (aws glue get-table --query Table)
 		}
 		if err := json.Unmarshal(data, &wrapper); err != nil {
 			return nil, fmt.Errorf("not a Glue GetTables or GetTable answer: %w", err)
 		}
 		switch {
+		case wrapper.Name != nil && wrapper.TableList == nil && wrapper.Table == nil:
+			var t glueTable
+			if err := json.Unmarshal(data, &t); err != nil {
+				return nil, fmt.Errorf("not a Glue table: %w", err)
+			}
+			tables = []glueTable{t}
 		case wrapper.TableList != nil && wrapper.Table != nil:
 			return nil, errors.New(`both "TableList" and "Table" are present: give one`)
 		case wrapper.TableList != nil:
@@ -104,7 +111,7 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 		case wrapper.Table != nil:
 			tables = []glueTable{*wrapper.Table}
 		default:
-			return nil, errors.New(`a JSON object must hold "TableList" (aws glue get-tables) or "Table" (aws glue get-table)`)
+			return nil, errors.New(`a JSON object must be a Glue table (with "Name"), or hold "TableList" (aws glue get-tables) or "Table" (aws glue get-table)`)
 		}
 	default:
 		return nil, errors.New("expected a JSON array of Glue tables, or an object with TableList")

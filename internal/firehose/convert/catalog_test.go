@@ -53,6 +53,7 @@ func TestParseCatalogShapes(t *testing.T) {
 		"array":      "[" + getTable + "]",
 		"TableList":  `{"TableList": [` + getTable + `]}`,
 		"GetTable":   `{"Table": ` + getTable + `}`,
+		"bare Table": getTable,
 		"whitespace": "\n  [" + getTable + "]\n",
 	} {
 		c, err := ParseCatalog([]byte(data))
@@ -86,7 +87,7 @@ func TestParseCatalogErrors(t *testing.T) {
 		{"empty", "", "empty file"},
 		{"not json", "tables:", "expected a JSON array"},
 		{"bad json", "[{", "not a JSON array of Glue tables"},
-		{"object without list", `{"Tables":[]}`, `must hold "TableList"`},
+		{"object without list", `{"Tables":[]}`, `or hold "TableList"`},
 		{"both", `{"TableList":[],"Table":{}}`, "both"},
 		{"no database", `[{"Name":"t",` + cols + `}]`, "table 0: DatabaseName is missing"},
 		{"no name", `[{"DatabaseName":"d",` + cols + `}]`, "table 0 (database d): Name is missing"},
