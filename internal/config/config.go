@@ -69,6 +69,10 @@ type Config struct {
 	// conversion takes schemas from (Sluice has no Glue).
 	GlueTables string
 
+	// FirehoseCAFile is a PEM file of CA certificates the Firehose
+	// destinations reached over HTTPS trust besides the system's.
+	FirehoseCAFile string
+
 	// PublicURL is the base URL (http(s)://host[:port]) Sluice hands out
 	// for itself: Video Streams' GetDataEndpoint and signaling channel
 	// endpoints. Empty: the URL each request came in on.

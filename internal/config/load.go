@@ -53,6 +53,7 @@ func options(c *Config) []option {
 		{"s3-secret-key", "secret access key for --s3-endpoint", (*stringVal)(&c.S3SecretKey)},
 		{"s3-path-style", "address buckets as endpoint/bucket/key (MinIO, Ceph, versitygw); false: bucket.endpoint/key", (*boolVal)(&c.S3PathStyle)},
 		{"lambda-endpoint", "Lambda-compatible endpoint (the Invoke API, e.g. `sam local start-lambda`) for Firehose data transformation; empty: Lambda processors are refused", (*stringVal)(&c.LambdaEndpoint)},
+		{"firehose-ca-file", "PEM file of CA certificates Firehose's HTTP endpoint, OpenSearch and Splunk destinations trust besides the system's (for endpoints with a private CA)", (*stringVal)(&c.FirehoseCAFile)},
 		{"glue-tables", "JSON file of Glue tables (as `aws glue get-table --query Table` prints them, or a list of them) that Firehose record format conversion takes its schemas from; empty: conversion is refused", (*stringVal)(&c.GlueTables)},
 		{"max-inflight-bytes", "request bodies held in memory at once, across all requests (e.g. 256MiB, 1GiB); a body waits for room before it is read, and gets ServiceUnavailableException after 2 minutes", (*bytesVal)(&c.MaxInflightBytes)},
 		{"cors-allow-origin", "web origins (comma-separated, or *) whose pages may call the API from a browser, e.g. http://localhost:3000; empty: no browser page may", (*stringVal)(&c.CORSAllowOrigins)},

@@ -152,6 +152,9 @@ func joinData(out []outRecord) []byte {
 	return data
 }
 
+// destinationFailure are the error output types of failed deliveries.
+var destinationFailure = map[string]bool{errHTTPEndpoint: true, errOpenSearch: true, errElasticsearch: true, errSplunk: true, errS3: true}
+
 // errorObjects builds one object per error output type of the batch's
 // failures: AWS's JSON error records, one per line, under
 // ErrorOutputPrefix (default "<error-output-type>/").
@@ -182,7 +185,9 @@ func (s *Service) errorObjects(ds *DeliveryStream, b *batch) ([]objectstore.Obje
 	}
 	var objs []objectstore.Object
 	for _, typ := range order {
-		if typ == errProcessing || typ == errConversion || typ == errPartitionsLimit {
+		// Delivery failures are logged where they happen (dest.go);
+		// processing, conversion and partitioning ones here, once a batch.
+		if !destinationFailure[typ] {
 			for _, f := range b.failed {
 				if f.errorType == typ {
 					s.logError(ds, f.ErrorCode, f.ErrorMessage, f.LambdaArn)

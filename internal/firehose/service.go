@@ -45,7 +45,7 @@ type Config struct {
 	Tables *convert.Catalog
 	// HTTPClient is the client the HTTP endpoint, OpenSearch and Splunk
 	// destinations use (nil: their own, with the system's roots); tests and
-	// --destination-ca give one that trusts a private CA.
+	// --firehose-ca-file give one that trusts a private CA.
 	HTTPClient *http.Client
 	// Errors receives delivery errors; nil drops them.
 	Errors ErrorLog

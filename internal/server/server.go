@@ -173,6 +173,15 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		}
 		fcfg.Tables = tables
 	}
+	if cfg.FirehoseCAFile != "" {
+		client, err := destinationClient(cfg.FirehoseCAFile)
+		if err != nil {
+			svc.Close()
+			backend.Close()
+			return nil, fmt.Errorf("--firehose-ca-file: %w", err)
+		}
+		fcfg.HTTPClient = client
+	}
 	if opts.TuneFirehose != nil {
 		opts.TuneFirehose(&fcfg)
 	}

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -455,5 +456,24 @@ func TestDynamicPartitioningWithLambdaKeys(t *testing.T) {
 	}
 	if got["tenant=acme/year=2026"] != "acme:1\nacme:3\n" || got["tenant=initech/year=2026"] != "initech:2\n" {
 		t.Fatalf("partitions = %v", got)
+	}
+}
+
+// --firehose-ca-file: an endpoint whose certificate a private CA signed is
+// reached when the server is given that CA.
+func TestFirehoseCAFile(t *testing.T) {
+	e := newHTTPEndpoint(t, nil)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: e.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clock := testserver.NewClock()
+	srv := testserver.Start(t, testserver.WithClock(clock.Now), testserver.WithConfig(func(c *config.Config) { c.FirehoseCAFile = ca }))
+	fhc := srv.FirehoseClient()
+	createWith(t, fhc, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("private"), HttpEndpointDestinationConfiguration: httpDestination(e.URL)})
+	put(t, fhc, "private", "z")
+	clock.Advance(time.Minute)
+	if r := e.wait(t, 1)[0]; len(r.Body.Records) != 1 || string(r.Body.Records[0].Data) != "z" {
+		t.Fatalf("request = %+v", r)
 	}
 }
