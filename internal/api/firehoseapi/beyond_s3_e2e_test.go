@@ -53,7 +53,7 @@ type httpEndpoint struct {
 	fail func(n int) int
 }
 
-func newHTTPEndpoint(t *testing.T, fail func(n int) int) *httpEndpoint {
+func newHTTPEndpoint(t testing.TB, fail func(n int) int) *httpEndpoint {
 	e := &httpEndpoint{fail: fail}
 	e.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req endpointRequest
@@ -110,7 +110,7 @@ func (e *httpEndpoint) wait(t *testing.T, n int) []endpointRequest {
 
 // trusting starts a server whose Firehose destinations trust the test
 // endpoint's certificate.
-func trusting(t *testing.T, e *httptest.Server, opts ...testserver.Option) *testserver.Server {
+func trusting(t testing.TB, e *httptest.Server, opts ...testserver.Option) *testserver.Server {
 	opts = append(opts, testserver.WithFirehose(func(c *fh.Config) { c.HTTPClient = e.Client() }))
 	return testserver.Start(t, opts...)
 }
