@@ -1,10 +1,12 @@
 // Package console serves Sluice's web console: the pages of the AWS
 // Kinesis console for Data Streams, Firehose, Data Analytics (SQL
 // applications) and Video Streams, on the server's own port. Each service
-// has its own section: one JavaScript module (assets/firehose.js,
-// assets/analytics.js with its helpers analytics-*.js, the SQL editor in
-// sqleditor.js, assets/video.js with video-player.js and
-// video-timeline.js) and its own browser test.
+// has its own section: one JavaScript module (assets/firehose.js, with
+// the create form in firehose-create.js and the destination kinds and
+// their description rendering in firehose-kinds.js; assets/analytics.js
+// with its helpers analytics-*.js, the SQL editor in sqleditor.js;
+// assets/video.js with video-player.js and video-timeline.js) and its own
+// browser test.
 //
 // The pages are static files embedded in the binary (assets/), plain HTML,
 // CSS and JavaScript with no build step; charts are drawn as SVG by the page

@@ -2,10 +2,12 @@
 // never a downloaded one) with playwright-core, and checks what it does with
 // the AWS SDK for JavaScript. Driven by internal/console/browser_e2e_test.go.
 //
-// Environment: SLUICE_ENDPOINT (http://127.0.0.1:port), SLUICE_MODE (open or
-// sigv4), SLUICE_KEY and SLUICE_SECRET (sigv4: a key in the server's
-// credentials file), CHROMIUM (the browser's path), SCREENSHOTS (a folder
-// for one screenshot per step). It prints "ok" and exits 0 when every step
+// Environment: SLUICE_ENDPOINT (http://127.0.0.1:port), SLUICE_MODE (open,
+// sigv4, firehose or firehose-destinations), SLUICE_KEY and SLUICE_SECRET
+// (sigv4: a key in the server's credentials file), HTTP_ENDPOINT
+// (firehose-destinations: an https:// URL that answers as AWS's HTTP
+// endpoint contract asks), CHROMIUM (the browser's path), SCREENSHOTS (a
+// folder for one screenshot per step). It prints "ok" and exits 0 when every step
 // passed; otherwise it prints the failed step and exits 1.
 import { chromium } from 'playwright-core';
 import { KinesisClient, PutRecordsCommand, DescribeStreamSummaryCommand, ListTagsForStreamCommand } from '@aws-sdk/client-kinesis';
@@ -38,6 +40,7 @@ try {
   page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
   if (mode === 'sigv4') await signIn(page);
   else if (mode === 'firehose') await walkFirehose(page);
+  else if (mode === 'firehose-destinations') await walkFirehoseDestinations(page);
   else await walkStreams(page);
 } finally {
   await browser.close();
@@ -276,7 +279,7 @@ async function walkFirehose(page) {
     const unlabelled = await page.$$eval('main input, main select, main textarea',
       (els) => els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.id || e.outerHTML));
     assert.deepEqual(unlabelled, [], 'every control on the create page is labelled');
-    await page.getByLabel('Source').selectOption('DirectPut');
+    await page.getByLabel('Source', { exact: true }).selectOption('DirectPut');
     await page.getByLabel('Firehose stream name').fill('bad name');
     await page.getByText('1 to 64 characters').waitFor();
     await page.getByLabel('Firehose stream name').fill(name);
@@ -322,5 +325,249 @@ async function walkFirehose(page) {
     await page.locator('#confirm-delete').click();
     await page.getByRole('heading', { name: 'Firehose streams' }).waitFor();
     await page.getByText('No Firehose streams yet.').waitFor();
+  });
+}
+
+// walkFirehoseDestinations creates a Firehose stream of every destination
+// kind through the create form: an HTTP endpoint (a record sent from the
+// page reaches it), Amazon S3 with dynamic partitioning and a jq query,
+// S3 with Parquet conversion and the CloudWatch Logs processors, then
+// OpenSearch, OpenSearch Serverless, Elasticsearch, Splunk, Redshift,
+// Snowflake and Iceberg; each stream's page shows its destination's
+// description. internal/console/browser_e2e_test.go checks the streams
+// through the SDK for Go.
+async function walkFirehoseDestinations(page) {
+  const by = (label, scope = 'main') => page.locator(scope).getByLabel(label, { exact: true });
+  const settings = page.locator('#fh-destination-settings');
+  const setting = (name, value) => settings.locator('div', { has: page.locator('dt', { hasText: name }) })
+    .locator('dd', { hasText: value }).first().waitFor();
+  const open = async (name, destination) => {
+    await page.goto(endpoint + '/#/firehose/create');
+    await page.getByRole('heading', { name: 'Create Firehose stream' }).waitFor();
+    await by('Destination').selectOption(destination);
+    await by('Firehose stream name').fill(name);
+  };
+  const create = async () => {
+    await page.getByRole('button', { name: 'Create Firehose stream' }).click();
+    await page.locator('#firehose-status', { hasText: 'Active' }).waitFor();
+  };
+  const refused = async (text) => {
+    await page.getByRole('button', { name: 'Create Firehose stream' }).click();
+    await page.getByRole('alert').filter({ hasText: text }).waitFor();
+  };
+
+  await step(page, 'fh-dest-chooser', async () => {
+    await page.goto(endpoint + '/#/firehose/create');
+    await page.getByRole('heading', { name: 'Create Firehose stream' }).waitFor();
+    const unlabelled = await page.$$eval('main input, main select, main textarea',
+      (els) => els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.id || e.outerHTML));
+    assert.deepEqual(unlabelled, [], 'every control on the create page is labelled');
+    const kinds = await by('Destination').locator('option').allTextContents();
+    assert.deepEqual(kinds, ['Amazon S3', 'HTTP Endpoint', 'Amazon OpenSearch Service', 'Amazon OpenSearch Serverless',
+      'Elasticsearch (legacy Amazon Elasticsearch Service)', 'Splunk', 'Amazon Redshift', 'Snowflake', 'Apache Iceberg Tables']);
+    // ORC is offered, disabled, with the reason.
+    await by('Turn on record format conversion').check();
+    assert.ok(await page.locator('#fh-convert-format option[value=ORC]').isDisabled(), 'ORC cannot be chosen');
+    await page.getByText('Apache ORC is not available in Sluice: no maintained Go ORC writer exists').waitFor();
+    await by('Turn on record format conversion').uncheck();
+    // Each destination brings its own fields and buffering range.
+    await by('Destination').selectOption('Splunk');
+    assert.ok(await by('S3 bucket').isHidden());
+    await by('Splunk cluster endpoint').waitFor();
+    assert.equal(await by('Buffer size (MiB)').getAttribute('max'), '5');
+    assert.equal(await by('Buffer interval (seconds)').inputValue(), '60');
+    assert.equal(await by('Retry duration (seconds)').inputValue(), '3600');
+    await page.getByText('Buffer interval: 0 to 60 seconds').waitFor();
+  });
+
+  await step(page, 'fh-dest-http', async () => {
+    await open('console-http', 'HttpEndpoint');
+    assert.equal(await by('Buffer size (MiB)').getAttribute('max'), '64');
+    await by('HTTP endpoint URL').fill('http://collector.example/ingest');
+    await refused('Enter the HTTP endpoint URL as an https:// URL');
+    await by('HTTP endpoint URL').fill(process.env.HTTP_ENDPOINT);
+    await by('HTTP endpoint name - optional').fill('collector');
+    await by('Access key - optional').fill('key-123');
+    await by('Content encoding').selectOption('GZIP');
+    await page.getByRole('button', { name: 'Add parameter' }).click();
+    await by('Parameter key 1').fill('env');
+    await by('Parameter value 1').fill('test');
+    await by('Buffer size (MiB)').fill('1');
+    await by('Buffer interval (seconds)').fill('0');
+    await by('Retry duration (seconds)').fill('60');
+    await by('S3 backup mode').selectOption('AllData');
+    await by('S3 backup bucket').fill('console-backup');
+    await create();
+    await page.locator('dd', { hasText: `HTTP Endpoint collector (${process.env.HTTP_ENDPOINT})` }).waitFor();
+    await page.getByRole('heading', { name: 'Destination settings: HTTP Endpoint' }).waitFor();
+    await setting('URL', process.env.HTTP_ENDPOINT);
+    await setting('Content encoding', 'GZIP');
+    await setting('Common attributes', 'env: test');
+    await setting('S3 backup mode', 'AllData');
+    await setting('Bucket ARN', 'arn:aws:s3:::console-backup');
+    assert.equal(await settings.getByText('key-123').count(), 0, 'the access key is never shown');
+    await page.getByRole('heading', { name: 'Objects in the S3 backup bucket console-backup' }).waitFor();
+    await page.getByText('Delivery to HTTP Endpoint - records (Count)').waitFor();
+    // Zero buffering: the record is delivered at once (the Go test checks
+    // what the endpoint received).
+    await page.getByLabel('Record data').fill('{"hello":"http endpoint"}');
+    await page.getByRole('button', { name: 'Send test record' }).click();
+    await page.getByText('Record sent:').waitFor();
+  });
+
+  await step(page, 'fh-dest-list', async () => {
+    await page.goto(endpoint + '/#/firehose');
+    await page.getByRole('row', { name: /console-http .* HTTP Endpoint/ }).waitFor();
+  });
+
+  await step(page, 'fh-dest-s3-dynamic-partitioning', async () => {
+    await open('console-dp', 'S3');
+    await by('S3 bucket').fill('console-lake');
+    await by('Turn on dynamic partitioning').check();
+    assert.equal(await by('Buffer size (MiB)').inputValue(), '128', 'dynamic partitioning buffers 64 to 128 MiB');
+    assert.equal(await by('Buffer size (MiB)').getAttribute('min'), '64');
+    await by('Multi record deaggregation').check();
+    await by('Multi record deaggregation type').selectOption('JSON');
+    await by('New line delimiter: add a new line after each record').check();
+    await by('Inline parsing for JSON (jq)').check();
+    await page.getByRole('button', { name: 'Add dynamic partitioning key' }).click();
+    await by('Key name 1').fill('customer');
+    await by('JQ expression 1').fill('.customer_id');
+    await page.getByRole('button', { name: 'Add dynamic partitioning key' }).click();
+    await by('Key name 2').fill('device');
+    await by('JQ expression 2').fill('.device.type');
+    assert.equal(await page.locator('#fh-jq-query').textContent(), '{customer: .customer_id, device: .device.type}');
+    await page.getByRole('button', { name: 'Apply dynamic partitioning keys' }).click();
+    assert.equal(await by('S3 bucket prefix - optional').inputValue(), 'customer=!{partitionKeyFromQuery:customer}/device=!{partitionKeyFromQuery:device}/');
+    await refused('Enter an S3 bucket error output prefix: dynamic partitioning requires one.');
+    await by('S3 bucket error output prefix - optional').fill('errors/!{firehose:error-output-type}/');
+    await by('Buffer interval (seconds)').fill('60');
+  });
+  await step(page, 'fh-dest-s3-dynamic-partitioning-created', async () => {
+    await create();
+    await page.locator('dd', { hasText: 'Amazon S3 bucket console-lake' }).first().waitFor();
+    await setting('Dynamic partitioning configuration', 'Yes');
+    await setting('Processing configuration', 'MetadataExtractionQuery: {customer: .customer_id, device: .device.type}');
+    await setting('Processing configuration', 'SubRecordType: JSON');
+    await setting('Processing configuration', 'AppendDelimiterToRecord');
+    await setting('Error output prefix', 'errors/!{firehose:error-output-type}/');
+  });
+
+  await step(page, 'fh-dest-s3-parquet', async () => {
+    await open('console-parquet', 'S3');
+    await by('S3 bucket').fill('console-lake');
+    await by('Turn on decompression (GZIP)').check();
+    await by('Turn on message extraction').check();
+    await by('Turn on record format conversion').check();
+    assert.ok(await by('Compression for data records').isDisabled(), 'the serializer compresses');
+    await by('AWS Glue database').fill('db');
+    await by('AWS Glue table').fill('nope');
+    await by('Input format (deserializer)').selectOption('OpenX');
+    await by('Parquet compression').selectOption('GZIP');
+    // The API's own refusal.
+    await refused("The Glue table db.nope is not in the server's --glue-tables file.");
+    await by('AWS Glue table').fill('events');
+  });
+  await step(page, 'fh-dest-s3-parquet-created', async () => {
+    await create();
+    await setting('Data format conversion configuration', 'events');
+    await setting('Compression', 'GZIP');
+    await setting('Processing configuration', 'DataMessageExtraction: true');
+  });
+
+  await step(page, 'fh-dest-opensearch', async () => {
+    await open('console-opensearch', 'OpenSearch');
+    await by('Cluster endpoint').fill('https://search.example:9200');
+    await by('Index').fill('logs');
+    await by('Index rotation').selectOption('OneHour');
+    await by('Document ID').selectOption('NO_DOCUMENT_ID');
+    await by('S3 backup bucket').fill('console-backup');
+    await create();
+    await page.locator('dd', { hasText: 'Amazon OpenSearch Service index logs at search.example:9200' }).waitFor();
+    await setting('Index rotation period', 'OneHour');
+    await setting('Default document ID format', 'NO_DOCUMENT_ID');
+  });
+
+  await step(page, 'fh-dest-serverless', async () => {
+    await open('console-aoss', 'OpenSearchServerless');
+    await by('Collection endpoint').fill('https://collection.aoss.example');
+    assert.ok(await by('Index rotation').isHidden(), 'Serverless has no index rotation');
+    await by('Index').fill('events');
+    await by('S3 backup bucket').fill('console-backup');
+    await create();
+    await setting('Collection endpoint', 'https://collection.aoss.example');
+  });
+
+  await step(page, 'fh-dest-elasticsearch', async () => {
+    await open('console-es', 'Elasticsearch');
+    await by('Cluster endpoint').fill('https://es.example:9200');
+    await by('Index').fill('legacy');
+    await by('Type - optional').fill('_doc');
+    await by('S3 backup bucket').fill('console-backup');
+    await create();
+    await setting('Type name', '_doc');
+  });
+
+  await step(page, 'fh-dest-splunk', async () => {
+    await open('console-splunk', 'Splunk');
+    await by('Splunk cluster endpoint').fill('https://splunk.example:8088');
+    await by('Splunk endpoint type').selectOption('Event');
+    await by('Authentication token').fill('00000000-0000-0000-0000-000000000000');
+    await by('HEC acknowledgement timeout (seconds)').fill('100');
+    await refused('HEC acknowledgement timeout (seconds): enter a whole number from 180 to 600.');
+    await by('HEC acknowledgement timeout (seconds)').fill('300');
+    await by('S3 backup mode').selectOption('AllEvents');
+    await by('S3 backup bucket').fill('console-backup');
+    await create();
+    await setting('HEC acknowledgment timeout (seconds)', '300');
+    await setting('HEC endpoint type', 'Event');
+    assert.equal(await settings.getByText('00000000-0000').count(), 0, 'the token is never shown');
+  });
+
+  await step(page, 'fh-dest-redshift', async () => {
+    await open('console-redshift', 'Redshift');
+    await by('Cluster JDBC URL').fill('jdbc:redshift://dev.redshift.localhost:5432/postgres');
+    await by('User name').fill('loader');
+    await by('Password').fill('secret-password');
+    await by('Table', '#fh-redshift').fill('orders');
+    await by('Columns - optional').fill('id,item,price');
+    await by('COPY command options - optional').fill("JSON 'auto'");
+    await by('Intermediate S3 bucket').fill('console-staging');
+    await by('Compression for the intermediate objects').selectOption('GZIP');
+    await create();
+    await page.locator('dd', { hasText: 'Amazon Redshift table orders' }).waitFor();
+    await setting('Copy options', "JSON 'auto'");
+    await setting('Intermediate S3 bucket', 'arn:aws:s3:::console-staging');
+    await page.getByRole('heading', { name: 'Objects in the intermediate S3 bucket console-staging' }).waitFor();
+  });
+
+  await step(page, 'fh-dest-snowflake', async () => {
+    await open('console-snowflake', 'Snowflake');
+    await by('Snowflake account URL').fill('https://xy12345.us-east-1.snowflakecomputing.com');
+    await by('User').fill('LOADER');
+    const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'.repeat(9);
+    await by('Private key').fill(`-----BEGIN PRIVATE KEY-----\n${body.slice(0, 64)}\n${body.slice(64)}\n-----END PRIVATE KEY-----\n`);
+    await by('Database', '#fh-snowflake').fill('DB');
+    await by('Schema').fill('PUBLIC');
+    await by('Table', '#fh-snowflake').fill('EVENTS');
+    await by('Data loading options').selectOption('VARIANT_CONTENT_MAPPING');
+    await by('Content column name').fill('RECORD');
+    await by('S3 backup bucket').fill('console-stage');
+    await create();
+    await page.locator('dd', { hasText: 'Snowflake table DB.PUBLIC.EVENTS' }).waitFor();
+    await setting('Data loading option', 'VARIANT_CONTENT_MAPPING');
+    await setting('Content column name', 'RECORD');
+  });
+
+  await step(page, 'fh-dest-iceberg', async () => {
+    await open('console-iceberg', 'Iceberg');
+    assert.equal(await by('Catalog ARN').inputValue(), 'arn:aws:glue:us-east-1:000000000000:catalog');
+    await by('Database', '#fh-iceberg').fill('lake');
+    await by('Table', '#fh-iceberg').fill('events');
+    await by('Unique keys - optional').fill('id');
+    await by('S3 backup bucket').fill('console-stage');
+    await create();
+    await page.locator('dd', { hasText: 'Apache Iceberg Tables lake.events' }).waitFor();
+    await setting('Destination table configuration list', 'events');
   });
 }

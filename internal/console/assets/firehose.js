@@ -1,33 +1,34 @@
 // Amazon Data Firehose pages of the Sluice console: the list of Firehose
-// streams, "Create Firehose stream", and a stream's page with its
-// configuration, its recent delivery failures, charts, a test-record sender
-// and, when the server delivers to its local directory, a browser of the
-// delivered objects. app.js passes
-// in its helpers (ui), so the two files share one way of building pages.
+// streams, "Create Firehose stream" (firehose-create.js), and a stream's
+// page with its configuration (every destination kind's description, as
+// DescribeDeliveryStream returns it), its recent delivery failures,
+// charts, a test-record sender and, when the server delivers to its local
+// directory, a browser of the objects in the destination's (or backup)
+// bucket. app.js passes in its helpers (ui), so the files share one way of
+// building pages.
 
-const NAME_RE = /^[a-zA-Z0-9_.-]{1,64}$/;
-const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+import { destinationOf, targetLabel, bucketOf, hintsOf, describeTree } from './firehose-kinds.js';
+import { createPage } from './firehose-create.js';
 
+// charts are the delivery stream's charts; "the destination" is replaced
+// by the destination's name (the figures are the same for every kind).
 const CHARTS = [
   ['fh-incoming-records', 'Incoming records (Count)', ['IncomingRecords'], 'sum'],
   ['fh-incoming-bytes', 'Incoming bytes', ['IncomingBytes'], 'sum'],
-  ['fh-delivered-records', 'Delivery to Amazon S3 - records (Count)', ['DeliveryToS3.Records'], 'sum'],
-  ['fh-delivered-bytes', 'Delivery to Amazon S3 - bytes', ['DeliveryToS3.Bytes'], 'sum'],
-  ['fh-freshness', 'Delivery to Amazon S3 data freshness - maximum (seconds)', ['DeliveryToS3.DataFreshness'], 'max'],
-  ['fh-failures', 'Delivery to Amazon S3 failed attempts (Count)', ['DeliveryToS3.Failures'], 'sum'],
+  ['fh-delivered-records', 'Delivery to the destination - records (Count)', ['DeliveryToS3.Records'], 'sum'],
+  ['fh-delivered-bytes', 'Delivery to the destination - bytes', ['DeliveryToS3.Bytes'], 'sum'],
+  ['fh-freshness', 'Delivery to the destination data freshness - maximum (seconds)', ['DeliveryToS3.DataFreshness'], 'max'],
+  ['fh-failures', 'Delivery to the destination failed attempts (Count)', ['DeliveryToS3.Failures'], 'sum'],
 ];
 
 export function firehosePages(ui) {
-  const { el, $, fhApi, api, flash, errorBox, every, fmtTime, statusLabel, enc, b64encode, b64bytes, showData, monitoring, confirmDeleteOf } = ui;
+  const { el, fhApi, flash, errorBox, every, fmtTime, statusLabel, enc, b64encode, b64bytes, showData, monitoring, confirmDeleteOf } = ui;
 
   const sourceLabel = (d) => d.DeliveryStreamType === 'KinesisStreamAsSource'
     ? `Amazon Kinesis Data Streams (${d.Source.KinesisStreamSourceDescription.KinesisStreamARN.split('/').pop()})`
     : 'Direct PUT';
-  const destination = (d) => {
-    const dest = d.Destinations[0] || {};
-    return dest.ExtendedS3DestinationDescription || dest.S3DestinationDescription || {};
-  };
-  const bucketOf = (d) => (destination(d).BucketARN || '').split(':').pop();
+  // listLabel is the Destination column of the list.
+  const listLabel = (dest) => (dest.kind.id === 'S3' ? `Amazon S3 (${bucketOf(dest)})` : dest.kind.label);
 
   function list(main) {
     const body = el('tbody');
@@ -53,7 +54,7 @@ export function firehosePages(ui) {
           el('td', {}, el('a', { href: '#/firehose/' + enc(d.DeliveryStreamName) }, d.DeliveryStreamName)),
           el('td', {}, el('span', { class: 'status ' + statusLabel(d.DeliveryStreamStatus) }, statusLabel(d.DeliveryStreamStatus))),
           el('td', {}, sourceLabel(d)),
-          el('td', {}, `Amazon S3 (${bucketOf(d)})`),
+          el('td', {}, listLabel(destinationOf(d))),
           el('td', {}, fmtTime(d.CreateTimestamp)))));
         if (!rows.length) body.append(el('tr', {}, el('td', { colspan: 5 }, 'No Firehose streams yet.')));
         info.replaceChildren();
@@ -61,86 +62,6 @@ export function firehosePages(ui) {
         info.replaceChildren(errorBox(e));
       }
     });
-  }
-
-  function field(id, label, input, hint) {
-    return [el('label', { for: id }, label), input, hint ? el('p', { class: 'hint', id: id + '-hint' }, hint) : null];
-  }
-
-  function create(main) {
-    const source = el('select', { id: 'fh-source' },
-      el('option', { value: 'DirectPut' }, 'Direct PUT'), el('option', { value: 'KinesisStreamAsSource' }, 'Amazon Kinesis Data Streams'));
-    const stream = el('select', { id: 'fh-source-stream' });
-    const streamRow = el('div', { hidden: true }, ...field('fh-source-stream', 'Kinesis data stream', stream));
-    source.addEventListener('change', async () => {
-      streamRow.hidden = source.value !== 'KinesisStreamAsSource';
-      if (!streamRow.hidden && !stream.children.length) {
-        const out = await api('ListStreams', { Limit: 100 });
-        stream.replaceChildren(...(out.StreamSummaries || []).map((s) => el('option', { value: s.StreamARN }, s.StreamName)));
-      }
-    });
-    const name = el('input', { id: 'fh-name', type: 'text', maxlength: '64', autocomplete: 'off', required: true });
-    const nameMsg = el('p', { class: 'invalid', 'aria-live': 'polite' });
-    name.addEventListener('input', () => {
-      nameMsg.textContent = NAME_RE.test(name.value) ? '' : '1 to 64 characters: letters, digits, hyphens, underscores and periods.';
-    });
-    const bucket = el('input', { id: 'fh-bucket', type: 'text', autocomplete: 'off', required: true });
-    const prefix = el('input', { id: 'fh-prefix', type: 'text' });
-    const errorPrefix = el('input', { id: 'fh-error-prefix', type: 'text' });
-    const size = el('input', { id: 'fh-buffer-size', type: 'number', min: '1', max: '128', value: '5' });
-    const interval = el('input', { id: 'fh-buffer-interval', type: 'number', min: '0', max: '900', value: '300' });
-    const compression = el('select', { id: 'fh-compression' },
-      ...['UNCOMPRESSED', 'GZIP', 'ZIP', 'Snappy', 'HADOOP_SNAPPY'].map((c) => el('option', { value: c }, c === 'UNCOMPRESSED' ? 'Not enabled' : c)));
-    const extension = el('input', { id: 'fh-extension', type: 'text', placeholder: '.json' });
-    const zone = el('input', { id: 'fh-time-zone', type: 'text', placeholder: 'UTC' });
-    const err = el('div', { 'aria-live': 'polite' });
-    const form = el('form', { novalidate: true, 'aria-labelledby': 'fh-create-title' },
-      el('div', { class: 'panel' }, el('h2', {}, 'Choose source and destination'),
-        ...field('fh-source', 'Source', source), streamRow,
-        el('p', {}, 'Destination: Amazon S3')),
-      el('div', { class: 'panel' }, el('h2', {}, 'Firehose stream name'),
-        ...field('fh-name', 'Firehose stream name', name, 'The name of the stream: 1 to 64 letters, digits, hyphens, underscores and periods.'), nameMsg),
-      el('div', { class: 'panel' }, el('h2', {}, 'Destination settings'),
-        ...field('fh-bucket', 'S3 bucket', bucket, 'The bucket name. Without --s3-endpoint, objects go to <data-dir>/s3/<bucket>/.'),
-        ...field('fh-prefix', 'S3 bucket prefix - optional', prefix, 'For example logs/ or year=!{timestamp:yyyy}/. Without a timestamp expression, YYYY/MM/dd/HH/ is added.'),
-        ...field('fh-error-prefix', 'S3 bucket error output prefix - optional', errorPrefix, 'Required when the prefix has expressions; may use !{firehose:error-output-type}.'),
-        ...field('fh-buffer-size', 'Buffer size (MiB)', size, '1 to 128 MiB.'),
-        ...field('fh-buffer-interval', 'Buffer interval (seconds)', interval, '0 to 900 seconds; whichever hint is reached first delivers.'),
-        ...field('fh-compression', 'Compression for data records', compression),
-        ...field('fh-extension', 'File extension - optional', extension, 'Replaces the compression\'s extension.'),
-        ...field('fh-time-zone', 'Time zone for prefixes - optional', zone, 'An IANA time zone name, for example Europe/Paris; UTC when empty.')),
-      err,
-      el('div', { class: 'bar' }, el('a', { href: '#/firehose' }, 'Cancel'),
-        el('button', { class: 'primary', type: 'submit' }, 'Create Firehose stream')));
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      err.replaceChildren();
-      if (!NAME_RE.test(name.value)) { name.focus(); nameMsg.textContent = 'Enter a valid Firehose stream name.'; return; }
-      if (!BUCKET_RE.test(bucket.value)) { bucket.focus(); err.append(errorBox('Enter a valid S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens).')); return; }
-      // Sluice does not use IAM roles; the API requires one, so the
-      // console names one in the signed-in account.
-      const role = `arn:aws:iam::${ui.session().accountId}:role/firehose-delivery`;
-      const dest = {
-        RoleARN: role, BucketARN: 'arn:aws:s3:::' + bucket.value,
-        BufferingHints: { SizeInMBs: +size.value, IntervalInSeconds: +interval.value },
-        CompressionFormat: compression.value,
-      };
-      if (prefix.value) dest.Prefix = prefix.value;
-      if (errorPrefix.value) dest.ErrorOutputPrefix = errorPrefix.value;
-      if (extension.value) dest.FileExtension = extension.value;
-      if (zone.value) dest.CustomTimeZone = zone.value;
-      const input = { DeliveryStreamName: name.value, DeliveryStreamType: source.value, ExtendedS3DestinationConfiguration: dest };
-      if (source.value === 'KinesisStreamAsSource') input.KinesisStreamSourceConfiguration = { KinesisStreamARN: stream.value, RoleARN: role };
-      try {
-        await fhApi('CreateDeliveryStream', input);
-        flash(`Firehose stream ${name.value} is being created.`);
-        location.hash = '#/firehose/' + enc(name.value);
-      } catch (e) {
-        err.append(errorBox(e));
-      }
-    });
-    main.replaceChildren(el('h1', { id: 'fh-create-title' }, 'Create Firehose stream'), form);
-    name.focus();
   }
 
   function page(main, name) {
@@ -151,6 +72,8 @@ export function firehosePages(ui) {
     const sender = el('section', { class: 'panel', 'aria-labelledby': 'fh-test-title' });
     const objects = el('section', { class: 'panel', 'aria-labelledby': 'fh-objects-title' });
     const failures = el('section', { class: 'panel', 'aria-labelledby': 'fh-failures-title' });
+    const settings = el('div', { id: 'fh-destination-settings' });
+    const settingsTitle = el('h2', { id: 'fh-settings-title' }, 'Destination settings');
     main.replaceChildren(
       el('p', {}, el('a', { href: '#/firehose' }, 'Firehose streams'), ' › ', name),
       el('h1', {}, name, status, el('span', { class: 'spacer' }),
@@ -162,10 +85,12 @@ export function firehosePages(ui) {
           }) }, 'Delete')),
       problem,
       el('div', { class: 'panel' }, el('h2', {}, 'Firehose stream details'), summary),
+      el('section', { class: 'panel', 'aria-labelledby': 'fh-settings-title' }, settingsTitle,
+        el('p', { class: 'hint' }, 'The destination\'s configuration as DescribeDeliveryStream returns it (credentials are never returned).'), settings),
       failures, sender, objects,
       el('h2', {}, 'Monitoring'), charts);
     failureList(failures, name);
-    let desc = null;
+    let desc = null, shown = '';
     every(2000, async () => {
       try {
         const d = (await fhApi('DescribeDeliveryStream', { DeliveryStreamName: name })).DeliveryStreamDescription;
@@ -173,28 +98,39 @@ export function firehosePages(ui) {
         desc = d;
         status.textContent = statusLabel(d.DeliveryStreamStatus);
         status.className = 'status ' + statusLabel(d.DeliveryStreamStatus);
-        const s3 = destination(d);
+        const dest = destinationOf(d);
+        const { kind, desc: dd } = dest;
+        const hints = hintsOf(dest) || {};
         const item = (k, v) => el('div', {}, el('dt', {}, k), el('dd', {}, v));
         summary.replaceChildren(
           item('Status', statusLabel(d.DeliveryStreamStatus)),
           item('Source', sourceLabel(d)),
-          item('Destination', `Amazon S3 bucket ${bucketOf(d)}`),
-          item('S3 bucket prefix', s3.Prefix || '(default: YYYY/MM/dd/HH/)'),
-          item('Buffer hints', `${s3.BufferingHints.SizeInMBs} MiB or ${s3.BufferingHints.IntervalInSeconds} seconds`),
-          item('Compression', s3.CompressionFormat),
+          item('Destination', targetLabel(dest)),
+          kind.id === 'S3' ? item('S3 bucket prefix', dd.Prefix || '(default: YYYY/MM/dd/HH/)') : item('S3 backup mode', dd.S3BackupMode),
+          item('Buffer hints', `${hints.SizeInMBs} MiB or ${hints.IntervalInSeconds} seconds`),
+          kind.id === 'S3' ? item('Compression', dd.CompressionFormat) : item('Retry duration', `${(dd.RetryOptions || {}).DurationInSeconds} seconds`),
           item('Version', d.VersionId),
           item('Creation time', fmtTime(d.CreateTimestamp)),
           item('ARN', el('span', { class: 'mono' }, d.DeliveryStreamARN)));
+        // The settings are drawn again only when they change, so reading
+        // (or selecting) them is not disturbed by the refresh.
+        const json = JSON.stringify(dd);
+        if (json !== shown) {
+          shown = json;
+          settingsTitle.textContent = `Destination settings: ${kind.label}`;
+          settings.replaceChildren(describeTree(el, dd, kind.id === 'Redshift' ? { S3DestinationDescription: 'Intermediate S3 bucket' } : {}));
+        }
         problem.replaceChildren();
         if (first) {
           testSender(sender, name, d);
-          objectBrowser(objects, bucketOf(d));
+          objectBrowser(objects, dest);
+          const to = kind.id === 'S3' ? 'Amazon S3' : kind.label;
+          monitoring(charts, `firehose=${enc(name)}`, CHARTS.map(([id, title, ...rest]) => [id, title.replace('the destination', to), ...rest]));
         }
       } catch (e) {
         problem.replaceChildren(errorBox(e));
       }
     });
-    monitoring(charts, `firehose=${enc(name)}`, CHARTS);
   }
 
   function testSender(box, name, d) {
@@ -245,7 +181,10 @@ export function firehosePages(ui) {
     });
   }
 
-  function objectBrowser(box, bucket) {
+  function objectBrowser(box, dest) {
+    const bucket = bucketOf(dest);
+    const title = dest.kind.id === 'S3' ? `Delivered objects in ${bucket}`
+      : dest.kind.id === 'Redshift' ? `Objects in the intermediate S3 bucket ${bucket}` : `Objects in the S3 backup bucket ${bucket}`;
     const body = el('tbody');
     const err = el('div');
     const view = el('pre', { id: 'object-view', class: 'mono', tabindex: '0', 'aria-label': 'Object content' });
@@ -263,7 +202,7 @@ export function firehosePages(ui) {
         if (o.truncated) view.textContent += `\n… (${o.size} bytes in all; the first ${shown.length} are shown)`;
       } catch (e) { err.replaceChildren(errorBox(e)); }
     };
-    box.replaceChildren(el('h2', { id: 'fh-objects-title' }, `Delivered objects in ${bucket}`), err,
+    box.replaceChildren(el('h2', { id: 'fh-objects-title' }, title), err,
       el('table', { 'aria-label': 'Delivered objects' },
         el('thead', {}, el('tr', {}, ['Key', 'Size (bytes)', 'Last modified', ''].map((h) => el('th', { scope: 'col' }, h)))), body),
       el('div', { class: 'bar' }, el('label', { class: 'inline', for: 'object-format' }, 'Show as'), format), view);
@@ -281,5 +220,5 @@ export function firehosePages(ui) {
     });
   }
 
-  return { list, create, page };
+  return { list, create: createPage(ui), page };
 }
