@@ -38,7 +38,7 @@ test-js:
 			echo "warning: node missing and cannot apt-get install it; the JavaScript SDK test needs it"; \
 		fi; \
 	fi
-	@if [ ! -d test/js/node_modules/playwright-core ] || [ ! -d test/js/node_modules/@aws-sdk/client-kinesis ] || [ ! -d test/js/node_modules/@aws-sdk/client-kinesis-video-media ] || [ ! -d test/js/node_modules/@aws-sdk/client-kinesis-video ] || [ ! -d test/js/node_modules/@aws-sdk/client-kinesis-video-archived-media ] || [ ! -d test/js/node_modules/hls.js ] || [ ! -d test/js/node_modules/hyparquet ]; then \
+	@if [ ! -d test/js/node_modules/playwright-core ] || [ ! -d test/js/node_modules/@aws-sdk/client-kinesis ] || [ ! -d test/js/node_modules/@aws-sdk/client-kinesis-video-media ] || [ ! -d test/js/node_modules/@aws-sdk/client-kinesis-video ] || [ ! -d test/js/node_modules/@aws-sdk/client-kinesis-video-archived-media ] || [ ! -d test/js/node_modules/hls.js ] || [ ! -d test/js/node_modules/hyparquet ] || [ ! -d test/js/node_modules/icebird ]; then \
 		if command -v npm >/dev/null; then npm ci --prefix test/js --no-audit --no-fund; fi; \
 	fi
 

@@ -170,6 +170,9 @@ func (s *Service) checkDestination(d *Destinations) error {
 			d.Snowflake.DataLoadingOption = "JSON_MAPPING"
 		}
 	case d.Iceberg != nil:
+		if _, err := s.icebergTable(d); err != nil {
+			return err
+		}
 	}
 	if err != nil {
 		return errInvalid("%s", err.Error())

@@ -3,7 +3,8 @@ package firehose
 import (
 	"context"
 	"encoding/base64"
-	"net/http"
+	"sluice/internal/firehose/destination/clock"
+	"sluice/internal/firehose/destination/iceberg"
 	"strconv"
 	"time"
 
@@ -20,10 +21,13 @@ type destinations struct {
 	search   *opensearch.Client
 	splunk   *splunk.Client
 	redshift *redshift.Loader
+	iceberg  *iceberg.Writer
 }
 
-func newDestinations(now func() time.Time, client *http.Client) destinations {
+func newDestinations(cfg Config) destinations {
+	now, client := cfg.Now, cfg.HTTPClient
 	return destinations{
+		iceberg:  &iceberg.Writer{Store: cfg.Store, Mirror: cfg.IcebergDir},
 		http:     &httpendpoint.Client{Now: now, HTTP: client},
 		search:   &opensearch.Client{Now: now, HTTP: client},
 		splunk:   &splunk.Client{Now: now, HTTP: client},
@@ -52,7 +56,9 @@ func (s *Service) sendDestination(ctx context.Context, l *live, ds *DeliveryStre
 		return s.sendSplunk(ctx, ds, b)
 	case ds.Redshift != nil:
 		return s.sendRedshift(ctx, l, ds, b)
-	default: // Snowflake and Iceberg: staged files in the S3 configuration's bucket
+	case ds.Iceberg != nil:
+		return s.sendIceberg(ctx, ds, b)
+	default: // Snowflake: staged files in the S3 configuration's bucket
 		var objs []objectstore.Object
 		objs, err := s.dataObject(ds, &objs, ds.S3.Prefix, b)
 		if err != nil {
@@ -261,4 +267,86 @@ func (ds *DeliveryStream) destinationName() string {
 		return ds.Snowflake.AccountURL
 	}
 	return "arn:aws:s3:::" + ds.S3.Bucket()
+}
+
+// icebergTable is the Iceberg destination's table: its columns from the
+// Glue table file, in the warehouse (or the S3 configuration's bucket).
+func (s *Service) icebergTable(d *Destinations) (iceberg.Table, error) {
+	x := d.Iceberg
+	if s.cfg.IcebergDir == "" {
+		return iceberg.Table{}, errInvalid("This server keeps no Iceberg metadata directory: Iceberg destinations are not available.")
+	}
+	if len(x.Tables) != 1 {
+		return iceberg.Table{}, errInvalid("Sluice delivers to exactly one Iceberg table per Firehose stream: give one DestinationTableConfiguration (got %d).", len(x.Tables))
+	}
+	t := x.Tables[0]
+	if len(t.UniqueKeys) > 0 {
+		return iceberg.Table{}, errInvalid("UniqueKeys (updates and deletes) are not supported by Sluice's Iceberg destination: it appends.")
+	}
+	if s.cfg.Tables == nil {
+		return iceberg.Table{}, errInvalid("The Iceberg destination takes the table's columns from a Glue table; Sluice has no Glue: start sluice with --glue-tables FILE.")
+	}
+	cols, ok := s.cfg.Tables.Table(t.Database, t.Table)
+	if !ok {
+		return iceberg.Table{}, errInvalid("The Glue table %s.%s is not in the server's --glue-tables file.", t.Database, t.Table)
+	}
+	if _, err := iceberg.Schema(cols); err != nil {
+		return iceberg.Table{}, errInvalid("The Glue table %s.%s has no Iceberg schema: %v.", t.Database, t.Table, err)
+	}
+	tbl := iceberg.Table{Bucket: d.S3.Bucket(), Columns: cols}
+	if x.WarehouseLocation != "" {
+		bucket, prefix, err := iceberg.ParseWarehouse(x.WarehouseLocation)
+		if err != nil {
+			return iceberg.Table{}, errInvalid("%s", err.Error())
+		}
+		tbl.Bucket, tbl.Warehouse = bucket, prefix
+	}
+	return tbl, nil
+}
+
+// sendIceberg appends the batch to the Iceberg table, retrying a failed
+// commit with backoff for the retry duration; records that do not fit the
+// table, or all of them when the commit keeps failing, go to the error
+// output (iceberg-failed).
+func (s *Service) sendIceberg(ctx context.Context, ds *DeliveryStream, b *batch) (sent, error) {
+	tbl, err := s.icebergTable(&ds.Destinations)
+	if err != nil {
+		s.deliveryFailure(ds, b, b.out, errIceberg, "Iceberg.InvalidConfiguration", err.Error(), 1)
+		return sent{}, nil
+	}
+	data := make([][]byte, len(b.out))
+	for i, r := range b.out {
+		data[i] = r.data
+	}
+	first := time.Now()
+	backoff := time.Second
+	for attempt := 1; ; attempt++ {
+		res, err := s.dest.iceberg.Append(ctx, tbl, data)
+		if err == nil {
+			failed := make(map[int]bool, len(res.Failed))
+			for _, f := range res.Failed {
+				failed[f.Index] = true
+				s.deliveryFailure(ds, b, b.out[f.Index:f.Index+1], errIceberg, f.Code, f.Message, attempt)
+			}
+			out := sent{records: res.Rows, objects: 1}
+			for i, r := range b.out {
+				if !failed[i] {
+					out.bytes += int64(len(r.data))
+				}
+			}
+			return out, nil
+		}
+		if ctx.Err() != nil {
+			return sent{}, ctx.Err()
+		}
+		if time.Since(first) >= time.Duration(ds.Iceberg.RetrySeconds)*time.Second {
+			s.deliveryFailure(ds, b, b.out, errIceberg, "Iceberg.AppendFailed", err.Error(), attempt)
+			return sent{}, nil
+		}
+		s.logError(ds, "Iceberg.AppendFailed", err.Error(), "")
+		if clock.Sleep(ctx, nil, backoff) != nil {
+			return sent{}, ctx.Err()
+		}
+		backoff = min(backoff*2, 2*time.Minute)
+	}
 }

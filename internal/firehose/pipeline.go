@@ -40,6 +40,7 @@ const (
 	errOpenSearch      = "AmazonOpenSearchService-failed"
 	errElasticsearch   = "elasticsearch-failed"
 	errSplunk          = "splunk-failed"
+	errIceberg         = "iceberg-failed"
 	// errS3 is Sluice's name for a partition's object that could not be
 	// written for the dynamic partitioning retry duration.
 	errS3 = "s3-failed"

@@ -153,7 +153,7 @@ func joinData(out []outRecord) []byte {
 }
 
 // destinationFailure are the error output types of failed deliveries.
-var destinationFailure = map[string]bool{errHTTPEndpoint: true, errOpenSearch: true, errElasticsearch: true, errSplunk: true, errS3: true}
+var destinationFailure = map[string]bool{errHTTPEndpoint: true, errOpenSearch: true, errElasticsearch: true, errSplunk: true, errS3: true, errIceberg: true}
 
 // errorObjects builds one object per error output type of the batch's
 // failures: AWS's JSON error records, one per line, under

@@ -47,6 +47,9 @@ type Config struct {
 	// destinations use (nil: their own, with the system's roots); tests and
 	// --firehose-ca-file give one that trusts a private CA.
 	HTTPClient *http.Client
+	// IcebergDir keeps the Iceberg tables' metadata files (the object store
+	// only takes writes); "" refuses Iceberg destinations.
+	IcebergDir string
 	// Errors receives delivery errors; nil drops them.
 	Errors ErrorLog
 	// Quotas enforces AWS's DirectPut throughput quotas per delivery stream
@@ -141,7 +144,7 @@ func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, er
 		streams: map[streamKey]*live{},
 		timers:  map[string]*time.Timer{},
 		stop:    make(chan struct{}),
-		dest:    newDestinations(cfg.Now, cfg.HTTPClient),
+		dest:    newDestinations(cfg),
 	}
 	if err := s.load(ctx); err != nil {
 		return nil, err

@@ -163,6 +163,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Source:      firehose.StreamsSource{Streams: svc},
 		Lambda:      lambdaInvoker(cfg.LambdaEndpoint),
 		Logger:      log,
+		IcebergDir:  filepath.Join(cfg.DataDir, "iceberg"),
 	}
 	if cfg.GlueTables != "" {
 		tables, err := convert.LoadCatalog(cfg.GlueTables)

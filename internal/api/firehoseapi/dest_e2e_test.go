@@ -1,10 +1,13 @@
 package firehoseapi_test
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
@@ -311,14 +314,30 @@ func TestSnowflakeRoundTrip(t *testing.T) {
 	}
 }
 
+// TestIcebergRoundTrip: an Iceberg destination is described as given and
+// delivers into an Iceberg table (Parquet data files and metadata) under
+// the warehouse location, which icebird, a reader that shares no code with
+// the writer, opens; UniqueKeys (updates and deletes) are refused.
 func TestIcebergRoundTrip(t *testing.T) {
-	srv := testserver.Start(t)
+	tables := filepath.Join(t.TempDir(), "tables.json")
+	if err := os.WriteFile(tables, []byte(`{"Name":"t","DatabaseName":"d","StorageDescriptor":{"Columns":[{"Name":"id","Type":"bigint"},{"Name":"name","Type":"string"}]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clock := testserver.NewClock()
+	srv := testserver.Start(t, testserver.WithClock(clock.Now), testserver.WithConfig(func(c *config.Config) { c.GlueTables = tables }))
 	fh := srv.FirehoseClient()
-	d := roundTrip(t, fh, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("ib"), IcebergDestinationConfiguration: &types.IcebergDestinationConfiguration{
+	conf := &types.IcebergDestinationConfiguration{
 		DestinationTableConfigurationList: []types.DestinationTableConfiguration{{DestinationDatabaseName: aws.String("d"), DestinationTableName: aws.String("t"), UniqueKeys: []string{"id"}}},
 		RoleARN:                           aws.String(e2eRole), CatalogConfiguration: &types.CatalogConfiguration{CatalogARN: aws.String("arn:aws:glue:us-east-1:000000000000:catalog"), WarehouseLocation: aws.String("s3://lake/wh")},
+		BufferingHints:  &types.BufferingHints{SizeInMBs: aws.Int32(5), IntervalInSeconds: aws.Int32(60)},
 		S3Configuration: e2eS3(),
-	}}, "Iceberg")
+	}
+	_, err := fh.CreateDeliveryStream(t.Context(), &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("ib"), IcebergDestinationConfiguration: conf})
+	if apiCode(err) != "InvalidArgumentException" || !strings.Contains(apiMessage(err), "UniqueKeys") {
+		t.Fatalf("UniqueKeys: %v", err)
+	}
+	conf.DestinationTableConfigurationList[0].UniqueKeys = nil
+	d := roundTrip(t, fh, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("ib"), IcebergDestinationConfiguration: conf}, "Iceberg")
 	ib := d.IcebergDestinationDescription
 	if ib == nil || len(ib.DestinationTableConfigurationList) != 1 || aws.ToString(ib.DestinationTableConfigurationList[0].DestinationTableName) != "t" ||
 		aws.ToString(ib.CatalogConfiguration.WarehouseLocation) != "s3://lake/wh" || aws.ToInt32(ib.BufferingHints.SizeInMBs) != 5 {
@@ -328,6 +347,34 @@ func TestIcebergRoundTrip(t *testing.T) {
 	ib = describeDestination(t, fh, "ib").IcebergDestinationDescription
 	if !aws.ToBool(ib.AppendOnly) || len(ib.DestinationTableConfigurationList) != 1 {
 		t.Fatalf("after merge = %+v", ib)
+	}
+	put(t, fh, "ib", `{"id":1,"name":"a"}`, `{"id":2,"name":"b"}`, `{"name":"no id"}`)
+	clock.Advance(time.Minute)
+	st := &bucketStore{name: "local", srv: srv}
+	waitFor(t, "the table's version hint", func() bool {
+		_, err := os.Stat(filepath.Join(srv.Dir, "s3", "lake", "wh", "d", "t", "metadata", "version-hint.text"))
+		return err == nil
+	})
+	failed := st.wait(t, "backup", 1)
+	if !strings.HasPrefix(failed[0], "iceberg-failed/") || !strings.Contains(string(st.read(t, "backup", failed[0])), "Iceberg.MissingColumnWithinRecord") {
+		t.Fatalf("error output %v", failed)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node is missing: `make test-js` installs it and icebird")
+	}
+	root := testserver.RepoRoot(t)
+	cmd := exec.Command(node, filepath.Join(root, "internal", "firehose", "destination", "iceberg", "testdata", "icebird.mjs"),
+		filepath.Join(root, "test", "js", "node_modules"), filepath.Join(srv.Dir, "s3"), "s3://lake/wh/d/t")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("icebird: %v", err)
+	}
+	var got struct {
+		Rows []map[string]any
+	}
+	if err := json.Unmarshal(out, &got); err != nil || len(got.Rows) != 2 {
+		t.Fatalf("icebird read %s: %v", out, err)
 	}
 }
 
