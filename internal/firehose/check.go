@@ -161,6 +161,14 @@ func (s *Service) checkDestination(d *Destinations) error {
 		if d.S3.Compression != Uncompressed && d.S3.Compression != GZIP {
 			return errInvalid("Compression format %s is not supported for the Redshift destination; use UNCOMPRESSED or GZIP.", d.S3.Compression)
 		}
+		if d.Redshift.S3BackupMode == "Enabled" {
+			if d.Redshift.Backup == nil {
+				return errInvalid("S3BackupConfiguration is required when S3BackupMode is Enabled.")
+			}
+			if err := checkBackup(d.Redshift.Backup); err != nil {
+				return err
+			}
+		}
 		if d.Redshift.Username == "" || d.Redshift.Password == "" {
 			return errInvalid("Username and Password are required for the Redshift destination (Sluice has no Secrets Manager).")
 		}
@@ -176,6 +184,22 @@ func (s *Service) checkDestination(d *Destinations) error {
 	}
 	if err != nil {
 		return errInvalid("%s", err.Error())
+	}
+	return nil
+}
+
+// checkBackup fills a backup configuration's default compression and
+// checks its prefix: evaluated at delivery, it must compile, and it holds
+// no partition keys (the backup is not partitioned).
+func checkBackup(b *S3Backup) error {
+	if b.Compression == "" {
+		b.Compression = Uncompressed
+	}
+	if hasPartitionKeys(b.Prefix) {
+		return errInvalid("Partition keys are not allowed in the S3 backup prefix: %s.", b.Prefix)
+	}
+	if _, err := compilePrefix(b.Prefix, false); err != nil {
+		return err
 	}
 	return nil
 }

@@ -160,8 +160,10 @@ func normalizeDestination(d S3Destination) (S3Destination, error) {
 	if d.S3BackupMode == "Enabled" && d.Backup == nil {
 		return d, errInvalid("S3BackupConfiguration is required when S3BackupMode is Enabled.")
 	}
-	if d.Backup != nil && d.Backup.Compression == "" {
-		d.Backup.Compression = Uncompressed
+	if d.Backup != nil {
+		if err := checkBackup(d.Backup); err != nil {
+			return d, err
+		}
 	}
 	return d, nil
 }

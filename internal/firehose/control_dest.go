@@ -103,7 +103,7 @@ var destinationDefaults = map[string]struct{ size, interval, retry int64 }{
 	KindOpenSearchServerless: {5, 300, 300},
 	KindSplunk:               {5, 60, 3600},
 	KindRedshift:             {0, 0, 3600},
-	KindSnowflake:            {1, 0, 60},
+	KindSnowflake:            {128, 0, 60},
 	KindIceberg:              {5, 300, 300},
 }
 
@@ -135,8 +135,13 @@ func (s *Service) normalizeDestinations(d Destinations, old *Destinations) (Dest
 	if d.Kind == KindS3 {
 		d.HTTP, d.Search, d.Splunk, d.Redshift, d.Snowflake, d.Iceberg = nil, nil, nil, nil, nil, nil
 		var oldS3 *S3Destination
-		if old != nil && old.kind() == KindS3 {
-			oldS3 = &old.S3
+		if old != nil {
+			// From another kind, dynamic partitioning counts as off:
+			// it can only be chosen at creation.
+			oldS3 = &S3Destination{}
+			if old.kind() == KindS3 {
+				oldS3 = &old.S3
+			}
 		}
 		s3, err := s.normalizeS3(d.S3, oldS3)
 		d.S3 = s3
@@ -167,6 +172,9 @@ func (s *Service) normalizeDestinations(d Destinations, old *Destinations) (Dest
 	// The S3 configuration: backup (and staging) bucket. Its own
 	// processing, partitioning and conversion do not exist.
 	d.S3.Extended = false
+	if hasPartitionKeys(d.S3.Prefix) {
+		return d, errInvalid("Partition keys (!{partitionKeyFromQuery:...}, !{partitionKeyFromLambda:...}) are only allowed in the Prefix of an Extended S3 destination with dynamic partitioning.")
+	}
 	s3, err := normalizeDestination(d.S3)
 	if err != nil {
 		return d, err

@@ -77,7 +77,16 @@ func (s *Service) convertedObject(ds *DeliveryStream, b *batch) ([]objectstore.O
 	d := ds.S3
 	o, err := s.conversionOptions(d.Conversion)
 	if err != nil {
-		return nil, sent{}, err
+		// The configuration was checked at creation; it fails now when the
+		// server restarted without the table (--glue-tables): the records
+		// go to the error output rather than stop the deliverer.
+		ended := s.now().UnixMilli()
+		for _, r := range b.out {
+			b.failed = append(b.failed, failedRecord{errorType: errConversion, errorRecord: errorRecord{
+				AttemptsMade: 1, ArrivalTimestamp: r.arrival, ErrorCode: convert.CodeEntityNotFound, ErrorMessage: err.Error(),
+				AttemptEndingTimestamp: ended, RawData: base64.StdEncoding.EncodeToString(r.data)}})
+		}
+		return nil, sent{}, nil
 	}
 	recs := make([][]byte, len(b.out))
 	for i, r := range b.out {

@@ -141,8 +141,9 @@ func (s *Service) due(ds *DeliveryStream, buf *pending) bool {
 // flush delivers the buffer's first object (up to SizeInMBs of records):
 // the records transformed (when data transformation is on), the error
 // output of those that failed it, and the source record backup; each
-// write is retried with backoff. It reports false when the deliverer was
-// stopped.
+// write is retried with backoff; a batch that cannot be built is tried
+// again after a pause, the buffer kept. It reports false when the
+// deliverer was stopped.
 func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *pending) bool {
 	sizeMB, _ := ds.hints()
 	limit := sizeMB << 20
@@ -153,14 +154,18 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 	}
 	recs, err := s.readBack(l, buf.records[:n])
 	if err != nil {
-		s.log.Error("reading buffered records", "name", ds.Name, "err", err)
-		return false
+		s.log.Error("reading buffered records; trying again", "name", ds.Name, "err", err)
+		return s.pause(l)
 	}
 	b := &batch{src: recs, t: time.UnixMilli(buf.records[0].arrival).In(ds.S3.zone())}
 	b.out, b.failed = s.process(ctx, ds, recs)
-	res, ok := s.send(ctx, l, ds, b)
-	if !ok {
-		return false
+	res, err := s.send(ctx, l, ds, b)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false
+		}
+		s.log.Error("delivering a batch; trying again", "name", ds.Name, "err", err)
+		return s.pause(l)
 	}
 	next := buf.next
 	if n < len(buf.records) {

@@ -89,6 +89,11 @@ func compilePrefix(prefix string, isError bool) ([]prefixPart, error) {
 
 func hasExpression(prefix string) bool { return strings.Contains(prefix, "!{") }
 
+// hasPartitionKeys reports whether a prefix uses dynamic partitioning keys.
+func hasPartitionKeys(prefix string) bool {
+	return strings.Contains(prefix, "!{partitionKeyFromQuery:") || strings.Contains(prefix, "!{partitionKeyFromLambda:")
+}
+
 // evalPrefix evaluates a compiled prefix at t (already in the right zone).
 // Every timestamp expression resolves to the same instant.
 func evalPrefix(parts []prefixPart, t time.Time, errorType string) string {

@@ -36,7 +36,6 @@ const partitionMemory = 256 << 20
 type partition struct {
 	keys  partitionKeys
 	out   []outRecord
-	src   []rawRecord // the records as read, for source record backup
 	bytes int64
 }
 
@@ -105,7 +104,6 @@ func (s *Service) readPartitions(ctx context.Context, l *live, ds *DeliveryStrea
 		if ctx.Err() != nil {
 			return false
 		}
-		seen := map[string]map[uint64]bool{}
 		source := func(r outRecord) outRecord {
 			// Error records carry the record as it arrived.
 			if i, ok := bySeq[r.seq]; ok {
@@ -129,26 +127,28 @@ func (s *Service) readPartitions(ctx context.Context, l *live, ds *DeliveryStrea
 				}
 				pt = &partition{keys: r.keys}
 				p.parts[id] = pt
-				seen[id] = map[uint64]bool{}
-			} else if seen[id] == nil {
-				seen[id] = map[uint64]bool{}
 			}
 			pt.out = append(pt.out, r)
 			pt.bytes += int64(len(r.data))
 			p.bytes += int64(len(r.data))
-			// Source record backup: each source record once per
-			// partition it contributed to.
-			if ds.S3.S3BackupMode == "Enabled" && !seen[id][r.seq] {
-				seen[id][r.seq] = true
-				if i, ok := bySeq[r.seq]; ok {
-					pt.src = append(pt.src, raws[i])
-				}
-			}
 		}
-		if len(failed) > 0 {
-			b := &batch{failed: failed, t: time.UnixMilli(failed[0].ArrivalTimestamp).In(ds.S3.zone())}
-			if _, ok := s.send(ctx, l, ds, b); !ok {
-				return false
+		// The error output of the chunk, and its source record backup
+		// (every record read, once, whatever became of it), are written
+		// before the chunk counts as read.
+		if len(failed) > 0 || ds.S3.S3BackupMode == "Enabled" {
+			b := &batch{failed: failed, src: raws, t: time.UnixMilli(raws[0].arrival).In(ds.S3.zone())}
+			for {
+				_, err := s.send(ctx, l, ds, b)
+				if err == nil {
+					break
+				}
+				if ctx.Err() != nil {
+					return false
+				}
+				s.log.Error("writing error output or backup; trying again", "name", ds.Name, "err", err)
+				if !s.pause(l) {
+					return false
+				}
 			}
 		}
 		p.next = next
@@ -231,10 +231,14 @@ func (s *Service) flushPartitions(ctx context.Context, l *live, ds *DeliveryStre
 func (s *Service) flushPartition(ctx context.Context, l *live, ds *DeliveryStream, p *partitioner, id string) bool {
 	pt := p.parts[id]
 	keys := pt.keys
-	b := &batch{src: pt.src, out: pt.out, t: time.UnixMilli(pt.out[0].arrival).In(ds.S3.zone()), keys: &keys}
-	res, ok := s.send(ctx, l, ds, b)
-	if !ok {
-		return false
+	b := &batch{out: pt.out, t: time.UnixMilli(pt.out[0].arrival).In(ds.S3.zone()), keys: &keys}
+	res, err := s.send(ctx, l, ds, b)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false
+		}
+		s.log.Error("delivering a partition; trying again", "name", ds.Name, "err", err)
+		return s.pause(l)
 	}
 	now := s.now()
 	l.metrics.delivered(now, res, pt.out[0].arrival)

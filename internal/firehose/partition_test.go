@@ -246,3 +246,40 @@ func TestPartitioningCannotBeDisabled(t *testing.T) {
 		t.Fatalf("disabling: %v", err)
 	}
 }
+
+// With dynamic partitioning, source record backup holds every record
+// read once, whether it landed in a partition or in the error output.
+func TestPartitionedSourceBackup(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	clock := &testClock{}
+	backend, err := embedded.Open(embedded.Options{Dir: dir, Now: clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := New(ctx, Config{Store: &objectstore.Dir{Root: dir + "/s3"}, Now: clock.now, Tick: 5 * time.Millisecond}, backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close(); backend.Close() })
+	_, err = svc.CreateDeliveryStream(ctx, testCaller, CreateParams{Name: "p", S3: &S3Destination{
+		Extended: true, BucketARN: "arn:aws:s3:::b", IntervalInSeconds: 60,
+		Prefix: "c=!{partitionKeyFromQuery:c}/", ErrorOutputPrefix: "errors/!{firehose:error-output-type}/",
+		Processing: Processing{Enabled: true, Processors: []Processor{
+			{Type: "MetadataExtraction", Params: []Param{{"MetadataExtractionQuery", "{c:.c}"}, {"JsonParsingEngine", "JQ-1.6"}}}}},
+		Partitioning: &Partitioning{Enabled: true, RetrySeconds: -1},
+		S3BackupMode: "Enabled", Backup: &S3Backup{BucketARN: "arn:aws:s3:::backup", Prefix: "src/"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.Put(ctx, testCaller, "p", [][]byte{[]byte(`{"c":"a"}`), []byte(`bad`), []byte(`{"c":"b"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	objs := waitFor(t, filepath.Join(dir, "s3", "backup"), 1)
+	for _, v := range objs {
+		if v != `{"c":"a"}bad{"c":"b"}` {
+			t.Fatalf("backup = %q", v)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"math"
 	"time"
 
 	"sluice/internal/objectstore"
@@ -31,9 +32,11 @@ type sent struct {
 
 // send delivers a batch to the delivery stream's destination, writes the
 // error output of the records that failed (processing, conversion or
-// delivery) and the backups the configuration asks for. It reports false
-// when the deliverer was stopped.
-func (s *Service) send(ctx context.Context, l *live, ds *DeliveryStream, b *batch) (sent, bool) {
+// delivery) and the backups the configuration asks for. An error means
+// the batch is not done: the deliverer was stopped (ctx ended), or an
+// object could not be built; the caller keeps the records and tries again
+// (at-least-once: what was delivered meanwhile is delivered again).
+func (s *Service) send(ctx context.Context, l *live, ds *DeliveryStream, b *batch) (sent, error) {
 	var res sent
 	var objs []objectstore.Object
 	var err error
@@ -51,18 +54,14 @@ func (s *Service) send(ctx context.Context, l *live, ds *DeliveryStream, b *batc
 		}
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return res, false
-		}
-		s.log.Error("building a delivery", "name", ds.Name, "err", err)
-		return res, false
+		return res, err
 	}
 	// A partition's object is retried for the dynamic partitioning
 	// RetryOptions; then its records go to the error output (s3-failed).
 	if b.keys != nil && len(objs) > 0 && ds.S3.Partitioning != nil {
 		written, stopped := s.writeFor(ctx, l, ds, objs[0], time.Duration(ds.S3.Partitioning.RetrySeconds)*time.Second)
 		if stopped {
-			return res, false
+			return res, ctx.Err()
 		}
 		objs = objs[1:]
 		if !written {
@@ -77,22 +76,48 @@ func (s *Service) send(ctx context.Context, l *live, ds *DeliveryStream, b *batc
 	}
 	errObjs, err := s.errorObjects(ds, b)
 	if err != nil {
-		s.log.Error("building error output", "name", ds.Name, "err", err)
-		return res, false
+		return res, err
 	}
-	objs = append(objs, errObjs...)
-	l.metrics.ErrorRecords.Add(int64(len(b.failed)))
-	if bk := s.backupObject(ds, b); bk != nil {
-		objs = append(objs, *bk)
-		l.metrics.BackupRecords.Add(int64(len(b.src)))
+	bk, err := s.backupObject(ds, b)
+	if err != nil {
+		return res, err
 	}
 	for _, obj := range objs {
 		if !s.write(ctx, l, ds, obj, len(b.src)) {
-			return res, false
+			return res, ctx.Err()
 		}
 	}
-	res.objects += len(objs)
-	return res, true
+	// The error output is retried until it is written (AWS blocks delivery
+	// while it cannot write it): the position must not pass records that
+	// are neither delivered nor in the error output.
+	for _, obj := range errObjs {
+		if _, stopped := s.writeFor(ctx, l, ds, obj, time.Duration(math.MaxInt64)); stopped {
+			return res, ctx.Err()
+		}
+	}
+	if bk != nil {
+		if !s.write(ctx, l, ds, *bk, len(b.src)) {
+			return res, ctx.Err()
+		}
+		l.metrics.BackupRecords.Add(int64(len(b.src)))
+	}
+	l.metrics.ErrorRecords.Add(int64(len(b.failed)))
+	res.objects += len(objs) + len(errObjs)
+	if bk != nil {
+		res.objects++
+	}
+	return res, nil
+}
+
+// pause waits after a delivery that could not be built, before the
+// deliverer tries the batch again; false when the deliverer was stopped.
+func (s *Service) pause(l *live) bool {
+	select {
+	case <-l.stop:
+		return false
+	case <-time.After(s.cfg.RetryPause):
+		return true
+	}
 }
 
 // zone is the time zone of the destination's keys.
@@ -209,7 +234,7 @@ func (s *Service) errorObjects(ds *DeliveryStream, b *batch) ([]objectstore.Obje
 // backupObject is the source record backup of an Extended S3 destination
 // (S3BackupMode Enabled) or of Redshift (S3BackupConfiguration): the
 // records as they arrived, before processing.
-func (s *Service) backupObject(ds *DeliveryStream, b *batch) *objectstore.Object {
+func (s *Service) backupObject(ds *DeliveryStream, b *batch) (*objectstore.Object, error) {
 	var bk *S3Backup
 	switch {
 	case ds.kind() == KindS3 && ds.S3.S3BackupMode == "Enabled":
@@ -218,7 +243,7 @@ func (s *Service) backupObject(ds *DeliveryStream, b *batch) *objectstore.Object
 		bk = ds.Redshift.Backup
 	}
 	if bk == nil || len(b.src) == 0 {
-		return nil
+		return nil, nil
 	}
 	var raw []byte
 	for _, r := range b.src {
@@ -228,10 +253,9 @@ func (s *Service) backupObject(ds *DeliveryStream, b *batch) *objectstore.Object
 	eb.keys = nil
 	obj, err := s.objectAt(ds, S3Destination{BucketARN: bk.BucketARN}.Bucket(), bk.Prefix, bk.Compression, "", raw, &eb, "")
 	if err != nil {
-		s.log.Error("building the source record backup", "name", ds.Name, "err", err)
-		return nil
+		return nil, err
 	}
-	return &obj
+	return &obj, nil
 }
 
 // objectAt builds one object of data: compressed, named as Firehose names

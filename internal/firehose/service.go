@@ -55,6 +55,9 @@ type Config struct {
 	// Quotas enforces AWS's DirectPut throughput quotas per delivery stream
 	// (quota.go; --limits on).
 	Quotas bool
+	// RetryPause is how long a deliverer waits before trying again a batch
+	// whose objects could not be built (default 5 s).
+	RetryPause time.Duration
 	// StreamLimit is the delivery streams allowed per account and region.
 	StreamLimit int
 	Logger      *slog.Logger
@@ -117,6 +120,9 @@ func metaKey(ds *DeliveryStream) string {
 func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.RetryPause <= 0 {
+		cfg.RetryPause = 5 * time.Second
 	}
 	if cfg.Tick <= 0 {
 		cfg.Tick = 100 * time.Millisecond

@@ -124,7 +124,16 @@ func (s *Service) invokeLambda(ctx context.Context, ds *DeliveryStream, proc pro
 	if v, err := strconv.Atoi(proc.Params["NumberOfRetries"]); err == nil {
 		retries = v
 	}
+	// The processor's BufferIntervalInSeconds changes nothing a destination
+	// sees: Sluice invokes the function when the destination's buffer is
+	// due, and records reach the destination when its own hints say,
+	// whenever the function ran (AWS runs it earlier, on its own buffer).
+	// The processor's buffer: 1 MB by default, 256 KB for Splunk and
+	// Snowflake (AWS's data transformation defaults).
 	limit := int64(1 << 20)
+	if ds.Splunk != nil || ds.Snowflake != nil {
+		limit = 256 << 10
+	}
 	if v, err := strconv.ParseFloat(proc.Params["BufferSizeInMBs"], 64); err == nil && v > 0 {
 		limit = int64(v * (1 << 20))
 	}

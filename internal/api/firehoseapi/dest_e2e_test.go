@@ -303,7 +303,7 @@ func TestSnowflakeRoundTrip(t *testing.T) {
 	}}, "Snowflake")
 	s := d.SnowflakeDestinationDescription
 	if s == nil || aws.ToString(s.AccountUrl) != "https://xy12345.us-east-1.snowflakecomputing.com" || aws.ToString(s.Table) != "t" ||
-		aws.ToInt32(s.BufferingHints.SizeInMBs) != 1 || aws.ToInt32(s.BufferingHints.IntervalInSeconds) != 0 || aws.ToInt32(s.RetryOptions.DurationInSeconds) != 60 {
+		aws.ToInt32(s.BufferingHints.SizeInMBs) != 128 || aws.ToInt32(s.BufferingHints.IntervalInSeconds) != 0 || aws.ToInt32(s.RetryOptions.DurationInSeconds) != 60 {
 		t.Fatalf("description = %+v", s)
 	}
 	updateDest(t, fh, "sf", "1", &firehose.UpdateDestinationInput{SnowflakeDestinationUpdate: &types.SnowflakeDestinationUpdate{Table: aws.String("t2"),

@@ -208,8 +208,8 @@ func (c *Chain) addLambda(s Spec) error {
 		}
 	}
 	if v, ok := p[ParamBufferIntervalInSeconds]; ok {
-		if n, err := strconv.Atoi(v); err != nil || n < 60 || n > 900 {
-			return invalid("BufferIntervalInSeconds of the Lambda processor must be a whole number from 60 to 900: %q.", v)
+		if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 900 {
+			return invalid("BufferIntervalInSeconds of the Lambda processor must be a whole number from 0 to 900: %q.", v)
 		}
 	}
 	if v, ok := p[ParamRoleArn]; ok && !strings.HasPrefix(v, "arn:") {

@@ -47,7 +47,7 @@ func TestCompileRefuses(t *testing.T) {
 		{"lambda arn missing", []Spec{{Type: TypeLambda}}, "needs the LambdaArn parameter"},
 		{"lambda arn bad", []Spec{{Type: TypeLambda, Params: map[string]string{ParamLambdaArn: "my-function"}}}, "LambdaArn must be"},
 		{"lambda buffer", []Spec{{Type: TypeLambda, Params: map[string]string{ParamLambdaArn: "arn:aws:lambda:us-east-1:1:function:f", ParamBufferSizeInMBs: "4"}}}, "from 0.2 to 3"},
-		{"lambda interval", []Spec{{Type: TypeLambda, Params: map[string]string{ParamLambdaArn: "arn:aws:lambda:us-east-1:1:function:f", ParamBufferIntervalInSeconds: "30"}}}, "from 60 to 900"},
+		{"lambda interval", []Spec{{Type: TypeLambda, Params: map[string]string{ParamLambdaArn: "arn:aws:lambda:us-east-1:1:function:f", ParamBufferIntervalInSeconds: "901"}}}, "from 0 to 900"},
 		{"lambda retries", []Spec{{Type: TypeLambda, Params: map[string]string{ParamLambdaArn: "arn:aws:lambda:us-east-1:1:function:f", ParamNumberOfRetries: "-1"}}}, "NumberOfRetries"},
 		{"append delimiter bad escape", []Spec{{Type: TypeAppendDelimiterToRecord, Params: map[string]string{ParamDelimiter: `\q`}}}, "backslash escapes"},
 	}
