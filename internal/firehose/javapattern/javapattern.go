@@ -9,8 +9,9 @@ package javapattern
 import "fmt"
 
 // Quoted reads the quoted literal that starts at pattern[i] (a quote):
-// text up to the next lone quote, where ” is a quote, and ” on its own
-// is one quote. next is the index after the closing quote.
+// the text up to the next lone quote, where two quotes in a row stand for
+// one quote, and two quotes with nothing between them are one quote.
+// next is the index after the closing quote.
 func Quoted(pattern string, i int) (text string, next int, err error) {
 	var b []byte
 	j := i + 1
