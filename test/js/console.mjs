@@ -564,7 +564,6 @@ async function walkFirehoseDestinations(page) {
     assert.equal(await by('Catalog ARN').inputValue(), 'arn:aws:glue:us-east-1:000000000000:catalog');
     await by('Database', '#fh-iceberg').fill('lake');
     await by('Table', '#fh-iceberg').fill('events');
-    await by('Unique keys - optional').fill('id');
     await by('S3 backup bucket').fill('console-stage');
     await create();
     await page.locator('dd', { hasText: 'Apache Iceberg Tables lake.events' }).waitFor();

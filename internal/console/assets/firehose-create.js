@@ -265,15 +265,13 @@ export function createPage(ui) {
     const warehouse = text('fh-iceberg-warehouse', { class: 'wide', placeholder: 's3://bucket/warehouse' });
     const ibDb = text('fh-iceberg-db');
     const ibTable = text('fh-iceberg-table');
-    const ibKeys = text('fh-iceberg-keys');
     const appendOnly = check('fh-iceberg-append', 'Append only: no updates or deletes by unique key');
     const icebergBox = el('div', { id: 'fh-iceberg' },
       field('fh-iceberg-catalog', 'Catalog ARN', catalog, 'The Glue Data Catalog that holds the tables.'),
       field('fh-iceberg-warehouse', 'Warehouse location - optional', warehouse),
       el('fieldset', {}, el('legend', {}, 'Destination table'),
         field('fh-iceberg-db', 'Database', ibDb),
-        field('fh-iceberg-table', 'Table', ibTable),
-        field('fh-iceberg-keys', 'Unique keys - optional', ibKeys, 'Comma-separated column names.')),
+        field('fh-iceberg-table', 'Table', ibTable, 'Its columns come from the server\'s --glue-tables file. Sluice appends: unique keys (updates and deletes) are not supported.')),
       group(appendOnly.label));
 
     // ---- buffering, retries, backup (every kind) ----
@@ -502,7 +500,6 @@ export function createPage(ui) {
         }
         case 'Iceberg': {
           const table = { DestinationDatabaseName: ibDb.value.trim(), DestinationTableName: ibTable.value.trim() };
-          if (ibKeys.value.trim()) table.UniqueKeys = list(ibKeys.value);
           const c = {
             DestinationTableConfigurationList: [table], CatalogConfiguration: { CatalogARN: catalog.value.trim() },
             AppendOnly: appendOnly.box.checked, RoleARN: role,
