@@ -53,14 +53,21 @@ func chain(p Processing) (*process.Chain, error) {
 		return process.Compile(nil)
 	}
 	specs := make([]process.Spec, len(p.Processors))
+	var opts []process.Option
 	for i, proc := range p.Processors {
 		params := make(map[string]string, len(proc.Params))
 		for _, prm := range proc.Params {
 			params[prm.Name] = prm.Value
 		}
 		specs[i] = process.Spec{Type: proc.Type, Params: params}
+		// Record de-aggregation also unpacks KPL-aggregated records
+		// (magic, protobuf, MD5) that reach a DirectPut stream; records
+		// read from a data stream are unpacked as they arrive (source.go).
+		if proc.Type == "RecordDeAggregation" && len(opts) == 0 {
+			opts = append(opts, process.KinesisSource())
+		}
 	}
-	return process.Compile(specs)
+	return process.Compile(specs, opts...)
 }
 
 // process runs the delivery stream's processing over recs: the processors

@@ -233,8 +233,12 @@ func TestHTTPEndpointFailuresGoToTheBackupBucket(t *testing.T) {
 // Dynamic partitioning: the MetadataExtraction query's keys make the
 // prefix; records that are not JSON go to the error output.
 func TestDynamicPartitioningWithJQ(t *testing.T) {
+	forEachStore(t, []string{"bucket"}, func(t *testing.T, st *bucketStore) { dynamicPartitioningWithJQ(t, st) })
+}
+
+func dynamicPartitioningWithJQ(t *testing.T, st *bucketStore) {
 	clock := testserver.NewClock()
-	srv := testserver.Start(t, testserver.WithClock(clock.Now))
+	srv := st.start(t, testserver.WithClock(clock.Now))
 	fhc := srv.FirehoseClient()
 	createS3(t, fhc, "lake", types.ExtendedS3DestinationConfiguration{
 		BufferingHints:                   &types.BufferingHints{SizeInMBs: aws.Int32(64), IntervalInSeconds: aws.Int32(60)},
@@ -251,7 +255,6 @@ func TestDynamicPartitioningWithJQ(t *testing.T) {
 	})
 	put(t, fhc, "lake", `{"customer_id":"c1","device":{"type":"mobile"}}`, `{"customer_id":"c2","device":{"type":"web"}}`,
 		`not json`, `{"customer_id":"c1","device":{"type":"mobile"},"n":2}`)
-	st := &bucketStore{name: "local", srv: srv}
 	errKeys := st.wait(t, "bucket", 1) // the error output is written at once
 	if len(errKeys) != 1 || !strings.HasPrefix(errKeys[0], "errors/") {
 		t.Fatalf("before the interval: %v", errKeys)
@@ -333,8 +336,12 @@ func TestRecordFormatConversionToParquet(t *testing.T) {
 	tables := filepath.Join(t.TempDir(), "tables.json")
 	os.WriteFile(tables, []byte(`[{"DatabaseName":"db","Name":"events","StorageDescriptor":{"Columns":[
 		{"Name":"id","Type":"bigint"},{"Name":"name","Type":"string"},{"Name":"score","Type":"double"},{"Name":"ok","Type":"boolean"}]}}]`), 0o600)
+	forEachStore(t, []string{"bucket"}, func(t *testing.T, st *bucketStore) { recordFormatConversion(t, st, node, root, tables) })
+}
+
+func recordFormatConversion(t *testing.T, st *bucketStore, node, root, tables string) {
 	clock := testserver.NewClock()
-	srv := testserver.Start(t, testserver.WithClock(clock.Now), testserver.WithConfig(func(c *config.Config) { c.GlueTables = tables }))
+	srv := st.start(t, testserver.WithClock(clock.Now), testserver.WithConfig(func(c *config.Config) { c.GlueTables = tables }))
 	fhc := srv.FirehoseClient()
 	createS3(t, fhc, "pq", types.ExtendedS3DestinationConfiguration{
 		BufferingHints:    &types.BufferingHints{SizeInMBs: aws.Int32(64), IntervalInSeconds: aws.Int32(60)},
@@ -349,7 +356,6 @@ func TestRecordFormatConversionToParquet(t *testing.T) {
 	})
 	put(t, fhc, "pq", `{"id":1,"Name":"a","score":1.5,"ok":true}`, `{"id":2,"name":"b","score":2,"ok":false}`, `{"id":"x"}`)
 	clock.Advance(time.Minute)
-	st := &bucketStore{name: "local", srv: srv}
 	keys := st.wait(t, "bucket", 2)
 	var data, failed string
 	for _, k := range keys {

@@ -238,3 +238,27 @@ func TestKinesisSourceDeaggregatesKPL(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// RecordDeAggregation on a DirectPut stream: a KPL-aggregated record is
+// unpacked (magic, protobuf, MD5), then each user record holding several
+// JSON objects is split into one record per object.
+func TestRecordDeAggregationOfKPLAndJSON(t *testing.T) {
+	clock := testserver.NewClock()
+	srv := testserver.Start(t, testserver.WithClock(clock.Now))
+	fhc := srv.FirehoseClient()
+	createS3(t, fhc, "deagg", types.ExtendedS3DestinationConfiguration{
+		BufferingHints: &types.BufferingHints{SizeInMBs: aws.Int32(1), IntervalInSeconds: aws.Int32(60)},
+		ProcessingConfiguration: &types.ProcessingConfiguration{Enabled: aws.Bool(true), Processors: []types.Processor{
+			{Type: types.ProcessorTypeRecordDeAggregation, Parameters: []types.ProcessorParameter{{ParameterName: types.ProcessorParameterNameSubRecordType, ParameterValue: aws.String("JSON")}}},
+			{Type: types.ProcessorTypeAppendDelimiterToRecord},
+		}},
+	})
+	agg := kpl.Aggregate([]kpl.SubRecord{{PartitionKey: "p", Data: []byte(`{"a":1}`)}, {PartitionKey: "p", Data: []byte(`{"a":2}{"a":3}`)}})
+	put(t, fhc, "deagg", string(agg), `{"b":1}`+"\n"+`{"b":2}`)
+	clock.Advance(time.Minute)
+	st := &bucketStore{name: "local", srv: srv}
+	keys := st.wait(t, "bucket", 1)
+	if got := string(st.read(t, "bucket", keys[0])); got != "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n{\"b\":1}\n{\"b\":2}\n" {
+		t.Fatalf("object = %q", got)
+	}
+}
