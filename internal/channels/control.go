@@ -79,9 +79,6 @@ func (p *CreateParams) check() error {
 			return errInvalid("GSRSchemaARN is used only by streaming table destinations; remove it for delivery to a general purpose Amazon S3 bucket.")
 		}
 	}
-	if p.S3.Compression == CompressionZSTD {
-		return errInvalid("Sluice does not write ZSTD objects yet. Use CompressionType GZIP or NONE.")
-	}
 	if f := p.S3.FreshnessSeconds; f != nil {
 		if err := checkFreshness(*f); err != nil {
 			return err

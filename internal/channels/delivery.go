@@ -9,10 +9,11 @@ import (
 )
 
 // compressions maps a channel's CompressionType to the engine's
-// CompressionFormat. ZSTD has no entry: the engine does not write it.
+// CompressionFormat (ZSTD is the engine's, not Firehose's API's).
 var compressions = map[string]string{
 	CompressionNone: firehose.Uncompressed,
 	CompressionGZIP: firehose.GZIP,
+	CompressionZSTD: firehose.ZSTD,
 }
 
 // compressionExt is the extension !{extension} stands for.

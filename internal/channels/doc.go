@@ -68,8 +68,7 @@
 // and sequence number; the delivery engine cannot check records or name
 // them yet, and delivering them unchecked would accept the setting and
 // ignore it, so only BYTE_ARRAY (records as they are) is delivered.
-// GSR_JSON, which AWS allows only for streaming tables. ZSTD, which the
-// engine does not write. Provisioned streams (AWS: on-demand only), more
+// GSR_JSON, which AWS allows only for streaming tables. Provisioned streams (AWS: on-demand only), more
 // than one stream per channel and a second S3 channel on a stream
 // (LimitExceededException), as AWS's quotas say.
 //

@@ -298,7 +298,6 @@ func TestCreateRefusals(t *testing.T) {
 		{"gsr schema", func(p *CreateParams) {
 			p.Streams[0].GSRSchemaARN = "arn:aws:glue:us-east-1:000000000000:schema/r/s"
 		}, KindInvalidArgument, "GSRSchemaARN is used only"},
-		{"zstd", func(p *CreateParams) { p.S3.Compression = CompressionZSTD }, KindInvalidArgument, "ZSTD"},
 		{"freshness low", func(p *CreateParams) { p.S3.FreshnessSeconds = i64(299) }, KindInvalidArgument, "between 300 and 900"},
 		{"freshness high", func(p *CreateParams) { p.S3.FreshnessSeconds = i64(901) }, KindInvalidArgument, "between 300 and 900"},
 		{"two streams", func(p *CreateParams) { p.Streams = append(p.Streams, p.Streams[0]) }, KindInvalidArgument, "exactly one stream"},

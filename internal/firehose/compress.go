@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 
 	"github.com/golang/snappy"
+	"github.com/klauspost/compress/zstd"
 )
 
 // hadoopSnappyBlock is the uncompressed size of a HADOOP_SNAPPY block:
@@ -54,6 +55,18 @@ func compress(format string, data []byte, name string) ([]byte, string, error) {
 		return buf.Bytes(), "snappy", nil
 	case HadoopSnappy:
 		return hadoopSnappy(data), "hadoop-snappy", nil
+	case ZSTD:
+		w, err := zstd.NewWriter(&buf)
+		if err != nil {
+			return nil, "", err
+		}
+		if _, err := w.Write(data); err != nil {
+			return nil, "", err
+		}
+		if err := w.Close(); err != nil {
+			return nil, "", err
+		}
+		return buf.Bytes(), "zstd", nil
 	}
 	return data, "", nil
 }

@@ -144,6 +144,8 @@ func extension(compression, fileExtension string) string {
 		return ".gz"
 	case ZIP:
 		return ".zip"
+	case ZSTD:
+		return ".zst"
 	case Snappy, HadoopSnappy:
 		return ".snappy"
 	}

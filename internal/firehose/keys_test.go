@@ -1,10 +1,14 @@
 package firehose
 
 import (
+	"bytes"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 func TestJavaPatterns(t *testing.T) {
@@ -120,4 +124,21 @@ func FuzzPrefix(f *testing.F) {
 		}
 		_ = evalPrefix(parts, ts, "processing-failed")
 	})
+}
+
+// ZSTD (written for Data Streams channels) round-trips and is named .zst.
+func TestZSTDObjects(t *testing.T) {
+	body, encoding, err := compress(ZSTD, []byte("hello, channel"), "x")
+	if err != nil || encoding != "zstd" || extension(ZSTD, "") != ".zst" {
+		t.Fatalf("compress: %v %q %q", err, encoding, extension(ZSTD, ""))
+	}
+	r, err := zstd.NewReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := io.ReadAll(r)
+	if err != nil || string(got) != "hello, channel" {
+		t.Fatalf("decoded %q: %v", got, err)
+	}
 }

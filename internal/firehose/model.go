@@ -19,6 +19,9 @@ const (
 	ZIP          = "ZIP"
 	Snappy       = "Snappy"
 	HadoopSnappy = "HADOOP_SNAPPY"
+	// ZSTD is not a Firehose CompressionFormat (the API refuses it): Data
+	// Streams channels, which deliver on this engine, write it.
+	ZSTD = "ZSTD"
 
 	// DestinationID is the one destination's ID (AWS numbers them).
 	DestinationID = "destinationId-000000000001"
