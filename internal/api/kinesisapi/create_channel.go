@@ -14,9 +14,10 @@ import (
 // DataFreshnessInSeconds 300–900 (default 300), 200 tags, the key template
 // rules of package channels. Refused with InvalidArgumentException: both
 // or neither destination, S3TablesDestinationConfiguration (Sluice has no
-// S3 Tables), provisioned streams, GSR_JSON, JSON and STRING (their record
-// checks are not implemented yet), ZSTD, the aws/kinesis key. The answer
-// is the ChannelDescription, CREATING.
+// S3 Tables), provisioned streams, GSR_JSON, JSON and STRING (Sluice does
+// not check records against them and says so), the aws/kinesis key.
+// CompressionType NONE, GZIP and ZSTD are written. The answer is the
+// ChannelDescription, CREATING.
 
 var createChannelInput = shape.Struct(
 	shape.Req("ChannelName", channelNameShape),
