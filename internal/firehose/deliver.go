@@ -265,8 +265,12 @@ func (s *Service) position(ctx context.Context, id string) (uint64, error) {
 	return binary.BigEndian.Uint64(b), nil
 }
 
+// savePosition records that the log up to next is delivered. It runs
+// even when the deliverer is being stopped: the objects are written by
+// then, and a position left behind would deliver them again after a
+// restart.
 func (s *Service) savePosition(ctx context.Context, id string, next uint64) error {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], next)
-	return s.meta.Update(ctx, func(tx storage.MetaTx) error { return tx.Put(keyPosition+id, b[:]) })
+	return s.meta.Update(context.WithoutCancel(ctx), func(tx storage.MetaTx) error { return tx.Put(keyPosition+id, b[:]) })
 }
