@@ -95,6 +95,9 @@ type Config struct {
 
 	LogLevel  string
 	LogFormat string
+
+	// Cluster is cluster mode (off unless Cluster.Etcd is set).
+	Cluster Cluster
 }
 
 // Defaults returns the configuration `sluice` runs with when nothing is set.
@@ -119,6 +122,7 @@ func Defaults() Config {
 		S3Region:            "us-east-1",
 		S3PathStyle:         true,
 		MaxInflightBytes:    256 << 20,
+		Cluster:             Cluster{Prefix: DefaultClusterPrefix, FlushInterval: DefaultFlushInterval, LeaseTTL: DefaultLeaseTTL},
 	}
 }
 
@@ -216,6 +220,7 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("public-url: %q is not a base URL such as https://sluice.example.com:4567", c.PublicURL))
 		}
 	}
+	errs = append(errs, c.validateCluster()...)
 	switch c.LogFormat {
 	case "text", "json":
 	default:

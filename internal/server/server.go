@@ -5,15 +5,12 @@ package server
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sluice/internal/firehose/convert"
 	"time"
 
 	"sluice/internal/analytics"
@@ -29,8 +26,10 @@ import (
 	"sluice/internal/config"
 	"sluice/internal/console"
 	"sluice/internal/firehose"
+	"sluice/internal/firehose/convert"
 	"sluice/internal/firehose/deliverylog"
 	"sluice/internal/objectstore"
+	"sluice/internal/storage"
 	"sluice/internal/storage/embedded"
 	"sluice/internal/streams"
 	"sluice/internal/vfs"
@@ -65,13 +64,17 @@ type Options struct {
 	// TuneFragments adjusts the Video Streams data plane (tests shorten
 	// retention's interval, the IDLE ACKs).
 	TuneFragments func(*fragments.Config)
+	// Backend replaces the embedded store of the data directory (cluster
+	// mode passes its etcd and object-store backend). The Server closes it
+	// when it closes.
+	Backend storage.Backend
 }
 
 // Server is a running Sluice.
 type Server struct {
 	cfg      config.Config
 	log      *slog.Logger
-	backend  *embedded.Backend
+	backend  storage.Backend
 	streams  *streams.Service
 	firehose *firehose.Service
 	chans    *channels.Service
@@ -79,9 +82,7 @@ type Server struct {
 	runtime  *runtime.Runtime
 	video    *video.Service
 	frags    *fragments.Store
-	http     *http.Server
-	tls      *tls.Config // nil without TLS
-
+	*Front
 }
 
 // New opens the data directory and builds the services; it does not listen.
@@ -102,24 +103,24 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	backend, err := embedded.Open(embedded.Options{
-		Dir:          cfg.DataDir,
-		FS:           opts.FS,
-		Now:          now,
-		SyncInterval: cfg.SyncInterval,
-		Logger:       log.With("component", "storage"),
-	})
-	if err != nil {
-		return nil, err
-	}
-	var tlsCfg *tls.Config
-	if cfg.TLS() {
-		var certFile string
-		if tlsCfg, certFile, err = tlsConfig(cfg); err != nil {
-			backend.Close()
+	backend := opts.Backend
+	if backend == nil {
+		emb, err := embedded.Open(embedded.Options{
+			Dir:          cfg.DataDir,
+			FS:           opts.FS,
+			Now:          now,
+			SyncInterval: cfg.SyncInterval,
+			Logger:       log.With("component", "storage"),
+		})
+		if err != nil {
 			return nil, err
 		}
-		log.Info("tls certificate", "file", certFile)
+		backend = emb
+	}
+	front, err := NewFront(cfg, log)
+	if err != nil {
+		backend.Close()
+		return nil, err
 	}
 	scaler := streams.DefaultScaler()
 	scaler.Interval, scaler.ScaleUpAfter, scaler.ScaleDownAfter = cfg.ScaleInterval, cfg.ScaleUpAfter, cfg.ScaleDownAfter
@@ -343,10 +344,6 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		mux.Handle(p, restAPI)
 	}
 
-	protocols := new(http.Protocols)
-	protocols.SetHTTP1(true)
-	protocols.SetHTTP2(true)            // h2 over TLS (ALPN)
-	protocols.SetUnencryptedHTTP2(true) // h2c with prior knowledge, for SubscribeToShard
 	s := &Server{
 		cfg:      cfg,
 		log:      log,
@@ -358,15 +355,9 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		runtime:  rt,
 		video:    vid,
 		frags:    frags,
-		tls:      tlsCfg,
-		http: &http.Server{
-			Handler:           requests.wrap(mux),
-			Protocols:         protocols,
-			ReadHeaderTimeout: 30 * time.Second,
-			IdleTimeout:       5 * time.Minute,
-			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
-		},
+		Front:    front,
 	}
+	front.SetHandler(requests.wrap(mux))
 	return s, nil
 }
 
@@ -418,87 +409,28 @@ func (s *Server) Video() *video.Service { return s.video }
 // Streams returns the Data Streams service (tests use it to run retention).
 func (s *Server) Streams() *streams.Service { return s.streams }
 
-// Listeners binds the configured addresses: --listen (TLS when TLS is
-// configured without --tls-listen) and --tls-listen. Non-empty arguments
-// replace them (tests pass 127.0.0.1:0).
-func (s *Server) Listeners(plain, secure string) ([]net.Listener, error) {
-	if plain == "" {
-		plain = s.cfg.Listen
-	}
-	if secure == "" {
-		secure = s.cfg.TLSListen
-	}
-	var out []net.Listener
-	ln, err := net.Listen("tcp", plain)
-	if err != nil {
-		return nil, err
-	}
-	if s.tls != nil && s.cfg.TLSListen == "" {
-		out = append(out, secureListener{tls.NewListener(ln, s.tls)})
-	} else {
-		out = append(out, ln)
-	}
-	if s.tls != nil && secure != "" {
-		tln, err := net.Listen("tcp", secure)
-		if err != nil {
-			ln.Close()
-			return nil, err
-		}
-		out = append(out, secureListener{tls.NewListener(tln, s.tls)})
-	}
-	return out, nil
-}
-
-// Listen binds the plain address (or addr, when not empty); it is
-// Listeners without TLS, for tests.
-func (s *Server) Listen(addr string) (net.Listener, error) {
-	if addr == "" {
-		addr = s.cfg.Listen
-	}
-	return net.Listen("tcp", addr)
-}
-
-// ListenTLS binds addr for TLS with the configured certificate.
-func (s *Server) ListenTLS(addr string) (net.Listener, error) {
-	if s.tls == nil {
-		return nil, errors.New("server: TLS is not configured")
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	return secureListener{tls.NewListener(ln, s.tls)}, nil
-}
-
-// Serve serves on ln until Shutdown.
-func (s *Server) Serve(ln net.Listener) error {
-	scheme := "http"
-	if _, ok := ln.(secureListener); ok {
-		scheme = "https"
-	}
-	s.log.Info("serving", "addr", ln.Addr().String(), "scheme", scheme, "data_dir", s.cfg.DataDir, "auth", s.cfg.Auth, "limits", s.cfg.Limits)
-	err := s.http.Serve(ln)
-	if errors.Is(err, http.ErrServerClosed) {
-		return nil
-	}
-	return err
-}
-
 // Shutdown stops accepting requests, waits for those in flight (until ctx
 // ends), then closes the services and the store cleanly.
 func (s *Server) Shutdown(ctx context.Context) error {
 	// Video sessions (PutMedia, GetMedia) last as long as their clients
 	// want: end them first, their stored fragments durable.
 	s.frags.Close()
-	err := s.http.Shutdown(ctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = s.http.Close()
-	}
+	err := s.ShutdownHTTP(ctx)
+	return errors.Join(err, s.Close(ctx))
+}
+
+// Handler is the server's whole HTTP surface (the AWS APIs, the console,
+// /metrics and /healthcheck), for a caller that listens itself: a cluster
+// node serves it while it owns the cluster.
+func (s *Server) Handler() http.Handler { return s.http.Handler }
+
+// Close closes the services and the store cleanly without touching the
+// listener: Shutdown's second half, for a caller that serves Handler.
+func (s *Server) Close(ctx context.Context) error {
+	s.frags.Close()
 	// Running applications stop after the control plane and before the
 	// services they read and write, their checkpoints committed; they stay
 	// RUNNING in the store and resume at the next start.
-	return errors.Join(err, s.apps.Close(), s.runtime.Close(ctx), s.video.Close(), s.chans.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close())
+	return errors.Join(s.apps.Close(), s.runtime.Close(ctx), s.video.Close(), s.chans.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close())
 }
 
-// secureListener marks a TLS listener (for the log).
-type secureListener struct{ net.Listener }
