@@ -2,16 +2,11 @@ package firehoseapi_test
 
 import (
 	"io"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"sluice/internal/config"
@@ -32,88 +27,21 @@ type bucketStore struct {
 // with the buckets created on versitygw first.
 func forEachStore(t *testing.T, buckets []string, fn func(t *testing.T, st *bucketStore)) {
 	t.Run("local", func(t *testing.T) { fn(t, &bucketStore{name: "local"}) })
-	t.Run("s3", func(t *testing.T) {
-		st := startVersity(t)
-		for _, b := range buckets {
-			if _, err := st.s3.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {
-				t.Fatalf("creating bucket %s: %v", b, err)
-			}
-		}
-		fn(t, st)
-	})
+	t.Run("s3", func(t *testing.T) { fn(t, startVersity(t, buckets...)) })
 }
 
-// versitygw finds the versitygw binary: $VERSITYGW, PATH, or GOPATH/bin.
-func versitygw(t *testing.T) string {
-	if p := os.Getenv("VERSITYGW"); p != "" {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("versitygw"); err == nil {
-		return p
-	}
-	gopath, _ := exec.Command("go", "env", "GOPATH").Output()
-	p := filepath.Join(string(trimNL(gopath)), "bin", "versitygw")
-	if _, err := os.Stat(p); err == nil {
-		return p
-	}
-	testserver.Missing(t, "SLUICE_REQUIRE_VERSITYGW", "versitygw is not installed (go install github.com/versity/versitygw/cmd/versitygw@v1.8.0)")
-	return ""
-}
-
-func trimNL(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
-	}
-	return b
-}
-
-func startVersity(t *testing.T) *bucketStore {
-	bin := versitygw(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	root := t.TempDir()
-	cmd := exec.Command(bin, "--access", "versity", "--secret", "versity-secret", "--region", "us-east-1", "--port", addr, "posix", root)
-	logs, _ := os.Create(filepath.Join(t.TempDir(), "versitygw.log"))
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	for i := 0; ; i++ {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if i > 200 {
-			b, _ := os.ReadFile(logs.Name())
-			t.Fatalf("versitygw does not listen on %s:\n%s", addr, b)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	endpoint := "http://" + addr
-	client := s3.NewFromConfig(aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("versity", "versity-secret", ""),
-		BaseEndpoint: aws.String(endpoint),
-	}, func(o *s3.Options) { o.UsePathStyle = true })
-	return &bucketStore{name: "s3", endpoint: endpoint, s3: client}
+// startVersity starts versitygw (skipping the test when it is not
+// installed) with the buckets.
+func startVersity(t *testing.T, buckets ...string) *bucketStore {
+	v := testserver.StartVersitygw(t, buckets...)
+	return &bucketStore{name: "s3", endpoint: v.Endpoint, s3: v.S3()}
 }
 
 // start starts a Sluice server delivering to the store.
 func (st *bucketStore) start(t *testing.T, opts ...testserver.Option) *testserver.Server {
 	if st.endpoint != "" {
 		opts = append(opts, testserver.WithConfig(func(c *config.Config) {
-			c.S3Endpoint, c.S3AccessKey, c.S3SecretKey, c.S3PathStyle = st.endpoint, "versity", "versity-secret", true
+			c.S3Endpoint, c.S3AccessKey, c.S3SecretKey, c.S3PathStyle = st.endpoint, testserver.VersityAccessKey, testserver.VersitySecretKey, true
 		}))
 	}
 	st.srv = testserver.Start(t, opts...)
