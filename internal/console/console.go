@@ -50,8 +50,11 @@ type Options struct {
 	// Analytics serves the Data Analytics live view; nil when the server
 	// has no SQL engine.
 	Analytics AnalyticsBackend
-	Logger    *slog.Logger
-	Now       func() time.Time
+	// Cluster returns the cluster's status (package cluster's Status, as
+	// GET /cluster/status serves it) in cluster mode; nil on a single node.
+	Cluster func(ctx context.Context) (any, error)
+	Logger  *slog.Logger
+	Now     func() time.Time
 }
 
 // FirehoseBackend is what the Firehose pages read beyond the API.

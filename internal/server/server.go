@@ -64,6 +64,9 @@ type Options struct {
 	// TuneFragments adjusts the Video Streams data plane (tests shorten
 	// retention's interval, the IDLE ACKs).
 	TuneFragments func(*fragments.Config)
+	// ClusterStatus reads the cluster's status for the console (cluster
+	// mode only).
+	ClusterStatus func(ctx context.Context) (any, error)
 	// Backend replaces the embedded store of the data directory (cluster
 	// mode passes its etcd and object-store backend). The Server closes it
 	// when it closes.
@@ -327,6 +330,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Now:        now,
 
 		FirehoseFailures: firehoseFailures(fh, deliveryErrors),
+		Cluster:          opts.ClusterStatus,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthcheck", healthHandler(backend.Records(), svc, fh))
@@ -433,4 +437,3 @@ func (s *Server) Close(ctx context.Context) error {
 	// RUNNING in the store and resume at the next start.
 	return errors.Join(s.apps.Close(), s.runtime.Close(ctx), s.video.Close(), s.chans.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close())
 }
-
