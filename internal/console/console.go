@@ -101,6 +101,7 @@ func New(opts Options) *Console {
 	mux.HandleFunc("GET /console/object", c.withSession(false, c.object))
 	mux.HandleFunc("GET /console/firehose/failures", c.withSession(false, c.firehoseFailures))
 	mux.HandleFunc("GET /console/analytics/live", c.withSession(false, c.live))
+	mux.HandleFunc("GET /console/cluster", c.withSession(false, c.cluster))
 	mux.HandleFunc("/console/", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "NotFound", "No such console page.")
 	})
@@ -151,6 +152,9 @@ type sessionInfo struct {
 	AccountID   string `json:"accountId,omitempty"`
 	Region      string `json:"region"`
 	CSRF        string `json:"csrf,omitempty"`
+	// Cluster says the server runs in cluster mode: the page offers its
+	// Cluster page (GET /console/cluster).
+	Cluster bool `json:"cluster"`
 }
 
 func (c *Console) authMode() string {
@@ -162,7 +166,7 @@ func (c *Console) authMode() string {
 
 // session reports the browser's session; under --auth open it starts one.
 func (c *Console) session(w http.ResponseWriter, r *http.Request) {
-	info := sessionInfo{Auth: c.authMode(), Region: c.opts.Region}
+	info := sessionInfo{Auth: c.authMode(), Region: c.opts.Region, Cluster: c.opts.Cluster != nil}
 	_, se := c.sessions.fromRequest(r)
 	if se == nil && c.opts.Keys == nil {
 		var token string
@@ -205,7 +209,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	}
 	token, se := c.sessions.create(key.AccessKeyID, key.AccountID)
 	setCookie(w, r, token, int(SessionLifetime/time.Second))
-	writeJSON(w, http.StatusOK, sessionInfo{Auth: "sigv4", SignedIn: true, AccessKeyID: se.accessKeyID, AccountID: se.accountID, Region: c.opts.Region, CSRF: se.csrf})
+	writeJSON(w, http.StatusOK, sessionInfo{Auth: "sigv4", SignedIn: true, AccessKeyID: se.accessKeyID, AccountID: se.accountID, Region: c.opts.Region, CSRF: se.csrf, Cluster: c.opts.Cluster != nil})
 }
 
 func (c *Console) logout(w http.ResponseWriter, r *http.Request) {

@@ -6,6 +6,7 @@
 import { firehosePages } from './firehose.js';
 import { analyticsPages } from './analytics.js';
 import { videoPages } from './video.js';
+import { clusterPages } from './cluster.js';
 
 const TARGET = 'Kinesis_20131202.';
 let session = null;
@@ -176,6 +177,8 @@ async function loadSession() {
   const res = await fetch('/console/session', { credentials: 'same-origin' });
   if (!res.ok) throw await readError(res);
   session = await res.json();
+  // Cluster mode: the Cluster page is offered (cluster.js).
+  $('#nav-server').hidden = !session.cluster;
   if (!session.signedIn) session = session.auth === 'sigv4' ? null : session;
   $('#who').textContent = session ? `${session.accessKeyId} · account ${session.accountId} · ${session.region}` : '';
   $('#sign-out').hidden = !(session && session.auth === 'sigv4');
@@ -215,10 +218,12 @@ function route() {
   if (!session) { renderLogin(main); return; }
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const firehose = parts[0] === 'firehose', analytics = parts[0] === 'analytics', video = parts[0] === 'video';
-  const section = firehose ? 'firehose' : analytics ? 'analytics' : video ? 'video' : 'streams';
-  for (const s of ['streams', 'firehose', 'analytics', 'video']) $('#nav-' + s).setAttribute('aria-current', s === section ? 'page' : 'false');
+  const cluster = parts[0] === 'cluster';
+  const section = firehose ? 'firehose' : analytics ? 'analytics' : video ? 'video' : cluster ? 'cluster' : 'streams';
+  for (const s of ['streams', 'firehose', 'analytics', 'video', 'cluster']) $('#nav-' + s).setAttribute('aria-current', s === section ? 'page' : 'false');
   try {
-    if (analytics) ka.route(main, parts.slice(1));
+    if (cluster) kc.page(main);
+    else if (analytics) ka.route(main, parts.slice(1));
     else if (video) kv.route(main, parts.slice(1));
     else if (firehose && parts[1] === 'create') fh.create(main);
     else if (firehose && parts[1]) fh.page(main, parts[1]);
@@ -876,6 +881,8 @@ const kv = videoPages({
   el, $, kvApi, flash, errorBox, every, onLeave, fmtTime, statusLabel, enc, b64bytes, confirmDeleteOf, readError,
   session: () => session,
 });
+
+const kc = clusterPages({ el, errorBox, every, readError, session: () => session });
 
 $('#sign-out').addEventListener('click', async () => {
   await fetch('/console/logout', { method: 'POST', credentials: 'same-origin', headers: { 'X-Sluice-Csrf': session ? session.csrf : '' } });
