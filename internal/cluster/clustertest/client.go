@@ -1,0 +1,33 @@
+package clustertest
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+
+	"sluice/internal/awsclient"
+)
+
+// RequestTimeout bounds every request of a Kinesis client: a paused node
+// holds a connection open without answering.
+const RequestTimeout = 5 * time.Second
+
+// Kinesis returns a Kinesis client of the node (us-east-1, any
+// credentials: the nodes run --auth open) that makes each call once: the
+// caller retries, so that it knows which attempts it made. Its connections
+// are its own.
+func (n *Node) Kinesis() *kinesis.Client {
+	return kinesis.NewFromConfig(aws.Config{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+		BaseEndpoint: aws.String(n.Endpoint()),
+		HTTPClient: &http.Client{
+			Timeout:   RequestTimeout,
+			Transport: awsclient.Transport(http.DefaultTransport.(*http.Transport).Clone()),
+		},
+		Retryer: func() aws.Retryer { return aws.NopRetryer{} },
+	})
+}

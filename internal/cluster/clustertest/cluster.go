@@ -1,0 +1,174 @@
+package clustertest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"sluice/internal/testserver"
+)
+
+// Bucket is the bucket a Cluster's nodes keep records in.
+const Bucket = "sluice-cluster"
+
+// Cluster is an etcd cluster of three members, a versitygw and Sluice
+// nodes n1, n2, … listening on 127.0.0.11, 127.0.0.12, ….
+type Cluster struct {
+	Etcd  *Etcd
+	S3    *testserver.Versitygw
+	Nodes []*Node
+
+	t testing.TB
+}
+
+// Start starts a cluster of n nodes (at most 9); tune, when given, adjusts
+// each node's options before it starts (a --lease-ttl, extra flags). The
+// nodes start one after the other, so n1 usually becomes the first owner.
+func Start(t testing.TB, n int, tune ...func(*NodeOptions)) *Cluster {
+	t.Helper()
+	if n < 1 || n > 9 {
+		t.Fatalf("clustertest.Start: %d nodes, want 1 to 9", n)
+	}
+	c := &Cluster{t: t, Etcd: StartEtcd(t, 3), S3: testserver.StartVersitygw(t, Bucket)}
+	Binary(t) // build before the first node's clock starts
+	for i := range n {
+		o := NodeOptions{
+			ID:         "n" + strconv.Itoa(i+1),
+			Addr:       freeAddr(t, "127.0.0.1"+strconv.Itoa(i+1)),
+			EtcdURLs:   c.Etcd.ClientURLs(),
+			S3Endpoint: c.S3.Endpoint,
+			Bucket:     Bucket,
+		}
+		for _, f := range tune {
+			f(&o)
+		}
+		c.Nodes = append(c.Nodes, StartNode(t, o))
+	}
+	return c
+}
+
+// Node returns the node with the ID, or nil.
+func (c *Cluster) Node(id string) *Node {
+	for _, n := range c.Nodes {
+		if n.ID == id {
+			return n
+		}
+	}
+	return nil
+}
+
+// Status is the part of GET /cluster/status a test reads (package
+// cluster's Status has more).
+type Status struct {
+	Owner *struct {
+		ID              string `json:"id"`
+		Advertise       string `json:"advertise"`
+		LeaseTTLSeconds int64  `json:"leaseTtlSeconds"`
+	} `json:"owner"`
+	Nodes []struct {
+		ID        string `json:"id"`
+		Advertise string `json:"advertise"`
+		Owner     bool   `json:"owner"`
+	} `json:"nodes"`
+}
+
+// OwnerID returns the owner's ID, "" when there is none.
+func (s Status) OwnerID() string {
+	if s.Owner == nil {
+		return ""
+	}
+	return s.Owner.ID
+}
+
+// statusClient is short-timed: a paused or partitioned node must not hold
+// a poll up.
+var statusClient = &http.Client{Timeout: 2 * time.Second}
+
+// Status reads GET /cluster/status from the first running node that
+// answers.
+func (c *Cluster) Status(ctx context.Context) (Status, error) {
+	var errs []error
+	for _, n := range c.Nodes {
+		if !n.Running() {
+			continue
+		}
+		st, err := n.Status(ctx)
+		if err == nil {
+			return st, nil
+		}
+		errs = append(errs, err)
+	}
+	return Status{}, fmt.Errorf("no node answers /cluster/status: %w", errors.Join(errs...))
+}
+
+// Owner returns the ID of the node that owns the cluster, "" when none
+// does.
+func (c *Cluster) Owner(ctx context.Context) (string, error) {
+	st, err := c.Status(ctx)
+	return st.OwnerID(), err
+}
+
+// Status reads GET /cluster/status from this node.
+func (n *Node) Status(ctx context.Context) (Status, error) {
+	var st Status
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, n.Endpoint()+"/cluster/status", nil)
+	if err != nil {
+		return st, err
+	}
+	resp, err := statusClient.Do(req)
+	if err != nil {
+		return st, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return st, fmt.Errorf("node %s: /cluster/status: %s", n.ID, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		return st, fmt.Errorf("node %s: /cluster/status: %w", n.ID, err)
+	}
+	return st, nil
+}
+
+// WaitOwner polls the status until a node other than those in not owns
+// the cluster and serves (serves is called with the owner; nil: owning is
+// enough), and returns the owner and how long it took. It fails the test
+// after timeout.
+func (c *Cluster) WaitOwner(timeout time.Duration, serves func(ctx context.Context, owner *Node) error, not ...string) (*Node, time.Duration) {
+	c.t.Helper()
+	start := time.Now()
+	var last error
+	for time.Since(start) < timeout {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		id, err := c.Owner(ctx)
+		switch {
+		case err != nil:
+			last = err
+		case id == "":
+			last = errors.New("no owner")
+		case slices.Contains(not, id):
+			last = fmt.Errorf("still owned by %s", id)
+		case c.Node(id) == nil:
+			last = fmt.Errorf("owner %q is not a node of the test", id)
+		default:
+			owner := c.Node(id)
+			if serves == nil {
+				cancel()
+				return owner, time.Since(start)
+			}
+			if last = serves(ctx, owner); last == nil {
+				cancel()
+				return owner, time.Since(start)
+			}
+		}
+		cancel()
+		time.Sleep(50 * time.Millisecond)
+	}
+	c.t.Fatalf("no new owner serves after %v: %v", timeout, last)
+	return nil, 0
+}
