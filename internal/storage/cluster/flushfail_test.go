@@ -1,0 +1,69 @@
+package cluster
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"sluice/internal/storage"
+)
+
+// testFlushFailure takes the object store away during flushes: appends
+// fail with ErrWriteFailed, counters stay, the log reports the failure,
+// and once the store is back appends succeed with the next counters.
+func testFlushFailure(t *testing.T, e *env) {
+	o := e.options(prefixOf(t.Name()), e.fence(t))
+	o.tuning.opTimeout = 3 * time.Second
+	b := open(t, o)
+	l := openTestLog(t, b, "flushfail-log")
+	appendOne(t, l, 0, "a")
+	appendOne(t, l, 0, "b")
+
+	e.vgw.Stop()
+	stopped := true
+	defer func() {
+		if stopped {
+			e.vgw.Start()
+		}
+	}()
+	for range 2 {
+		_, err := l.Append(t.Context(), []storage.Batch{
+			{Shard: 0, Records: []storage.Record{{Data: []byte("lost")}}},
+			{Shard: 2, Records: []storage.Record{{Data: []byte("lost")}}},
+		})
+		if !errors.Is(err, storage.ErrWriteFailed) {
+			t.Fatalf("append with the store down: %v, want ErrWriteFailed", err)
+		}
+	}
+	if _, next := l.Bounds(0, 0); next != 3 {
+		t.Fatalf("next counter after failed flushes: %d, want 3", next)
+	}
+	if since, err := l.Failure(); err == nil || since.IsZero() {
+		t.Fatalf("Failure() while failing: %v, %v", since, err)
+	}
+	if h := b.Records().Health(); len(h.Failing) != 1 || h.Failing[0].ID != "flushfail-log" {
+		t.Fatalf("Health().Failing: %+v", h.Failing)
+	}
+	if b.Stats().FailedFlushes != 2 {
+		t.Fatalf("FailedFlushes = %d", b.Stats().FailedFlushes)
+	}
+
+	e.vgw.Start()
+	stopped = false
+	if seq := appendOne(t, l, 0, "c"); seq != 3 {
+		t.Fatalf("counter after the store came back: %d, want 3", seq)
+	}
+	if seq := appendOne(t, l, 2, "d"); seq != 1 {
+		t.Fatalf("shard 2's counter: %d, want 1", seq)
+	}
+	if _, err := l.Failure(); err != nil {
+		t.Fatalf("Failure() after a flush succeeded: %v", err)
+	}
+	var got []string
+	for _, r := range readAll(t, l, 0) {
+		got = append(got, string(r.Data))
+	}
+	if fmtStrings(got) != "[a b c]" {
+		t.Fatalf("records: %v", got)
+	}
+}
