@@ -9,6 +9,7 @@
 //	sluice firehose logs     print a delivery stream's delivery errors
 //	sluice backup [flags]    copy a data directory, running or not
 //	sluice recover [flags]   list and restore quarantined logs
+//	sluice cluster status    show a cluster's nodes, owner and placement
 //	sluice help              show the server's flags
 package main
 
@@ -26,6 +27,7 @@ import (
 	"syscall"
 	"time"
 
+	"sluice/internal/cluster"
 	"sluice/internal/config"
 	"sluice/internal/server"
 )
@@ -68,6 +70,16 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 func serve(cfg config.Config, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cfg.Cluster.Enabled() {
+		if cfg.DebugListen != "" {
+			go serveDebug(cfg.DebugListen, log)
+		}
+		node, err := cluster.New(cluster.Options{Config: cfg, Logger: log})
+		if err != nil {
+			return err
+		}
+		return node.Run(ctx)
+	}
 	srv, err := server.New(ctx, server.Options{Config: cfg, Logger: log})
 	if err != nil {
 		return err
@@ -106,7 +118,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 func printCommands(w io.Writer) {
 	fmt.Fprintf(w, "\nOther commands (each takes -h):\n")
-	for _, name := range []string{"bench", "put", "tail", "video", "firehose", "backup", "recover"} {
+	for _, name := range []string{"bench", "put", "tail", "video", "firehose", "backup", "recover", "cluster"} {
 		fmt.Fprintf(w, "  sluice %-8s %s\n", name, commands[name].summary)
 	}
 }

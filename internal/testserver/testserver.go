@@ -50,6 +50,8 @@ type Server struct {
 	done     chan error
 	servers  int
 	stopOnce sync.Once
+	// stopCluster stops the nodes of a cluster-mode server.
+	stopCluster func()
 	// transport is this server's own connection pool, so that one test's
 	// server shutting down never touches another's connections.
 	transport *http.Transport
@@ -147,6 +149,13 @@ func Start(t testing.TB, opts ...Option) *Server {
 	if os.Getenv("SLUICE_TEST_LOG") != "" {
 		o.srv.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
+	if n := clusterNodes(); n > 0 && !o.tls {
+		srv, url, stop := StartCluster(t, n, o.srv)
+		s := &Server{Server: srv, URL: url, Dir: o.cfg.DataDir, Config: o.cfg, t: t, stopCluster: stop,
+			transport: http.DefaultTransport.(*http.Transport).Clone()}
+		t.Cleanup(s.Stop)
+		return s
+	}
 	srv, err := server.New(context.Background(), o.srv)
 	if err != nil {
 		t.Fatalf("testserver: %v", err)
@@ -175,6 +184,11 @@ func Start(t testing.TB, opts ...Option) *Server {
 // Stop shuts the server down cleanly (idempotent).
 func (s *Server) Stop() {
 	s.stopOnce.Do(func() {
+		if s.stopCluster != nil {
+			s.stopCluster()
+			s.transport.CloseIdleConnections()
+			return
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := s.Shutdown(ctx); err != nil {
