@@ -263,12 +263,18 @@ func (n *Node) own(ctx, sctx context.Context, sess *concurrency.Session, el *con
 	n.stats.ownerships.Add(1)
 	start := time.Now()
 	n.log.Info("elected owner; opening the services", "lease", fmt.Sprintf("%x", sess.Lease()))
+	// The services' options first: the backend keeps their clock.
+	so := server.Options{Config: n.cfg, Logger: n.log}
+	if n.opts.Server != nil {
+		n.opts.Server(&so)
+	}
 	backend, err := storagecluster.Open(sctx, storagecluster.Options{
 		Etcd:          n.etcd,
 		Prefix:        n.prefix,
 		Objects:       n.objects,
 		Bucket:        n.cfg.Cluster.Bucket,
 		Fence:         storagecluster.Fence{Key: el.Key(), Revision: el.Rev()},
+		Now:           so.Now,
 		FlushInterval: n.cfg.Cluster.FlushInterval,
 		Logger:        n.log.With("component", "storage"),
 	})
@@ -277,11 +283,7 @@ func (n *Node) own(ctx, sctx context.Context, sess *concurrency.Session, el *con
 		n.role.Store(&role{})
 		return fmt.Errorf("opening the cluster store: %w", err)
 	}
-	so := server.Options{Config: n.cfg, Logger: n.log, Backend: backend, ClusterStatus: n.statusForConsole}
-	if n.opts.Server != nil {
-		n.opts.Server(&so)
-		so.Backend, so.ClusterStatus = backend, n.statusForConsole
-	}
+	so.Backend, so.ClusterStatus = backend, n.statusForConsole
 	srv, err := server.New(sctx, so)
 	if err != nil {
 		backend.Close()
