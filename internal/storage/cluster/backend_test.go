@@ -13,8 +13,14 @@ import (
 func TestBackend(t *testing.T) {
 	e := startEnv(t)
 	t.Run("Conformance", func(t *testing.T) { testConformance(t, e) })
+	t.Run("Meta", func(t *testing.T) { testMeta(t, e) })
 	t.Run("Fencing", func(t *testing.T) { testFencing(t, e) })
 	t.Run("FlushFailure", func(t *testing.T) { testFlushFailure(t, e) })
+	t.Run("Compaction", func(t *testing.T) { testCompaction(t, e) })
+	t.Run("Damage", func(t *testing.T) { testDamage(t, e) })
+	t.Run("Crash", func(t *testing.T) { testCrash(t, e) })
+	t.Run("ExpireObjects", func(t *testing.T) { testExpireObjects(t, e) })
+	t.Run("RemoveAndAdopt", func(t *testing.T) { testRemoveAndAdopt(t, e) })
 }
 
 // testConformance runs the storage conformance suite; each directory the

@@ -193,3 +193,6 @@ func eventually(t testing.TB, d time.Duration, what string, cond func() bool) {
 }
 
 func fmtStrings(s []string) string { return fmt.Sprint(s) }
+
+// timeZero is a fixed time of whole milliseconds.
+func timeZero() time.Time { return time.UnixMilli(1_700_000_000_123) }

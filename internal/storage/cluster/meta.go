@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
+	"time"
 
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
@@ -58,7 +60,16 @@ func (m *etcdMeta) Close() error { return nil }
 // by every key read being unchanged. When a read key changed meanwhile, fn
 // runs again on fresh reads.
 func (m *etcdMeta) Update(ctx context.Context, fn func(tx storage.MetaTx) error) error {
-	for range maxUpdateAttempts {
+	for attempt := range maxUpdateAttempts {
+		if attempt > 0 {
+			// Back off a random while, so that writers of one key do not
+			// keep colliding.
+			select {
+			case <-time.After(time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 6)))):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
 		if m.b.fenced.Load() {
 			return fmt.Errorf("cluster: metadata update: %w", ErrFenced)
 		}
