@@ -2,12 +2,16 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"sluice/internal/objectstore"
 )
 
 // chores is the log's background goroutine: it deletes retired objects
-// when they are due, compacts small objects and, now and then, deletes
-// orphaned objects.
+// when they are due, compacts small objects, checks whether a failing
+// log's store and etcd answer again and, now and then, deletes orphaned
+// objects.
 func (l *clusterLog) chores() {
 	defer l.done.Done()
 	t := l.b.opts.tuning
@@ -26,6 +30,7 @@ func (l *clusterLog) chores() {
 			if l.b.fenced.Load() {
 				continue
 			}
+			l.probe()
 			l.compactSome()
 			if now.Sub(lastSweep) >= t.sweepEvery {
 				lastSweep = now
@@ -36,6 +41,24 @@ func (l *clusterLog) chores() {
 				cancel()
 			}
 		}
+	}
+}
+
+// probe clears the failure of a log whose flushes failed once the object
+// store and etcd answer again, so that a log nobody appends to does not
+// stay reported as failing (the next flush says for sure).
+func (l *clusterLog) probe() {
+	if _, err := l.Failure(); err == nil {
+		return
+	}
+	ctx, cancel := l.b.opContext()
+	defer cancel()
+	_, err := l.b.opts.Objects.Get(ctx, l.b.opts.Bucket, l.b.keys.objects(l.id)+"probe")
+	if err != nil && !errors.Is(err, objectstore.ErrNoSuchKey) {
+		return
+	}
+	if l.b.checkFence(ctx) == nil {
+		l.flushSucceeded()
 	}
 }
 

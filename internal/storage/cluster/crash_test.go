@@ -69,3 +69,36 @@ func testCrash(t *testing.T, e *env) {
 		t.Fatalf("objects after the sweep: %v", keys)
 	}
 }
+
+// testStaleIndex opens one log in two backends with the same fence (a
+// misconfiguration, or a commit whose answer was lost): the one whose
+// index is behind fails its flush instead of overwriting a range, rereads
+// its index, and then appends after the other's records.
+func testStaleIndex(t *testing.T, e *env) {
+	prefix := prefixOf(t.Name())
+	const id = "stale-log"
+	o := e.options(prefix, e.fence(t))
+	o.tuning.maintainEvery = 20 * time.Millisecond
+	o.tuning.retireDelay = time.Millisecond
+	b1, b2 := open(t, o), open(t, o)
+	l1, l2 := openTestLog(t, b1, id), openTestLog(t, b2, id)
+	if seq := appendOne(t, l1, 0, "one"); seq != 1 {
+		t.Fatalf("counter %d", seq)
+	}
+	_, err := l2.Append(t.Context(), []storage.Batch{{Shard: 0, Records: []storage.Record{{Data: []byte("lost")}}}})
+	if !errors.Is(err, storage.ErrWriteFailed) || !strings.Contains(err.Error(), "exist in etcd already") {
+		t.Fatalf("append with a stale index: %v", err)
+	}
+	if seq := appendOne(t, l2, 0, "two"); seq != 2 {
+		t.Fatalf("counter after rereading the index: %d, want 2", seq)
+	}
+	eventually(t, 5*time.Second, "the failed flush's object was not deleted", func() bool {
+		return len(e.objects(t, prefix, id)) == 2
+	})
+	b1.Close()
+	b2.Close()
+	l := openTestLog(t, open(t, o), id)
+	if recs := readAll(t, l, 0); len(recs) != 2 || string(recs[0].Data) != "one" || string(recs[1].Data) != "two" {
+		t.Fatalf("records: %+v", recs)
+	}
+}

@@ -14,6 +14,7 @@ import (
 func testFlushFailure(t *testing.T, e *env) {
 	o := e.options(prefixOf(t.Name()), e.fence(t))
 	o.tuning.opTimeout = 3 * time.Second
+	o.tuning.maintainEvery = 20 * time.Millisecond
 	b := open(t, o)
 	l := openTestLog(t, b, "flushfail-log")
 	appendOne(t, l, 0, "a")
@@ -50,6 +51,8 @@ func testFlushFailure(t *testing.T, e *env) {
 
 	e.vgw.Start()
 	stopped = false
+	// With no append, the failure clears once the store answers again.
+	eventually(t, 5*time.Second, "the failure did not clear", func() bool { _, err := l.Failure(); return err == nil })
 	if seq := appendOne(t, l, 0, "c"); seq != 3 {
 		t.Fatalf("counter after the store came back: %d, want 3", seq)
 	}

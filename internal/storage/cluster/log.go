@@ -343,7 +343,7 @@ func (l *clusterLog) flushSucceeded() {
 	l.failMu.Lock()
 	defer l.failMu.Unlock()
 	if l.failErr != nil {
-		l.log.Info("flushes succeed again", "failing_for", time.Since(l.failedSince))
+		l.log.Info("the object store and etcd work again", "failing_for", time.Since(l.failedSince))
 		l.failErr, l.failedSince = nil, time.Time{}
 	}
 }
