@@ -96,10 +96,10 @@ func (l *clusterLog) compact(ctx context.Context) (bool, error) {
 		obj.shards = append(obj.shards, sr.shard)
 		merged[i].obj = obj
 	}
+	l.b.cache.put(key, wholeObject, body) // dropped again if the swap does not happen
 	if err := l.swap(ctx, c, obj, merged); err != nil {
 		return false, err
 	}
-	l.b.cache.put(key, wholeObject, body)
 	l.b.stats.compactions.Add(1)
 	l.log.Debug("compacted objects", "objects", len(c.run), "bytes", len(body), "shards", len(c.shards))
 	return true, nil
@@ -136,14 +136,12 @@ func (l *clusterLog) planCompaction(now time.Time) *compaction {
 				shards[s] = true
 			}
 		}
-		if len(run) < 2 {
-			i += len(run)
-			continue
+		if len(run) >= 2 {
+			if c := l.planShardsLocked(run, slices.Sorted(maps.Keys(shards))); c != nil {
+				return c
+			}
 		}
-		if c := l.planShardsLocked(run, slices.Sorted(maps.Keys(shards))); c != nil {
-			return c
-		}
-		i += len(run) - 1
+		i += max(len(run)-1, 0) // the next run starts after this one
 	}
 	return nil
 }

@@ -96,7 +96,6 @@ func (l *clusterLog) dropSpans(cuts []expiry) {
 				unused = append(unused, sp.obj)
 			}
 		}
-		l.marks[c.shard] = c.mark
 	}
 	if len(unused) > 0 {
 		l.objects = slices.DeleteFunc(slices.Clone(l.objects), func(o *object) bool { return o.refs == 0 })

@@ -27,15 +27,15 @@ type clusterLog struct {
 	// a flush's commit, Expire, a compaction's swap and reloads. Heavy work
 	// (building and putting objects) is done without it.
 	commitMu   sync.Mutex
-	needReload bool                 // a commit's outcome is unknown: reread the index before the next
-	suspects   []string             // objects of such commits, deleted if the reload shows them unused
-	marks      map[uint32]shardMark // counter marks as written in etcd
-	nextObject atomic.Uint64        // sequence number of the next object
-	retired    []retiredObject      // unreferenced objects waiting for readers to finish
+	needReload bool            // a commit's outcome is unknown: reread the index before the next
+	suspects   []string        // objects of such commits, deleted if the reload shows them unused
+	nextObject atomic.Uint64   // sequence number of the next object
+	retired    []retiredObject // unreferenced objects waiting for readers to finish
 
 	// mu guards the index below; readers take it shortly to copy what they
-	// need. Spans and slices of spans are never modified once published:
-	// changes install new slices.
+	// need. Spans are never modified once published, nor the part of a
+	// shard's slice of spans a reader may hold: a flush appends past it,
+	// other changes install new slices.
 	mu          sync.RWMutex
 	shards      map[uint32]*shardIndex
 	objects     []*object // referenced objects, in sequence order
@@ -45,7 +45,7 @@ type clusterLog struct {
 	q queue // appends waiting for the flusher
 
 	stop      chan struct{} // closed by close
-	abandon   atomic.Bool   // close without flushing (tests: a crash)
+	abandon   atomic.Bool   // close without flushing (Remove; tests: a crash)
 	done      sync.WaitGroup
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -124,7 +124,6 @@ func openLog(ctx context.Context, b *Backend, id string) (*clusterLog, error) {
 type logIndex struct {
 	shards      map[uint32]*shardIndex
 	objects     []*object
-	marks       map[uint32]shardMark
 	lastArrival int64
 	nextObject  uint64
 }
@@ -133,7 +132,8 @@ type logIndex struct {
 // revision.
 func (l *clusterLog) loadIndex(ctx context.Context) (*logIndex, error) {
 	k := l.b.keys
-	idx := &logIndex{shards: map[uint32]*shardIndex{}, marks: map[uint32]shardMark{}, nextObject: 1}
+	idx := &logIndex{shards: map[uint32]*shardIndex{}, nextObject: 1}
+	marks := map[uint32]shardMark{}
 	rev, err := l.b.scan(ctx, k.marks(l.id), 0, func(kv *mvccpb.KeyValue) error {
 		shard, err := k.parseMarkKey(l.id, string(kv.Key))
 		if err != nil {
@@ -143,7 +143,7 @@ func (l *clusterLog) loadIndex(ctx context.Context) (*logIndex, error) {
 		if err != nil {
 			return fmt.Errorf("cluster: counter mark %s: %w", kv.Key, err)
 		}
-		idx.marks[shard] = m
+		marks[shard] = m
 		return nil
 	})
 	if err != nil {
@@ -186,7 +186,7 @@ func (l *clusterLog) loadIndex(ctx context.Context) (*logIndex, error) {
 		return nil, fmt.Errorf("cluster: load log %s: %w", l.id, err)
 	}
 	sortObjects(idx.objects)
-	for shard, m := range idx.marks {
+	for shard, m := range marks {
 		ss := idx.shard(shard)
 		ss.next = max(ss.next, m.next)
 		ss.lastArrival = max(ss.lastArrival, m.lastArrival)
@@ -217,7 +217,6 @@ func (l *clusterLog) install(idx *logIndex) {
 	l.objects = idx.objects
 	l.lastArrival = max(l.lastArrival, idx.lastArrival)
 	l.mu.Unlock()
-	l.marks = idx.marks
 	for {
 		cur := l.nextObject.Load()
 		if cur >= idx.nextObject || l.nextObject.CompareAndSwap(cur, idx.nextObject) {
