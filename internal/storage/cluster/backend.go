@@ -153,6 +153,7 @@ type Backend struct {
 	cancel context.CancelFunc
 
 	fenced    atomic.Bool
+	fencedAt  atomic.Int64 // Unix ns
 	closeOnce sync.Once
 	stats     counters
 }

@@ -50,7 +50,7 @@ func testFencing(t *testing.T, e *env) {
 	if err := l1.Expire(1 << 62); !errors.Is(err, ErrFenced) {
 		t.Fatalf("stale owner's expire: %v, want ErrFenced", err)
 	}
-	if _, err := l1.Failure(); !errors.Is(err, ErrFenced) {
+	if since, err := l1.Failure(); !errors.Is(err, ErrFenced) || since.IsZero() {
 		t.Fatalf("stale owner's Failure: %v", err)
 	}
 	if !b1.Stats().Fenced || b1.Stats().FencedCommits == 0 {

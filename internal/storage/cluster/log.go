@@ -320,7 +320,7 @@ func (l *clusterLog) Failure() (since time.Time, err error) {
 	l.failMu.Lock()
 	defer l.failMu.Unlock()
 	if l.b.fenced.Load() {
-		return l.failedSince, fmt.Errorf("cluster: log %s: %w", l.id, ErrFenced)
+		return time.Unix(0, l.b.fencedAt.Load()), fmt.Errorf("cluster: log %s: %w", l.id, ErrFenced)
 	}
 	return l.failedSince, l.failErr
 }

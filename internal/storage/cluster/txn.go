@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -53,6 +54,7 @@ func (b *Backend) commit(ctx context.Context, cmps []clientv3.Cmp, ops []clientv
 
 // setFenced marks the backend fenced, for good.
 func (b *Backend) setFenced() {
+	b.fencedAt.CompareAndSwap(0, time.Now().UnixNano()) // before the flag, which readers check first
 	if b.fenced.CompareAndSwap(false, true) {
 		b.log.Error("fenced: another node owns the cluster now; every write of this node is refused",
 			"fence_key", b.opts.Fence.Key, "fence_revision", b.opts.Fence.Revision)
