@@ -16,6 +16,7 @@ func TestBackend(t *testing.T) {
 	t.Run("Meta", func(t *testing.T) { testMeta(t, e) })
 	t.Run("Fencing", func(t *testing.T) { testFencing(t, e) })
 	t.Run("FlushFailure", func(t *testing.T) { testFlushFailure(t, e) })
+	t.Run("EtcdOutage", func(t *testing.T) { testEtcdOutage(t, e) })
 	t.Run("Compaction", func(t *testing.T) { testCompaction(t, e) })
 	t.Run("Damage", func(t *testing.T) { testDamage(t, e) })
 	t.Run("Crash", func(t *testing.T) { testCrash(t, e) })

@@ -49,6 +49,18 @@ func startEnv(t testing.TB) *env {
 // directory and returns a client of it.
 func startEtcd(t testing.TB) *clientv3.Client {
 	t.Helper()
+	return newTestEtcd(t).client(t)
+}
+
+// testEtcd is an embedded etcd that a test can stop and start again, on
+// the same directory and addresses.
+type testEtcd struct {
+	cfg *embed.Config
+	e   *embed.Etcd
+}
+
+func newTestEtcd(t testing.TB) *testEtcd {
+	t.Helper()
 	cfg := embed.NewConfig()
 	cfg.Dir = t.TempDir()
 	cfg.LogLevel = "error"
@@ -57,17 +69,40 @@ func startEtcd(t testing.TB) *clientv3.Client {
 	cfg.ListenClientUrls, cfg.AdvertiseClientUrls = []url.URL{client}, []url.URL{client}
 	cfg.ListenPeerUrls, cfg.AdvertisePeerUrls = []url.URL{peer}, []url.URL{peer}
 	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
-	e, err := embed.StartEtcd(cfg)
+	te := &testEtcd{cfg: cfg}
+	te.start(t)
+	t.Cleanup(te.stop)
+	return te
+}
+
+func (te *testEtcd) start(t testing.TB) {
+	t.Helper()
+	e, err := embed.StartEtcd(te.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(e.Close)
 	select {
 	case <-e.Server.ReadyNotify():
 	case <-time.After(30 * time.Second):
+		e.Close()
 		t.Fatal("etcd did not become ready")
 	}
-	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{client.String()}, DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
+	te.e = e
+}
+
+func (te *testEtcd) stop() {
+	if te.e != nil {
+		te.e.Close()
+		te.e = nil
+	}
+}
+
+// client returns a client of the etcd, closed when the test ends.
+func (te *testEtcd) client(t testing.TB) *clientv3.Client {
+	t.Helper()
+	cli, err := clientv3.New(clientv3.Config{
+		Endpoints: []string{te.cfg.ListenClientUrls[0].String()}, DialTimeout: 5 * time.Second, Logger: zap.NewNop(),
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

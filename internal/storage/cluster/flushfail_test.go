@@ -70,3 +70,42 @@ func testFlushFailure(t *testing.T, e *env) {
 		t.Fatalf("records: %v", got)
 	}
 }
+
+// testEtcdOutage stops etcd (its own, not the shared one) during appends:
+// they fail with ErrWriteFailed, the log rereads its index once etcd is
+// back (a commit whose answer was lost may have been applied), and
+// counters go on without a gap or a reuse.
+func testEtcdOutage(t *testing.T, e *env) {
+	te := newTestEtcd(t)
+	cli := te.client(t)
+	resp, err := cli.Put(t.Context(), "/fence", "owner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := e.options(prefixOf(t.Name()), Fence{Key: "/fence", Revision: resp.Header.Revision})
+	o.Etcd = cli
+	o.tuning.opTimeout = 2 * time.Second
+	b := open(t, o)
+	l := openTestLog(t, b, "etcd-outage-log")
+	appendOne(t, l, 0, "a")
+
+	te.stop()
+	if _, err := l.Append(t.Context(), []storage.Batch{{Shard: 0, Records: []storage.Record{{Data: []byte("maybe")}}}}); !errors.Is(err, storage.ErrWriteFailed) {
+		t.Fatalf("append with etcd down: %v, want ErrWriteFailed", err)
+	}
+	te.start(t)
+	var seq uint64
+	eventually(t, 20*time.Second, "appends did not succeed again after etcd came back", func() bool {
+		res, err := l.Append(t.Context(), []storage.Batch{{Shard: 0, Records: []storage.Record{{Data: []byte("b")}}}})
+		if err == nil {
+			seq = res[0].FirstSeq
+		}
+		return err == nil
+	})
+	if seq != 2 {
+		t.Fatalf("counter after the outage: %d, want 2", seq)
+	}
+	if recs := readAll(t, l, 0); len(recs) != 2 || string(recs[1].Data) != "b" {
+		t.Fatalf("records after the outage: %+v", recs)
+	}
+}
