@@ -227,7 +227,7 @@ func (l *clusterLog) buildCompacted(c *compaction, bodies map[*object][]byte) (b
 // spanIntact checks that data holds exactly sp's records in intact frames.
 func (l *clusterLog) spanIntact(sp *span, data []byte) bool {
 	want, damaged := sp.first, l.nDamaged.Load()
-	l.walkSpan(sp, data, func(h frameHeader, _ []byte) bool {
+	l.walkSpan(sp, data, 0, func(h frameHeader, _ []byte) bool {
 		if h.first != want {
 			l.noteDamaged(sp.obj, sp.off, sp.size, "a span's frames do not follow each other")
 			return false

@@ -179,8 +179,17 @@ func cutField(b []byte) (field, rest []byte, ok bool) {
 // returns false. Bytes that are not an intact frame are reported to bad
 // (their offset in b and length) and skipped up to the next offset where
 // an intact frame starts, so that damage costs only the frames it hit.
-func walkFrames(b []byte, fn func(off int, h frameHeader, payload []byte) bool, bad func(off, n int)) {
+//
+// Frames whose records all come before counter from are stepped over by
+// their header alone, unchecked, so that a reader deep into a long
+// (compacted) run does not checksum everything before its position each
+// time; a damaged header there only makes the next frame fail its checks.
+func walkFrames(b []byte, from uint64, fn func(off int, h frameHeader, payload []byte) bool, bad func(off, n int)) {
 	for off := 0; off < len(b); {
+		if h, ok := parseFrameHeader(b[off:]); ok && h.last() < from && off+h.size() <= len(b) {
+			off += h.size()
+			continue
+		}
 		h, payload, ok := decodeFrame(b[off:])
 		if !ok {
 			next := resync(b, off+1)

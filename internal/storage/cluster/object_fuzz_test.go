@@ -27,9 +27,10 @@ func encodeTestFrames(frames [][]storage.Record) []byte {
 // FuzzWalkFrames feeds arbitrary bytes, whole and in prefixes, to the
 // object decoder. Properties: it never panics; the intact frames and the
 // damaged byte ranges it reports lie inside the input, in order, without
-// overlapping, and together cover all of it; every frame it reports
-// decodes again on its own; and an object's header check and the etcd
-// value decoders never panic either.
+// overlapping, and (reading from the start) together cover all of it;
+// every frame it reports decodes again on its own, and none before the
+// counter it reads from; and an object's header check and the etcd value
+// decoders never panic either.
 func FuzzWalkFrames(f *testing.F) {
 	good := encodeTestFrames([][]storage.Record{
 		{{PartitionKey: "a", Data: []byte("one")}, {PartitionKey: "b", Data: []byte("two")}},
@@ -47,6 +48,7 @@ func FuzzWalkFrames(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, n := range []int{len(b), len(b) / 2, len(b) / 3} {
 			checkWalk(t, b[:n])
+			checkWalkFrom(t, b[:n], uint64(n%5))
 		}
 		checkObjectHeader(b)
 		decodeRange(b)
@@ -56,7 +58,7 @@ func FuzzWalkFrames(f *testing.F) {
 
 func checkWalk(t *testing.T, b []byte) {
 	covered := 0
-	walkFrames(b, func(off int, h frameHeader, payload []byte) bool {
+	walkFrames(b, 0, func(off int, h frameHeader, payload []byte) bool {
 		if off != covered || off+h.size() > len(b) {
 			t.Fatalf("frame at %d (size %d): covered %d of %d", off, h.size(), covered, len(b))
 		}
@@ -76,6 +78,24 @@ func checkWalk(t *testing.T, b []byte) {
 	}
 }
 
+// checkWalkFrom checks a walk that steps over the frames before from: what
+// it reports lies inside b, in order, without overlapping.
+func checkWalkFrom(t *testing.T, b []byte, from uint64) {
+	end := 0
+	walkFrames(b, from, func(off int, h frameHeader, _ []byte) bool {
+		if off < end || off+h.size() > len(b) || h.last() < from {
+			t.Fatalf("frame at %d (size %d, last %d): end %d of %d, from %d", off, h.size(), h.last(), end, len(b), from)
+		}
+		end = off + h.size()
+		return true
+	}, func(off, n int) {
+		if off < end || n <= 0 || off+n > len(b) {
+			t.Fatalf("damage at %d+%d: end %d of %d", off, n, end, len(b))
+		}
+		end = off + n
+	})
+}
+
 // TestFramesRoundTrip checks that records encoded in frames come back as
 // they went in, across frame boundaries, and that damage in one frame
 // costs only that frame.
@@ -90,7 +110,7 @@ func TestFramesRoundTrip(t *testing.T) {
 	}
 	b := encodeTestFrames(frames)
 	read := func(b []byte) (got []string, damaged int) {
-		walkFrames(b, func(_ int, h frameHeader, payload []byte) bool {
+		walkFrames(b, 0, func(_ int, h frameHeader, payload []byte) bool {
 			walkRecords(payload, h.count, func(i int, key, data []byte) {
 				got = append(got, fmt.Sprintf("%d:%s=%s", h.first+uint64(i), key, data))
 			})

@@ -76,7 +76,7 @@ func (r *reader) readSpan(sp *span) (bool, error) {
 		return false, err
 	}
 	full := false
-	r.l.walkSpan(sp, data, func(h frameHeader, payload []byte) bool {
+	r.l.walkSpan(sp, data, r.from, func(h frameHeader, payload []byte) bool {
 		if h.arrival < r.cutoff || h.last() < r.from {
 			return true
 		}
@@ -154,11 +154,12 @@ func (l *clusterLog) spanBytes(sp *span) ([]byte, error) {
 	return data, nil
 }
 
-// walkSpan calls fn for each intact frame of sp in data (its bytes) until
-// fn returns false. Damaged bytes, and frames that are not the span's
-// (another shard, counters outside it), are reported and skipped.
-func (l *clusterLog) walkSpan(sp *span, data []byte, fn func(h frameHeader, payload []byte) bool) {
-	walkFrames(data, func(off int, h frameHeader, payload []byte) bool {
+// walkSpan calls fn for each intact frame of sp in data (its bytes) with
+// records from counter from on, until fn returns false. Damaged bytes, and
+// frames that are not the span's (another shard, counters outside it), are
+// reported and skipped.
+func (l *clusterLog) walkSpan(sp *span, data []byte, from uint64, fn func(h frameHeader, payload []byte) bool) {
+	walkFrames(data, from, func(off int, h frameHeader, payload []byte) bool {
 		if h.shard != sp.shard || h.first < sp.first || h.last() > sp.last {
 			l.noteDamaged(sp.obj, sp.off+int64(off), int64(h.size()), "a frame is not the one its index describes; skipping it")
 			return true
@@ -195,7 +196,7 @@ func (l *clusterLog) SeekTime(shard uint32, ts int64, cutoffMillis int64) (uint6
 			return 0, err
 		}
 		found := uint64(0)
-		l.walkSpan(sp, data, func(h frameHeader, _ []byte) bool {
+		l.walkSpan(sp, data, 0, func(h frameHeader, _ []byte) bool {
 			if h.arrival >= ts {
 				found = h.first
 				return false
