@@ -109,9 +109,11 @@
 // requires each new range key to be absent. Only then are the ranges
 // published to readers, Watch channels closed, and the Appends answered.
 // One flush is in flight at a time per log; whatever is queued meanwhile
-// goes into the next object. A failed put or commit fails every append of
-// the flush (storage.ErrWriteFailed); counters stay where the last commit
-// left them. A commit whose answer was lost may have been applied: the log
+// goes into the next object (Appends wait for room while four times
+// FlushBytes are queued). A failed put or commit fails every append of
+// the flush (storage.ErrWriteFailed) and the log reports the failure
+// (Failure, Health) until a flush succeeds or the store and etcd answer
+// again; counters stay where the last commit left them. A commit whose answer was lost may have been applied: the log
 // rereads its index from etcd before its next commit, so counters are
 // neither reused nor skipped.
 //
