@@ -4,7 +4,7 @@ PKGS    := ./...
 # The core packages also run under the race detector.
 RACE_PKGS := ./internal/analytics/... ./internal/video/... ./internal/awsproto/... ./internal/streams/... ./internal/storage/... ./internal/logstore/... ./internal/vfs/... ./internal/server/... ./internal/api/... ./internal/firehose/... ./internal/metrics/... ./internal/objectstore/...
 
-.PHONY: run build test test-tools test-js test-browser test-s3 test-python test-ffmpeg test-postgres vet fmt fuzz bench bench-peers bench-scale
+.PHONY: run build test test-tools test-js test-browser test-s3 test-python test-ffmpeg test-postgres vet fmt fuzz bench bench-peers bench-scale bench-cluster
 
 run:
 	$(GO) run ./cmd/sluice --listen 127.0.0.1:4567 --data-dir ./data
@@ -107,6 +107,9 @@ vet:
 test: test-tools vet
 	SLUICE_REQUIRE_AWSCLI=1 SLUICE_REQUIRE_NODE=1 SLUICE_REQUIRE_BROWSER=1 SLUICE_REQUIRE_VERSITYGW=1 SLUICE_REQUIRE_BOTO3=1 VERSITYGW=$(VERSITYGW) $(GO) test -count=1 -timeout 15m $(PKGS)
 	$(GO) test -count=1 -race -timeout 15m $(RACE_PKGS)
+	# Data Streams' end-to-end tests again, against a 3-node cluster
+	# (docs/cluster.md): etcd in the test binary, versitygw, forwarding.
+	SLUICE_TEST_CLUSTER=3 SLUICE_REQUIRE_VERSITYGW=1 VERSITYGW=$(VERSITYGW) $(GO) test -count=1 -timeout 15m ./internal/api/kinesisapi/
 
 # fuzz runs each fuzz target for a while (FUZZTIME, default 30s).
 FUZZTIME ?= 30s
@@ -128,3 +131,10 @@ bench-peers:
 
 bench-scale:
 	scripts/bench-scale.sh
+
+# bench-cluster measures a cluster of 1, 2 and 3 nodes (3 etcd members and
+# versitygw on loopback): PutRecords throughput through every node and
+# PutRecord latency at the default flush interval (docs/benchmarks.md).
+# RUNS (default 3) runs per size; about 10 minutes.
+bench-cluster: test-s3
+	SLUICE_BENCH_CLUSTER=1 SLUICE_REQUIRE_VERSITYGW=1 VERSITYGW=$(VERSITYGW) $(GO) test -count=1 -timeout 60m -run '^TestBenchCluster$$' -v ./internal/cluster/

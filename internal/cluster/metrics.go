@@ -46,11 +46,11 @@ func (n *Node) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		st := b.Stats()
 		counter("sluice_cluster_objects_written_total", "Record objects this owner wrote to the bucket.", st.ObjectsWritten)
 		counter("sluice_cluster_object_bytes_written_total", "Bytes of record objects this owner wrote.", st.BytesWritten)
-		counter("sluice_cluster_commits_total", "Record-range commits this owner made in etcd.", st.Commits)
+		counter("sluice_cluster_commits_total", "etcd transactions this owner committed (record ranges and metadata, all fenced).", st.Commits)
 		counter("sluice_cluster_fenced_commits_total", "Commits etcd refused because this owner's lease had lapsed.", st.FencedCommits)
 		counter("sluice_cluster_cache_hits_total", "Reads served from the object cache.", st.CacheHits)
 		counter("sluice_cluster_cache_misses_total", "Reads that fetched a range from the bucket.", st.CacheMisses)
-		counter("sluice_cluster_compactions_total", "Small objects merged by compaction.", st.Compactions)
+		counter("sluice_cluster_compaction_runs_total", "Compaction runs (each merges a run of small objects into one).", st.Compactions)
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Write(buf.Bytes())

@@ -276,7 +276,7 @@ func (n *Node) own(ctx, sctx context.Context, sess *concurrency.Session, el *con
 		Fence:         storagecluster.Fence{Key: el.Key(), Revision: el.Rev()},
 		Now:           so.Now,
 		FlushInterval: n.cfg.Cluster.FlushInterval,
-		Logger:        n.log.With("component", "storage"),
+		Logger:        n.log,
 	})
 	if err != nil {
 		n.resign(el)

@@ -11,6 +11,11 @@ import (
 // (see FailedLog).
 var ErrUnavailable = errors.New("storage: the log could not be opened")
 
+// ErrFenced is returned by a distributed backend's writes once the node
+// no longer owns what it writes: another node may have taken over, so
+// nothing may commit.
+var ErrFenced = errors.New("storage: this node no longer owns the data (fenced)")
+
 // FailedLog stands in for a log that could not be opened (an I/O error, a
 // file from a newer version): every read and append fails with the cause,
 // so that one damaged log costs its own stream, not the whole server.

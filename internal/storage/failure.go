@@ -8,6 +8,10 @@ import (
 // FailureReason words err, an append error of a failed Log, for a client:
 // what the disk said, without file names.
 func FailureReason(err error) string {
+	var r interface{ StorageReason() string }
+	if errors.As(err, &r) {
+		return r.StorageReason()
+	}
 	switch {
 	case errors.Is(err, syscall.ENOSPC):
 		return "the disk is full (no space left on device)"
@@ -22,13 +26,22 @@ func FailureReason(err error) string {
 }
 
 // ClientMessage words a storage failure for the client of the request it
-// failed: a log that cannot write (ErrWriteFailed) or could not be opened
+// failed: a log that cannot write (ErrWriteFailed: to a disk, or to a
+// remote store whose error has a StorageReason method), a node that no
+// longer owns the data (ErrFenced) or a log that could not be opened
 // (ErrUnavailable). ok is false for any other error.
 func ClientMessage(err error) (msg string, ok bool) {
+	var remote interface{ StorageReason() string }
 	switch {
+	case errors.Is(err, ErrWriteFailed) && errors.As(err, &remote):
+		return "Sluice could not store this request: " + remote.StorageReason() + ". Nothing of it was stored; " +
+			"retry (GET /healthcheck reports the failure while it lasts).", true
 	case errors.Is(err, ErrWriteFailed):
 		return "Sluice could not write to its disk: " + FailureReason(err) + ". Nothing of this request was stored; " +
 			"retry once the disk takes writes again (GET /healthcheck reports the failure while it lasts).", true
+	case errors.Is(err, ErrFenced):
+		return "This Sluice node stopped owning the cluster while it handled the request (its etcd lease lapsed), so " +
+			"nothing of the request was stored. Retry: another node takes over within the lease's time to live.", true
 	case errors.Is(err, ErrUnavailable):
 		return "This stream's records cannot be read or written: its storage could not be opened when Sluice " +
 			"started (the server log says why).", true

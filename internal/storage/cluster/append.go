@@ -188,7 +188,7 @@ func (l *clusterLog) failed(err error) error {
 	if errors.Is(err, ErrFenced) {
 		return fmt.Errorf("cluster: append to %s: %w", l.id, err)
 	}
-	err = fmt.Errorf("%w: cluster: flush of log %s: %w", storage.ErrWriteFailed, l.id, err)
+	err = fmt.Errorf("%w: cluster: flush of log %s: %w", storage.ErrWriteFailed, l.id, remoteWriteError{err})
 	l.flushFailed(err)
 	return err
 }
@@ -249,4 +249,16 @@ func (l *clusterLog) buildObject(writes []*shardWrite, arrival int64) (name stri
 		w.size = int64(len(body)) - w.off
 	}
 	return objectName(l.nextObject.Add(1)-1, time.Now()), body
+}
+
+// remoteWriteError words a failed flush for clients: the records went to
+// the object store and etcd, not to a disk of this node.
+type remoteWriteError struct{ err error }
+
+func (e remoteWriteError) Error() string { return e.err.Error() }
+func (e remoteWriteError) Unwrap() error { return e.err }
+
+// StorageReason is what storage.FailureReason says of it.
+func (e remoteWriteError) StorageReason() string {
+	return "the object store or etcd did not take the write"
 }

@@ -26,7 +26,7 @@ const (
 // ErrFenced is returned (wrapped) by MetaStore.Update and Log.Append once a
 // commit found that the backend's Fence no longer holds: another node owns
 // the cluster now. A fenced backend stays fenced; its owner must close it.
-var ErrFenced = errors.New("cluster: this node no longer owns the cluster (its fence is gone)")
+var ErrFenced = fmt.Errorf("cluster: this node no longer owns the cluster (its fence is gone): %w", storage.ErrFenced)
 
 // Fence is the owner's claim: commits succeed only while Key exists with
 // this create revision (the election key of the owner's session:
