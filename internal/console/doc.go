@@ -5,8 +5,8 @@
 // the create form in firehose-create.js and the destination kinds and
 // their description rendering in firehose-kinds.js; assets/analytics.js
 // with its helpers analytics-*.js, the SQL editor in sqleditor.js;
-// assets/video.js with video-player.js and video-timeline.js) and its own
-// browser test.
+// assets/video.js with video-player.js and video-timeline.js; in cluster
+// mode, assets/cluster.js) and its own browser test.
 //
 // The pages are static files embedded in the binary (assets/), plain HTML,
 // CSS and JavaScript with no build step; charts are drawn as SVG by the page
@@ -42,5 +42,6 @@
 // Firehose bucket's delivered objects in the local directory
 // (/console/objects, /console/object), and the recent rows of a running
 // Data Analytics application's in-application streams
-// (/console/analytics/live, from the SQL engine).
+// (/console/analytics/live, from the SQL engine), and in cluster mode the
+// cluster's nodes, owner and placement (/console/cluster, from etcd).
 package console
