@@ -187,6 +187,9 @@ func (n *Node) Serve(ctx context.Context, lns ...net.Listener) error {
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if srv := n.Server(); srv != nil {
+		srv.Drain()
+	}
 	err = errors.Join(err, n.front.ShutdownHTTP(shutdownCtx))
 	stopElecting()
 	<-elected
@@ -302,6 +305,7 @@ func (n *Node) own(ctx, sctx context.Context, sess *concurrency.Session, el *con
 	n.role.Store(&role{owning: true})
 	closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	srv.Drain()
 	if err := srv.Close(closeCtx); err != nil {
 		n.log.Warn("closing the services", "err", err)
 	}

@@ -132,3 +132,108 @@ func TestOwnerHandsOverOnStop(t *testing.T) {
 		t.Fatalf("after takeover: %+v %v", recs, err)
 	}
 }
+
+// TestSubscriptionFollowsAMovingOwner: a SubscribeToShard through a
+// follower ends when the owner stops; subscribing again from the last
+// event's continuation sequence number, through the same follower, reads
+// on from the new owner without losing or repeating a record.
+func TestSubscriptionFollowsAMovingOwner(t *testing.T) {
+	c := startNodes(t, 3)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	owner := 0
+	for i, n := range c.Nodes {
+		if n.Server() != nil {
+			owner = i
+		}
+	}
+	via := (owner + 1) % 3
+	k := kinesisAt(c.URLs[via])
+	if _, err := k.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("sub"), ShardCount: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	desc, err := k.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("sub")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cons, err := k.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: desc.StreamDescriptionSummary.StreamARN, ConsumerName: aws.String("c")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		d, err := k.DescribeStreamConsumer(ctx, &kinesis.DescribeStreamConsumerInput{ConsumerARN: cons.Consumer.ConsumerARN})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.ConsumerDescription.ConsumerStatus == types.ConsumerStatusActive {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	put := func(i int) {
+		t.Helper()
+		for {
+			_, err := k.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("sub"), PartitionKey: aws.String("k"), Data: []byte(fmt.Sprint(i))})
+			if err == nil {
+				return
+			}
+			if ctx.Err() != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(50 * time.Millisecond) // 503s while ownership moves
+		}
+	}
+	var got []string
+	cont := ""
+	// read follows one subscription until it has want records, then calls
+	// then (if any) and follows it until it ends.
+	read := func(pos types.StartingPosition, want int, then func()) {
+		t.Helper()
+		var out *kinesis.SubscribeToShardOutput
+		for {
+			out, err = k.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: cons.Consumer.ConsumerARN, ShardId: aws.String("shardId-000000000000"), StartingPosition: &pos})
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		stream := out.GetStream()
+		defer stream.Close()
+		for ev := range stream.Events() {
+			e, ok := ev.(*types.SubscribeToShardEventStreamMemberSubscribeToShardEvent)
+			if !ok {
+				continue
+			}
+			for _, r := range e.Value.Records {
+				got = append(got, string(r.Data))
+			}
+			cont = *e.Value.ContinuationSequenceNumber
+			if len(got) >= want {
+				if then == nil {
+					return
+				}
+				then()
+				then = nil
+			}
+		}
+		if then != nil {
+			t.Fatalf("the subscription ended after %d records: %v", len(got), stream.Err())
+		}
+	}
+	for i := range 5 {
+		put(i)
+	}
+	// The owner stops while the subscription through the follower is
+	// open: the subscription ends.
+	read(types.StartingPosition{Type: types.ShardIteratorTypeTrimHorizon}, 5, func() { c.StopNode(owner) })
+	for i := 5; i < 10; i++ {
+		put(i)
+	}
+	read(types.StartingPosition{Type: types.ShardIteratorTypeAfterSequenceNumber, SequenceNumber: aws.String(cont)}, 10, nil)
+	if strings.Join(got, ",") != "0,1,2,3,4,5,6,7,8,9" {
+		t.Fatalf("records across the move: %v", got)
+	}
+}

@@ -416,11 +416,19 @@ func (s *Server) Streams() *streams.Service { return s.streams }
 // Shutdown stops accepting requests, waits for those in flight (until ctx
 // ends), then closes the services and the store cleanly.
 func (s *Server) Shutdown(ctx context.Context) error {
-	// Video sessions (PutMedia, GetMedia) last as long as their clients
-	// want: end them first, their stored fragments durable.
-	s.frags.Close()
+	// Requests that last as long as their clients want end first.
+	s.Drain()
 	err := s.ShutdownHTTP(ctx)
 	return errors.Join(err, s.Close(ctx))
+}
+
+// Drain ends the requests that would otherwise last as long as their
+// clients want — video sessions (PutMedia, GetMedia; their stored fragments
+// durable) and SubscribeToShard subscriptions — so that a shutdown need
+// not wait for them. Clients reconnect, to another node in a cluster.
+func (s *Server) Drain() {
+	s.frags.Close()
+	s.streams.EndSubscriptions()
 }
 
 // Handler is the server's whole HTTP surface (the AWS APIs, the console,

@@ -96,6 +96,11 @@ type Service struct {
 
 	stop chan struct{}
 	wg   sync.WaitGroup
+	// draining closes when the server is stopping: subscriptions end at
+	// once (clients subscribe again, elsewhere or later) rather than hold
+	// the shutdown for their 5 minutes.
+	draining  chan struct{}
+	drainOnce sync.Once
 }
 
 type streamKey struct{ account, region, name string }
@@ -223,6 +228,7 @@ func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, er
 		accounts: map[accountKey]*AccountSettings{},
 		timers:   map[string]*time.Timer{},
 		stop:     make(chan struct{}),
+		draining: make(chan struct{}),
 	}
 	key, err := s.tokenKey(ctx)
 	if err != nil {
@@ -360,6 +366,12 @@ func (s *Service) adopt(ctx context.Context, id string, m storage.Manifest) erro
 }
 
 // Close stops timers and background work. The backend is the caller's.
+// EndSubscriptions ends every subscription (and every one started after)
+// as if its 5 minutes were up: the server calls it first when it stops.
+func (s *Service) EndSubscriptions() {
+	s.drainOnce.Do(func() { close(s.draining) })
+}
+
 func (s *Service) Close() error {
 	close(s.stop)
 	s.mu.Lock()

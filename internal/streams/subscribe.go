@@ -138,6 +138,8 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeEvent, error) {
 		select {
 		case <-sub.taken:
 			return nil, ErrTakenOver
+		case <-s.draining:
+			return nil, ErrSubscriptionEnded
 		default:
 		}
 		now := s.now()
@@ -159,6 +161,8 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeEvent, error) {
 			return nil, ctx.Err()
 		case <-sub.taken:
 			return nil, ErrTakenOver
+		case <-s.draining:
+			return nil, ErrSubscriptionEnded
 		case <-changed:
 		case <-meta:
 		case <-heartbeat.C:
