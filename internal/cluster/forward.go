@@ -92,5 +92,12 @@ func (f *forwarder) forward(w http.ResponseWriter, r *http.Request, to Member) {
 		return
 	}
 	f.n.stats.forwarded.Add(1)
+	if r.ProtoMajor == 1 {
+		// The owner may answer before the body ends (PutMedia acknowledges
+		// fragments while the producer streams): without full duplex, Go's
+		// server would discard unread body bytes when the answer's headers
+		// go out, racing the copy to the owner.
+		http.NewResponseController(w).EnableFullDuplex()
+	}
 	f.proxy.ServeHTTP(w, r.WithContext(contextWith(r, u)))
 }

@@ -214,14 +214,19 @@ func (n *Node) elect(ctx context.Context) {
 // until the session or ctx ends.
 func (n *Node) term(ctx context.Context) error {
 	ttl := int(n.cfg.Cluster.LeaseTTL / time.Second)
-	sess, err := concurrency.NewSession(n.etcd, concurrency.WithTTL(ttl), concurrency.WithContext(ctx))
+	// The lease is kept alive until this term is over, past ctx: a node
+	// that is stopping still owns the cluster while it closes its
+	// services (their last commits need the fence), then resigns.
+	keep, stopKeeping := context.WithCancel(context.Background())
+	defer stopKeeping()
+	sess, err := concurrency.NewSession(n.etcd, concurrency.WithTTL(ttl), concurrency.WithContext(keep))
 	if err != nil {
 		return fmt.Errorf("opening an etcd session: %w", err)
 	}
-	defer sess.Close()
+	defer sess.Close() // revokes the lease: the node leaves the registry at once
 	n.sessionLive.Store(true)
 	defer n.sessionLive.Store(false)
-	// The session's context ends when ctx does or the lease is lost.
+	// sctx ends when ctx does or the lease is lost.
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
@@ -243,19 +248,39 @@ func (n *Node) term(ctx context.Context) error {
 	return n.own(ctx, sctx, sess, el)
 }
 
-// observe follows the election's leader, to forward to it.
+// observe follows the election's leader, to forward to it, until ctx
+// ends. etcd ends an observation on any error (a leader change of etcd's
+// own, a compacted revision), so it observes again.
 func (n *Node) observe(ctx context.Context, el *concurrency.Election) {
-	for resp := range el.Observe(ctx) {
-		if len(resp.Kvs) == 0 {
-			continue
+	for ctx.Err() == nil {
+		for resp := range el.Observe(ctx) {
+			if len(resp.Kvs) == 0 {
+				continue
+			}
+			var m Member
+			if json.Unmarshal(resp.Kvs[0].Value, &m) != nil || m.ID == n.self.ID {
+				continue
+			}
+			n.follow(m)
 		}
-		var m Member
-		if json.Unmarshal(resp.Kvs[0].Value, &m) != nil || m.ID == n.self.ID {
-			continue
+		select {
+		case <-ctx.Done():
+		case <-time.After(200 * time.Millisecond):
 		}
-		if r := n.role.Load(); !r.owning {
-			n.role.Store(&role{leader: m})
+	}
+}
+
+// follow makes m the owner to forward to, unless this node owns the
+// cluster (own's role wins a race with a stale observation).
+func (n *Node) follow(m Member) {
+	for {
+		cur := n.role.Load()
+		if cur.owning || cur.leader == m {
+			return
+		}
+		if n.role.CompareAndSwap(cur, &role{leader: m}) {
 			n.log.Info("following", "owner", m.ID, "advertise", m.Advertise)
+			return
 		}
 	}
 }
