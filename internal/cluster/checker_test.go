@@ -123,6 +123,8 @@ func (c *checker) AckTimes() []time.Time {
 // report is the outcome of Check.
 type report struct {
 	Acked, ReadBack, Unacked, Consumed int
+	// UnackedData are the payloads read back that no put acknowledged.
+	UnackedData []string
 	// Problems are the defects found, a few of each kind, with counts.
 	Problems []string
 }
@@ -209,6 +211,7 @@ func (c *checker) Check(final []record) report {
 			continue
 		}
 		rep.Unacked++
+		rep.UnackedData = append(rep.UnackedData, data)
 		if len(found) > 1 {
 			p.add("duplicated", "unacknowledged %q read back %d times: %v", data, len(found), found)
 		}

@@ -88,17 +88,23 @@ func (s Status) OwnerID() string {
 
 // statusClient is short-timed: a paused or partitioned node must not hold
 // a poll up.
-var statusClient = &http.Client{Timeout: 2 * time.Second}
+var statusClient = &http.Client{Timeout: statusTimeout}
 
-// Status reads GET /cluster/status from the first running node that
-// answers.
+// statusTimeout bounds the wait for one node's status: a node that is
+// partitioned from etcd hangs reading it.
+const statusTimeout = 1500 * time.Millisecond
+
+// Status reads GET /cluster/status from the first node that answers,
+// skipping nodes that are stopped or paused.
 func (c *Cluster) Status(ctx context.Context) (Status, error) {
 	var errs []error
 	for _, n := range c.Nodes {
-		if !n.Running() {
+		if !n.Running() || n.Paused() {
 			continue
 		}
-		st, err := n.Status(ctx)
+		nctx, cancel := context.WithTimeout(ctx, statusTimeout)
+		st, err := n.Status(nctx)
+		cancel()
 		if err == nil {
 			return st, nil
 		}
@@ -144,7 +150,7 @@ func (c *Cluster) WaitOwner(timeout time.Duration, serves func(ctx context.Conte
 	start := time.Now()
 	var last error
 	for time.Since(start) < timeout {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		id, err := c.Owner(ctx)
 		switch {
 		case err != nil:
@@ -169,6 +175,11 @@ func (c *Cluster) WaitOwner(timeout time.Duration, serves func(ctx context.Conte
 		cancel()
 		time.Sleep(50 * time.Millisecond)
 	}
-	c.t.Fatalf("no new owner serves after %v: %v", timeout, last)
+	c.t.Errorf("no new owner serves after %v: %v", timeout, last)
+	c.Diagnose()
+	for _, n := range c.Nodes {
+		n.DumpStacks()
+	}
+	c.t.FailNow()
 	return nil, 0
 }

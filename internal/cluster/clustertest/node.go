@@ -201,6 +201,13 @@ func (n *Node) Running() bool {
 	}
 }
 
+// Paused reports whether the process is stopped by Pause.
+func (n *Node) Paused() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.paused
+}
+
 // signal sends sig to the running process; it reports false when there is
 // none.
 func (n *Node) signal(sig syscall.Signal) bool {

@@ -1,0 +1,270 @@
+package cluster_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"sluice/internal/cluster/clustertest"
+)
+
+// Bounds of TestFaultInjection.
+const (
+	leaseTTL     = 3 * time.Second
+	maxTakeover  = 10 * time.Second
+	settle       = 3 * time.Second // load between faults
+	faultsBudget = 3 * time.Minute
+)
+
+// TestFaultInjection runs three nodes on three etcd members and versitygw
+// under continuous load (a producer and a consumer through every node) and
+// injects, one after the other: kill -9 of the owner and its restart;
+// SIGSTOP of the owner past the lease TTL, then SIGCONT; a partition of
+// the owner from etcd (blackholed, then with its connections reset), then
+// its healing; a rolling restart of every node.
+// After each fault a new owner must serve within 10 s. Then the stream is
+// read back and the checker (see checker) judges: nothing acknowledged
+// lost, nothing duplicated, sequence numbers in order and following real
+// time, nothing consumed that did not last.
+func TestFaultInjection(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts etcd, versitygw and three Sluice processes, and injects faults for about a minute")
+	}
+	clustertest.Binary(t) // outside the time budget
+	begin := time.Now()
+	ctx, cancel := context.WithTimeout(t.Context(), faultsBudget)
+	defer cancel()
+	at := func() string { return fmt.Sprintf("%5.1fs", time.Since(begin).Seconds()) }
+
+	c := clustertest.Start(t, 3, func(o *clustertest.NodeOptions) { o.LeaseTTL = leaseTTL })
+	t.Logf("%s cluster of %d nodes up", at(), len(c.Nodes))
+	clients := map[string]*kinesis.Client{}
+	for _, n := range c.Nodes {
+		clients[n.ID] = n.Kinesis()
+	}
+	const stream = "faults"
+	shards := createStream(ctx, t, clients["n1"], stream, 4)
+
+	chk := newChecker()
+	probes := 0
+	serves := func(ctx context.Context, owner *clustertest.Node) error {
+		probes++
+		data := fmt.Sprintf("probe-%04d", probes)
+		sent := time.Now()
+		out, err := clients[owner.ID].PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String(stream), PartitionKey: aws.String(data), Data: []byte(data)})
+		if err != nil {
+			return err
+		}
+		chk.Acked(0, record{Stream: stream, Shard: aws.ToString(out.ShardId), Seq: aws.ToString(out.SequenceNumber), Data: data}, sent, time.Now())
+		return nil
+	}
+
+	// Load: a producer and a consumer through every node, and a monitor
+	// of the test process.
+	load, stopLoad := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	mon := &monitor{begin: begin}
+	wg.Go(func() { mon.run(load, c.Etcd.ClientURLs()) })
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(mon)
+		}
+	})
+	var producers []*producer
+	var consumers []*consumer
+	for i, n := range c.Nodes {
+		p := &producer{id: i + 1, client: n.Kinesis(), stream: stream, chk: chk}
+		co := &consumer{id: i + 1, client: n.Kinesis(), stream: stream, shards: shards, chk: chk}
+		producers, consumers = append(producers, p), append(consumers, co)
+		wg.Go(func() { p.run(load) })
+		wg.Go(func() { co.run(load) })
+	}
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			stopLoad()
+			wg.Wait()
+		}
+	}
+	t.Cleanup(stop)
+
+	owner, _ := c.WaitOwner(maxTakeover, serves)
+	t.Logf("%s owner %s serves; load running", at(), owner.ID)
+	sleep(ctx, settle)
+
+	var takeovers []time.Duration
+	// takeover injects a fault into the owner and waits until another node
+	// serves, reporting how long that took from the injection.
+	takeover := func(fault string, inject func(old *clustertest.Node)) (old *clustertest.Node) {
+		t.Helper()
+		old = owner
+		start := time.Now()
+		t.Logf("%s %s %s (acknowledged so far: %d)", at(), fault, old.ID, chk.Acks())
+		inject(old)
+		owner, _ = c.WaitOwner(3*maxTakeover, serves, old.ID)
+		took := time.Since(start)
+		takeovers = append(takeovers, took)
+		t.Logf("%s %s serves %v after the %s of %s", at(), owner.ID, took.Round(time.Millisecond), fault, old.ID)
+		if took > maxTakeover {
+			t.Errorf("%s of owner %s: %s took over after %v, want at most %v", fault, old.ID, owner.ID, took, maxTakeover)
+		}
+		return old
+	}
+
+	// 1. kill -9 the owner, then restart it.
+	old := takeover("kill -9", (*clustertest.Node).Kill)
+	old.Start()
+	t.Logf("%s %s restarted", at(), old.ID)
+	sleep(ctx, settle)
+
+	// 2. SIGSTOP the owner past its lease, then SIGCONT.
+	paused := time.Now()
+	old = takeover("SIGSTOP", (*clustertest.Node).Pause)
+	if d := leaseTTL + time.Second - time.Since(paused); d > 0 {
+		sleep(ctx, d)
+	}
+	old.Resume()
+	old.WaitReady()
+	t.Logf("%s %s resumed and ready", at(), old.ID)
+	sleep(ctx, settle)
+
+	// 3. Partition the owner from etcd, then heal: first silently (its
+	// packets to etcd vanish), then loudly (its connections are reset).
+	for _, cut := range []struct {
+		name string
+		mode clustertest.Mode
+	}{{"partition from etcd", clustertest.Blackhole}, {"cut from etcd", clustertest.Refuse}} {
+		old = takeover(cut.name, func(n *clustertest.Node) { n.PartitionWith(cut.mode) })
+		sleep(ctx, time.Second)
+		old.Heal()
+		old.WaitReady()
+		t.Logf("%s %s healed and ready", at(), old.ID)
+		sleep(ctx, settle)
+	}
+
+	// 4. Rolling restart of every node under load.
+	for _, n := range c.Nodes {
+		if n.ID == owner.ID {
+			takeover("SIGTERM", (*clustertest.Node).Stop)
+		} else {
+			t.Logf("%s SIGTERM %s", at(), n.ID)
+			n.Stop()
+		}
+		n.Start()
+		t.Logf("%s %s restarted", at(), n.ID)
+		sleep(ctx, settle)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("the faults took longer than %v", faultsBudget)
+	}
+
+	stop()
+	for _, p := range producers {
+		t.Logf("producer %d: %d payloads, %d errors, among them:\n\t%s", p.id, p.next, p.errors.Load(), strings.Join(p.sample, "\n\t"))
+	}
+	for _, co := range consumers {
+		t.Logf("consumer %d: %d records read, %d errors", co.id, co.reads.Load(), co.errors.Load())
+	}
+	logGaps(t, chk.AckTimes(), begin)
+	t.Log(mon)
+
+	owner, _ = c.WaitOwner(maxTakeover, nil)
+	rctx, rcancel := context.WithTimeout(t.Context(), time.Minute)
+	defer rcancel()
+	start := time.Now()
+	final, err := readBack(rctx, clients[c.Nodes[(slices.Index(c.Nodes, owner)+1)%len(c.Nodes)].ID], stream)
+	if err != nil {
+		t.Fatalf("reading the stream back: %v", err)
+	}
+	rep := chk.Check(final)
+	t.Logf("%s read back %d records in %v: %d acknowledged, %d written without an acknowledgement, %d consumed during the run; takeovers %v",
+		at(), rep.ReadBack, time.Since(start).Round(time.Millisecond), rep.Acked, rep.Unacked, rep.Consumed, takeovers)
+	logUnacked(t, rep.UnackedData, producers)
+	for _, p := range rep.Problems {
+		t.Error(p)
+	}
+	if rep.Acked < 1000 {
+		t.Errorf("only %d records acknowledged: the load did not run", rep.Acked)
+	}
+}
+
+// createStream creates a stream of n shards, waits until it is ACTIVE and
+// returns its shard IDs.
+func createStream(ctx context.Context, t *testing.T, client *kinesis.Client, stream string, n int32) []string {
+	t.Helper()
+	for {
+		_, err := client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(stream), ShardCount: aws.Int32(n)})
+		var inUse *types.ResourceInUseException
+		if err == nil || errors.As(err, &inUse) {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("CreateStream: %v", err)
+		}
+		sleep(ctx, 200*time.Millisecond)
+	}
+	for {
+		out, err := client.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(stream)})
+		if err == nil && out.StreamDescriptionSummary.StreamStatus == types.StreamStatusActive {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("stream %s not ACTIVE: %v", stream, err)
+		}
+		sleep(ctx, 100*time.Millisecond)
+	}
+	shards, err := listShards(ctx, client, stream)
+	if err != nil || len(shards) != int(n) {
+		t.Fatalf("ListShards: %v, %v", shards, err)
+	}
+	return shards
+}
+
+// logGaps logs the longest intervals in which no put was acknowledged:
+// the outages the producers saw.
+func logGaps(t *testing.T, acks []time.Time, begin time.Time) {
+	t.Helper()
+	type gap struct {
+		from time.Time
+		d    time.Duration
+	}
+	var gaps []gap
+	for i := 1; i < len(acks); i++ {
+		if d := acks[i].Sub(acks[i-1]); d > 500*time.Millisecond {
+			gaps = append(gaps, gap{acks[i-1], d})
+		}
+	}
+	slices.SortFunc(gaps, func(a, b gap) int { return int(b.d - a.d) })
+	for _, g := range gaps[:min(len(gaps), 8)] {
+		t.Logf("no put acknowledged for %v from %.1fs", g.d.Round(time.Millisecond), g.from.Sub(begin).Seconds())
+	}
+}
+
+// logUnacked logs the records written without an acknowledgement,
+// counted by the error their put got.
+func logUnacked(t *testing.T, data []string, producers []*producer) {
+	t.Helper()
+	byErr := map[string]int{}
+	for _, d := range data {
+		msg := "no error recorded"
+		for _, p := range producers {
+			if m, ok := p.lost[d]; ok {
+				msg = m
+			}
+		}
+		byErr[msg]++
+	}
+	for msg, n := range byErr {
+		t.Logf("%d records written though their put failed with: %s", n, msg)
+	}
+}
