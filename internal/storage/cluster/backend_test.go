@@ -19,6 +19,7 @@ func TestBackend(t *testing.T) {
 	t.Run("EtcdOutage", func(t *testing.T) { testEtcdOutage(t, e) })
 	t.Run("Compaction", func(t *testing.T) { testCompaction(t, e) })
 	t.Run("Damage", func(t *testing.T) { testDamage(t, e) })
+	t.Run("MovedRecords", func(t *testing.T) { testMovedRecords(t, e) })
 	t.Run("Crash", func(t *testing.T) { testCrash(t, e) })
 	t.Run("StaleIndex", func(t *testing.T) { testStaleIndex(t, e) })
 	t.Run("ExpireObjects", func(t *testing.T) { testExpireObjects(t, e) })

@@ -62,14 +62,14 @@ func (l *clusterLog) probe() {
 	}
 }
 
-// deleteRetired deletes the retired objects due by now (all of them when
-// now is zero). Failed deletions are tried again later.
+// deleteRetired deletes the retired objects due by now. Failed deletions
+// are tried again later.
 func (l *clusterLog) deleteRetired(now time.Time) {
 	l.commitMu.Lock()
 	var due []retiredObject
 	keep := l.retired[:0]
 	for _, r := range l.retired {
-		if now.IsZero() || !r.due.After(now) {
+		if !r.due.After(now) {
 			due = append(due, r)
 		} else {
 			keep = append(keep, r)
@@ -84,7 +84,7 @@ func (l *clusterLog) deleteRetired(now time.Time) {
 			failed = append(failed, r)
 		}
 	}
-	if len(failed) > 0 && !now.IsZero() {
+	if len(failed) > 0 {
 		l.commitMu.Lock()
 		l.retired = append(l.retired, failed...)
 		l.commitMu.Unlock()

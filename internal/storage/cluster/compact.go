@@ -176,7 +176,8 @@ func (l *clusterLog) planShardsLocked(run []*object, shards []uint32) *compactio
 }
 
 // objectBytes returns a whole object, from the cache or the store; nil if
-// it is missing or not an object (noted as damage).
+// it is missing or not an object (noted as damage if the index still
+// names it: an Expire or a reload meanwhile may have retired it).
 func (l *clusterLog) objectBytes(ctx context.Context, o *object) ([]byte, error) {
 	key := l.b.objectKey(l.id, o.name)
 	if b, ok := l.b.cache.get(key, 0, o.size); ok {
@@ -184,7 +185,13 @@ func (l *clusterLog) objectBytes(ctx context.Context, o *object) ([]byte, error)
 	}
 	b, err := l.b.opts.Objects.Get(ctx, l.b.opts.Bucket, key)
 	if errors.Is(err, objectstore.ErrNoSuchKey) {
-		l.noteDamaged(o, 0, o.size, "the object is missing")
+		cur, err := l.stillIndexed(ctx, o.name)
+		if err != nil {
+			return nil, err
+		}
+		if cur != nil {
+			l.noteDamaged(cur, 0, o.size, "the object is missing")
+		}
 		return nil, nil
 	}
 	if err != nil {

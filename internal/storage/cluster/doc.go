@@ -92,7 +92,12 @@
 // per shard. Readers check every frame (CRC, structure, and that it is the
 // shard and counters the index says); damaged bytes are skipped up to the
 // next intact frame, reported once at ERROR and counted in Health().Damaged,
-// and a missing object skips its ranges the same way. Nothing damaged ever
+// and a missing object skips its ranges the same way, but only if the
+// index still names it (and the fence holds): a reader works from a
+// snapshot of the index, so an object missing at a read may have been
+// retired meanwhile (its records compacted elsewhere, or expired); the
+// reader then takes a fresh snapshot and goes on from where it was,
+// without a hole and without moving past records that exist. Nothing damaged ever
 // panics or stops a reader. Versions: a reader refuses frames and headers of
 // other versions as damage, so a version 2 must come with a reader that
 // also reads version 1 (objects age out with retention; no rewrite is
@@ -132,7 +137,10 @@
 // rewrites runs of small objects (under 1 MiB, older than a few seconds)
 // into one and swaps their ranges in one transaction. Objects no longer
 // referenced are deleted after a delay (30 s), so that reads that found
-// them in the index just before can finish. A sweep every ten minutes
-// deletes objects the index never referenced (a flush that failed after
-// its put, a crash between put and commit) once they are ten minutes old.
+// them in the index just before can finish (one that takes longer finds
+// the records anew, see Objects). Closing a log deletes none of them, due
+// or not: reads may still run on a closing node. A sweep every ten minutes
+// deletes objects the index does not reference (a flush that failed after
+// its put, a crash between put and commit, objects a closed or crashed
+// owner retired) once they are ten minutes old.
 package cluster

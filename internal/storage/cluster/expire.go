@@ -106,11 +106,12 @@ func (l *clusterLog) dropSpans(cuts []expiry) {
 
 // retireObjects retires objects that nothing references any more: they are
 // deleted after retireDelay, when reads that found them in the index
-// before have finished. l.commitMu is held.
+// before have most likely finished (one that has not finds them missing
+// and reads a fresh snapshot of the index: see lostSpan). l.commitMu is
+// held.
 func (l *clusterLog) retireObjects(objs []*object) {
 	due := time.Now().Add(l.b.opts.tuning.retireDelay)
 	for _, o := range objs {
-		o.retired.Store(true)
 		l.retire(o.name, due)
 	}
 }

@@ -86,7 +86,6 @@ type object struct {
 	shards  []uint32    // shards it was written with (some may have expired since)
 	refs    int         // spans pointing here; guarded by clusterLog.mu
 	damaged atomic.Bool // a reader found damage: compaction leaves it alone
-	retired atomic.Bool // no longer referenced: a read that misses it is not damage
 }
 
 type retiredObject struct {
@@ -369,7 +368,10 @@ func (l *clusterLog) noteDamaged(obj *object, off, n int64, what string) {
 }
 
 // close stops the log: pending appends are flushed (or, abandoned, failed
-// with ErrClosed), and unreferenced objects deleted unless abandoned.
+// with ErrClosed). Retired objects are left alone, even those due: reads
+// of the log may still run (a GetRecords handler outlives the service
+// that closed the log), and they hold spans into them. The orphan sweep
+// of whichever node opens the log next deletes them.
 func (l *clusterLog) close(abandon bool) {
 	l.closeOnce.Do(func() {
 		l.abandon.Store(abandon)
@@ -380,9 +382,6 @@ func (l *clusterLog) close(abandon bool) {
 		l.mu.Lock()
 		l.wakeWatchersLocked()
 		l.mu.Unlock()
-		if !abandon {
-			l.deleteRetired(time.Time{})
-		}
 	})
 }
 

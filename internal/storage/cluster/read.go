@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -21,35 +22,141 @@ func (l *clusterLog) ReadArena(shard uint32, from uint64, maxRecords, maxBytes i
 		return nil, 0, errClosed
 	}
 	from = max(from, 1)
-	l.mu.RLock()
-	ss := l.shards[shard]
-	if ss == nil {
-		l.mu.RUnlock()
+	next, spans, ok := l.snapshot(shard)
+	if !ok {
 		return nil, 1, nil
 	}
-	next, spans := ss.next, ss.spans
-	l.mu.RUnlock()
 	if from >= next {
 		return nil, next, nil
 	}
-	// The first span holding from, or the first holding records not
-	// older than the cutoff if from points at expired ones.
-	i := max(sort.Search(len(spans), func(i int) bool { return spans[i].last >= from }),
-		sort.Search(len(spans), func(i int) bool { return spans[i].maxArrival >= cutoffMillis }))
 	r := reader{l: l, shard: shard, from: from, maxRecords: maxRecords, maxBytes: maxBytes, cutoff: cutoffMillis}
-	for ; i < len(spans); i++ {
-		full, err := r.readSpan(spans[i])
+	moved := 0
+	for i := r.firstSpan(spans); i < len(spans); {
+		sp := spans[i]
+		full, err := r.readSpan(sp)
+		if errors.Is(err, errObjectGone) {
+			// Records of sp were taken up to the limits or not at all:
+			// readSpan takes nothing from a span it cannot read.
+			var damaged bool
+			next, spans, damaged, err = l.lostSpan(shard, sp, next)
+			if err != nil {
+				return nil, 0, err
+			}
+			if damaged {
+				r.from = max(r.from, sp.last+1)
+			} else if moved++; moved > maxMoves {
+				return nil, 0, fmt.Errorf("cluster: read shard %d of %s: %w", shard, l.id, errKeepsMoving)
+			}
+			i = r.firstSpan(spans)
+			continue
+		}
 		if err != nil {
 			return nil, 0, err
 		}
 		if full {
 			break
 		}
+		r.from = max(r.from, sp.last+1) // every record of sp is read, hidden or skipped
+		i++
 	}
 	if len(r.out) == 0 {
 		return nil, next, nil
 	}
 	return r.out, r.out[len(r.out)-1].Seq + 1, nil
+}
+
+// snapshot returns what a reader needs of a shard's index: its next
+// counter and its spans, which are never modified. ok is false for a shard
+// never written.
+func (l *clusterLog) snapshot(shard uint32) (next uint64, spans []*span, ok bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	ss := l.shards[shard]
+	if ss == nil {
+		return 0, nil, false
+	}
+	return ss.next, ss.spans, true
+}
+
+// maxMoves bounds how often one Read or SeekTime starts again from a fresh
+// snapshot because the records it was reading moved meanwhile (each
+// needs a compaction or an Expire to have retired their object and the
+// retire delay to have passed).
+const maxMoves = 8
+
+var (
+	// errObjectGone is what spanBytes returns for a span whose object the
+	// store does not have (or not all of): lostSpan tells whether the
+	// records moved or are damaged.
+	errObjectGone  = errors.New("cluster: the object is missing or shorter than its index says")
+	errKeepsMoving = errors.New("cluster: the records being read kept moving to other objects (compaction); retry")
+)
+
+// lostSpan handles a span whose object the store does not have. A reader
+// works from a snapshot of the index; the object may have been retired
+// since, by a compaction (its records are in another object now) or
+// Expire (they expired), and deleted once the retire delay passed (a
+// read of many uncached ranges, or a reader that kept spans from before a
+// reload). So it takes a fresh snapshot of the shard (returned; next is
+// kept if the shard is gone) and counts damage only if the index still
+// names the object (damaged is then true: skip the span), and only while
+// this node still holds the fence: a fenced node's index may be behind
+// the new owner's, whose compactions delete objects too.
+func (l *clusterLog) lostSpan(shard uint32, sp *span, next uint64) (newNext uint64, spans []*span, damaged bool, err error) {
+	if l.closed.Load() {
+		return 0, nil, false, errClosed
+	}
+	l.mu.RLock()
+	if ss := l.shards[shard]; ss != nil {
+		next, spans = ss.next, ss.spans
+	}
+	cur := l.objectLocked(sp.obj.name)
+	l.mu.RUnlock()
+	if cur == nil {
+		return next, spans, false, nil
+	}
+	ctx, cancel := l.b.opContext()
+	defer cancel()
+	if err := l.b.checkFence(ctx); err != nil {
+		return 0, nil, false, fmt.Errorf("cluster: read shard %d of %s: object %s is missing, and: %w", shard, l.id, sp.obj.name, err)
+	}
+	l.noteDamaged(cur, sp.off, sp.size, "the object is missing or shorter than its index says; skipping its records")
+	return next, spans, true, nil
+}
+
+// stillIndexed returns the object of the index named name, or nil, for
+// one that the store does not have: if the index names it, it is damaged.
+// That holds only while this node holds the fence (its index may be
+// behind a new owner's, whose compactions retire objects too), so it
+// checks the fence first.
+func (l *clusterLog) stillIndexed(ctx context.Context, name string) (*object, error) {
+	l.mu.RLock()
+	cur := l.objectLocked(name)
+	l.mu.RUnlock()
+	if cur == nil {
+		return nil, nil
+	}
+	if err := l.b.checkFence(ctx); err != nil {
+		return nil, fmt.Errorf("object %s is missing, and: %w", name, err)
+	}
+	return cur, nil
+}
+
+// objectLocked returns the object of the index named name, or nil. l.mu
+// is held.
+func (l *clusterLog) objectLocked(name string) *object {
+	seq, _, ok := parseObjectName(name)
+	if !ok {
+		return nil
+	}
+	// A compacted object takes the sequence number of its run's first:
+	// two objects may share one while a reader holds old spans.
+	for i := sort.Search(len(l.objects), func(i int) bool { return l.objects[i].seq >= seq }); i < len(l.objects) && l.objects[i].seq == seq; i++ {
+		if l.objects[i].name == name {
+			return l.objects[i]
+		}
+	}
+	return nil
 }
 
 // reader accumulates the records of one Read.
@@ -66,10 +173,17 @@ type reader struct {
 	keyEnds    []int
 }
 
+// firstSpan returns the index of the first of spans holding r.from, or
+// the first holding records not older than the cutoff if r.from points at
+// expired ones.
+func (r *reader) firstSpan(spans []*span) int {
+	return max(sort.Search(len(spans), func(i int) bool { return spans[i].last >= r.from }),
+		sort.Search(len(spans), func(i int) bool { return spans[i].maxArrival >= r.cutoff }))
+}
+
 // readSpan reads the records of sp into r.out and reports whether a limit
-// was reached. Damaged frames are skipped (and reported); so is a span
-// whose object is gone because Expire or a compaction retired it while
-// this read looked.
+// was reached. Damaged frames are skipped (and reported). A span whose
+// object is missing yields errObjectGone, and nothing.
 func (r *reader) readSpan(sp *span) (bool, error) {
 	data, err := r.l.spanBytes(sp)
 	if err != nil {
@@ -126,9 +240,9 @@ func (r *reader) take(h frameHeader, payload []byte) bool {
 }
 
 // spanBytes returns the bytes of sp's frames: from the cache, or fetched.
-// A span whose object is missing or shorter than the index says is
-// reported as damage, unless the object was retired meanwhile, and yields
-// what there is (nothing, or the start).
+// A span whose object is missing, or shorter than the span, yields
+// errObjectGone (see lostSpan); an object shorter than the index says is
+// damage, reported, and yields what there is.
 func (l *clusterLog) spanBytes(sp *span) ([]byte, error) {
 	key := l.b.objectKey(l.id, sp.obj.name)
 	data, err := l.b.cache.load(key, sp.off, sp.size, func() ([]byte, error) {
@@ -139,10 +253,7 @@ func (l *clusterLog) spanBytes(sp *span) ([]byte, error) {
 	})
 	switch {
 	case errors.Is(err, objectstore.ErrNoSuchKey) || errors.Is(err, objectstore.ErrInvalidRange):
-		if !sp.obj.retired.Load() {
-			l.noteDamaged(sp.obj, sp.off, sp.size, "the object is missing or shorter than its index says; skipping its records")
-		}
-		return nil, nil
+		return nil, errObjectGone
 	case err != nil:
 		if l.closed.Load() {
 			return nil, errClosed
@@ -177,28 +288,45 @@ func (l *clusterLog) SeekTime(shard uint32, ts int64, cutoffMillis int64) (uint6
 		return 0, errClosed
 	}
 	ts = max(ts, cutoffMillis)
-	l.mu.RLock()
-	ss := l.shards[shard]
-	if ss == nil {
-		l.mu.RUnlock()
+	next, spans, ok := l.snapshot(shard)
+	if !ok {
 		return 1, nil
 	}
-	next, spans := ss.next, ss.spans
-	l.mu.RUnlock()
-	for i := sort.Search(len(spans), func(i int) bool { return spans[i].maxArrival >= ts }); i < len(spans); i++ {
+	// Spans (and frames) before pos hold no record at or after ts, or are
+	// damaged: arrival times do not go down along a shard.
+	pos, moved := uint64(0), 0
+	first := func(spans []*span) int {
+		return max(sort.Search(len(spans), func(i int) bool { return spans[i].maxArrival >= ts }),
+			sort.Search(len(spans), func(i int) bool { return spans[i].last >= pos }))
+	}
+	for i := first(spans); i < len(spans); {
 		sp := spans[i]
 		if sp.minArrival >= ts {
-			return sp.first, nil // no need to look inside
+			return max(sp.first, pos), nil // no need to look inside
 		}
 		// A compacted span holds frames of several arrival times.
 		data, err := l.spanBytes(sp)
+		if errors.Is(err, errObjectGone) {
+			var damaged bool
+			next, spans, damaged, err = l.lostSpan(shard, sp, next)
+			if err != nil {
+				return 0, err
+			}
+			if damaged {
+				pos = max(pos, sp.last+1)
+			} else if moved++; moved > maxMoves {
+				return 0, fmt.Errorf("cluster: seek in shard %d of %s: %w", shard, l.id, errKeepsMoving)
+			}
+			i = first(spans)
+			continue
+		}
 		if err != nil {
 			return 0, err
 		}
 		found := uint64(0)
-		l.walkSpan(sp, data, 0, func(h frameHeader, _ []byte) bool {
+		l.walkSpan(sp, data, pos, func(h frameHeader, _ []byte) bool {
 			if h.arrival >= ts {
-				found = h.first
+				found = max(h.first, pos)
 				return false
 			}
 			return true
@@ -206,6 +334,8 @@ func (l *clusterLog) SeekTime(shard uint32, ts int64, cutoffMillis int64) (uint6
 		if found > 0 {
 			return found, nil
 		}
+		pos = max(pos, sp.last+1)
+		i++
 	}
 	return next, nil
 }
