@@ -80,6 +80,7 @@ type tuning struct {
 	sweepAge      time.Duration // objects younger than this are never orphans
 	compactSmall  int64         // objects smaller than this are compacted
 	compactTarget int64         // a compacted object stops growing past this
+	removeRetry   time.Duration // first delay before a removal that failed is tried again
 }
 
 func (o Options) withDefaults() Options {
@@ -106,6 +107,7 @@ func (o Options) withDefaults() Options {
 	t.sweepEvery = orDefault(t.sweepEvery, 10*time.Minute)
 	t.sweepDelay = orDefault(t.sweepDelay, time.Minute)
 	t.sweepAge = orDefault(t.sweepAge, 10*time.Minute)
+	t.removeRetry = orDefault(t.removeRetry, 5*time.Second)
 	if t.compactSmall <= 0 {
 		t.compactSmall = 1 << 20
 	}
@@ -158,8 +160,9 @@ type Backend struct {
 	stats     counters
 }
 
-// Open checks that the fence holds, finishes removals a crash interrupted,
-// and returns the backend. Logs are loaded when opened.
+// Open checks that the fence holds, has the removals a crash interrupted
+// finished in the background, and returns the backend. Logs are loaded
+// when opened.
 func Open(ctx context.Context, o Options) (*Backend, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
@@ -198,6 +201,7 @@ func (b *Backend) Close() error {
 	b.closeOnce.Do(func() {
 		err = b.recs.Close()
 		b.cancel()
+		b.recs.bg.Wait() // removals in the background stop at once
 	})
 	return err
 }

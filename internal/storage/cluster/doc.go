@@ -143,4 +143,12 @@
 // deletes objects the index does not reference (a flush that failed after
 // its put, a crash between put and commit, objects a closed or crashed
 // owner retired) once they are ten minutes old.
+//
+// Removing a log deletes its keys in one transaction that puts gone/<log>,
+// then its objects, then that key. Objects the store does not delete at
+// once are deleted in the background, retried less and less often (every
+// 5 s to 5 min) until they are gone; a new owner resumes the removals it
+// finds gone keys for, in the background too, so one object the store
+// refuses to delete never keeps a node from owning the cluster. A log is
+// not opened again while its objects are being deleted.
 package cluster

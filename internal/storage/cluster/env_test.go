@@ -163,6 +163,7 @@ func open(t testing.TB, o Options) *Backend {
 func (b *Backend) crash() {
 	b.recs.abandon()
 	b.closeOnce.Do(b.cancel)
+	b.recs.bg.Wait()
 }
 
 // openLog opens log id of b.

@@ -10,7 +10,8 @@ import (
 type hookedObjects struct {
 	Objects
 	mu       sync.Mutex
-	getRange func(key string) // called once, then cleared
+	getRange func(key string)                            // called once, then cleared
+	del      func(ctx context.Context, key string) error // a non-nil error fails the delete
 }
 
 // onGetRange sets the hook of the next GetRange.
@@ -18,6 +19,13 @@ func (h *hookedObjects) onGetRange(f func(key string)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.getRange = f
+}
+
+// onDelete sets the hook of every Delete; nil removes it.
+func (h *hookedObjects) onDelete(f func(ctx context.Context, key string) error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.del = f
 }
 
 func (h *hookedObjects) GetRange(ctx context.Context, bucket, key string, off, n int64) ([]byte, error) {
@@ -29,6 +37,18 @@ func (h *hookedObjects) GetRange(ctx context.Context, bucket, key string, off, n
 		f(key)
 	}
 	return h.Objects.GetRange(ctx, bucket, key, off, n)
+}
+
+func (h *hookedObjects) Delete(ctx context.Context, bucket, key string) error {
+	h.mu.Lock()
+	f := h.del
+	h.mu.Unlock()
+	if f != nil {
+		if err := f(ctx, key); err != nil {
+			return err
+		}
+	}
+	return h.Objects.Delete(ctx, bucket, key)
 }
 
 // clear empties the cache, as if the objects had been evicted.

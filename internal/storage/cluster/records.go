@@ -25,6 +25,10 @@ type records struct {
 	logs        map[string]*clusterLog
 	broken      map[string]storage.LogFailure // logs that failed to open
 	quarantined map[string]bool
+	removing    map[string]int // logs whose objects are being deleted: not opened meanwhile
+	closed      bool
+
+	bg sync.WaitGroup // removals finishing in the background
 }
 
 func newRecords(b *Backend) *records {
@@ -34,11 +38,14 @@ func newRecords(b *Backend) *records {
 		logs:        map[string]*clusterLog{},
 		broken:      map[string]storage.LogFailure{},
 		quarantined: map[string]bool{},
+		removing:    map[string]int{},
 	}
 }
 
-// start finishes the removals a crash interrupted and learns which logs
-// are quarantined.
+// start learns which logs are quarantined and has the removals a crash
+// interrupted (or that could not delete every object) finished in the
+// background: an object the store refuses to delete must not keep every
+// node from owning the cluster.
 func (r *records) start(ctx context.Context) error {
 	var gone []string
 	_, err := r.b.scan(ctx, r.b.keys.gone(), 0, func(kv *mvccpb.KeyValue) error {
@@ -47,12 +54,6 @@ func (r *records) start(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("cluster: list removals in progress: %w", err)
-	}
-	for _, id := range gone {
-		r.log.Info("finishing the removal of a log's objects", "log_id", id)
-		if err := r.finishRemoval(ctx, id); err != nil {
-			return err
-		}
 	}
 	_, err = r.b.scan(ctx, r.b.keys.ids(), 0, func(kv *mvccpb.KeyValue) error {
 		if string(kv.Value) == idQuarantined {
@@ -63,8 +64,20 @@ func (r *records) start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cluster: list logs: %w", err)
 	}
+	for _, id := range gone {
+		r.log.Info("finishing the removal of a log's objects", "log_id", id)
+		r.mu.Lock()
+		r.removing[id]++
+		r.mu.Unlock()
+		r.removeLater(id)
+	}
 	return nil
 }
+
+// errRemoving is what Open returns for a log whose removal is still
+// deleting its objects: a log opened now would have its new objects
+// deleted too.
+var errRemoving = errors.New("the log was removed and its objects are still being deleted; try again later")
 
 // Open returns the log of a stream, creating it if needed. Opening a log
 // clears its removal mark and takes it out of quarantine.
@@ -76,6 +89,12 @@ func (r *records) Open(ctx context.Context, id string) (storage.Log, error) {
 	defer r.mu.Unlock()
 	if l, ok := r.logs[id]; ok {
 		return l, nil
+	}
+	switch {
+	case r.closed:
+		return nil, fmt.Errorf("cluster: open log %s: %w", id, errClosed)
+	case r.removing[id] > 0:
+		return nil, fmt.Errorf("cluster: open log %s: %w", id, errRemoving)
 	}
 	k := r.b.keys
 	_, err := r.b.commit(ctx, nil, []clientv3.Op{clientv3.OpPut(k.id(id), idLive), clientv3.OpDelete(k.removing(id))})
@@ -97,19 +116,25 @@ func (r *records) Open(ctx context.Context, id string) (storage.Log, error) {
 }
 
 // Remove deletes a stream's log: its keys in one transaction that leaves
-// a gone/<id> key behind, then its objects, then the gone key. A crash in
-// between leaves the gone key, and the next Open of the backend finishes.
+// a gone/<id> key behind, then its objects, then the gone key. The log is
+// not opened again until its objects are gone. If some cannot be deleted
+// now, Remove returns and they are deleted in the background, retried
+// until they are; a crash in between leaves the gone key, and the next
+// owner finishes. None of it holds r.mu: Health and the Opens of other
+// logs go on meanwhile.
 func (r *records) Remove(ctx context.Context, id string) error {
 	if !validID(id) {
 		return fmt.Errorf("cluster: invalid stream id %q", id)
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if l, ok := r.logs[id]; ok {
-		l.close(true) // its appends fail; its objects all go below
-		delete(r.logs, id)
-	}
+	l := r.logs[id]
+	delete(r.logs, id)
 	delete(r.broken, id)
+	r.removing[id]++
+	r.mu.Unlock()
+	if l != nil {
+		l.close(true) // its appends fail; its objects all go below
+	}
 	k := r.b.keys
 	_, err := r.b.commit(ctx, nil, []clientv3.Op{
 		clientv3.OpDelete(k.log(id), clientv3.WithPrefix()),
@@ -117,27 +142,93 @@ func (r *records) Remove(ctx context.Context, id string) error {
 		clientv3.OpPut(k.goneID(id), time.Now().UTC().Format(time.RFC3339)),
 	})
 	if err != nil {
+		r.doneRemoving(id)
 		return fmt.Errorf("cluster: remove log %s: %w", id, err)
 	}
+	r.mu.Lock()
 	delete(r.quarantined, id)
-	return r.finishRemoval(ctx, id)
+	r.mu.Unlock()
+	if err := r.finishRemoval(ctx, id); err != nil {
+		if errors.Is(err, ErrFenced) {
+			r.doneRemoving(id)
+			return err // the new owner finishes it
+		}
+		r.log.Warn("deleting the objects of a removed log failed; retrying in the background", "log_id", id, "err", err)
+		r.removeLater(id)
+		return nil
+	}
+	r.doneRemoving(id)
+	return nil
 }
+
+// doneRemoving lets log id be opened again once no removal of it runs.
+func (r *records) doneRemoving(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.removing[id]--; r.removing[id] <= 0 {
+		delete(r.removing, id)
+	}
+}
+
+// removeLater finishes the removal of log id in the background: it tries
+// again, less and less often, until it succeeds, the backend closes or is
+// fenced (the next owner finishes it then), logging each failure. It
+// calls doneRemoving when it stops.
+func (r *records) removeLater(id string) {
+	r.bg.Go(func() {
+		defer r.doneRemoving(id)
+		delay := r.b.opts.tuning.removeRetry
+		for attempt := 1; ; attempt++ {
+			err := r.finishRemoval(r.b.ctx, id)
+			switch {
+			case err == nil:
+				if attempt > 1 {
+					r.log.Info("finished deleting the objects of a removed log", "log_id", id, "attempts", attempt)
+				}
+				return
+			case r.b.ctx.Err() != nil:
+				return
+			case errors.Is(err, ErrFenced):
+				r.log.Info("stopped deleting the objects of a removed log: this node no longer owns the cluster; the next owner finishes", "log_id", id)
+				return
+			}
+			r.log.Warn("deleting the objects of a removed log failed; trying again later",
+				"log_id", id, "attempt", attempt, "retry_in", delay, "err", err)
+			select {
+			case <-r.b.ctx.Done():
+				return
+			case <-time.After(delay):
+			}
+			delay = min(2*delay, maxRemoveRetry)
+		}
+	})
+}
+
+// maxRemoveRetry bounds the delay between attempts to finish a removal.
+const maxRemoveRetry = 5 * time.Minute
 
 // finishRemoval deletes every object of a removed log, then its gone key.
 func (r *records) finishRemoval(ctx context.Context, id string) error {
+	if r.b.fenced.Load() {
+		return fmt.Errorf("cluster: remove log %s: %w", id, ErrFenced)
+	}
 	if err := r.deleteObjects(ctx, id); err != nil {
 		return fmt.Errorf("cluster: delete the objects of removed log %s: %w", id, err)
 	}
-	if _, err := r.b.commit(ctx, nil, []clientv3.Op{clientv3.OpDelete(r.b.keys.goneID(id))}); err != nil {
+	opCtx, cancel := context.WithTimeout(ctx, r.b.opts.tuning.opTimeout)
+	defer cancel()
+	if _, err := r.b.commit(opCtx, nil, []clientv3.Op{clientv3.OpDelete(r.b.keys.goneID(id))}); err != nil {
 		return fmt.Errorf("cluster: remove log %s: %w", id, err)
 	}
 	return nil
 }
 
 // deleteObjects deletes every object under the log's prefix, a few at a
-// time.
+// time, each call to the store bounded by opTimeout.
 func (r *records) deleteObjects(ctx context.Context, id string) error {
-	keys, err := r.b.opts.Objects.List(ctx, r.b.opts.Bucket, r.b.keys.objects(id))
+	listCtx, cancel := context.WithTimeout(ctx, r.b.opts.tuning.opTimeout)
+	keys, err := r.b.opts.Objects.List(listCtx, r.b.opts.Bucket, r.b.keys.objects(id))
+	cancel()
 	if err != nil {
 		return err
 	}
@@ -147,7 +238,10 @@ func (r *records) deleteObjects(ctx context.Context, id string) error {
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(keys); i += workers {
-				if err := r.b.opts.Objects.Delete(ctx, r.b.opts.Bucket, keys[i]); err != nil {
+				opCtx, cancel := context.WithTimeout(ctx, r.b.opts.tuning.opTimeout)
+				err := r.b.opts.Objects.Delete(opCtx, r.b.opts.Bucket, keys[i])
+				cancel()
+				if err != nil {
 					errs[w] = err
 					return
 				}
@@ -177,6 +271,7 @@ func (r *records) IDs(ctx context.Context) ([]string, error) {
 func (r *records) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.closed = true
 	for id, l := range r.logs {
 		l.close(false)
 		delete(r.logs, id)
