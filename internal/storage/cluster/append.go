@@ -164,7 +164,7 @@ func (l *clusterLog) write(group []*appendReq) error {
 	// Cached before it is published: readers of the tail never fetch it.
 	l.b.cache.put(key, wholeObject, body)
 	seq, written, _ := parseObjectName(name)
-	obj := &object{name: name, seq: seq, written: written, size: int64(len(body))}
+	obj := &object{name: name, seq: seq, written: written, size: int64(len(body)), minArrival: arrival, maxArrival: arrival}
 	for _, w := range writes {
 		obj.shards = append(obj.shards, w.shard)
 	}

@@ -80,6 +80,7 @@ type tuning struct {
 	sweepAge      time.Duration // objects younger than this are never orphans
 	compactSmall  int64         // objects smaller than this are compacted
 	compactTarget int64         // a compacted object stops growing past this
+	compactSpan   time.Duration // a compacted object holds records of at most this span of arrival times
 	removeRetry   time.Duration // first delay before a removal that failed is tried again
 }
 
@@ -108,6 +109,7 @@ func (o Options) withDefaults() Options {
 	t.sweepDelay = orDefault(t.sweepDelay, time.Minute)
 	t.sweepAge = orDefault(t.sweepAge, 10*time.Minute)
 	t.removeRetry = orDefault(t.removeRetry, 5*time.Second)
+	t.compactSpan = orDefault(t.compactSpan, time.Hour)
 	if t.compactSmall <= 0 {
 		t.compactSmall = 1 << 20
 	}

@@ -23,6 +23,13 @@ import (
 // flushes a few records every 20 ms does not leave 50 objects and 50
 // range keys per shard per second behind it.
 //
+// A run is compacted only if none of its objects holds more than half its
+// bytes (worthMerging: a compacted object is not rewritten for a few new
+// records), and only within compactSpan of arrival times: Expire deletes
+// whole ranges, so a merged range keeps its expired records (hidden from
+// readers) until its newest record expires; the span bounds that delay
+// (an hour) however slowly the stream is written.
+//
 // The spans of a shard in a run are consecutive in the shard's list,
 // because objects are numbered in flush order and a shard's spans are in
 // flush order too; a compacted object takes the number of the run's first.
@@ -91,13 +98,14 @@ func (l *clusterLog) compact(ctx context.Context) (bool, error) {
 	l.b.stats.objectsWritten.Add(1)
 	l.b.stats.bytesWritten.Add(uint64(len(body)))
 	seq, written, _ := parseObjectName(name)
-	obj := &object{name: name, seq: seq, written: written, size: int64(len(body))}
+	obj := &object{name: name, seq: seq, written: written, size: int64(len(body)), minArrival: merged[0].minArrival, maxArrival: merged[0].maxArrival}
 	for i, sr := range c.shards {
 		obj.shards = append(obj.shards, sr.shard)
+		obj.minArrival, obj.maxArrival = min(obj.minArrival, merged[i].minArrival), max(obj.maxArrival, merged[i].maxArrival)
 		merged[i].obj = obj
 	}
 	l.b.cache.put(key, wholeObject, body) // dropped again if the swap does not happen
-	if err := l.swap(ctx, c, obj, merged); err != nil {
+	if swapped, err := l.swap(ctx, c, obj, merged); !swapped {
 		return false, err
 	}
 	l.b.stats.compactions.Add(1)
@@ -105,7 +113,10 @@ func (l *clusterLog) compact(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// planCompaction picks the first run of at least two compactable objects.
+// planCompaction picks the first run worth compacting: at least two
+// compactable objects, none of them more than half the run's bytes (see
+// worthMerging), within compactTarget bytes, maxCompactShards shards and
+// compactSpan of arrival times.
 func (l *clusterLog) planCompaction(now time.Time) *compaction {
 	t := l.b.opts.tuning
 	l.mu.RLock()
@@ -116,6 +127,7 @@ func (l *clusterLog) planCompaction(now time.Time) *compaction {
 	for i := 0; i < len(l.objects); i++ {
 		var run []*object
 		size, shards := int64(0), map[uint32]bool{}
+		minArrival, maxArrival := int64(0), int64(0)
 		for j := i; j < len(l.objects) && eligible(l.objects[j]); j++ {
 			o := l.objects[j]
 			n := len(shards)
@@ -123,6 +135,13 @@ func (l *clusterLog) planCompaction(now time.Time) *compaction {
 				if !shards[s] {
 					n++
 				}
+			}
+			if len(run) == 0 {
+				minArrival, maxArrival = o.minArrival, o.maxArrival
+			}
+			lo, hi := min(minArrival, o.minArrival), max(maxArrival, o.maxArrival)
+			if len(run) >= 1 && hi-lo > t.compactSpan.Milliseconds() {
+				break
 			}
 			if len(run) >= 2 && (size+o.size > t.compactTarget || n > maxCompactShards) {
 				break
@@ -132,18 +151,53 @@ func (l *clusterLog) planCompaction(now time.Time) *compaction {
 			}
 			run = append(run, o)
 			size += o.size
+			minArrival, maxArrival = lo, hi
 			for _, s := range o.shards {
 				shards[s] = true
 			}
 		}
-		if len(run) >= 2 {
-			if c := l.planShardsLocked(run, slices.Sorted(maps.Keys(shards))); c != nil {
-				return c
+		k := worthMerging(run)
+		if k < 2 {
+			continue // perhaps from the next object on
+		}
+		run = run[:k]
+		shards = map[uint32]bool{}
+		for _, o := range run {
+			for _, s := range o.shards {
+				shards[s] = true
 			}
 		}
-		i += max(len(run)-1, 0) // the next run starts after this one
+		if c := l.planShardsLocked(run, slices.Sorted(maps.Keys(shards))); c != nil {
+			return c
+		}
+		i += k - 1 // the next run starts after this one
 	}
 	return nil
+}
+
+// worthMerging returns the length of the longest prefix of run (at least
+// two objects, else 0) in which no object holds more than half the bytes.
+//
+// That bounds the write amplification of compaction: an object is
+// rewritten only into one at least twice its size, so a record is
+// rewritten at most log2(compactSmall / the size of its flush's object)
+// times. Without it, a quiet stream's compacted object, still under
+// compactSmall, would be rewritten whole with every few new records
+// (every chore once compactAge passed: megabytes written every few seconds
+// for a few hundred bytes of records). A compacted object so waits until
+// the objects after it hold as many bytes as it does, while those are
+// compacted among themselves; the objects left uncompacted then number
+// about log2 of the run's size in flushes.
+func worthMerging(run []*object) int {
+	best, size, largest := 0, int64(0), int64(0)
+	for k, o := range run {
+		size += o.size
+		largest = max(largest, o.size)
+		if k >= 1 && 2*largest <= size {
+			best = k + 1
+		}
+	}
+	return best
 }
 
 // planShardsLocked collects each shard's spans in the run's objects, or
@@ -245,14 +299,15 @@ func (l *clusterLog) spanIntact(sp *span, data []byte) bool {
 	return l.nDamaged.Load() == damaged && want == sp.last+1 && !sp.obj.damaged.Load()
 }
 
-// swap commits the compaction and installs it. The spans planned must
-// still be the index's (an Expire or a reload meanwhile cancels it).
-func (l *clusterLog) swap(ctx context.Context, c *compaction, obj *object, merged []span) error {
+// swap commits the compaction and installs it, and reports whether it
+// did. The spans planned must still be the index's (an Expire, a reload
+// or another compaction meanwhile cancels it).
+func (l *clusterLog) swap(ctx context.Context, c *compaction, obj *object, merged []span) (bool, error) {
 	l.commitMu.Lock()
 	defer l.commitMu.Unlock()
 	if l.needReload || !l.stillPlanned(c) {
 		l.retire(obj.name, time.Now())
-		return nil
+		return false, nil
 	}
 	ops := make([]clientv3.Op, 0, 2*len(c.shards))
 	for i, sr := range c.shards {
@@ -272,10 +327,10 @@ func (l *clusterLog) swap(ctx context.Context, c *compaction, obj *object, merge
 			l.needReload = true
 			l.suspects = append(l.suspects, obj.name)
 		}
-		return fmt.Errorf("commit compaction: %w", err)
+		return false, fmt.Errorf("commit compaction: %w", err)
 	}
 	l.installCompaction(c, obj, merged)
-	return nil
+	return true, nil
 }
 
 // stillPlanned reports whether the spans c planned are still in the index.

@@ -135,7 +135,13 @@
 // Expire deletes whole ranges older than the cutoff (one DeleteRange per
 // shard) and their objects once nothing references them. Compaction
 // rewrites runs of small objects (under 1 MiB, older than a few seconds)
-// into one and swaps their ranges in one transaction. Objects no longer
+// into one and swaps their ranges in one transaction. A run is rewritten
+// only if no object of it holds more than half its bytes, so an object is
+// only ever rewritten into one at least twice its size (a record is
+// rewritten a few times at most, not with every new flush of a quiet
+// stream), and only if its records arrived within an hour: a merged range
+// expires whole when its newest record does, so expired records stay in
+// the store (never read) for up to that hour longer. Objects no longer
 // referenced are deleted after a delay (30 s), so that reads that found
 // them in the index just before can finish (one that takes longer finds
 // the records anew, see Objects). Closing a log deletes none of them, due

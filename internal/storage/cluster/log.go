@@ -86,6 +86,8 @@ type object struct {
 	shards  []uint32    // shards it was written with (some may have expired since)
 	refs    int         // spans pointing here; guarded by clusterLog.mu
 	damaged atomic.Bool // a reader found damage: compaction leaves it alone
+
+	minArrival, maxArrival int64 // arrival times of its oldest and newest records, as written
 }
 
 type retiredObject struct {
@@ -164,13 +166,14 @@ func (l *clusterLog) loadIndex(ctx context.Context) (*logIndex, error) {
 			if !ok {
 				return fmt.Errorf("cluster: range %s names object %q: %w", kv.Key, v.object, errBadValue)
 			}
-			obj = &object{name: v.object, seq: seq, written: written}
+			obj = &object{name: v.object, seq: seq, written: written, minArrival: v.minArrival, maxArrival: v.maxArrival}
 			objects[v.object] = obj
 			idx.objects = append(idx.objects, obj)
 			idx.nextObject = max(idx.nextObject, seq+1)
 		}
 		obj.refs++
 		obj.size = max(obj.size, v.off+v.size)
+		obj.minArrival, obj.maxArrival = min(obj.minArrival, v.minArrival), max(obj.maxArrival, v.maxArrival)
 		if n := len(obj.shards); n == 0 || obj.shards[n-1] != shard {
 			obj.shards = append(obj.shards, shard) // range keys come in shard order
 		}
