@@ -70,6 +70,11 @@ func (l *clusterLog) flusher() {
 				l.failQueued(errClosed)
 				return
 			}
+			if closed && l.giveUp.Load() {
+				l.failQueued(fmt.Errorf("%w: cluster: log %s: %w", storage.ErrWriteFailed, l.id,
+					remoteWriteError{err: errCloseTimeout, reason: "the object store or etcd did not answer before the log closed"}))
+				return
+			}
 			wait := l.b.opts.FlushInterval - time.Since(oldest)
 			if closed || bytes >= l.b.opts.FlushBytes || wait <= 0 {
 				l.flush(l.q.take(l.b.opts.FlushBytes))
@@ -145,7 +150,7 @@ func (l *clusterLog) write(group []*appendReq) error {
 	if l.b.fenced.Load() {
 		return fmt.Errorf("cluster: append to %s: %w", l.id, ErrFenced)
 	}
-	ctx, cancel := l.b.opContext()
+	ctx, cancel := l.opContext()
 	defer cancel()
 	if err := l.reload(ctx); err != nil {
 		return l.failed(err)
@@ -188,7 +193,7 @@ func (l *clusterLog) failed(err error) error {
 	if errors.Is(err, ErrFenced) {
 		return fmt.Errorf("cluster: append to %s: %w", l.id, err)
 	}
-	err = fmt.Errorf("%w: cluster: flush of log %s: %w", storage.ErrWriteFailed, l.id, remoteWriteError{err})
+	err = fmt.Errorf("%w: cluster: flush of log %s: %w", storage.ErrWriteFailed, l.id, remoteWriteError{err: err})
 	l.flushFailed(err)
 	return err
 }
@@ -251,14 +256,24 @@ func (l *clusterLog) buildObject(writes []*shardWrite, arrival int64) (name stri
 	return objectName(l.nextObject.Add(1)-1, time.Now()), body
 }
 
+// errCloseTimeout fails the appends still queued when a log's close gives
+// up on flushing them.
+var errCloseTimeout = errors.New("the log closed before they could be flushed: the object store or etcd did not answer in time")
+
 // remoteWriteError words a failed flush for clients: the records went to
 // the object store and etcd, not to a disk of this node.
-type remoteWriteError struct{ err error }
+type remoteWriteError struct {
+	err    error
+	reason string // for StorageReason; a default if empty
+}
 
 func (e remoteWriteError) Error() string { return e.err.Error() }
 func (e remoteWriteError) Unwrap() error { return e.err }
 
 // StorageReason is what storage.FailureReason says of it.
 func (e remoteWriteError) StorageReason() string {
+	if e.reason != "" {
+		return e.reason
+	}
 	return "the object store or etcd did not take the write"
 }

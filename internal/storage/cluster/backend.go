@@ -82,6 +82,7 @@ type tuning struct {
 	compactTarget int64         // a compacted object stops growing past this
 	compactSpan   time.Duration // a compacted object holds records of at most this span of arrival times
 	removeRetry   time.Duration // first delay before a removal that failed is tried again
+	closeTimeout  time.Duration // bound on closing the logs (all of them, at once)
 }
 
 func (o Options) withDefaults() Options {
@@ -110,6 +111,7 @@ func (o Options) withDefaults() Options {
 	t.sweepAge = orDefault(t.sweepAge, 10*time.Minute)
 	t.removeRetry = orDefault(t.removeRetry, 5*time.Second)
 	t.compactSpan = orDefault(t.compactSpan, time.Hour)
+	t.closeTimeout = orDefault(t.closeTimeout, 10*time.Second)
 	if t.compactSmall <= 0 {
 		t.compactSmall = 1 << 20
 	}
@@ -197,7 +199,9 @@ func (b *Backend) Meta() storage.MetaStore { return b.meta }
 // Records returns the record store.
 func (b *Backend) Records() storage.RecordStore { return b.recs }
 
-// Close flushes and closes every log. It leaves the etcd client open.
+// Close flushes and closes every log, at once, within 10 s: appends still
+// queued then fail (storage.ErrWriteFailed) and calls to the store and
+// etcd still running are cancelled. It leaves the etcd client open.
 func (b *Backend) Close() error {
 	var err error
 	b.closeOnce.Do(func() {
@@ -210,8 +214,3 @@ func (b *Backend) Close() error {
 
 // objectKey is the full key of a log's object.
 func (b *Backend) objectKey(id, name string) string { return b.keys.objects(id) + name }
-
-// opContext bounds one call of background work to the store or etcd.
-func (b *Backend) opContext() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(b.ctx, b.opts.tuning.opTimeout)
-}

@@ -25,6 +25,7 @@ func TestBackend(t *testing.T) {
 	t.Run("ExpireObjects", func(t *testing.T) { testExpireObjects(t, e) })
 	t.Run("RemoveAndAdopt", func(t *testing.T) { testRemoveAndAdopt(t, e) })
 	t.Run("StuckRemoval", func(t *testing.T) { testStuckRemoval(t, e) })
+	t.Run("SlowClose", func(t *testing.T) { testSlowClose(t, e) })
 }
 
 // testConformance runs the storage conformance suite; each directory the

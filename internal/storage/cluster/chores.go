@@ -34,7 +34,7 @@ func (l *clusterLog) chores() {
 			l.compactSome()
 			if now.Sub(lastSweep) >= t.sweepEvery {
 				lastSweep = now
-				ctx, cancel := l.b.opContext()
+				ctx, cancel := l.opContext()
 				if err := l.sweep(ctx); err != nil {
 					l.log.Warn("sweeping orphaned objects failed; trying again later", "err", err)
 				}
@@ -51,7 +51,7 @@ func (l *clusterLog) probe() {
 	if _, err := l.Failure(); err == nil {
 		return
 	}
-	ctx, cancel := l.b.opContext()
+	ctx, cancel := l.opContext()
 	defer cancel()
 	_, err := l.b.opts.Objects.Get(ctx, l.b.opts.Bucket, l.b.keys.objects(l.id)+"probe")
 	if err != nil && !errors.Is(err, objectstore.ErrNoSuchKey) {
@@ -93,7 +93,7 @@ func (l *clusterLog) deleteRetired(now time.Time) {
 
 // deleteObject deletes one object of the log from the store.
 func (l *clusterLog) deleteObject(name string) error {
-	ctx, cancel := l.b.opContext()
+	ctx, cancel := l.opContext()
 	defer cancel()
 	key := l.b.objectKey(l.id, name)
 	l.b.cache.drop(key)

@@ -44,7 +44,7 @@ const compactRunsPerChore = 8
 // compactSome compacts a few runs, if there are any.
 func (l *clusterLog) compactSome() {
 	for range compactRunsPerChore {
-		ctx, cancel := l.b.opContext()
+		ctx, cancel := l.opContext()
 		did, err := l.compact(ctx)
 		cancel()
 		if err != nil {

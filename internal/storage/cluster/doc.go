@@ -120,7 +120,10 @@
 // (Failure, Health) until a flush succeeds or the store and etcd answer
 // again; counters stay where the last commit left them. A commit whose answer was lost may have been applied: the log
 // rereads its index from etcd before its next commit, so counters are
-// neither reused nor skipped.
+// neither reused nor skipped. Closing the backend flushes what is queued,
+// every log at once, for 10 s at most: then the log's calls to the store
+// and etcd are cancelled, and what is still queued fails with
+// storage.ErrWriteFailed.
 //
 // # Reads
 //

@@ -28,7 +28,7 @@ func (l *clusterLog) Expire(cutoffMillis int64) error {
 	}
 	l.commitMu.Lock()
 	defer l.commitMu.Unlock()
-	ctx, cancel := l.b.opContext()
+	ctx, cancel := l.opContext()
 	defer cancel()
 	if err := l.reloadIfNeeded(ctx); err != nil {
 		return err

@@ -3,6 +3,8 @@ package cluster
 import (
 	"context"
 	"sync"
+
+	"sluice/internal/objectstore"
 )
 
 // hookedObjects wraps an object store with hooks that tests set: each is
@@ -11,6 +13,7 @@ type hookedObjects struct {
 	Objects
 	mu       sync.Mutex
 	getRange func(key string)                            // called once, then cleared
+	put      func(ctx context.Context, key string) error // a non-nil error fails the put
 	del      func(ctx context.Context, key string) error // a non-nil error fails the delete
 }
 
@@ -19,6 +22,13 @@ func (h *hookedObjects) onGetRange(f func(key string)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.getRange = f
+}
+
+// onPut sets the hook of every Put; nil removes it.
+func (h *hookedObjects) onPut(f func(ctx context.Context, key string) error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.put = f
 }
 
 // onDelete sets the hook of every Delete; nil removes it.
@@ -37,6 +47,18 @@ func (h *hookedObjects) GetRange(ctx context.Context, bucket, key string, off, n
 		f(key)
 	}
 	return h.Objects.GetRange(ctx, bucket, key, off, n)
+}
+
+func (h *hookedObjects) Put(ctx context.Context, o objectstore.Object) error {
+	h.mu.Lock()
+	f := h.put
+	h.mu.Unlock()
+	if f != nil {
+		if err := f(ctx, o.Key); err != nil {
+			return err
+		}
+	}
+	return h.Objects.Put(ctx, o)
 }
 
 func (h *hookedObjects) Delete(ctx context.Context, bucket, key string) error {

@@ -44,8 +44,11 @@ type clusterLog struct {
 
 	q queue // appends waiting for the flusher
 
+	ctx       context.Context // of the log's calls to the store and etcd; cancelled when it closes
+	cancel    context.CancelFunc
 	stop      chan struct{} // closed by close
 	abandon   atomic.Bool   // close without flushing (Remove; tests: a crash)
+	giveUp    atomic.Bool   // the close took too long: fail what is queued
 	done      sync.WaitGroup
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -110,8 +113,10 @@ func openLog(ctx context.Context, b *Backend, id string) (*clusterLog, error) {
 		stop: make(chan struct{}),
 	}
 	l.q.init()
+	l.ctx, l.cancel = context.WithCancel(b.ctx)
 	idx, err := l.loadIndex(ctx)
 	if err != nil {
+		l.cancel()
 		return nil, err
 	}
 	l.install(idx)
@@ -371,21 +376,44 @@ func (l *clusterLog) noteDamaged(obj *object, off, n int64, what string) {
 }
 
 // close stops the log: pending appends are flushed (or, abandoned, failed
-// with ErrClosed). Retired objects are left alone, even those due: reads
-// of the log may still run (a GetRecords handler outlives the service
-// that closed the log), and they hold spans into them. The orphan sweep
-// of whichever node opens the log next deletes them.
-func (l *clusterLog) close(abandon bool) {
+// with ErrClosed). If that is not done by deadline (the store or etcd
+// does not answer), the log's calls to them are cancelled and what is
+// still queued fails with storage.ErrWriteFailed. Retired objects are left
+// alone, even those due: reads of the log may still run (a GetRecords
+// handler outlives the service that closed the log), and they hold spans
+// into them. The orphan sweep of whichever node opens the log next
+// deletes them.
+func (l *clusterLog) close(abandon bool, deadline time.Time) {
 	l.closeOnce.Do(func() {
 		l.abandon.Store(abandon)
 		l.q.close()
 		close(l.stop)
-		l.done.Wait()
+		stopped := make(chan struct{})
+		go func() { l.done.Wait(); close(stopped) }()
+		timer := time.NewTimer(time.Until(deadline))
+		select {
+		case <-stopped:
+		case <-timer.C:
+			n, _, _, _ := l.q.peek()
+			l.log.Error("the log did not close in time: the object store or etcd does not answer; "+
+				"cancelling its calls to them and failing the appends still queued", "queued", n)
+			l.giveUp.Store(true)
+			l.cancel()
+			l.q.signal()
+			<-stopped
+		}
+		timer.Stop()
+		l.cancel()
 		l.closed.Store(true)
 		l.mu.Lock()
 		l.wakeWatchersLocked()
 		l.mu.Unlock()
 	})
+}
+
+// opContext bounds one call of the log to the store or etcd.
+func (l *clusterLog) opContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(l.ctx, l.b.opts.tuning.opTimeout)
 }
 
 // errClosed is what the methods of a closed log return.

@@ -98,15 +98,18 @@ func (r *records) Disown(ctx context.Context, id string, adopt func(storage.Mani
 		r.log.Error("cannot restore a log from its manifest; it goes back to quarantine", "log_id", id, "err", err)
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if l, ok := r.logs[id]; ok {
-		l.close(false)
-		delete(r.logs, id)
+	l := r.logs[id]
+	delete(r.logs, id)
+	r.mu.Unlock()
+	if l != nil {
+		l.close(false, r.closeDeadline())
 	}
 	if _, err := r.b.commit(ctx, nil, []clientv3.Op{clientv3.OpDelete(k.restore(id)), clientv3.OpPut(k.id(id), idQuarantined)}); err != nil {
 		return 0, fmt.Errorf("cluster: quarantine log %s: %w", id, err)
 	}
+	r.mu.Lock()
 	r.quarantined[id] = true
+	r.mu.Unlock()
 	r.log.Error(quarantineMsg, "log_id", id, "restore_key", k.restore(id))
 	return storage.Quarantined, nil
 }

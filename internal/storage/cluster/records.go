@@ -133,7 +133,7 @@ func (r *records) Remove(ctx context.Context, id string) error {
 	r.removing[id]++
 	r.mu.Unlock()
 	if l != nil {
-		l.close(true) // its appends fail; its objects all go below
+		l.close(true, r.closeDeadline()) // its appends fail; its objects all go below
 	}
 	k := r.b.keys
 	_, err := r.b.commit(ctx, nil, []clientv3.Op{
@@ -267,16 +267,26 @@ func (r *records) IDs(ctx context.Context) ([]string, error) {
 	return ids, err
 }
 
-// Close closes every log, flushing what is queued.
+// Close closes every log, flushing what is queued, all at once and within
+// closeTimeout in all (see clusterLog.close). Open fails from then on.
 func (r *records) Close() error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.closed = true
-	for id, l := range r.logs {
-		l.close(false)
-		delete(r.logs, id)
+	logs := r.logs
+	r.logs = map[string]*clusterLog{}
+	r.mu.Unlock()
+	deadline := r.closeDeadline()
+	var wg sync.WaitGroup
+	for _, l := range logs {
+		wg.Go(func() { l.close(false, deadline) })
 	}
+	wg.Wait()
 	return nil
+}
+
+// closeDeadline is when a close starting now gives up flushing.
+func (r *records) closeDeadline() time.Time {
+	return time.Now().Add(r.b.opts.tuning.closeTimeout)
 }
 
 // abandon stops every log without flushing, as a crash would (tests).
@@ -284,7 +294,7 @@ func (r *records) abandon() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for id, l := range r.logs {
-		l.close(true)
+		l.close(true, r.closeDeadline())
 		delete(r.logs, id)
 	}
 }
