@@ -33,9 +33,9 @@ type producer struct {
 	next     int
 	errors   atomic.Int64
 	mu       sync.Mutex
-	inFlight []string          // the payloads of the put under way
-	sample   []string          // a few distinct errors
-	lost     map[string]string // payload → the error its put got
+	inFlight []string           // the payloads of the put under way
+	sample   []string           // a few distinct errors
+	lost     map[string]failure // payload → the error its put got
 }
 
 const batch = 10
@@ -135,13 +135,19 @@ func (p *producer) failed(err error, payloads ...string) {
 	}
 }
 
+// failure is how and when a put failed.
+type failure struct {
+	msg string
+	at  time.Time
+}
+
 // note records that the payloads' put failed with msg; p.mu is held.
 func (p *producer) note(msg string, payloads []string) {
 	if p.lost == nil {
-		p.lost = map[string]string{}
+		p.lost = map[string]failure{}
 	}
 	for _, d := range payloads {
-		p.lost[d] = msg
+		p.lost[d] = failure{msg, time.Now()}
 	}
 }
 

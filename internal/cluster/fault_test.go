@@ -30,7 +30,8 @@ const (
 // injects, one after the other: kill -9 of the owner and its restart;
 // SIGSTOP of the owner past the lease TTL, then SIGCONT; a partition of
 // the owner from etcd (blackholed, then with its connections reset), then
-// its healing; a rolling restart of every node.
+// its healing; three cuts of the owner from etcd shorter than its lease; a
+// rolling restart of every node.
 // After each fault a new owner must serve within 10 s. Then the stream is
 // read back and the checker (see checker) judges: nothing acknowledged
 // lost, nothing duplicated, sequence numbers in order and following real
@@ -152,7 +153,25 @@ func TestFaultInjection(t *testing.T) {
 		sleep(ctx, settle)
 	}
 
-	// 4. Rolling restart of every node under load.
+	// 4. Brief cuts of the owner from etcd, shorter than its lease: it may
+	// keep the cluster, and commits whose answer was lost must neither be
+	// lost once acknowledged nor have their sequence numbers used again.
+	for range 3 {
+		o, _ := c.WaitOwner(maxTakeover, nil)
+		t.Logf("%s 1 s cut from etcd of %s", at(), o.ID)
+		o.PartitionWith(clustertest.Refuse)
+		sleep(ctx, time.Second)
+		o.Heal()
+		sleep(ctx, 2*time.Second)
+	}
+	owner, took := c.WaitOwner(maxTakeover, serves)
+	t.Logf("%s %s serves %v after the brief cuts", at(), owner.ID, took.Round(time.Millisecond))
+	for _, n := range c.Nodes {
+		n.WaitReady()
+	}
+	sleep(ctx, settle)
+
+	// 5. Rolling restart of every node under load.
 	for _, n := range c.Nodes {
 		if n.ID == owner.ID {
 			takeover("SIGTERM", (*clustertest.Node).Stop)
@@ -189,7 +208,7 @@ func TestFaultInjection(t *testing.T) {
 	rep := chk.Check(final)
 	t.Logf("%s read back %d records in %v: %d acknowledged, %d written without an acknowledgement, %d consumed during the run; takeovers %v",
 		at(), rep.ReadBack, time.Since(start).Round(time.Millisecond), rep.Acked, rep.Unacked, rep.Consumed, takeovers)
-	logUnacked(t, rep.UnackedData, producers)
+	logUnacked(t, rep.UnackedData, producers, begin)
 	for _, p := range rep.Problems {
 		t.Error(p)
 	}
@@ -251,20 +270,37 @@ func logGaps(t *testing.T, acks []time.Time, begin time.Time) {
 }
 
 // logUnacked logs the records written without an acknowledgement,
-// counted by the error their put got.
-func logUnacked(t *testing.T, data []string, producers []*producer) {
+// counted by the error their put got, with when (since begin) the puts
+// failed.
+func logUnacked(t *testing.T, data []string, producers []*producer, begin time.Time) {
 	t.Helper()
-	byErr := map[string]int{}
+	type group struct {
+		n      int
+		at     []string
+		atSeen map[string]bool
+	}
+	byErr := map[string]*group{}
 	for _, d := range data {
-		msg := "no error recorded"
+		f := failure{msg: "no error recorded"}
 		for _, p := range producers {
-			if m, ok := p.lost[d]; ok {
-				msg = m
+			if l, ok := p.lost[d]; ok {
+				f = l
 			}
 		}
-		byErr[msg]++
+		g := byErr[f.msg]
+		if g == nil {
+			g = &group{atSeen: map[string]bool{}}
+			byErr[f.msg] = g
+		}
+		g.n++
+		if !f.at.IsZero() {
+			if at := fmt.Sprintf("%.1fs", f.at.Sub(begin).Seconds()); !g.atSeen[at] {
+				g.atSeen[at] = true
+				g.at = append(g.at, at)
+			}
+		}
 	}
-	for msg, n := range byErr {
-		t.Logf("%d records written though their put failed with: %s", n, msg)
+	for msg, g := range byErr {
+		t.Logf("%d records written though their put failed (at %s) with: %s", g.n, strings.Join(g.at, ", "), msg)
 	}
 }

@@ -11,16 +11,13 @@ import (
 const logTail = 64 << 10
 
 // KeepLogs names the environment variable of a directory where the logs of
-// a failed test's nodes and etcd members are copied whole (a failed test
-// prints only their ends).
+// a test's nodes and etcd members are copied whole when it ends (a failed
+// test prints only their ends).
 const KeepLogs = "SLUICE_CLUSTERTEST_LOGS"
 
 // printLogOnFailure prints the end of the log file of name when t failed,
 // and copies it whole to $SLUICE_CLUSTERTEST_LOGS if that is set.
 func printLogOnFailure(t testing.TB, name, path string) {
-	if !t.Failed() {
-		return
-	}
 	b, err := os.ReadFile(path)
 	if err != nil || len(b) == 0 {
 		return
@@ -30,6 +27,9 @@ func printLogOnFailure(t testing.TB, name, path string) {
 		if err := os.MkdirAll(dir, 0o755); err == nil && os.WriteFile(keep, b, 0o644) == nil {
 			t.Logf("log of %s kept in %s", name, keep)
 		}
+	}
+	if !t.Failed() {
+		return
 	}
 	cut := ""
 	if len(b) > logTail {
