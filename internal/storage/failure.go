@@ -30,9 +30,24 @@ func FailureReason(err error) string {
 // remote store whose error has a StorageReason method), a node that no
 // longer owns the data (ErrFenced) or a log that could not be opened
 // (ErrUnavailable). ok is false for any other error.
+//
+// A remote write can also fail after part of it was committed, or with a
+// commit that went unanswered and may have been applied: its error has a
+// MaybeStored method that returns true, and the client is told that some
+// or all of the request may have been stored, not that nothing was.
 func ClientMessage(err error) (msg string, ok bool) {
 	var remote interface{ StorageReason() string }
+	var maybe interface{ MaybeStored() bool }
+	maybeStored := errors.As(err, &maybe) && maybe.MaybeStored()
 	switch {
+	case maybeStored && errors.Is(err, ErrFenced):
+		return "This Sluice node stopped owning the cluster while it handled the request (its etcd lease lapsed), " +
+			"after part of the request was committed: some or all of it may have been stored, and retrying may store " +
+			"records twice. Another node takes over within the lease's time to live.", true
+	case maybeStored && errors.Is(err, ErrWriteFailed) && errors.As(err, &remote):
+		return "Sluice could not confirm that this request was stored: " + remote.StorageReason() + ". Some or all " +
+			"of it may have been stored; retrying may store records twice (GET /healthcheck reports the failure " +
+			"while it lasts).", true
 	case errors.Is(err, ErrWriteFailed) && errors.As(err, &remote):
 		return "Sluice could not store this request: " + remote.StorageReason() + ". Nothing of it was stored; " +
 			"retry (GET /healthcheck reports the failure while it lasts).", true

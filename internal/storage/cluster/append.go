@@ -272,8 +272,19 @@ func (e remoteWriteError) Unwrap() error { return e.err }
 
 // StorageReason is what storage.FailureReason says of it.
 func (e remoteWriteError) StorageReason() string {
-	if e.reason != "" {
+	var m *maybeCommitted
+	switch {
+	case errors.As(e.err, &m):
+		return m.reason
+	case e.reason != "":
 		return e.reason
 	}
 	return "the object store or etcd did not take the write"
+}
+
+// MaybeStored reports whether some or all of the write may be stored
+// although it failed (see maybeCommitted).
+func (e remoteWriteError) MaybeStored() bool {
+	var m *maybeCommitted
+	return errors.As(e.err, &m)
 }

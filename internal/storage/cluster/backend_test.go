@@ -26,6 +26,7 @@ func TestBackend(t *testing.T) {
 	t.Run("RemoveAndAdopt", func(t *testing.T) { testRemoveAndAdopt(t, e) })
 	t.Run("StuckRemoval", func(t *testing.T) { testStuckRemoval(t, e) })
 	t.Run("SlowClose", func(t *testing.T) { testSlowClose(t, e) })
+	t.Run("PartialFlush", func(t *testing.T) { testPartialFlush(t, e) })
 }
 
 // testConformance runs the storage conformance suite; each directory the

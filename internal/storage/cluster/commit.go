@@ -21,6 +21,8 @@ const maxShardsPerTxn = maxTxnOps - 8
 // index in memory is behind etcd (a commit whose answer was lost did
 // apply), and the flush fails and the index is reread. A failed part fails
 // the whole flush; the parts committed before it stay, their counters used.
+// An error after which some or all of the flush may be stored (a part was
+// committed, or a commit was not answered) is a *maybeCommitted.
 func (l *clusterLog) commitWrites(ctx context.Context, obj *object, writes []*shardWrite, arrival int64) error {
 	l.commitMu.Lock()
 	defer l.commitMu.Unlock()
@@ -51,15 +53,40 @@ func (l *clusterLog) commitWrites(ctx context.Context, obj *object, writes []*sh
 			if !committed {
 				l.suspects = append(l.suspects, obj.name)
 			}
-			return fmt.Errorf("commit: %w", err)
+			return &maybeCommitted{err: fmt.Errorf("commit: %w", err),
+				reason: "etcd did not answer the commit of the write's index, which may have been applied"}
 		}
 		if !committed {
 			l.retire(obj.name, time.Now())
+			return err
 		}
-		return err
+		if errors.Is(err, ErrFenced) {
+			return &maybeCommitted{err: err, reason: "this node stopped owning the cluster after part of the write was committed"}
+		}
+		return &maybeCommitted{err: fmt.Errorf("commit of a part: %w", err),
+			reason: "etcd took only part of the write (a write to over 120 shards is committed in parts)"}
 	}
 	return nil
 }
+
+// maybeCommitted is the error of a flush that failed after part of it was
+// committed, or whose commit was not answered (it may have been applied):
+// its appends were told nothing of their counters, yet some or all of
+// their records may be stored, and retrying may store them twice.
+type maybeCommitted struct {
+	err    error
+	reason string // for clients, as StorageReason
+}
+
+func (e *maybeCommitted) Error() string { return e.err.Error() }
+func (e *maybeCommitted) Unwrap() error { return e.err }
+
+// MaybeStored tells storage.ClientMessage that some or all of the write
+// may be stored.
+func (e *maybeCommitted) MaybeStored() bool { return true }
+
+// StorageReason is what storage.FailureReason says of it.
+func (e *maybeCommitted) StorageReason() string { return e.reason }
 
 // publish makes the committed spans of a flush visible to readers and
 // wakes watchers. l.commitMu is held.

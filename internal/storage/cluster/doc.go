@@ -87,42 +87,46 @@
 //	arrival  arrival time of every record of the frame, Unix ms
 //	payload  count records, each: uvarint len(key) | key | uvarint len(data) | data
 //
-// A range key points at one shard's frames in one object: a flush writes
-// one range per shard it touched; a compacted object holds one longer run
-// per shard. Readers check every frame (CRC, structure, and that it is the
-// shard and counters the index says); damaged bytes are skipped up to the
-// next intact frame, reported once at ERROR and counted in Health().Damaged,
-// and a missing object skips its ranges the same way, but only if the
-// index still names it (and the fence holds): a reader works from a
-// snapshot of the index, so an object missing at a read may have been
-// retired meanwhile (its records compacted elsewhere, or expired); the
-// reader then takes a fresh snapshot and goes on from where it was,
-// without a hole and without moving past records that exist. Nothing damaged ever
-// panics or stops a reader. Versions: a reader refuses frames and headers of
-// other versions as damage, so a version 2 must come with a reader that
-// also reads version 1 (objects age out with retention; no rewrite is
-// needed), and range values carry their own version for the same reason.
+// A range key points at one shard's frames in one object: a flush writes one
+// range per shard it touched; a compacted object holds one longer run per
+// shard. Readers check every frame (CRC, structure, and that it is the shard
+// and counters the index says); damaged bytes are skipped up to the next
+// intact frame, reported once at ERROR and counted in Health().Damaged, and
+// a missing object skips its ranges the same way, but only if the index
+// still names it (and the fence holds): a reader works from a snapshot of
+// the index, so an object missing at a read may have been retired meanwhile
+// (its records compacted elsewhere, or expired); the reader then takes a
+// fresh snapshot and goes on from where it was, without a hole and without
+// moving past records that exist. Nothing damaged ever panics or stops a
+// reader. Versions: a reader refuses frames and headers of other versions as
+// damage, so a version 2 must come with a reader that also reads version 1
+// (objects age out with retention; no rewrite is needed), and range values
+// carry their own version for the same reason.
 //
 // # Appends: group commit
 //
 // Append encodes its records and queues them. Each log has one flusher
 // goroutine: when the oldest queued append has waited FlushInterval, or
-// FlushBytes are queued, it takes everything queued, assigns counters
-// (per shard, from the committed next) and one arrival time, puts one
-// object, then commits its range keys in one transaction (more when a flush
-// touches over 120 shards, each shard's range in one of them) that also
-// requires each new range key to be absent. Only then are the ranges
-// published to readers, Watch channels closed, and the Appends answered.
-// One flush is in flight at a time per log; whatever is queued meanwhile
-// goes into the next object (Appends wait for room while four times
-// FlushBytes are queued). A failed put or commit fails every append of
-// the flush (storage.ErrWriteFailed) and the log reports the failure
-// (Failure, Health) until a flush succeeds or the store and etcd answer
-// again; counters stay where the last commit left them. A commit whose answer was lost may have been applied: the log
-// rereads its index from etcd before its next commit, so counters are
+// FlushBytes are queued, it takes everything queued, assigns counters (per
+// shard, from the committed next) and one arrival time, puts one object,
+// then commits its range keys in one transaction (more when a flush touches
+// over 120 shards, each shard's range in one of them) that also requires
+// each new range key to be absent. Only then are the ranges published to
+// readers, Watch channels closed, and the Appends answered. One flush is in
+// flight at a time per log; whatever is queued meanwhile goes into the next
+// object (Appends wait for room while four times FlushBytes are queued). A
+// failed put or commit fails every append of the flush
+// (storage.ErrWriteFailed) and the log reports the failure (Failure, Health)
+// until a flush succeeds or the store and etcd answer again; counters stay
+// where the last commit left them. Clients are told that nothing of their
+// request was stored, unless a part of the flush was committed before
+// another failed (a flush over 120 shards) or a commit went unanswered: then
+// that some or all of it may have been stored, and that retrying may store
+// records twice. A commit whose answer was lost may have been applied: the
+// log rereads its index from etcd before its next commit, so counters are
 // neither reused nor skipped. Closing the backend flushes what is queued,
-// every log at once, for 10 s at most: then the log's calls to the store
-// and etcd are cancelled, and what is still queued fails with
+// every log at once, for 10 s at most: then the log's calls to the store and
+// etcd are cancelled, and what is still queued fails with
 // storage.ErrWriteFailed.
 //
 // # Reads

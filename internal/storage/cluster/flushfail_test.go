@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,6 +35,9 @@ func testFlushFailure(t *testing.T, e *env) {
 		})
 		if !errors.Is(err, storage.ErrWriteFailed) {
 			t.Fatalf("append with the store down: %v, want ErrWriteFailed", err)
+		}
+		if msg, _ := storage.ClientMessage(err); !strings.Contains(msg, "Nothing of it was stored") {
+			t.Fatalf("client message of a flush whose put failed: %q", msg)
 		}
 	}
 	if _, next := l.Bounds(0, 0); next != 3 {
@@ -90,8 +94,13 @@ func testEtcdOutage(t *testing.T, e *env) {
 	appendOne(t, l, 0, "a")
 
 	te.stop()
-	if _, err := l.Append(t.Context(), []storage.Batch{{Shard: 0, Records: []storage.Record{{Data: []byte("maybe")}}}}); !errors.Is(err, storage.ErrWriteFailed) {
+	_, err = l.Append(t.Context(), []storage.Batch{{Shard: 0, Records: []storage.Record{{Data: []byte("maybe")}}}})
+	if !errors.Is(err, storage.ErrWriteFailed) {
 		t.Fatalf("append with etcd down: %v, want ErrWriteFailed", err)
+	}
+	// Its commit was not answered: it may have been applied.
+	if msg, _ := storage.ClientMessage(err); !strings.Contains(msg, "Some or all of it may have been stored") {
+		t.Fatalf("client message of a flush whose commit was not answered: %q", msg)
 	}
 	te.start(t)
 	var seq uint64
