@@ -214,3 +214,10 @@ func (b *Backend) Close() error {
 
 // objectKey is the full key of a log's object.
 func (b *Backend) objectKey(id, name string) string { return b.keys.objects(id) + name }
+
+// readContext bounds one call of a reader to the store or etcd. Reads
+// are not cancelled when their log closes (a handler may still finish
+// one), only when the backend does.
+func (b *Backend) readContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(b.ctx, b.opts.tuning.opTimeout)
+}

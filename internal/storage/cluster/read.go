@@ -115,7 +115,7 @@ func (l *clusterLog) lostSpan(shard uint32, sp *span, next uint64) (newNext uint
 	if cur == nil {
 		return next, spans, false, nil
 	}
-	ctx, cancel := l.opContext()
+	ctx, cancel := l.b.readContext()
 	defer cancel()
 	if err := l.b.checkFence(ctx); err != nil {
 		return 0, nil, false, fmt.Errorf("cluster: read shard %d of %s: object %s is missing, and: %w", shard, l.id, sp.obj.name, err)
@@ -246,7 +246,7 @@ func (r *reader) take(h frameHeader, payload []byte) bool {
 func (l *clusterLog) spanBytes(sp *span) ([]byte, error) {
 	key := l.b.objectKey(l.id, sp.obj.name)
 	data, err := l.b.cache.load(key, sp.off, sp.size, func() ([]byte, error) {
-		ctx, cancel := l.opContext()
+		ctx, cancel := l.b.readContext()
 		defer cancel()
 		l.nFetches.Add(1)
 		return l.b.opts.Objects.GetRange(ctx, l.b.opts.Bucket, key, sp.off, sp.size)
@@ -255,7 +255,7 @@ func (l *clusterLog) spanBytes(sp *span) ([]byte, error) {
 	case errors.Is(err, objectstore.ErrNoSuchKey) || errors.Is(err, objectstore.ErrInvalidRange):
 		return nil, errObjectGone
 	case err != nil:
-		if l.closed.Load() || l.ctx.Err() != nil {
+		if l.closed.Load() {
 			return nil, errClosed
 		}
 		return nil, fmt.Errorf("cluster: read object %s: %w", key, err)
