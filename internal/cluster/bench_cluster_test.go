@@ -20,7 +20,8 @@ import (
 // (3 etcd members in the test process, versitygw, the nodes as
 // processes): PutRecords throughput with one `sluice bench` client per
 // node, all at once, and PutRecord latency at a fixed rate through the
-// owner and through a follower, at the default flush interval. It prints
+// owner and through a follower, at the default flush interval. The
+// clients hold 12 connections in all whatever the number of nodes. It prints
 // medians over RUNS runs (default 3) for docs/benchmarks.md. It runs only
 // with SLUICE_BENCH_CLUSTER=1 (make bench-cluster): a benchmark, not a
 // test.
@@ -50,7 +51,8 @@ func TestBenchCluster(t *testing.T) {
 				}
 			}
 			for r := range runs {
-				// Throughput: one client per node, 4 connections each,
+				// Throughput: one client per node, 12 connections in all
+				// (so the sizes differ only by where requests land),
 				// PutRecords of 500 × 256 B to a 4-shard stream of its own.
 				cpu0 := owner.CPUSeconds()
 				var mu sync.Mutex
@@ -61,7 +63,7 @@ func TestBenchCluster(t *testing.T) {
 					go func() {
 						defer wg.Done()
 						res := runBench(t, "-endpoint", n.Endpoint(), "-stream", fmt.Sprintf("tp-%d-%d", r, i), "-shards", "4",
-							"-concurrency", "4", "-warmup", "2s", "-duration", "10s", "putrecords")
+							"-concurrency", strconv.Itoa(12/len(c.Nodes)), "-warmup", "2s", "-duration", "10s", "putrecords")
 						mu.Lock()
 						total += lastPhase(res).RecordsPerSec
 						mu.Unlock()
