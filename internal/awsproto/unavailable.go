@@ -18,5 +18,5 @@ func WriteUnavailable(w http.ResponseWriter, r *http.Request, msg string) {
 	}
 	closeUnread(w, r)
 	h := &Handler{}
-	h.writeError(w, enc, awserr.New(awserr.ServiceUnavailable, msg))
+	h.writeError(w, enc, &awserr.Error{Code: awserr.ServiceUnavailable, Message: msg})
 }
