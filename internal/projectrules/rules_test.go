@@ -43,9 +43,9 @@ var forbidden = map[string][]string{
 	// The cluster backend's clients (etcd over gRPC, S3 through the AWS
 	// SDK) bring net/http with them; it still never sees the wire layer.
 	"sluice/internal/storage/cluster": {"sluice/internal/awsproto", "sluice/internal/api", "sluice/internal/streams", "github.com/prometheus"},
-	"sluice/internal/logstore": {"net/http", "sluice/internal/awsproto", "sluice/internal/storage", "sluice/internal/streams", "github.com/prometheus"},
-	"sluice/internal/vfs":      {"sluice/internal/logstore", "sluice/internal/storage"},
-	"sluice/internal/awsproto": {"sluice/internal/streams", "sluice/internal/storage", "sluice/internal/api"},
+	"sluice/internal/logstore":        {"net/http", "sluice/internal/awsproto", "sluice/internal/storage", "sluice/internal/streams", "github.com/prometheus"},
+	"sluice/internal/vfs":             {"sluice/internal/logstore", "sluice/internal/storage"},
+	"sluice/internal/awsproto":        {"sluice/internal/streams", "sluice/internal/storage", "sluice/internal/api"},
 
 	// Data Analytics reads and writes through the other domains, never
 	// through the wire layer.
