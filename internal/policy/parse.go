@@ -34,7 +34,7 @@ const (
 // Parse parses and validates a policy document. On failure it returns
 // *MalformedError.
 func Parse(text string, kind Kind) (*Document, error) {
-	if kind != Identity && kind != Resource {
+	if kind != Identity && kind != Resource && kind != Trust {
 		return nil, malformed("unknown policy kind")
 	}
 	if !json.Valid([]byte(text)) {
@@ -120,6 +120,9 @@ func parseStatement(raw json.RawMessage, kind Kind, variables bool) (statement, 
 			}
 			st.notAction, haveAction = f.name == "NotAction", true
 		case "Resource", "NotResource":
+			if kind == Trust {
+				return st, malformed("Has prohibited field " + f.name)
+			}
 			if haveResource {
 				return st, malformed("Statement must not contain both Resource and NotResource")
 			}
@@ -151,14 +154,17 @@ func parseStatement(raw json.RawMessage, kind Kind, variables bool) (statement, 
 		return st, malformed("Missing required field Effect")
 	case !haveAction:
 		return st, malformed(msgNoActions)
-	case !haveResource:
+	case !haveResource && kind != Trust:
 		return st, malformed(msgNoResources)
-	case kind == Resource && !havePrincipal:
+	case kind != Identity && !havePrincipal:
 		return st, malformed(msgMissingPrincipal)
 	case st.notPrincipal && !st.deny:
 		// AWS no longer supports NotPrincipal with Allow: it would grant
 		// to everyone but the few named, anonymous callers included.
 		return st, malformed(`NotPrincipal must be used with "Effect":"Deny"`)
+	}
+	if kind == Trust {
+		st.resources = []pattern{compilePattern("*", true, false)}
 	}
 	return st, nil
 }

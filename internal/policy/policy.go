@@ -8,6 +8,10 @@ type Kind int
 const (
 	Identity Kind = iota // attached to an access key / role: no Principal/NotPrincipal allowed
 	Resource             // attached to a stream or consumer: Principal or NotPrincipal required in every statement
+	// Trust is a role's trust policy: a resource-based policy whose
+	// resource is the role itself, so it names no Resource (IAM refuses
+	// one: "Has prohibited field Resource").
+	Trust
 )
 
 // Document is a parsed, validated policy. Safe for concurrent use once
