@@ -52,11 +52,21 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, errors.New("sigv4: keyring: unexpected data after the JSON object")
 	}
-	if len(f.Keys) == 0 {
+	keys := make([]Key, len(f.Keys))
+	for i, e := range f.Keys {
+		keys[i] = Key{AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, AccountID: e.AccountID}
+	}
+	return NewKeyring(keys)
+}
+
+// NewKeyring checks keys as ParseKeyring does and returns them as a
+// Keyring (for a credentials file that carries more than keys).
+func NewKeyring(keys []Key) (*Keyring, error) {
+	if len(keys) == 0 {
 		return nil, errors.New(`sigv4: keyring: no keys (want {"keys":[{"accessKeyId":...,"secretAccessKey":...,"accountId":...}]})`)
 	}
-	k := &Keyring{keys: make(map[string]Key, len(f.Keys))}
-	for i, e := range f.Keys {
+	k := &Keyring{keys: make(map[string]Key, len(keys))}
+	for i, e := range keys {
 		bad := func(format string, args ...any) error {
 			return fmt.Errorf("sigv4: keyring: keys[%d] (accessKeyId %q): %s", i, e.AccessKeyID, fmt.Sprintf(format, args...))
 		}
@@ -73,7 +83,7 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 		if _, dup := k.keys[e.AccessKeyID]; dup {
 			return nil, bad("duplicate accessKeyId")
 		}
-		k.keys[e.AccessKeyID] = Key{AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, AccountID: e.AccountID}
+		k.keys[e.AccessKeyID] = e
 	}
 	return k, nil
 }

@@ -60,8 +60,8 @@ type Signature struct {
 	HasExpires bool
 
 	// SecurityToken is X-Amz-Security-Token (header or query), for session
-	// credentials. It is signed like any other header or parameter; Sluice
-	// has no STS, so its value is not checked.
+	// credentials. It is signed like any other header or parameter; under
+	// --auth sigv4 package identity verifies it (Sluice's STS issued it).
 	SecurityToken string
 
 	// Credential is the whole credential as sent (AKID/date/region/service/term).
