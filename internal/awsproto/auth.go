@@ -1,11 +1,15 @@
 package awsproto
 
 import (
+	"errors"
 	"net/http"
 	"regexp"
 	"time"
 
+	"sluice/internal/awsproto/awserr"
 	"sluice/internal/awsproto/sigv4"
+	"sluice/internal/identity"
+	"sluice/internal/policy"
 )
 
 // Authenticator establishes who sent a request. It runs before a byte of
@@ -84,7 +88,23 @@ func (a *OpenAuth) Authenticate(r *http.Request, signingName string) (Caller, Bo
 	if c.Region == "" {
 		c.Region = a.DefaultRegion
 	}
+	// Any key is the account's root: unrestricted by identity policies,
+	// still bound by resource policies.
+	c.Auth = requestFacts(r, c, policy.Caller{
+		Principal:    policy.Principal{Account: c.AccountID, ARN: "arn:aws:iam::" + c.AccountID + ":root"},
+		UserID:       c.AccountID,
+		Unrestricted: true,
+	}, time.Now())
 	return c, BodyCheck{}, nil
+}
+
+// requestFacts completes who with what the request shows, for conditions.
+func requestFacts(r *http.Request, c Caller, who policy.Caller, now time.Time) *policy.Caller {
+	who.SourceIP = policy.HostIP(r.RemoteAddr)
+	who.SecureTransport = r.TLS != nil
+	who.Region = c.Region
+	who.Now = now
+	return &who
 }
 
 // KeyringAuth is `--auth sigv4`: the signature is verified against the
@@ -93,7 +113,11 @@ func (a *OpenAuth) Authenticate(r *http.Request, signingName string) (Caller, Bo
 // signature once the body has been read and hashed.
 type KeyringAuth struct {
 	Keys *sigv4.Keyring
-	Now  func() time.Time
+	// Directory, when set, gives each key its principal and policies and
+	// verifies session tokens; without it every key is its account's
+	// root and a session token is refused.
+	Directory *identity.Directory
+	Now       func() time.Time
 }
 
 // Authenticate implements Authenticator, in AWS's order: time, scope, key
@@ -109,7 +133,7 @@ func (a *KeyringAuth) Authenticate(r *http.Request, signingName string) (Caller,
 	if err := sig.CheckScope(scopeFor(signingName)); err != nil {
 		return Caller{}, BodyCheck{}, err
 	}
-	key, err := a.Keys.KeyFor(sig.AccessKeyID)
+	key, who, err := a.principal(sig)
 	if err != nil {
 		return Caller{}, BodyCheck{}, err
 	}
@@ -117,5 +141,52 @@ func (a *KeyringAuth) Authenticate(r *http.Request, signingName string) (Caller,
 		return Caller{}, BodyCheck{}, err
 	}
 	c := Caller{AccountID: key.AccountID, Region: sig.Region, AccessKeyID: key.AccessKeyID}
+	c.Auth = requestFacts(r, c, who, a.Now())
 	return c, SignatureCheck(sig, key.SecretAccessKey), nil
+}
+
+// msgExpiredToken is AWS's answer to an expired session token.
+const msgExpiredToken = "The security token included in the request is expired"
+
+// principal finds the key a request is signed with, and who that is: a
+// long-term key, or the session its token carries.
+func (a *KeyringAuth) principal(sig *sigv4.Signature) (sigv4.Key, policy.Caller, error) {
+	if sig.SecurityToken == "" || a.Directory == nil {
+		key, err := a.Keys.KeyFor(sig.AccessKeyID)
+		if err != nil {
+			return sigv4.Key{}, policy.Caller{}, err
+		}
+		if sig.SecurityToken != "" {
+			return sigv4.Key{}, policy.Caller{}, awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
+		}
+		if a.Directory == nil {
+			return key, policy.Caller{
+				Principal:    policy.Principal{Account: key.AccountID, ARN: "arn:aws:iam::" + key.AccountID + ":root"},
+				UserID:       key.AccountID,
+				Unrestricted: true,
+			}, nil
+		}
+		return key, a.Directory.KeyCaller(key), nil
+	}
+	s, secret, err := a.Directory.Open(sig.AccessKeyID, sig.SecurityToken, a.Now())
+	if errors.Is(err, identity.ErrExpired) {
+		return sigv4.Key{}, policy.Caller{}, awserr.New(awserr.ExpiredTokenException, msgExpiredToken)
+	}
+	if err == nil {
+		var who policy.Caller
+		if who, err = a.Directory.SessionCaller(s); err == nil {
+			return sigv4.Key{AccessKeyID: s.AccessKeyID, SecretAccessKey: secret, AccountID: s.Account}, who, nil
+		}
+	}
+	return sigv4.Key{}, policy.Caller{}, awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
+}
+
+// Verify checks the signature over a body whose SHA-256 is bodySHA256
+// (hex), for handlers that read their own bodies; the zero BodyCheck has
+// nothing to check.
+func (c BodyCheck) Verify(r *http.Request, bodySHA256 string) error {
+	if !c.needed() {
+		return nil
+	}
+	return c.verify(r, bodySHA256)
 }

@@ -1,6 +1,10 @@
 package awsproto
 
-import "context"
+import (
+	"context"
+
+	"sluice/internal/policy"
+)
 
 // Caller is who sent a request, as established by authentication.
 type Caller struct {
@@ -16,6 +20,9 @@ type Caller struct {
 	// the Host header), set by the RESTHandler: what services that hand out
 	// their own URL answer when no public URL is configured.
 	Endpoint string
+	// Auth is the principal with its policies and the request's condition
+	// facts, for the services' authorization checks.
+	Auth *policy.Caller
 }
 
 type callerKey struct{}

@@ -250,6 +250,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	caller.RequestID = requestID
+	if e := svc.IAM.check(caller, op.Name, in, http.StatusBadRequest); e != nil {
+		h.writeError(w, enc, e)
+		return
+	}
 	ctx := WithCaller(r.Context(), caller)
 
 	if op.stream != nil {

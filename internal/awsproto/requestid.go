@@ -35,3 +35,7 @@ func newID2() string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// NewRequestID returns a request ID as the handlers make them, for wire
+// packages that serve a protocol of their own (STS's query protocol).
+func NewRequestID() string { return newRequestID() }

@@ -25,6 +25,9 @@ type RESTService struct {
 	// Kinesis Video Streams answer InvalidArgumentException where the
 	// JSON 1.1 services answer ValidationException.
 	ValidationCode awserr.Code
+	// IAM, when set, authorizes every operation against the caller's
+	// identity policies before it runs (PutMedia's raw route included).
+	IAM *IAM
 
 	routes map[string]*Operation
 	raw    map[string]RawHandler
@@ -161,6 +164,13 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := WithCaller(r.Context(), caller)
 	if route.raw != nil {
+		// A raw operation names its stream in headers (PutMedia).
+		in := struct{ StreamName, StreamARN string }{r.Header.Get("X-Amzn-Stream-Name"), r.Header.Get("X-Amzn-Stream-Arn")}
+		if e := route.svc.IAM.check(caller, rawOperation(r.URL.Path), &in, restAccessDenied); e != nil {
+			closeUnread(w, r)
+			writeRESTError(w, e)
+			return
+		}
 		var verify func(string) error
 		if check.needed() {
 			verify = func(sum string) error { return check.verify(r, sum) }
@@ -216,6 +226,10 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op := route.op
+	if e := route.svc.IAM.check(caller, op.Name, in, restAccessDenied); e != nil {
+		writeRESTError(w, e)
+		return
+	}
 	if op.stream != nil {
 		held = false
 		h.release(b)

@@ -16,6 +16,9 @@ type Service struct {
 	SigningName string
 	// Operations by name.
 	Operations map[string]*Operation
+	// IAM, when set, authorizes every operation against the caller's
+	// identity policies before it runs.
+	IAM *IAM
 }
 
 // NewService returns a Service with the given operations.

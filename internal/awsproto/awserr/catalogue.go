@@ -14,6 +14,7 @@ var (
 	InvalidSignatureException           = Code{Name: "InvalidSignatureException", Status: http.StatusBadRequest}
 	UnrecognizedClientException         = Code{Name: "UnrecognizedClientException", Status: http.StatusBadRequest}
 	AccessDeniedException               = Code{Name: "AccessDeniedException", Status: http.StatusBadRequest}
+	ExpiredTokenException               = Code{Name: "ExpiredTokenException", Status: http.StatusBadRequest}
 	RequestEntityTooLarge               = Code{Name: "RequestEntityTooLargeException", Status: http.StatusRequestEntityTooLarge}
 	InternalFailure                     = Code{Name: "InternalFailure", Status: http.StatusInternalServerError}
 	ServiceUnavailable                  = Code{Name: "ServiceUnavailableException", Status: http.StatusServiceUnavailable}
