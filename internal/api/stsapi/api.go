@@ -1,0 +1,134 @@
+package stsapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"sluice/internal/awsproto"
+	"sluice/internal/awsproto/awserr"
+	"sluice/internal/identity"
+	"sluice/internal/policy"
+)
+
+// maxBody bounds a request: AssumeRole's largest members (a 2,048-byte
+// session policy, 50 tags, 10 policy ARNs) fit well within it.
+const maxBody = 64 << 10
+
+// API is the STS endpoint.
+type API struct {
+	auth awsproto.Authenticator
+	dir  *identity.Directory // nil under --auth open: no credentials to issue
+	now  func() time.Time
+}
+
+// New returns the STS endpoint. dir is nil when Sluice runs with --auth
+// open, where GetCallerIdentity still answers and the others refuse.
+func New(auth awsproto.Authenticator, dir *identity.Directory, now func() time.Time) *API {
+	if now == nil {
+		now = time.Now
+	}
+	return &API{auth: auth, dir: dir, now: now}
+}
+
+// Is reports whether r is an STS query-protocol request: a form POST
+// without X-Amz-Target (which the JSON services all carry).
+func Is(r *http.Request) bool {
+	if r.Method != http.MethodPost || r.Header.Get("X-Amz-Target") != "" {
+		return false
+	}
+	ct := r.Header.Get("Content-Type")
+	return len(ct) >= 33 && equalFold(ct[:33], "application/x-www-form-urlencoded")
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range len(a) {
+		x, y := a[i]|0x20, b[i]|0x20
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// ServeHTTP authenticates the request and runs its Action.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	requestID := awsproto.NewRequestID()
+	w.Header()["x-amzn-RequestId"] = []string{requestID}
+	caller, check, err := a.auth.Authenticate(r, "sts")
+	if err != nil {
+		writeError(w, requestID, fromAuth(err))
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if len(body) > maxBody {
+		writeError(w, requestID, stsErr{http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is larger than 65536 bytes."})
+		return
+	}
+	sum := sha256.Sum256(body)
+	if err := check.Verify(r, hex.EncodeToString(sum[:])); err != nil {
+		writeError(w, requestID, fromAuth(err))
+		return
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		writeError(w, requestID, invalid("MalformedQueryString", "The query string is malformed."))
+		return
+	}
+	if v := form.Get("Version"); v != "2011-06-15" {
+		writeError(w, requestID, invalid("InvalidAction", "Could not find operation "+form.Get("Action")+" for version "+v))
+		return
+	}
+	who := caller.Auth
+	if who == nil {
+		who = &policy.Caller{Principal: policy.Principal{Account: caller.AccountID, ARN: "arn:aws:iam::" + caller.AccountID + ":root"}, UserID: caller.AccountID, Unrestricted: true}
+	}
+	var out any
+	switch action := form.Get("Action"); action {
+	case "GetCallerIdentity":
+		out = getCallerIdentity(who, requestID)
+	case "GetSessionToken":
+		out, err = a.getSessionToken(caller, who, form, requestID)
+	case "AssumeRole":
+		out, err = a.assumeRole(who, form, requestID)
+	default:
+		err = invalid("InvalidAction", "Could not find operation "+action+" for version 2011-06-15")
+	}
+	if err != nil {
+		var e stsErr
+		if !errors.As(err, &e) {
+			e = stsErr{http.StatusInternalServerError, "InternalFailure", "We encountered an internal error. Please try again."}
+		}
+		writeError(w, requestID, e)
+		return
+	}
+	writeXML(w, http.StatusOK, out)
+}
+
+// fromAuth names an authentication failure as STS does.
+func fromAuth(err error) stsErr {
+	e := awserr.As(err)
+	switch e.Code.Name {
+	case "UnrecognizedClientException":
+		return stsErr{http.StatusForbidden, "InvalidClientTokenId", e.Message}
+	case "InvalidSignatureException":
+		return stsErr{http.StatusForbidden, "SignatureDoesNotMatch", e.Message}
+	case "MissingAuthenticationTokenException":
+		return stsErr{http.StatusForbidden, "MissingAuthenticationToken", e.Message}
+	case "IncompleteSignatureException":
+		return stsErr{http.StatusBadRequest, "IncompleteSignature", e.Message}
+	case "ExpiredTokenException":
+		return stsErr{http.StatusBadRequest, "ExpiredToken", e.Message}
+	}
+	return stsErr{e.Code.Status, e.Code.Name, e.Message}
+}
