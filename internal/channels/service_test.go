@@ -106,7 +106,7 @@ func (e *env) stream(name string, mode streams.Mode) string {
 		one := int64(1)
 		p.ShardCount = &one
 	}
-	if err := e.st.CreateStream(context.Background(), streams.Caller(caller), p); err != nil {
+	if err := e.st.CreateStream(context.Background(), streams.Caller{Account: caller.Account, Region: caller.Region}, p); err != nil {
 		e.t.Fatal(err)
 	}
 	return streams.StreamARN(region, account, name)
@@ -119,7 +119,7 @@ func (e *env) put(streamARN string, recs ...string) {
 		// One partition key: one shard, so the records keep their order.
 		entries = append(entries, streams.PutEntry{PartitionKey: "k", Data: []byte(r)})
 	}
-	if _, _, err := e.st.PutRecords(context.Background(), streams.Caller(caller), streams.StreamRef{ARN: streamARN}, entries, false); err != nil {
+	if _, _, err := e.st.PutRecords(context.Background(), streams.Caller{Account: caller.Account, Region: caller.Region}, streams.StreamRef{ARN: streamARN}, entries, false); err != nil {
 		e.t.Fatal(err)
 	}
 }
@@ -230,7 +230,7 @@ func TestChannelDelivers(t *testing.T) {
 }
 
 func (e *env) streamCreated(arn string) time.Time {
-	st, err := e.st.DescribeStream(context.Background(), streams.Caller(caller), streams.StreamRef{ARN: arn}, "test")
+	st, err := e.st.DescribeStream(context.Background(), streams.Caller{Account: caller.Account, Region: caller.Region}, streams.StreamRef{ARN: arn}, "test")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -419,7 +419,7 @@ func TestLifecycle(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func (e *env) streamStatus(arn string) streams.Status {
-	st, err := e.st.DescribeStream(context.Background(), streams.Caller(caller), streams.StreamRef{ARN: arn}, "test")
+	st, err := e.st.DescribeStream(context.Background(), streams.Caller{Account: caller.Account, Region: caller.Region}, streams.StreamRef{ARN: arn}, "test")
 	if err != nil {
 		return ""
 	}

@@ -92,7 +92,7 @@ func (s *Service) resolveConsumer(c Caller, ref ConsumerRef, action string) (*li
 	if streamARN == "" || name == "" {
 		return nil, nil, nil, newErr(KindInvalidArgument, "Either ConsumerARN or both ConsumerName and StreamARN must be provided.")
 	}
-	ls, _, err := s.resolve(c, StreamRef{ARN: streamARN}, action)
+	ls, _, err := s.find(c, StreamRef{ARN: streamARN}, action)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -103,7 +103,14 @@ func (s *Service) resolveConsumer(c Caller, ref ConsumerRef, action string) (*li
 		if id == "" {
 			id = name
 		}
+		if st.Account != c.Account {
+			return nil, nil, nil, s.crossAccountMissing(c, action, id, st.Account)
+		}
 		return nil, nil, nil, errConsumerNotFound(id, c.Account)
+	}
+	// A consumer's own policy governs it, not its stream's.
+	if err := s.authorize(c, action, st.ConsumerARN(cons), st.Account, cons.Policy); err != nil {
+		return nil, nil, nil, err
 	}
 	return ls, st, cons, nil
 }

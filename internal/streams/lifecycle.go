@@ -24,6 +24,9 @@ type CreateParams struct {
 // CreateStream creates a stream in CREATING state; it turns ACTIVE after
 // the create delay.
 func (s *Service) CreateStream(ctx context.Context, c Caller, p CreateParams) error {
+	if err := s.authorize(c, "CreateStream", StreamARN(c.Region, c.Account, p.Name), c.Account, ""); err != nil {
+		return err
+	}
 	if err := s.admit(c, "CreateStream", ""); err != nil {
 		return err
 	}
@@ -296,6 +299,9 @@ type StreamPage struct {
 
 // ListStreams lists the caller's streams in name order.
 func (s *Service) ListStreams(_ context.Context, c Caller, p ListStreamsParams) (StreamPage, error) {
+	if err := s.authorizeAccount(c, "ListStreams"); err != nil {
+		return StreamPage{}, err
+	}
 	if err := s.admit(c, "ListStreams", ""); err != nil {
 		return StreamPage{}, err
 	}

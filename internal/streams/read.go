@@ -183,7 +183,7 @@ func (p *RecordsPage) SeqNumFor(r *storage.StoredRecord) SeqNum {
 // request gives one, must name the iterator's stream.
 func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN string, limit int, dryRun bool) (*RecordsPage, error) {
 	it, ok := s.decodeIterator(token)
-	if !ok || it.Account != c.Account || it.Region != c.Region {
+	if !ok || it.Region != c.Region || it.Account != c.Account && c.Auth == nil {
 		return nil, errInvalidIterator()
 	}
 	if streamARN != "" && streamARN != StreamARN(it.Region, it.Account, it.Name) {
@@ -193,11 +193,17 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	if now.Sub(it.Created) > IteratorLifetime {
 		return nil, errExpiredIterator(it.Created, now)
 	}
-	ls := s.lookup(c, it.Name)
+	ls := s.lookup(Caller{Account: it.Account, Region: it.Region}, it.Name)
 	if ls == nil {
+		if it.Account != c.Account {
+			return nil, s.crossAccountMissing(c, "GetRecords", StreamARN(it.Region, it.Account, it.Name), it.Account)
+		}
 		return nil, errShardMissing(ShardID(it.Shard), it.Name, c.Account)
 	}
 	st := ls.snapshot()
+	if err := s.authorize(c, "GetRecords", st.ARN(), st.Account, st.Policy); err != nil {
+		return nil, err
+	}
 	sh := st.Shard(it.Shard)
 	if st.ID != it.StreamID || sh == nil {
 		return nil, errShardMissing(ShardID(it.Shard), it.Name, c.Account)

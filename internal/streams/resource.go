@@ -51,3 +51,28 @@ func (r resource) policy(st *Stream) (*string, error) {
 	}
 	return &st.Policy, nil
 }
+
+// resolveResource finds the stream of r and checks that the caller may
+// perform action on r: the stream, or the consumer under its own policy.
+func (s *Service) resolveResource(c Caller, r resource, action string) (*liveStream, error) {
+	if r.consumer == "" {
+		ls, _, err := s.resolve(c, r.stream, action)
+		return ls, err
+	}
+	ls, _, err := s.find(c, r.stream, action)
+	if err != nil {
+		return nil, err
+	}
+	st := ls.snapshot()
+	cons, err := r.find(st)
+	if err != nil {
+		if st.Account != c.Account {
+			return nil, s.crossAccountMissing(c, action, r.arn, st.Account)
+		}
+		return nil, err
+	}
+	if err := s.authorize(c, action, r.arn, st.Account, cons.Policy); err != nil {
+		return nil, err
+	}
+	return ls, nil
+}

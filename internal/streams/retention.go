@@ -45,7 +45,13 @@ func (s *Service) updateAnyState(ctx context.Context, c Caller, ref StreamRef, a
 // mutate resolves a stream, checks its state, lets fn edit a copy, persists
 // the copy and publishes it.
 func (s *Service) mutate(ctx context.Context, c Caller, ref StreamRef, action string, check, fn func(st *Stream) error) error {
-	ls, _, err := s.resolve(c, ref, action)
+	return s.mutateResource(ctx, c, resource{stream: ref, arn: ref.ARN}, action, check, fn)
+}
+
+// mutateResource is mutate of the stream of r, authorized against r (a
+// consumer's own policy governs the consumer).
+func (s *Service) mutateResource(ctx context.Context, c Caller, r resource, action string, check, fn func(st *Stream) error) error {
+	ls, err := s.resolveResource(c, r, action)
 	if err != nil {
 		return err
 	}

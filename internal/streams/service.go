@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"sluice/internal/metrics"
+	"sluice/internal/policy"
 	"sluice/internal/storage"
 )
 
@@ -74,6 +75,10 @@ func Defaults() Config {
 type Caller struct {
 	Account string
 	Region  string
+	// Auth is the principal and its policies; nil is Sluice acting for
+	// the account itself (a Firehose source, an Analytics input), which
+	// no policy restricts.
+	Auth *policy.Caller
 }
 
 // Service is the Data Streams domain for every account and region.
@@ -89,6 +94,7 @@ type Service struct {
 	accounts map[accountKey]*AccountSettings
 	timers   map[string]*time.Timer // pending transitions, by stream ID or consumer ARN
 	calls    callBuckets
+	policies policyCache
 	subs     subscriptions
 
 	scaleMu   sync.Mutex // one scaling pass at a time
@@ -451,17 +457,30 @@ type StreamRef struct {
 	ARN  string
 }
 
-// resolve finds the stream a request addresses. action names the operation
-// for access-denied messages.
+// resolve finds the stream a request addresses and checks that the caller
+// may perform action on it. action names the operation, as IAM does.
 func (s *Service) resolve(c Caller, ref StreamRef, action string) (*liveStream, string, error) {
-	name := ref.Name
+	ls, name, err := s.find(c, ref, action)
+	if err != nil {
+		return nil, name, err
+	}
+	st := ls.snapshot()
+	if err := s.authorize(c, action, st.ARN(), st.Account, st.Policy); err != nil {
+		return nil, name, err
+	}
+	return ls, name, nil
+}
+
+// find finds the stream a request addresses, leaving authorization to
+// its caller. An ARN may name another account's stream; if there is no
+// such stream the answer is the access denial a missing policy gives, so
+// that another account cannot probe which streams exist.
+func (s *Service) find(c Caller, ref StreamRef, action string) (*liveStream, string, error) {
+	name, owner := ref.Name, c
 	if ref.ARN != "" {
 		region, account, arnName, ok := parseStreamARN(ref.ARN)
 		if !ok {
 			return nil, "", errStreamNotFound(ref.ARN, c.Account)
-		}
-		if account != c.Account {
-			return nil, "", errAccessDenied(c.Account, action, ref.ARN)
 		}
 		if name != "" && name != arnName {
 			return nil, "", errNameARNMismatch(name, ref.ARN)
@@ -469,7 +488,7 @@ func (s *Service) resolve(c Caller, ref StreamRef, action string) (*liveStream, 
 		if region != c.Region {
 			return nil, "", errStreamNotFound(arnName, c.Account)
 		}
-		name = arnName
+		name, owner = arnName, Caller{Account: account, Region: region}
 	}
 	if name == "" {
 		return nil, "", errNameOrARN()
@@ -477,11 +496,26 @@ func (s *Service) resolve(c Caller, ref StreamRef, action string) (*liveStream, 
 	if err := s.admit(c, action, name); err != nil {
 		return nil, name, err
 	}
-	ls := s.lookup(c, name)
+	ls := s.lookup(owner, name)
 	if ls == nil {
+		if owner.Account != c.Account {
+			return nil, name, s.crossAccountMissing(c, action, ref.ARN, owner.Account)
+		}
 		return nil, name, errStreamNotFound(name, c.Account)
 	}
 	return ls, name, nil
+}
+
+// crossAccountMissing answers a request for another account's resource
+// that does not exist as one that exists without a policy would be.
+func (s *Service) crossAccountMissing(c Caller, action, arn, account string) error {
+	if c.Auth == nil {
+		return errAccessDenied(c.Account, action, arn)
+	}
+	if err := s.authorize(c, action, arn, account, ""); err != nil {
+		return err
+	}
+	return errAccessDenied(c.Account, action, arn)
 }
 
 // parseStreamARN splits arn:aws:kinesis:<region>:<account>:stream/<name>.

@@ -3,9 +3,11 @@ package streams
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"time"
 
+	"sluice/internal/policy"
 	"sluice/internal/storage"
 )
 
@@ -16,6 +18,9 @@ type Limits struct {
 
 // DescribeLimits reports the caller's shard and on-demand quotas and usage.
 func (s *Service) DescribeLimits(_ context.Context, c Caller) (Limits, error) {
+	if err := s.authorizeAccount(c, "DescribeLimits"); err != nil {
+		return Limits{}, err
+	}
 	if err := s.admit(c, "DescribeLimits", ""); err != nil {
 		return Limits{}, err
 	}
@@ -65,6 +70,9 @@ func (a AccountSettings) settled(now time.Time) AccountSettings {
 
 // DescribeAccountSettings returns the caller's settings.
 func (s *Service) DescribeAccountSettings(ctx context.Context, c Caller) (AccountSettings, error) {
+	if err := s.authorizeAccount(c, "DescribeAccountSettings"); err != nil {
+		return AccountSettings{}, err
+	}
 	if err := s.admit(c, "DescribeAccountSettings", ""); err != nil {
 		return AccountSettings{}, err
 	}
@@ -86,6 +94,9 @@ func (s *Service) AccountSettings(_ context.Context, c Caller) AccountSettings {
 // commitment. Disabling before the 24-hour minimum leaves it enabled until
 // the earliest allowed end; enabling again cancels a pending disable.
 func (s *Service) SetCommitment(ctx context.Context, c Caller, enable bool) (AccountSettings, error) {
+	if err := s.authorizeAccount(c, "UpdateAccountSettings"); err != nil {
+		return AccountSettings{}, err
+	}
 	if err := s.admit(c, "UpdateAccountSettings", ""); err != nil {
 		return AccountSettings{}, err
 	}
@@ -182,20 +193,27 @@ func (s *Service) SetMaxRecordSize(ctx context.Context, c Caller, ref StreamRef,
 	})
 }
 
-// PutPolicy attaches a resource policy to a stream. The policy must be a
-// JSON object; Sluice stores it and returns it, it does not evaluate it.
-func (s *Service) PutPolicy(ctx context.Context, c Caller, arn, policy string) error {
-	var doc map[string]any
-	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
+// PutPolicy attaches a resource policy to a stream or consumer. The
+// policy must be a valid resource-based policy document: it is evaluated
+// on every call to the resource.
+func (s *Service) PutPolicy(ctx context.Context, c Caller, arn, doc string) error {
+	if !json.Valid([]byte(doc)) {
 		return newErr(KindInvalidArgument, "Policy document is not valid JSON.")
 	}
+	if _, err := policy.Parse(doc, policy.Resource); err != nil {
+		var m *policy.MalformedError
+		if errors.As(err, &m) {
+			return newErr(KindInvalidArgument, "Invalid policy document: %s", m.Message)
+		}
+		return newErr(KindInvalidArgument, "Invalid policy document: %s", err)
+	}
 	r := resourceOf(StreamRef{ARN: arn})
-	return s.updateAnyState(ctx, c, r.stream, "PutResourcePolicy", func(st *Stream) error {
+	return s.mutateResource(ctx, c, r, "PutResourcePolicy", notDeleting, func(st *Stream) error {
 		p, err := r.policy(st)
 		if err != nil {
 			return err
 		}
-		*p = policy
+		*p = doc
 		return nil
 	})
 }
@@ -203,7 +221,7 @@ func (s *Service) PutPolicy(ctx context.Context, c Caller, arn, policy string) e
 // Policy returns a resource's policy, "{}" when there is none.
 func (s *Service) Policy(_ context.Context, c Caller, arn string) (string, error) {
 	r := resourceOf(StreamRef{ARN: arn})
-	ls, _, err := s.resolve(c, r.stream, "GetResourcePolicy")
+	ls, err := s.resolveResource(c, r, "GetResourcePolicy")
 	if err != nil {
 		return "", err
 	}
@@ -220,7 +238,7 @@ func (s *Service) Policy(_ context.Context, c Caller, arn string) (string, error
 // DeletePolicy removes a resource's policy.
 func (s *Service) DeletePolicy(ctx context.Context, c Caller, arn string) error {
 	r := resourceOf(StreamRef{ARN: arn})
-	return s.updateAnyState(ctx, c, r.stream, "DeleteResourcePolicy", func(st *Stream) error {
+	return s.mutateResource(ctx, c, r, "DeleteResourcePolicy", notDeleting, func(st *Stream) error {
 		p, err := r.policy(st)
 		if err != nil {
 			return err

@@ -73,7 +73,7 @@ func copyTags(tags map[string]string) map[string]string {
 // stream with ResourceNotFoundException whatever the tags hold.
 func (s *Service) AddTags(ctx context.Context, c Caller, ref StreamRef, action string, tags map[string]string) error {
 	r := resourceOf(ref)
-	return s.updateAnyState(ctx, c, r.stream, action, func(st *Stream) error {
+	return s.mutateResource(ctx, c, r, action, notDeleting, func(st *Stream) error {
 		target, err := r.tags(st)
 		if err != nil {
 			return err
@@ -100,7 +100,7 @@ func (s *Service) AddTags(ctx context.Context, c Caller, ref StreamRef, action s
 // tag alphabet refused (after the resource is found, as in AddTags).
 func (s *Service) RemoveTags(ctx context.Context, c Caller, ref StreamRef, action string, keys []string) error {
 	r := resourceOf(ref)
-	return s.updateAnyState(ctx, c, r.stream, action, func(st *Stream) error {
+	return s.mutateResource(ctx, c, r, action, notDeleting, func(st *Stream) error {
 		target, err := r.tags(st)
 		if err != nil {
 			return err
@@ -121,7 +121,7 @@ func (s *Service) RemoveTags(ctx context.Context, c Caller, ref StreamRef, actio
 // most limit (0: all), and whether more follow.
 func (s *Service) ListTags(_ context.Context, c Caller, ref StreamRef, action, exclusiveStart string, limit int) ([]Tag, bool, error) {
 	r := resourceOf(ref)
-	ls, _, err := s.resolve(c, r.stream, action)
+	ls, err := s.resolveResource(c, r, action)
 	if err != nil {
 		return nil, false, err
 	}

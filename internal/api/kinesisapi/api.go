@@ -86,7 +86,7 @@ func New(svc *streams.Service, opts ...Option) *awsproto.Service {
 // caller is the domain's view of who sent the request.
 func caller(ctx context.Context) streams.Caller {
 	c := awsproto.CallerFrom(ctx)
-	return streams.Caller{Account: c.AccountID, Region: c.Region}
+	return streams.Caller{Account: c.AccountID, Region: c.Region, Auth: c.Auth}
 }
 
 // ref builds a StreamRef from the optional name and ARN members.
