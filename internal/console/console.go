@@ -18,6 +18,7 @@ import (
 	"sluice/internal/awsproto/sigv4"
 	"sluice/internal/metrics"
 	"sluice/internal/objectstore"
+	"sluice/internal/policy"
 )
 
 //go:embed assets
@@ -27,7 +28,11 @@ var assets embed.FS
 type Options struct {
 	// Keys are the credentials users sign in with; nil opens the console
 	// without signing in (--auth open), acting for AccountID.
-	Keys      *sigv4.Keyring
+	Keys *sigv4.Keyring
+	// Principal is who a signed-in key is, with its policies: the
+	// console's calls act with the key's permissions. Nil: every key is
+	// its account's root.
+	Principal func(key sigv4.Key) policy.Caller
 	AccountID string
 	// Region is the region the console's calls act in.
 	Region string
@@ -68,6 +73,7 @@ type FirehoseBackend interface {
 type Console struct {
 	opts     Options
 	sessions *sessions
+	signIns  *signInLimiter
 	api      http.Handler
 	rest     http.Handler
 	mux      *http.ServeMux
@@ -81,9 +87,10 @@ func New(opts Options) *Console {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Console{opts: opts, sessions: newSessions(opts.Now)}
-	c.api = awsproto.NewHandler(awsproto.HandlerOptions{Auth: sessionAuth{region: opts.Region}, Logger: opts.Logger, Budget: opts.BodyBudget}, opts.Services...)
-	c.rest = awsproto.NewRESTHandler(awsproto.HandlerOptions{Auth: sessionAuth{region: opts.Region}, Logger: opts.Logger, Budget: opts.BodyBudget}, opts.REST...)
+	c := &Console{opts: opts, sessions: newSessions(opts.Now), signIns: newSignInLimiter(opts.Now)}
+	auth := sessionAuth{region: opts.Region, keys: opts.Keys, principal: opts.Principal, now: opts.Now}
+	c.api = awsproto.NewHandler(awsproto.HandlerOptions{Auth: auth, Logger: opts.Logger, Budget: opts.BodyBudget}, opts.Services...)
+	c.rest = awsproto.NewRESTHandler(awsproto.HandlerOptions{Auth: auth, Logger: opts.Logger, Budget: opts.BodyBudget}, opts.REST...)
 	static, _ := fs.Sub(assets, "assets")
 	files := http.StripPrefix("/console/assets/", http.FileServerFS(static))
 
@@ -199,11 +206,18 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, "SerializationException", "The sign-in request is not a JSON object.")
 		return
 	}
+	client := policy.HostIP(r.RemoteAddr)
+	if wait, ok := c.signIns.admit(client, in.AccessKeyID); !ok {
+		c.opts.Logger.Warn("console sign-in throttled", "client", client, "access_key_id", in.AccessKeyID)
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
+		writeJSONError(w, http.StatusTooManyRequests, "ThrottlingException", "Too many sign-in attempts. Wait and try again.")
+		return
+	}
 	key, ok := c.opts.Keys.Lookup(in.AccessKeyID)
 	// The same answer for an unknown key and a wrong secret, and the secret
 	// compared in constant time, so neither can be probed.
 	if !ok || subtle.ConstantTimeCompare([]byte(in.SecretAccessKey), []byte(key.SecretAccessKey)) != 1 {
-		c.opts.Logger.Info("console sign-in refused", "access_key_id", in.AccessKeyID)
+		c.opts.Logger.Warn("console sign-in refused", "client", client, "access_key_id", in.AccessKeyID)
 		writeJSONError(w, http.StatusUnauthorized, "UnrecognizedClientException", "The access key ID or secret access key is not valid.")
 		return
 	}
@@ -246,15 +260,36 @@ func (c *Console) withSession(changing bool, h http.HandlerFunc) http.HandlerFun
 type sessionKey struct{}
 
 // sessionAuth authenticates the console's API calls by their session
-// (withSession put it in the context): the caller is the signed-in key.
-type sessionAuth struct{ region string }
+// (withSession put it in the context): the caller is the signed-in key,
+// with that key's policies.
+type sessionAuth struct {
+	region    string
+	keys      *sigv4.Keyring
+	principal func(key sigv4.Key) policy.Caller
+	now       func() time.Time
+}
 
 func (a sessionAuth) Authenticate(r *http.Request, _ string) (awsproto.Caller, awsproto.BodyCheck, error) {
 	se, _ := r.Context().Value(sessionKey{}).(*session)
 	if se == nil {
 		return awsproto.Caller{}, awsproto.BodyCheck{}, awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
 	}
-	return awsproto.Caller{AccountID: se.accountID, Region: a.region, AccessKeyID: se.accessKeyID}, awsproto.BodyCheck{}, nil
+	who := policy.Caller{
+		Principal:    policy.Principal{Account: se.accountID, ARN: "arn:aws:iam::" + se.accountID + ":root"},
+		UserID:       se.accountID,
+		Unrestricted: true,
+	}
+	if a.keys != nil {
+		key, ok := a.keys.Lookup(se.accessKeyID)
+		if !ok {
+			return awsproto.Caller{}, awsproto.BodyCheck{}, awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
+		}
+		if a.principal != nil {
+			who = a.principal(key)
+		}
+	}
+	who.SourceIP, who.SecureTransport, who.Region, who.Now = policy.HostIP(r.RemoteAddr), r.TLS != nil, a.region, a.now()
+	return awsproto.Caller{AccountID: se.accountID, Region: a.region, AccessKeyID: se.accessKeyID, Auth: &who}, awsproto.BodyCheck{}, nil
 }
 
 // metricsAnswer is GET /console/metrics: the names, then one row of values
