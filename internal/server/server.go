@@ -19,6 +19,7 @@ import (
 	"sluice/internal/api/firehoseapi"
 	"sluice/internal/api/kinesisapi"
 	"sluice/internal/api/logsapi"
+	"sluice/internal/api/stsapi"
 	"sluice/internal/api/videoapi"
 	"sluice/internal/awsproto"
 	"sluice/internal/awsproto/sigv4"
@@ -28,7 +29,9 @@ import (
 	"sluice/internal/firehose"
 	"sluice/internal/firehose/convert"
 	"sluice/internal/firehose/deliverylog"
+	"sluice/internal/identity"
 	"sluice/internal/objectstore"
+	"sluice/internal/policy"
 	"sluice/internal/storage"
 	"sluice/internal/storage/embedded"
 	"sluice/internal/streams"
@@ -268,6 +271,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	}
 	videoAPI := videoapi.New(vid)
 	videoAPI.AddDataPlane(frags)
+	videoAPI.Service().IAM = videoIAM
 	// Playback sessions are sealed with a key kept in the meta store, so
 	// their URLs outlive a restart (see package playback).
 	playbackKeys, err := playback.LoadKeys(ctx, backend.Meta())
@@ -299,6 +303,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	}
 	kinesis, fhAPI, logsAPI := kinesisapi.New(svc, kinesisapi.WithChannels(chans)), firehoseapi.New(fh), logsapi.New(deliveryErrors)
 	kaV1, kaV2 := analyticsapi.New(apps)
+	kinesis.IAM, fhAPI.IAM, kaV1.IAM, kaV2.IAM, logsAPI.IAM = kinesisIAM, firehoseIAM, analyticsIAM, analyticsIAM, logsIAM
 	// The two APIs share a signing name; the request metrics tell them apart.
 	kaV2Metrics := *kaV2
 	kaV2Metrics.SigningName = "kinesisanalyticsv2"
@@ -313,11 +318,13 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Auth: auth, Logger: log.With("component", "awsproto"), Budget: budget, CORS: &awsproto.CORS{AllowOrigins: origins},
 	}, videoAPI.Service())
 	var keys *sigv4.Keyring
+	var principal func(sigv4.Key) policy.Caller
 	if k, ok := auth.(*awsproto.KeyringAuth); ok {
-		keys = k.Keys
+		keys, principal = k.Keys, k.Directory.KeyCaller
 	}
 	con := console.New(console.Options{
 		Keys:       keys,
+		Principal:  principal,
 		AccountID:  cfg.AccountID,
 		Region:     cfg.Region,
 		Services:   []*awsproto.Service{kinesis, fhAPI, kaV1, kaV2, logsAPI},
@@ -341,7 +348,19 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	// for CORS), so the two never meet.
 	mux.Handle("GET /{$}", con)
 	mux.Handle("/console/", con)
-	mux.Handle("/", api)
+	// STS's query protocol (form POSTs without X-Amz-Target) shares POST /.
+	var dir *identity.Directory
+	if k, ok := auth.(*awsproto.KeyringAuth); ok {
+		dir = k.Directory
+	}
+	sts := stsapi.New(auth, dir, now)
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if stsapi.Is(r) {
+			sts.ServeHTTP(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
 	mux.Handle("/hls/v1/", playbackGETs) // HLS and DASH playback: GETs a session token authorizes
 	mux.Handle("/dash/v1/", playbackGETs)
 	for _, p := range restAPI.Paths() {
@@ -374,11 +393,11 @@ func newAuthenticator(cfg config.Config, now func() time.Time) (awsproto.Authent
 		return nil, fmt.Errorf("credentials: %w", err)
 	}
 	defer f.Close()
-	keys, err := sigv4.ParseKeyring(f)
+	dir, err := identity.Load(f)
 	if err != nil {
 		return nil, fmt.Errorf("credentials %s: %w", cfg.Credentials, err)
 	}
-	return &awsproto.KeyringAuth{Keys: keys, Now: now}, nil
+	return &awsproto.KeyringAuth{Keys: dir.Keys, Directory: dir, Now: now}, nil
 }
 
 // lambdaInvoker is the Lambda endpoint Firehose transforms records with,
