@@ -160,7 +160,7 @@ type Ref struct {
 }
 
 var (
-	uuidRE  = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	uuidRE    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 	aliasRE   = regexp.MustCompile(`^alias/[a-zA-Z0-9/_-]*[a-zA-Z0-9_-]$`)
 	accountRE = regexp.MustCompile(`^\d{12}$`)
 )
