@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sluice/internal/metrics"
+	"sluice/internal/sse"
 	"sluice/internal/storage"
 )
 
@@ -133,6 +134,11 @@ func (s *Service) writable(c Caller, ref StreamRef, action string) (*liveStream,
 func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, dryRun, single bool) ([]PutResult, error) {
 	keys := make([]HashKey, len(entries))
 	for i, e := range entries {
+		if e.PartitionKey == "" {
+			// An empty partition key marks a sealed record (sse.go); the
+			// API's validation never lets one through.
+			return nil, errEmptyPartitionKey()
+		}
 		if e.ExplicitHashKey != "" {
 			h, ok := ParseHashKey(e.ExplicitHashKey)
 			if !ok {
@@ -144,11 +150,29 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 		}
 	}
 
-	// Holding the read lock across the append keeps the shards' layout
-	// fixed until the records are in the log (see the package doc).
-	ls.mu.RLock()
+	// An encrypted stream's data key is got before the lock: making a new
+	// one asks the master key, and must not hold up the control plane.
+	var sealer *sse.Sealer
+	var st *Stream
+	for {
+		enc := ls.snapshot()
+		sealer = nil
+		if enc.EncryptionType == EncryptionKMS && !dryRun {
+			var err error
+			if sealer, err = s.dataSealer(ctx, ls, enc); err != nil {
+				return nil, err
+			}
+		}
+		// Holding the read lock across the append keeps the shards' layout
+		// fixed until the records are in the log (see the package doc).
+		ls.mu.RLock()
+		st = ls.meta
+		if st.EncryptionType == enc.EncryptionType && st.KeyID == enc.KeyID {
+			break
+		}
+		ls.mu.RUnlock() // encryption changed meanwhile: again
+	}
 	defer ls.mu.RUnlock()
-	st := ls.meta
 	now := s.now()
 	auto := st.Distribution == DistributionAuto
 	out := make([]PutResult, len(entries))
@@ -156,6 +180,7 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 	slot := make([]int, len(entries)) // index into batches, -1 when throttled
 	pos := make([]int, len(entries))  // index within the batch
 	var batches []storage.Batch
+	var batchBytes []int // plaintext bytes of each batch, for the metrics
 	batchOf := map[uint32]int{}
 	for i, e := range entries {
 		var sh *Shard
@@ -183,15 +208,20 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 			b = len(batches)
 			batchOf[sh.Index] = b
 			batches = append(batches, storage.Batch{Shard: sh.Index})
+			batchBytes = append(batchBytes, 0)
 		}
 		slot[i], pos[i] = b, len(batches[b].Records)
 		batches[b].Records = append(batches[b].Records, storage.Record{PartitionKey: e.PartitionKey, Data: e.Data})
+		batchBytes[b] += len(e.Data) + len(e.PartitionKey)
 	}
 	if dryRun {
 		return nil, errDryRun()
 	}
 	if len(batches) == 0 {
 		return out, nil
+	}
+	if sealer != nil {
+		sealBatches(sealer, batches)
 	}
 	end := ls.appends.begin(s.cfg.Now)
 	res, err := ls.log.Append(ctx, batches)
@@ -225,12 +255,9 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 		}
 	}
 	var records, bytes int64
-	for _, b := range batches {
+	for i, b := range batches {
 		state := ls.state(st, b.Shard, now)
-		n := 0
-		for _, r := range b.Records {
-			n += len(r.Data) + len(r.PartitionKey)
-		}
+		n := batchBytes[i]
 		state.bytesIn.Add(int64(n))
 		state.recordsIn.Add(int64(len(b.Records)))
 		records, bytes = records+int64(len(b.Records)), bytes+int64(n)

@@ -181,7 +181,7 @@ func (p *RecordsPage) SeqNumFor(r *storage.StoredRecord) SeqNum {
 
 // GetRecords reads from the position of an iterator. streamARN, when the
 // request gives one, must name the iterator's stream.
-func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN string, limit int, dryRun bool) (*RecordsPage, error) {
+func (s *Service) GetRecords(ctx context.Context, c Caller, token, streamARN string, limit int, dryRun bool) (*RecordsPage, error) {
 	it, ok := s.decodeIterator(token)
 	if !ok || it.Account != c.Account || it.Region != c.Region {
 		return nil, errInvalidIterator()
@@ -215,6 +215,9 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	}
 	arena := new(storage.Arena)
 	recs, next, err := ls.log.ReadArena(it.Shard, it.Counter, limit, MaxGetRecordsBytes, s.cutoff(st), arena)
+	if err == nil {
+		err = s.openRecords(ctx, ls, st, recs)
+	}
 	if err != nil {
 		arena.Release()
 		return nil, err

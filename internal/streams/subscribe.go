@@ -186,6 +186,11 @@ func (sub *Subscription) read(now time.Time) (*SubscribeEvent, error) {
 		}
 	}
 	recs, next, err := sub.ls.log.Read(sub.shard, sub.counter, MaxGetRecords, subscribeMaxBytes, s.cutoff(st))
+	if err == nil {
+		// The subscription's own context is its connection's; a KMS call
+		// is bounded by the master keys' client.
+		err = s.openRecords(context.Background(), sub.ls, st, recs)
+	}
 	if err != nil {
 		return nil, err
 	}
