@@ -20,7 +20,9 @@ func TestCLI(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("create-key: %d %s", code, stderr)
 	}
-	var created struct{ KeyMetadata struct{ KeyId, Arn, KeyState string } }
+	var created struct {
+		KeyMetadata struct{ KeyId, Arn, KeyState string }
+	}
 	if err := json.Unmarshal([]byte(out), &created); err != nil || created.KeyMetadata.KeyState != "Enabled" ||
 		!strings.HasPrefix(created.KeyMetadata.Arn, "arn:aws:kms:us-east-1:111122223333:key/") {
 		t.Fatalf("create-key printed %s (%v)", out, err)
