@@ -68,7 +68,9 @@
 // then unwrapped again with Decrypt, so reads of records it sealed fail
 // with KMSDisabledException (or KMSNotFoundException, ...) from then on,
 // and work again once the key is enabled. This is AWS's behaviour, with its
-// caching. A data key missing from the metadata store (a metadata store
-// lost and the stream restored from its log's manifest) makes reads of its
-// records fail with ErrKeyMissing.
+// caching. A data key missing from the metadata store (Open's
+// ErrKeyMissing: a metadata store restored from a backup older than the
+// record, or lost and the stream restored from its log's manifest) costs
+// only the records it sealed: package streams skips them, as the log skips
+// a damaged entry, and logs them at ERROR.
 package sse

@@ -216,7 +216,7 @@ func (s *Service) GetRecords(ctx context.Context, c Caller, token, streamARN str
 	arena := new(storage.Arena)
 	recs, next, err := ls.log.ReadArena(it.Shard, it.Counter, limit, MaxGetRecordsBytes, s.cutoff(st), arena)
 	if err == nil {
-		err = s.openRecords(ctx, ls, st, recs)
+		recs, err = s.openRecords(ctx, ls, st, recs)
 	}
 	if err != nil {
 		arena.Release()

@@ -79,8 +79,12 @@ func sealBatches(sl *sse.Sealer, batches []storage.Batch) {
 }
 
 // openRecords replaces the sealed records of recs by their plaintext (in
-// memory of their own: recs' may be the backend's).
-func (s *Service) openRecords(ctx context.Context, ls *liveStream, st *Stream, recs []storage.StoredRecord) error {
+// memory of their own: recs' may be the backend's). A sealed record that
+// cannot be opened for want of its data key (a metadata store restored from
+// a backup older than the record) or because it does not authenticate is
+// skipped, as the log skips a damaged entry, and logged; a master key that
+// refuses (disabled, ...) fails the read.
+func (s *Service) openRecords(ctx context.Context, ls *liveStream, st *Stream, recs []storage.StoredRecord) ([]storage.StoredRecord, error) {
 	need, sealed := 0, false
 	for i := range recs {
 		if sse.IsSealed(recs[i].PartitionKey, recs[i].Data) {
@@ -89,27 +93,33 @@ func (s *Service) openRecords(ctx context.Context, ls *liveStream, st *Stream, r
 		}
 	}
 	if !sealed {
-		return nil
+		return recs, nil
 	}
 	if s.cfg.Keys == nil {
-		return errNoMasterKeys()
+		return nil, errNoMasterKeys()
 	}
 	ring := s.keyring(ls)
 	buf := make([]byte, 0, need)
+	out := recs[:0]
 	for i := range recs {
-		r := &recs[i]
-		if !sse.IsSealed(r.PartitionKey, r.Data) {
-			continue
-		}
-		var err error
-		if buf, r.PartitionKey, r.Data, err = ring.Open(ctx, buf, r.Data); err != nil {
-			if kms.CodeOf(err) == 0 {
-				err = fmt.Errorf("streams: stream %s, record %d: %w", st.Name, r.Seq, err)
+		r := recs[i]
+		if sse.IsSealed(r.PartitionKey, r.Data) {
+			var err error
+			buf, r.PartitionKey, r.Data, err = ring.Open(ctx, buf, r.Data)
+			if errors.Is(err, sse.ErrKeyMissing) || errors.Is(err, sse.ErrDamaged) {
+				s.log.Error("skipping a sealed record that does not open", "stream", st.Name, "record", r.Seq, "err", err)
+				continue
 			}
-			return kmsErr(err, "Decrypt")
+			if err != nil {
+				if kms.CodeOf(err) == 0 {
+					err = fmt.Errorf("streams: stream %s, record %d: %w", st.Name, r.Seq, err)
+				}
+				return nil, kmsErr(err, "Decrypt")
+			}
 		}
+		out = append(out, r)
 	}
-	return nil
+	return out, nil
 }
 
 // kmsErr maps a KMS failure to the Kinesis error that reports it;

@@ -186,16 +186,19 @@ func (sub *Subscription) read(now time.Time) (*SubscribeEvent, error) {
 		}
 	}
 	recs, next, err := sub.ls.log.Read(sub.shard, sub.counter, MaxGetRecords, subscribeMaxBytes, s.cutoff(st))
+	read := len(recs) // before openRecords skips any that do not open
 	if err == nil {
 		// The subscription's own context is its connection's; a KMS call
 		// is bounded by the master keys' client.
-		err = s.openRecords(context.Background(), sub.ls, st, recs)
+		recs, err = s.openRecords(context.Background(), sub.ls, st, recs)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) > 0 {
+	if read > 0 {
 		sub.counter = next
+	}
+	if len(recs) > 0 {
 		sub.lastArr = recs[len(recs)-1].ArrivalMillis
 		bytes := 0
 		for i := range recs {
