@@ -25,7 +25,7 @@ func FuzzOpen(f *testing.F) {
 	f.Add([]byte{formatV1})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, pk, data, err := r.Open(ctx, nil, b)
-		if err == nil && (!bytes.Equal(b, good) || pk != "pk" || string(data) != "data") {
+		if err == nil && (!bytes.Equal(b, good) || string(pk) != "pk" || string(data) != "data") {
 			t.Fatalf("%x opened as %q %q", b, pk, data)
 		}
 	})
@@ -55,7 +55,7 @@ func FuzzStoredKey(f *testing.F) {
 			t.Fatal(err)
 		}
 		_, pk, data, err := NewKeyring(fx.cfg).Open(ctx, nil, sealed)
-		if err == nil && (pk != "pk" || string(data) != "data") {
+		if err == nil && (string(pk) != "pk" || string(data) != "data") {
 			t.Fatalf("%q opened the record as %q %q", v, pk, data)
 		}
 	})

@@ -69,10 +69,15 @@ type Keyring struct {
 
 	mu   sync.Mutex
 	open map[[8]byte]*openKey
+	// last is the key Open used last: a page of records is mostly one
+	// key's, and this spares it the lock.
+	last atomic.Pointer[openKey]
 }
 
 type openKey struct {
+	id      [8]byte
 	aead    cipher.AEAD
+	ad      []byte // the additional data of the key's records
 	checked time.Time
 }
 
@@ -112,7 +117,7 @@ type Sealer struct {
 	prefix [4]byte
 	until  time.Time
 	max    uint64
-	bind   []byte
+	ad     []byte        // the additional data of every record it seals
 	next   atomic.Uint64 // the next nonce counter
 }
 
@@ -138,9 +143,10 @@ func (r *Keyring) Sealer(ctx context.Context, keyID string) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sealer{keyID: keyID, aead: aead, until: now.Add(r.cfg.Lifetime), max: r.cfg.MaxUses, bind: r.cfg.Bind}
+	s := &Sealer{keyID: keyID, aead: aead, until: now.Add(r.cfg.Lifetime), max: r.cfg.MaxUses}
 	rand.Read(s.id[:])
 	rand.Read(s.prefix[:])
+	s.ad = additionalData(s.id, r.cfg.Bind)
 	sk := storedKey{Version: 1, ID: hex.EncodeToString(s.id[:]), KeyID: keyID, KeyARN: dk.KeyARN,
 		Created: now.UnixMilli(), Until: s.until.UnixMilli(), Wrapped: dk.Wrapped}
 	b, err := json.Marshal(sk)
@@ -173,23 +179,21 @@ func (s *Sealer) Seal(dst []byte, partitionKey string, data []byte) []byte {
 	dst = append(dst, s.id[:]...)
 	dst = append(dst, s.prefix[:]...)
 	dst = binary.BigEndian.AppendUint64(dst, n)
-	header := dst[start : start+headerLen]
-	nonce := dst[start+headerLen : start+headerLen+nonceLen]
 	payloadAt := len(dst)
 	dst = binary.AppendUvarint(dst, uint64(len(partitionKey)))
 	dst = append(dst, partitionKey...)
 	dst = append(dst, data...)
-	ad := s.additionalData(header)
-	return s.aead.Seal(dst[:payloadAt], nonce, dst[payloadAt:], ad)
+	nonce := dst[start+headerLen : payloadAt]
+	return s.aead.Seal(dst[:payloadAt], nonce, dst[payloadAt:], s.ad)
 }
 
-func (s *Sealer) additionalData(header []byte) []byte {
-	return additionalData(header, s.bind)
-}
-
-func additionalData(header, bind []byte) []byte {
-	ad := make([]byte, 0, len(header)+len(bind))
-	return append(append(ad, header...), bind...)
+// additionalData is the additional data of a key's records: the format
+// byte and the key's ID (the record's first 9 bytes), then the binding.
+func additionalData(id [8]byte, bind []byte) []byte {
+	ad := make([]byte, 0, headerLen+len(bind))
+	ad = append(ad, formatV1)
+	ad = append(ad, id[:]...)
+	return append(ad, bind...)
 }
 
 // Sealed record layout.
@@ -210,40 +214,43 @@ func IsSealed(partitionKey string, data []byte) bool {
 func OpenedLen(sealed []byte) int { return max(0, len(sealed)-headerLen-nonceLen-tagLen) }
 
 // Open opens a sealed record, appending its plaintext to dst; it returns
-// the partition key and the data (a slice of the returned buffer).
-func (r *Keyring) Open(ctx context.Context, dst, sealed []byte) (buf []byte, partitionKey string, data []byte, err error) {
+// the partition key and the data (both slices of the returned buffer).
+func (r *Keyring) Open(ctx context.Context, dst, sealed []byte) (buf, partitionKey, data []byte, err error) {
 	if !IsSealed("", sealed) {
-		return dst, "", nil, ErrDamaged
+		return dst, nil, nil, ErrDamaged
 	}
-	var id [8]byte
-	copy(id[:], sealed[1:headerLen])
-	aead, err := r.key(ctx, id)
+	k, err := r.key(ctx, [8]byte(sealed[1:headerLen]))
 	if err != nil {
-		return dst, "", nil, err
+		return dst, nil, nil, err
 	}
 	start := len(dst)
-	out, err := aead.Open(dst, sealed[headerLen:headerLen+nonceLen], sealed[headerLen+nonceLen:], additionalData(sealed[:headerLen], r.cfg.Bind))
+	out, err := k.aead.Open(dst, sealed[headerLen:headerLen+nonceLen], sealed[headerLen+nonceLen:], k.ad)
 	if err != nil {
-		return dst, "", nil, ErrDamaged
+		return dst, nil, nil, ErrDamaged
 	}
 	payload := out[start:]
-	n, k := binary.Uvarint(payload)
-	if k <= 0 || n > uint64(len(payload)-k) {
-		return dst, "", nil, ErrDamaged
+	n, w := binary.Uvarint(payload)
+	if w <= 0 || n > uint64(len(payload)-w) {
+		return dst, nil, nil, ErrDamaged
 	}
-	return out, string(payload[k : k+int(n)]), payload[k+int(n):], nil
+	return out, payload[w : w+int(n)], payload[w+int(n):], nil
 }
 
 // key returns the opened data key id, unwrapping it (again, once Recheck
 // has passed) with the master key.
-func (r *Keyring) key(ctx context.Context, id [8]byte) (cipher.AEAD, error) {
+func (r *Keyring) key(ctx context.Context, id [8]byte) (*openKey, error) {
 	now := r.cfg.Now()
+	if k := r.last.Load(); k != nil && k.id == id && now.Sub(k.checked) < r.cfg.Recheck {
+		return k, nil
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if k := r.open[id]; k != nil && now.Sub(k.checked) < r.cfg.Recheck {
-		return k.aead, nil
+		r.last.Store(k)
+		return k, nil
 	}
 	delete(r.open, id)
+	r.last.Store(nil)
 	name := hex.EncodeToString(id[:])
 	b, err := r.cfg.Meta.Get(ctx, r.cfg.Prefix+name)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -265,12 +272,11 @@ func (r *Keyring) key(ctx context.Context, id [8]byte) (cipher.AEAD, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.remember(id, aead, now)
-	return aead, nil
+	return r.remember(id, aead, now), nil
 }
 
 // remember caches an opened key; the caller holds r.mu.
-func (r *Keyring) remember(id [8]byte, aead cipher.AEAD, now time.Time) {
+func (r *Keyring) remember(id [8]byte, aead cipher.AEAD, now time.Time) *openKey {
 	if len(r.open) >= maxOpenKeys {
 		for k := range r.open {
 			delete(r.open, k)
@@ -279,7 +285,10 @@ func (r *Keyring) remember(id [8]byte, aead cipher.AEAD, now time.Time) {
 			}
 		}
 	}
-	r.open[id] = &openKey{aead: aead, checked: now}
+	k := &openKey{id: id, aead: aead, ad: additionalData(id, r.cfg.Bind), checked: now}
+	r.open[id] = k
+	r.last.Store(k)
+	return k
 }
 
 // Forget drops the current data key, so that the next Sealer makes a new
@@ -317,6 +326,7 @@ func (r *Keyring) Prune(ctx context.Context, before time.Time) (int, error) {
 			delete(r.open, [8]byte(b))
 		}
 	}
+	r.last.Store(nil)
 	r.mu.Unlock()
 	return len(old), nil
 }

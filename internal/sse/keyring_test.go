@@ -75,7 +75,7 @@ func TestSealOpen(t *testing.T) {
 	// A fresh keyring (a restart) opens it from the stored data key.
 	r2 := NewKeyring(f.cfg)
 	buf, pk, got, err := r2.Open(ctx, nil, sealed)
-	if err != nil || pk != "customer-42" || !bytes.Equal(got, data) || len(buf) == 0 {
+	if err != nil || string(pk) != "customer-42" || !bytes.Equal(got, data) || len(buf) == 0 {
 		t.Fatalf("Open = %q %q %v", pk, got, err)
 	}
 	// Another owner's binding, or one flipped bit, does not open.

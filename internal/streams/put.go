@@ -43,11 +43,11 @@ func (s *Service) PutRecord(ctx context.Context, c Caller, ref StreamRef, e PutE
 	if seqForOrdering != "" && !s.validOrderingSeq(ls, st, seqForOrdering) {
 		return nil, PutResult{}, errOrderingSeq(seqForOrdering, name, c.Account)
 	}
-	results, err := s.put(ctx, ls, []PutEntry{e}, dryRun, true)
+	results, used, err := s.put(ctx, ls, []PutEntry{e}, dryRun, true)
 	if err != nil {
 		return nil, PutResult{}, err
 	}
-	return st, results[0], nil
+	return used, results[0], nil
 }
 
 // validOrderingSeq reports whether v can be a SequenceNumberForOrdering: a
@@ -107,11 +107,11 @@ func (s *Service) PutRecords(ctx context.Context, c Caller, ref StreamRef, entri
 	if total > MaxPutRecordsBytes {
 		return nil, nil, errPutRecordsTooLarge()
 	}
-	results, err := s.put(ctx, ls, entries, dryRun, false)
+	results, used, err := s.put(ctx, ls, entries, dryRun, false)
 	if err != nil {
 		return nil, nil, err
 	}
-	return st, results, nil
+	return used, results, nil
 }
 
 // writable resolves a stream that accepts records: ACTIVE or UPDATING, and
@@ -130,19 +130,20 @@ func (s *Service) writable(c Caller, ref StreamRef, action string) (*liveStream,
 // put routes the entries to shards, applies the shards' write limits, and
 // appends what was admitted as one group. single makes a throttled record
 // fail the whole call (PutRecord) rather than just its own result
-// (PutRecords).
-func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, dryRun, single bool) ([]PutResult, error) {
+// (PutRecords). It returns the snapshot of the stream the records were
+// written under (whose EncryptionType is theirs).
+func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, dryRun, single bool) ([]PutResult, *Stream, error) {
 	keys := make([]HashKey, len(entries))
 	for i, e := range entries {
 		if e.PartitionKey == "" {
 			// An empty partition key marks a sealed record (sse.go); the
 			// API's validation never lets one through.
-			return nil, errEmptyPartitionKey()
+			return nil, nil, errEmptyPartitionKey()
 		}
 		if e.ExplicitHashKey != "" {
 			h, ok := ParseHashKey(e.ExplicitHashKey)
 			if !ok {
-				return nil, errExplicitHashKey(e.ExplicitHashKey)
+				return nil, nil, errExplicitHashKey(e.ExplicitHashKey)
 			}
 			keys[i] = h
 		} else {
@@ -160,7 +161,7 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 		if enc.EncryptionType == EncryptionKMS && !dryRun {
 			var err error
 			if sealer, err = s.dataSealer(ctx, ls, enc); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		// Holding the read lock across the append keeps the shards' layout
@@ -191,14 +192,14 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 		}
 		if sh == nil {
 			// The open shards always cover the whole hash space.
-			return nil, errStreamNotFound(st.Name, st.Account)
+			return nil, nil, errStreamNotFound(st.Name, st.Account)
 		}
 		shards[i] = sh
 		if s.cfg.Limits && !dryRun && !ls.state(st, sh.Index, now).admitWrite(now, len(e.Data)+len(e.PartitionKey)) {
 			ls.metrics.Add(now, metrics.WriteThrottled, 1)
 			err := errThroughput(sh.ID(), st)
 			if single {
-				return nil, err
+				return nil, nil, err
 			}
 			out[i], slot[i] = PutResult{ErrCode: "ProvisionedThroughputExceededException", ErrMessage: err.Msg}, -1
 			continue
@@ -215,10 +216,10 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 		batchBytes[b] += len(e.Data) + len(e.PartitionKey)
 	}
 	if dryRun {
-		return nil, errDryRun()
+		return nil, nil, errDryRun()
 	}
 	if len(batches) == 0 {
-		return out, nil
+		return out, st, nil
 	}
 	if sealer != nil {
 		sealBatches(sealer, batches)
@@ -233,7 +234,7 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 		end()
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ids := make([]string, len(batches)) // one string per shard, not per record
 	for i, sh := range shards {
@@ -264,5 +265,5 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 	}
 	ls.metrics.Add(now, metrics.IncomingRecords, records)
 	ls.metrics.Add(now, metrics.IncomingBytes, bytes)
-	return out, nil
+	return out, st, nil
 }

@@ -102,6 +102,10 @@ type Service struct {
 	calls    callBuckets
 	subs     subscriptions
 
+	// plainBufs recycles the plaintext buffers of GetRecords pages of
+	// encrypted records (RecordsPage.Release).
+	plainBufs sync.Pool
+
 	scaleMu   sync.Mutex // one scaling pass at a time
 	scaleLast time.Time
 

@@ -84,7 +84,17 @@ func sealBatches(sl *sse.Sealer, batches []storage.Batch) {
 // a backup older than the record) or because it does not authenticate is
 // skipped, as the log skips a damaged entry, and logged; a master key that
 // refuses (disabled, ...) fails the read.
-func (s *Service) openRecords(ctx context.Context, ls *liveStream, st *Stream, recs []storage.StoredRecord) ([]storage.StoredRecord, error) {
+func (s *Service) openRecords(ctx context.Context, ls *liveStream, st *Stream, recs []storage.StoredRecord) ([]storage.StoredRecord, []bool, error) {
+	out, sealed, _, err := s.openRecordsInto(ctx, ls, st, recs, nil)
+	return out, sealed, err
+}
+
+// maxPooledPlain bounds the plaintext buffers GetRecords recycles.
+const maxPooledPlain = 16 << 20
+
+// openRecordsInto is openRecords with the plaintext written into buf when
+// it is large enough; it returns the buffer it used (nil if none).
+func (s *Service) openRecordsInto(ctx context.Context, ls *liveStream, st *Stream, recs []storage.StoredRecord, buf []byte) (out []storage.StoredRecord, sealedFlags []bool, used []byte, err error) {
 	need, sealed := 0, false
 	for i := range recs {
 		if sse.IsSealed(recs[i].PartitionKey, recs[i].Data) {
@@ -93,19 +103,26 @@ func (s *Service) openRecords(ctx context.Context, ls *liveStream, st *Stream, r
 		}
 	}
 	if !sealed {
-		return recs, nil
+		return recs, nil, nil, nil
 	}
 	if s.cfg.Keys == nil {
-		return nil, errNoMasterKeys()
+		return nil, nil, nil, errNoMasterKeys()
 	}
 	ring := s.keyring(ls)
-	buf := make([]byte, 0, need)
-	out := recs[:0]
+	if cap(buf) < need {
+		buf = make([]byte, 0, need)
+	}
+	buf = buf[:0]
+	// The partition keys become one string for the page, not one each.
+	var keys []byte
+	var opened []int // indexes in out of the opened records
+	var keyEnds []int
+	out = recs[:0]
 	for i := range recs {
 		r := recs[i]
 		if sse.IsSealed(r.PartitionKey, r.Data) {
-			var err error
-			buf, r.PartitionKey, r.Data, err = ring.Open(ctx, buf, r.Data)
+			var pk []byte
+			buf, pk, r.Data, err = ring.Open(ctx, buf, r.Data)
 			if errors.Is(err, sse.ErrKeyMissing) || errors.Is(err, sse.ErrDamaged) {
 				s.log.Error("skipping a sealed record that does not open", "stream", st.Name, "record", r.Seq, "err", err)
 				continue
@@ -114,12 +131,21 @@ func (s *Service) openRecords(ctx context.Context, ls *liveStream, st *Stream, r
 				if kms.CodeOf(err) == 0 {
 					err = fmt.Errorf("streams: stream %s, record %d: %w", st.Name, r.Seq, err)
 				}
-				return nil, kmsErr(err, "Decrypt")
+				return nil, nil, nil, kmsErr(err, "Decrypt")
 			}
+			keys = append(keys, pk...)
+			opened, keyEnds = append(opened, len(out)), append(keyEnds, len(keys))
 		}
 		out = append(out, r)
 	}
-	return out, nil
+	all, prev := string(keys), 0
+	sealedFlags = make([]bool, len(out))
+	for j, i := range opened {
+		out[i].PartitionKey = all[prev:keyEnds[j]]
+		prev = keyEnds[j]
+		sealedFlags[i] = true
+	}
+	return out, sealedFlags, buf, nil
 }
 
 // kmsErr maps a KMS failure to the Kinesis error that reports it;

@@ -75,7 +75,7 @@ func (s *Service) ReadShard(c Caller, ref StreamRef, id string, shard uint32, fr
 	}
 	recs, next, err := ls.log.Read(shard, from, maxRecords, maxBytes, s.cutoff(st))
 	if err == nil {
-		recs, err = s.openRecords(context.Background(), ls, st, recs)
+		recs, _, err = s.openRecords(context.Background(), ls, st, recs)
 	}
 	if err != nil {
 		return ShardRead{}, err
