@@ -406,3 +406,27 @@ func TestEncryptionMissingDataKey(t *testing.T) {
 		t.Fatalf("read %v, want the plaintext records %v", got, want)
 	}
 }
+
+// TestEncryptionSubscribe reads the scenario with SubscribeToShard: the
+// plaintext of every record, each with the EncryptionType it is stored
+// under.
+func TestEncryptionSubscribe(t *testing.T) {
+	_, c := start(t, testserver.WithStreams(func(cfg *streams.Config) { cfg.Heartbeat = 100 * time.Millisecond }))
+	_, consumer := efoStream(t, c, "efo", 1)
+	r := writeSSERun(t, c, "efo", "alias/aws/kinesis")
+	sub, err := subscribe(t, c, consumer, "shardId-000000000000", types.StartingPosition{Type: types.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := sub.records(t, len(r.before)+len(r.during)+len(r.after))
+	want := append(append(append([]string(nil), r.before...), r.during...), r.after...)
+	for i, rec := range got {
+		typ := types.EncryptionType("")
+		if i >= len(r.before) && i < len(r.before)+len(r.during) {
+			typ = types.EncryptionTypeKms
+		}
+		if string(rec.Data) != want[i] || aws.ToString(rec.PartitionKey) != "pk-"+want[i] || rec.EncryptionType != typ {
+			t.Fatalf("record %d: %q %q %q, want %q (%q)", i, rec.Data, aws.ToString(rec.PartitionKey), rec.EncryptionType, want[i], typ)
+		}
+	}
+}
