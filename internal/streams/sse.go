@@ -19,7 +19,7 @@ import (
 // known by its empty partition key, so records written before encryption
 // was switched on or after it was switched off are read as they are.
 
-// keyPrefix is the metadata prefix of a stream's data keys.
+// dataKeyPrefix is the metadata prefix of a stream's data keys.
 func dataKeyPrefix(streamID string) string { return "streamkeys/" + streamID + "/" }
 
 // keyMargin is how long after its data key stopped sealing a record may
