@@ -7,6 +7,7 @@ import (
 	"sluice/internal/bench"
 	"sluice/internal/client"
 	"sluice/internal/cluster"
+	"sluice/internal/kms"
 	"sluice/internal/recovery"
 )
 
@@ -31,4 +32,5 @@ var commands = map[string]command{
 	"backup":  {"copy a data directory, while Sluice runs or not", recovery.Backup},
 	"recover": {"list the logs kept in quarantine and mark those to restore", recovery.Recover},
 	"cluster": {"show a cluster's nodes, owner, lease and placement (status --cluster-etcd URLS)", cluster.Main},
+	"kms":     {"create, disable, enable and list the master keys of the local key file (create-key, disable-key, ...)", kms.Main},
 }

@@ -10,6 +10,7 @@
 //	sluice backup [flags]    copy a data directory, running or not
 //	sluice recover [flags]   list and restore quarantined logs
 //	sluice cluster status    show a cluster's nodes, owner and placement
+//	sluice kms create-key    manage the master keys of the local key file
 //	sluice help              show the server's flags
 package main
 
@@ -118,7 +119,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 func printCommands(w io.Writer) {
 	fmt.Fprintf(w, "\nOther commands (each takes -h):\n")
-	for _, name := range []string{"bench", "put", "tail", "video", "firehose", "backup", "recover", "cluster"} {
+	for _, name := range []string{"bench", "put", "tail", "video", "firehose", "backup", "recover", "cluster", "kms"} {
 		fmt.Fprintf(w, "  sluice %-8s %s\n", name, commands[name].summary)
 	}
 }

@@ -73,6 +73,16 @@ type Config struct {
 	// destinations reached over HTTPS trust besides the system's.
 	FirehoseCAFile string
 
+	// KMSKeyFile is the local key file of server-side encryption's master
+	// keys (empty: <DataDir>/keys.json). KMSEndpoint, when set, is an AWS
+	// KMS API endpoint that holds them instead, reached with KMSRegion and
+	// the KMSAccessKey/KMSSecretKey credentials.
+	KMSKeyFile   string
+	KMSEndpoint  string
+	KMSRegion    string
+	KMSAccessKey string
+	KMSSecretKey string
+
 	// PublicURL is the base URL (http(s)://host[:port]) Sluice hands out
 	// for itself: Video Streams' GetDataEndpoint and signaling channel
 	// endpoints. Empty: the URL each request came in on.
@@ -213,6 +223,18 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.CORSOrigins(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.KMSEndpoint != "" {
+		u, err := url.Parse(c.KMSEndpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("kms-endpoint: %q is not an http(s):// URL", c.KMSEndpoint))
+		}
+		if c.KMSKeyFile != "" {
+			errs = append(errs, errors.New("kms-key-file: not with --kms-endpoint (the endpoint holds the keys)"))
+		}
+	}
+	if c.KMSRegion != "" && !regionRE.MatchString(c.KMSRegion) {
+		errs = append(errs, fmt.Errorf("kms-region: %q is not an AWS region name", c.KMSRegion))
 	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(strings.TrimSuffix(c.PublicURL, "/"))

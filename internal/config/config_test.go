@@ -140,3 +140,28 @@ func TestCORSAllowOrigin(t *testing.T) {
 		}
 	}
 }
+
+func TestKMSSettings(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "sluice.json")
+	os.WriteFile(file, []byte(`{"kms-region":"eu-west-1","kms-access-key":"AKIDFILE"}`), 0o600)
+	c, err := Load([]string{"--kms-endpoint", "http://127.0.0.1:4599"}, env(map[string]string{"SLUICE_CONFIG": file, "SLUICE_KMS_SECRET_KEY": "s"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.KMSEndpoint != "http://127.0.0.1:4599" || c.KMSRegion != "eu-west-1" || c.KMSAccessKey != "AKIDFILE" || c.KMSSecretKey != "s" {
+		t.Fatalf("kms settings %+v", c)
+	}
+	for _, args := range [][]string{
+		{"--kms-endpoint", "127.0.0.1:4599"},
+		{"--kms-endpoint", "http://127.0.0.1:4599", "--kms-key-file", "/k.json"},
+		{"--kms-region", "nowhere"},
+	} {
+		if _, err := Load(args, env(nil), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "kms-") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	c, err = Load(nil, env(map[string]string{"SLUICE_KMS_KEY_FILE": "/secrets/keys.json"}), &bytes.Buffer{})
+	if err != nil || c.KMSKeyFile != "/secrets/keys.json" {
+		t.Fatalf("SLUICE_KMS_KEY_FILE: %+v %v", c.KMSKeyFile, err)
+	}
+}

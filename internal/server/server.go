@@ -30,6 +30,8 @@ import (
 	"sluice/internal/firehose/convert"
 	"sluice/internal/firehose/deliverylog"
 	"sluice/internal/identity"
+	"sluice/internal/kms"
+	"sluice/internal/kms/remote"
 	"sluice/internal/objectstore"
 	"sluice/internal/policy"
 	"sluice/internal/storage"
@@ -128,6 +130,11 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend.Close()
 		return nil, err
 	}
+	masterKeys, err := newMasterKeys(cfg, now)
+	if err != nil {
+		backend.Close()
+		return nil, err
+	}
 	scaler := streams.DefaultScaler()
 	scaler.Interval, scaler.ScaleUpAfter, scaler.ScaleDownAfter = cfg.ScaleInterval, cfg.ScaleUpAfter, cfg.ScaleDownAfter
 	scfg := streams.Config{
@@ -140,6 +147,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Limits:              cfg.Limits == config.LimitsOn,
 		Scaler:              scaler,
 		Logger:              log,
+		Keys:                masterKeys,
 	}
 	if opts.Tune != nil {
 		opts.Tune(&scfg)
@@ -398,6 +406,27 @@ func newAuthenticator(cfg config.Config, now func() time.Time) (awsproto.Authent
 		return nil, fmt.Errorf("credentials %s: %w", cfg.Credentials, err)
 	}
 	return &awsproto.KeyringAuth{Keys: dir.Keys, Directory: dir, Now: now}, nil
+}
+
+// newMasterKeys returns server-side encryption's master keys: a KMS endpoint's,
+// or the local key file's.
+func newMasterKeys(cfg config.Config, now func() time.Time) (kms.MasterKeys, error) {
+	if cfg.KMSEndpoint != "" {
+		region := cfg.KMSRegion
+		if region == "" {
+			region = cfg.Region
+		}
+		return remote.New(remote.Options{Endpoint: cfg.KMSEndpoint, Region: region, AccessKey: cfg.KMSAccessKey, SecretKey: cfg.KMSSecretKey}), nil
+	}
+	path := cfg.KMSKeyFile
+	if path == "" {
+		path = kms.DefaultKeyFile(cfg.DataDir)
+	}
+	keys, err := kms.OpenLocal(path, now)
+	if err != nil {
+		return nil, fmt.Errorf("--kms-key-file: %w", err)
+	}
+	return keys, nil
 }
 
 // lambdaInvoker is the Lambda endpoint Firehose transforms records with,

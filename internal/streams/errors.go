@@ -22,6 +22,12 @@ const (
 	KindAccessDenied
 	KindThroughputExceeded
 	KindDryRun
+	// Server-side encryption: the master key's failures.
+	KindKMSNotFound
+	KindKMSDisabled
+	KindKMSInvalidState
+	KindKMSAccessDenied
+	KindKMSThrottling
 )
 
 // Error is a domain error with its client-facing message.

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"sluice/internal/sse"
 	"sluice/internal/storage"
 )
 
@@ -262,8 +263,12 @@ func (s *Service) removeLocked(ctx context.Context, ls *liveStream) error {
 		delete(s.timers, st.ID)
 	}
 	if err := s.recs.Remove(ctx, st.ID); err != nil {
-		// The log was marked: the next start removes it.
+		// The log was marked: the next start removes it, and its keys.
 		s.log.Error("removing stream log", "stream", st.Name, "err", err)
+		return nil
+	}
+	if err := sse.DeleteAll(ctx, s.meta, dataKeyPrefix(st.ID)); err != nil {
+		s.log.Error("deleting the stream's data keys", "stream", st.Name, "err", err)
 	}
 	return nil
 }

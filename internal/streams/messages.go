@@ -42,6 +42,10 @@ func errOnDemandLimit(account string, limit int) *Error {
 	return newErr(KindLimitExceeded, "This request would exceed the on-demand stream limit of %d for the account %s.", limit, account)
 }
 
+func errEmptyPartitionKey() *Error {
+	return newErr(KindValidation, "1 validation error detected: Value '' at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1")
+}
+
 func errExplicitHashKey(v string) *Error {
 	return newErr(KindInvalidArgument, "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was %s", v)
 }

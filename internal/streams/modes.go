@@ -70,9 +70,11 @@ func (s *Service) SetDistribution(ctx context.Context, c Caller, streamARN, stra
 	})
 }
 
-// StartEncryption and StopEncryption switch server-side encryption. Sluice
-// has no KMS: the key ID is recorded and reported, records written while it
-// is on report EncryptionType KMS, and the data on disk is as it was.
+// SetEncryption switches server-side encryption on (start) or off. The
+// master key must exist and be enabled (KMSNotFoundException,
+// KMSDisabledException, ...); once the stream is ACTIVE again, every
+// record written is sealed with a data key of that master key (sse.go),
+// and records report EncryptionType KMS.
 func (s *Service) SetEncryption(ctx context.Context, c Caller, ref StreamRef, typ, keyID string, start bool) error {
 	action := "StopStreamEncryption"
 	if start {
@@ -89,6 +91,14 @@ func (s *Service) SetEncryption(ctx context.Context, c Caller, ref StreamRef, ty
 			return newErr(KindInvalidArgument, "Key %s is not the key stream %s under account %s is encrypted with.", keyID, st.Name, st.Account)
 		}
 		return nil
+	}
+	if start && typ == EncryptionKMS && s.peek(c, ref) != nil {
+		// Asked before the stream is locked: it may be a remote call. (A
+		// stream that does not exist answers ResourceNotFoundException
+		// below, whatever the key.)
+		if err := s.checkKey(ctx, c, keyID); err != nil {
+			return err
+		}
 	}
 	ch := Change{Kind: ChangeEncryption, Encryption: EncryptionKMS, KeyID: keyID}
 	if !start {

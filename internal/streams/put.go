@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sluice/internal/metrics"
+	"sluice/internal/sse"
 	"sluice/internal/storage"
 )
 
@@ -42,11 +43,11 @@ func (s *Service) PutRecord(ctx context.Context, c Caller, ref StreamRef, e PutE
 	if seqForOrdering != "" && !s.validOrderingSeq(ls, st, seqForOrdering) {
 		return nil, PutResult{}, errOrderingSeq(seqForOrdering, name, c.Account)
 	}
-	results, err := s.put(ctx, ls, []PutEntry{e}, dryRun, true)
+	results, used, err := s.put(ctx, ls, []PutEntry{e}, dryRun, true)
 	if err != nil {
 		return nil, PutResult{}, err
 	}
-	return st, results[0], nil
+	return used, results[0], nil
 }
 
 // validOrderingSeq reports whether v can be a SequenceNumberForOrdering: a
@@ -106,11 +107,11 @@ func (s *Service) PutRecords(ctx context.Context, c Caller, ref StreamRef, entri
 	if total > MaxPutRecordsBytes {
 		return nil, nil, errPutRecordsTooLarge()
 	}
-	results, err := s.put(ctx, ls, entries, dryRun, false)
+	results, used, err := s.put(ctx, ls, entries, dryRun, false)
 	if err != nil {
 		return nil, nil, err
 	}
-	return st, results, nil
+	return used, results, nil
 }
 
 // writable resolves a stream that accepts records: ACTIVE or UPDATING, and
@@ -129,14 +130,20 @@ func (s *Service) writable(c Caller, ref StreamRef, action string) (*liveStream,
 // put routes the entries to shards, applies the shards' write limits, and
 // appends what was admitted as one group. single makes a throttled record
 // fail the whole call (PutRecord) rather than just its own result
-// (PutRecords).
-func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, dryRun, single bool) ([]PutResult, error) {
+// (PutRecords). It returns the snapshot of the stream the records were
+// written under (whose EncryptionType is theirs).
+func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, dryRun, single bool) ([]PutResult, *Stream, error) {
 	keys := make([]HashKey, len(entries))
 	for i, e := range entries {
+		if e.PartitionKey == "" {
+			// An empty partition key marks a sealed record (sse.go); the
+			// API's validation never lets one through.
+			return nil, nil, errEmptyPartitionKey()
+		}
 		if e.ExplicitHashKey != "" {
 			h, ok := ParseHashKey(e.ExplicitHashKey)
 			if !ok {
-				return nil, errExplicitHashKey(e.ExplicitHashKey)
+				return nil, nil, errExplicitHashKey(e.ExplicitHashKey)
 			}
 			keys[i] = h
 		} else {
@@ -144,11 +151,29 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 		}
 	}
 
-	// Holding the read lock across the append keeps the shards' layout
-	// fixed until the records are in the log (see the package doc).
-	ls.mu.RLock()
+	// An encrypted stream's data key is got before the lock: making a new
+	// one asks the master key, and must not hold up the control plane.
+	var sealer *sse.Sealer
+	var st *Stream
+	for {
+		enc := ls.snapshot()
+		sealer = nil
+		if enc.EncryptionType == EncryptionKMS && !dryRun {
+			var err error
+			if sealer, err = s.dataSealer(ctx, ls, enc); err != nil {
+				return nil, nil, err
+			}
+		}
+		// Holding the read lock across the append keeps the shards' layout
+		// fixed until the records are in the log (see the package doc).
+		ls.mu.RLock()
+		st = ls.meta
+		if st.EncryptionType == enc.EncryptionType && st.KeyID == enc.KeyID {
+			break
+		}
+		ls.mu.RUnlock() // encryption changed meanwhile: again
+	}
 	defer ls.mu.RUnlock()
-	st := ls.meta
 	now := s.now()
 	auto := st.Distribution == DistributionAuto
 	out := make([]PutResult, len(entries))
@@ -156,6 +181,7 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 	slot := make([]int, len(entries)) // index into batches, -1 when throttled
 	pos := make([]int, len(entries))  // index within the batch
 	var batches []storage.Batch
+	var batchBytes []int // plaintext bytes of each batch, for the metrics
 	batchOf := map[uint32]int{}
 	for i, e := range entries {
 		var sh *Shard
@@ -166,14 +192,14 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 		}
 		if sh == nil {
 			// The open shards always cover the whole hash space.
-			return nil, errStreamNotFound(st.Name, st.Account)
+			return nil, nil, errStreamNotFound(st.Name, st.Account)
 		}
 		shards[i] = sh
 		if s.cfg.Limits && !dryRun && !ls.state(st, sh.Index, now).admitWrite(now, len(e.Data)+len(e.PartitionKey)) {
 			ls.metrics.Add(now, metrics.WriteThrottled, 1)
 			err := errThroughput(sh.ID(), st)
 			if single {
-				return nil, err
+				return nil, nil, err
 			}
 			out[i], slot[i] = PutResult{ErrCode: "ProvisionedThroughputExceededException", ErrMessage: err.Msg}, -1
 			continue
@@ -183,15 +209,20 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 			b = len(batches)
 			batchOf[sh.Index] = b
 			batches = append(batches, storage.Batch{Shard: sh.Index})
+			batchBytes = append(batchBytes, 0)
 		}
 		slot[i], pos[i] = b, len(batches[b].Records)
 		batches[b].Records = append(batches[b].Records, storage.Record{PartitionKey: e.PartitionKey, Data: e.Data})
+		batchBytes[b] += len(e.Data) + len(e.PartitionKey)
 	}
 	if dryRun {
-		return nil, errDryRun()
+		return nil, nil, errDryRun()
 	}
 	if len(batches) == 0 {
-		return out, nil
+		return out, st, nil
+	}
+	if sealer != nil {
+		sealBatches(sealer, batches)
 	}
 	end := ls.appends.begin(s.cfg.Now)
 	res, err := ls.log.Append(ctx, batches)
@@ -203,7 +234,7 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 		end()
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ids := make([]string, len(batches)) // one string per shard, not per record
 	for i, sh := range shards {
@@ -225,17 +256,14 @@ func (s *Service) put(ctx context.Context, ls *liveStream, entries []PutEntry, d
 		}
 	}
 	var records, bytes int64
-	for _, b := range batches {
+	for i, b := range batches {
 		state := ls.state(st, b.Shard, now)
-		n := 0
-		for _, r := range b.Records {
-			n += len(r.Data) + len(r.PartitionKey)
-		}
+		n := batchBytes[i]
 		state.bytesIn.Add(int64(n))
 		state.recordsIn.Add(int64(len(b.Records)))
 		records, bytes = records+int64(len(b.Records)), bytes+int64(n)
 	}
 	ls.metrics.Add(now, metrics.IncomingRecords, records)
 	ls.metrics.Add(now, metrics.IncomingBytes, bytes)
-	return out, nil
+	return out, st, nil
 }

@@ -2,6 +2,7 @@ package streams
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"sluice/internal/metrics"
@@ -156,7 +157,12 @@ type RecordsPage struct {
 	MillisBehindLatest int64
 	ChildShards        []*Shard
 
-	arena *storage.Arena // holds Records' memory until Release
+	arena  *storage.Arena // holds Records' memory until Release
+	sealed []bool         // which records were stored encrypted (nil: none)
+	// plain holds the plaintext of the page's sealed records until
+	// Release, which hands it back to pool.
+	plain *[]byte
+	pool  *sync.Pool
 }
 
 // Release hands the memory of the page's records back to the log for other
@@ -169,6 +175,23 @@ func (p *RecordsPage) Release() {
 		p.arena = nil
 		p.Records = nil
 	}
+	if p != nil && p.plain != nil {
+		if cap(*p.plain) <= maxPooledPlain {
+			p.pool.Put(p.plain)
+		}
+		p.plain = nil
+	}
+}
+
+// EncryptionType returns the EncryptionType record i of the page was
+// written under: KMS if it is stored encrypted, else "".
+func (p *RecordsPage) EncryptionType(i int) string { return encryptionType(p.sealed, i) }
+
+func encryptionType(sealed []bool, i int) string {
+	if i < len(sealed) && sealed[i] {
+		return EncryptionKMS
+	}
+	return ""
 }
 
 // SeqNum returns the sequence number of a record read from the page's shard.
@@ -181,7 +204,7 @@ func (p *RecordsPage) SeqNumFor(r *storage.StoredRecord) SeqNum {
 
 // GetRecords reads from the position of an iterator. streamARN, when the
 // request gives one, must name the iterator's stream.
-func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN string, limit int, dryRun bool) (*RecordsPage, error) {
+func (s *Service) GetRecords(ctx context.Context, c Caller, token, streamARN string, limit int, dryRun bool) (*RecordsPage, error) {
 	it, ok := s.decodeIterator(token)
 	if !ok || it.Region != c.Region || it.Account != c.Account && c.Auth == nil {
 		return nil, errInvalidIterator()
@@ -221,6 +244,15 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	}
 	arena := new(storage.Arena)
 	recs, next, err := ls.log.ReadArena(it.Shard, it.Counter, limit, MaxGetRecordsBytes, s.cutoff(st), arena)
+	var plain *[]byte
+	var sealed []bool
+	if err == nil {
+		plain, _ = s.plainBufs.Get().(*[]byte)
+		if plain == nil {
+			plain = new([]byte)
+		}
+		recs, sealed, *plain, err = s.openRecordsInto(ctx, ls, st, recs, *plain)
+	}
 	if err != nil {
 		arena.Release()
 		return nil, err
@@ -232,7 +264,12 @@ func (s *Service) GetRecords(_ context.Context, c Caller, token, streamARN strin
 	if s.cfg.Limits {
 		state.chargeRead(now, bytes)
 	}
-	page := &RecordsPage{Stream: st, Shard: sh, Records: recs, arena: arena}
+	page := &RecordsPage{Stream: st, Shard: sh, Records: recs, arena: arena, sealed: sealed}
+	if cap(*plain) > 0 {
+		page.plain, page.pool = plain, &s.plainBufs
+	} else {
+		s.plainBufs.Put(plain)
+	}
 	_, tip := ls.log.Bounds(it.Shard, 0)
 	if next < tip && len(recs) > 0 {
 		page.MillisBehindLatest = max(0, now.UnixMilli()-recs[len(recs)-1].ArrivalMillis)

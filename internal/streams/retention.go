@@ -99,6 +99,7 @@ func (s *Service) EnforceRetention() {
 		if err := ls.log.Expire(s.cutoff(st)); err != nil {
 			s.log.Error("expiring records", "stream", st.Name, "err", err)
 		}
+		s.pruneDataKeys(context.Background(), ls, st)
 	}
 }
 

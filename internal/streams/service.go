@@ -27,8 +27,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"sluice/internal/kms"
 	"sluice/internal/metrics"
 	"sluice/internal/policy"
+	"sluice/internal/sse"
 	"sluice/internal/storage"
 )
 
@@ -53,6 +55,15 @@ type Config struct {
 	// (AWS: 5 s); tests shorten it.
 	Heartbeat time.Duration
 	Logger    *slog.Logger
+	// Keys are the master keys of server-side encryption (package server
+	// injects the key file's or a KMS endpoint's); nil refuses
+	// StartStreamEncryption.
+	Keys kms.MasterKeys
+	// DataKeyLifetime is how long one data key seals a stream's records;
+	// DataKeyRecheck how long an unwrapped data key is used before the
+	// master key is asked again (0: package sse's defaults, 5 minutes).
+	DataKeyLifetime time.Duration
+	DataKeyRecheck  time.Duration
 }
 
 // Defaults returns AWS's defaults (us-east-1 shard quota).
@@ -97,6 +108,10 @@ type Service struct {
 	policies policyCache
 	subs     subscriptions
 
+	// plainBufs recycles the plaintext buffers of GetRecords pages of
+	// encrypted records (RecordsPage.Release).
+	plainBufs sync.Pool
+
 	scaleMu   sync.Mutex // one scaling pass at a time
 	scaleLast time.Time
 
@@ -137,6 +152,12 @@ type liveStream struct {
 	// appends are the appends in flight, for internal consumers' horizon
 	// (tail.go).
 	appends appendTracker
+
+	// ring holds the stream's data keys (sse.go), made on first use;
+	// lastPrune is when its old keys were last pruned (Unix ns).
+	ringOnce  sync.Once
+	ring      *sse.Keyring
+	lastPrune atomic.Int64
 }
 
 // watchMeta returns a channel closed at the next published change.
@@ -315,8 +336,16 @@ func (s *Service) load(ctx context.Context) error {
 		if live[id] || !isStreamID(id) {
 			continue
 		}
-		if _, err := s.recs.Disown(ctx, id, func(m storage.Manifest) error { return s.adopt(ctx, id, m) }); err != nil {
+		disp, err := s.recs.Disown(ctx, id, func(m storage.Manifest) error { return s.adopt(ctx, id, m) })
+		if err != nil {
 			return err
+		}
+		if disp == storage.Removed {
+			// A deletion finished: its data keys go too. A quarantined
+			// log keeps them, for its restore.
+			if err := sse.DeleteAll(ctx, s.meta, dataKeyPrefix(id)); err != nil {
+				s.log.Error("deleting the data keys of a removed stream", "stream_id", id, "err", err)
+			}
 		}
 	}
 	for _, ls := range s.streams {

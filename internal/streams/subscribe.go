@@ -44,7 +44,13 @@ type SubscribeEvent struct {
 	MillisBehindLatest int64
 	// ChildShards is set on the last event of a closed shard.
 	ChildShards []*Shard
+
+	sealed []bool // which records were stored encrypted (nil: none)
 }
+
+// EncryptionType returns the EncryptionType record i of the event was
+// written under: KMS if it is stored encrypted, else "".
+func (e *SubscribeEvent) EncryptionType(i int) string { return encryptionType(e.sealed, i) }
 
 // SeqNum returns the sequence number of a record of the event.
 func (e *SubscribeEvent) SeqNum(r *storage.StoredRecord) string {
@@ -186,11 +192,20 @@ func (sub *Subscription) read(now time.Time) (*SubscribeEvent, error) {
 		}
 	}
 	recs, next, err := sub.ls.log.Read(sub.shard, sub.counter, MaxGetRecords, subscribeMaxBytes, s.cutoff(st))
+	read := len(recs) // before openRecords skips any that do not open
+	var sealed []bool
+	if err == nil {
+		// The subscription's own context is its connection's; a KMS call
+		// is bounded by the master keys' client.
+		recs, sealed, err = s.openRecords(context.Background(), sub.ls, st, recs)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) > 0 {
+	if read > 0 {
 		sub.counter = next
+	}
+	if len(recs) > 0 {
 		sub.lastArr = recs[len(recs)-1].ArrivalMillis
 		bytes := 0
 		for i := range recs {
@@ -202,7 +217,9 @@ func (sub *Subscription) read(now time.Time) (*SubscribeEvent, error) {
 		sub.ls.metrics.Add(now, metrics.SubscribeRecords, int64(len(recs)))
 		sub.ls.metrics.Add(now, metrics.SubscribeBytes, int64(bytes))
 		sub.state.countPush(len(recs), bytes)
-		return sub.event(now, recs, nil), nil
+		ev := sub.event(now, recs, nil)
+		ev.sealed = sealed
+		return ev, nil
 	}
 	if !sh.Open() && sub.counter > sh.EndCounter {
 		sub.done = true

@@ -1,6 +1,7 @@
 package streams
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -73,6 +74,9 @@ func (s *Service) ReadShard(c Caller, ref StreamRef, id string, shard uint32, fr
 		maxRecords = MaxGetRecords
 	}
 	recs, next, err := ls.log.Read(shard, from, maxRecords, maxBytes, s.cutoff(st))
+	if err == nil {
+		recs, _, err = s.openRecords(context.Background(), ls, st, recs)
+	}
 	if err != nil {
 		return ShardRead{}, err
 	}

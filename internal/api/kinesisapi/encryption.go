@@ -7,9 +7,14 @@ import (
 )
 
 // StartStreamEncryption and StopStreamEncryption: server-side encryption
-// with a KMS key ID (the stream goes UPDATING, then reports EncryptionType
-// KMS and the KeyId; records written meanwhile report EncryptionType KMS).
-// Sluice has no KMS: the key is recorded, not used.
+// with a KMS key (a key ID, key ARN, alias name or alias ARN of the key
+// file's or the --kms-endpoint's keys). Start checks the key: unknown is
+// KMSNotFoundException, disabled KMSDisabledException, another account's
+// KMSAccessDeniedException. The stream goes UPDATING, then reports
+// EncryptionType KMS and the KeyId, and every record written from then on
+// is stored sealed (package sse); Stop makes new records plaintext again.
+// Reads return plaintext either way; a read or write that needs a master
+// key that is disabled answers KMSDisabledException (and so on).
 
 var encryptionInput = structOf("StreamEncryptionInput",
 	shape.Req("EncryptionType", shape.Str().OneOf("NONE", "KMS")),

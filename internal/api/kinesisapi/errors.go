@@ -21,6 +21,11 @@ var kindCodes = map[streams.Kind]awserr.Code{
 	streams.KindAccessDenied:       awserr.AccessDeniedException,
 	streams.KindThroughputExceeded: awserr.ProvisionedThroughputExceededException,
 	streams.KindDryRun:             awserr.DryRunOperationException,
+	streams.KindKMSNotFound:        awserr.KMSNotFoundException,
+	streams.KindKMSDisabled:        awserr.KMSDisabledException,
+	streams.KindKMSInvalidState:    awserr.KMSInvalidStateException,
+	streams.KindKMSAccessDenied:    awserr.KMSAccessDeniedException,
+	streams.KindKMSThrottling:      awserr.KMSThrottlingException,
 }
 
 // wire maps an error from package streams to the AWS error the client sees;

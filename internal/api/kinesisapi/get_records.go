@@ -82,7 +82,7 @@ func (o *getRecordsOut) wire() *getRecordsWire {
 			ApproximateArrivalTimestamp: awsproto.TimeOf(time.UnixMilli(r.ArrivalMillis)),
 			Data:                        nonNil(r.Data),
 			PartitionKey:                r.PartitionKey,
-			EncryptionType:              recordEncryption(p.Stream, r.ArrivalMillis),
+			EncryptionType:              p.EncryptionType(i),
 		}
 	}
 	if p.NextIterator != "" {
@@ -124,7 +124,7 @@ func (o *getRecordsOut) JSONSkeleton(s *awsjson.Skeleton) {
 		s.Blob(r.Data)
 		b = append(s.Meta, `,"PartitionKey":`...)
 		b = awsjson.AppendString(b, r.PartitionKey)
-		if enc := recordEncryption(p.Stream, r.ArrivalMillis); enc != "" {
+		if enc := p.EncryptionType(i); enc != "" {
 			b = append(b, `,"EncryptionType":`...)
 			b = awsjson.AppendString(b, enc)
 		}

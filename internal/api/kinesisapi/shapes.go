@@ -157,15 +157,6 @@ func monitoring(st *streams.Stream) []enhancedMetrics {
 
 func created(st *streams.Stream) *awsproto.Timestamp { return awsproto.TimeOf(st.Created) }
 
-// recordEncryption is a read record's EncryptionType: KMS for records
-// written while the stream was encrypted, omitted otherwise.
-func recordEncryption(st *streams.Stream, arrivalMillis int64) string {
-	if st.EncryptionAt(arrivalMillis) == streams.EncryptionKMS {
-		return streams.EncryptionKMS
-	}
-	return ""
-}
-
 // encryptionOf returns the EncryptionType member of record outputs, which
 // AWS only sends for encrypted streams.
 func encryptionOf(st *streams.Stream) string {

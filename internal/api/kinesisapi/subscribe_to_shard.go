@@ -131,7 +131,7 @@ func toSubscribeEvent(ev *streams.SubscribeEvent) subscribeEventOut {
 			ApproximateArrivalTimestamp: awsproto.TimeOf(time.UnixMilli(r.ArrivalMillis)),
 			Data:                        nonNil(r.Data),
 			PartitionKey:                r.PartitionKey,
-			EncryptionType:              recordEncryption(ev.Stream, r.ArrivalMillis),
+			EncryptionType:              ev.EncryptionType(i),
 		}
 	}
 	if ev.ChildShards != nil {

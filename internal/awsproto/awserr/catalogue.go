@@ -29,6 +29,9 @@ var (
 	ProvisionedThroughputExceededException = Code{Name: "ProvisionedThroughputExceededException", Status: http.StatusBadRequest}
 	KMSAccessDeniedException               = Code{Name: "KMSAccessDeniedException", Status: http.StatusBadRequest}
 	KMSNotFoundException                   = Code{Name: "KMSNotFoundException", Status: http.StatusBadRequest}
+	KMSDisabledException                   = Code{Name: "KMSDisabledException", Status: http.StatusBadRequest}
+	KMSInvalidStateException               = Code{Name: "KMSInvalidStateException", Status: http.StatusBadRequest}
+	KMSThrottlingException                 = Code{Name: "KMSThrottlingException", Status: http.StatusBadRequest}
 	InternalFailureException               = Code{Name: "InternalFailureException", Status: http.StatusInternalServerError}
 	DryRunOperationException               = Code{Name: "DryRunOperationException", Status: http.StatusBadRequest}
 )
