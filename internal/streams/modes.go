@@ -92,10 +92,15 @@ func (s *Service) SetEncryption(ctx context.Context, c Caller, ref StreamRef, ty
 		}
 		return nil
 	}
-	if start && typ == EncryptionKMS && s.peek(c, ref) != nil {
+	if ls := s.peek(c, ref); start && typ == EncryptionKMS && ls != nil {
 		// Asked before the stream is locked: it may be a remote call. (A
 		// stream that does not exist answers ResourceNotFoundException
-		// below, whatever the key.)
+		// below, whatever the key.) A caller who may not change the
+		// stream learns nothing of the keys.
+		st := ls.snapshot()
+		if err := s.authorize(c, action, st.ARN(), st.Account, st.Policy); err != nil {
+			return err
+		}
 		if err := s.checkKey(ctx, c, keyID); err != nil {
 			return err
 		}
