@@ -130,7 +130,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend.Close()
 		return nil, err
 	}
-	masterKeys, err := newMasterKeys(cfg, now)
+	masterKeys, err := newMasterKeys(cfg, now, opts.Backend != nil)
 	if err != nil {
 		backend.Close()
 		return nil, err
@@ -409,8 +409,11 @@ func newAuthenticator(cfg config.Config, now func() time.Time) (awsproto.Authent
 }
 
 // newMasterKeys returns server-side encryption's master keys: a KMS endpoint's,
-// or the local key file's.
-func newMasterKeys(cfg config.Config, now func() time.Time) (kms.MasterKeys, error) {
+// or the local key file's. A node of a cluster has none unless it is told
+// where the cluster's keys are: a key file of its own data directory would
+// hold keys no other node has, and records sealed with them would become
+// unreadable when another node took over.
+func newMasterKeys(cfg config.Config, now func() time.Time, cluster bool) (kms.MasterKeys, error) {
 	if cfg.KMSEndpoint != "" {
 		region := cfg.KMSRegion
 		if region == "" {
@@ -420,6 +423,9 @@ func newMasterKeys(cfg config.Config, now func() time.Time) (kms.MasterKeys, err
 	}
 	path := cfg.KMSKeyFile
 	if path == "" {
+		if cluster {
+			return nil, nil
+		}
 		path = kms.DefaultKeyFile(cfg.DataDir)
 	}
 	keys, err := kms.OpenLocal(path, now)

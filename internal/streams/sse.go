@@ -169,7 +169,7 @@ func kmsErr(err error, action string) error {
 }
 
 func errNoMasterKeys() *Error {
-	return newErr(KindKMSInvalidState, "Server-side encryption is not available: this server has no master keys configured.")
+	return newErr(KindKMSInvalidState, "Server-side encryption is not available: this server has no master keys configured (a cluster node needs --kms-endpoint, or a --kms-key-file that every node shares).")
 }
 
 // peek returns the live stream ref names in the caller's account, or nil,

@@ -192,6 +192,7 @@ func checkModes(t *testing.T, dir string) {
 // and reads all of them back, through GetRecords and the internal readers,
 // before and after a restart.
 func TestEncryptionAtRest(t *testing.T) {
+	testserver.SkipInCluster(t, "it greps the embedded store's files for plaintext")
 	dir := testserver.TempDir(t)
 	srv, c := start(t, testserver.WithDir(dir), testserver.WithTLS())
 	createStream(t, c, "sse", 2)
@@ -252,6 +253,7 @@ func checkInternalReaders(t *testing.T, srv *testserver.Server, r sseRun) {
 // encrypted fails writes and reads (once the cached data keys are due)
 // with KMSDisabledException, and enabling it again lets both through.
 func TestEncryptionKeyErrors(t *testing.T) {
+	testserver.SkipInCluster(t, "it edits the key file of the node's own data directory")
 	dir := testserver.TempDir(t)
 	_, c := start(t, testserver.WithDir(dir), testserver.WithStreams(func(sc *streams.Config) {
 		sc.DataKeyLifetime, sc.DataKeyRecheck = 50*time.Millisecond, 50*time.Millisecond
@@ -321,6 +323,7 @@ func TestEncryptionKeyErrors(t *testing.T) {
 // Decrypt, no key file is made, a restart reads everything back, and KMS's
 // errors come back as Kinesis's.
 func TestEncryptionRemoteKMS(t *testing.T) {
+	testserver.SkipInCluster(t, "it greps the embedded store's files for plaintext")
 	ks := kmstest.Start(t)
 	key := ks.CreateKey(t, "alias/orders")
 	dir := testserver.TempDir(t)
@@ -367,6 +370,7 @@ func TestEncryptionRemoteKMS(t *testing.T) {
 // metadata store (a meta.db restored from a backup older than them) cost
 // only themselves: reads skip them and go on.
 func TestEncryptionMissingDataKey(t *testing.T) {
+	testserver.SkipInCluster(t, "it removes a data key from the embedded store's metadata")
 	dir := testserver.TempDir(t)
 	srv, c := start(t, testserver.WithDir(dir))
 	createStream(t, c, "gone", 1)

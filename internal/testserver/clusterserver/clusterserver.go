@@ -152,6 +152,10 @@ func Start(t testing.TB, nodes int, o server.Options) *Nodes {
 		}
 		cfg.Listen = ln.Addr().String()
 		cfg.DataDir = filepath.Join(o.Config.DataDir, fmt.Sprintf("node%d", i+1))
+		if cfg.KMSKeyFile == "" && cfg.KMSEndpoint == "" {
+			// The nodes share their master keys, as a real cluster must.
+			cfg.KMSKeyFile = filepath.Join(o.Config.DataDir, "cluster-keys.json")
+		}
 		cfg.S3Endpoint, cfg.S3AccessKey, cfg.S3SecretKey = s3.Endpoint, testserver.VersityAccessKey, testserver.VersitySecretKey
 		cfg.Cluster = config.Cluster{Etcd: etcd, Bucket: bucket, NodeID: fmt.Sprintf("n%d", i+1), Advertise: "http://" + cfg.Listen,
 			Prefix: prefix, FlushInterval: config.DefaultFlushInterval, LeaseTTL: 2 * time.Second}
