@@ -127,7 +127,19 @@ func (h *Handler) readChunked(r *http.Request, sum hash.Hash, deadline time.Time
 	buf := (*b.buf)[:0]
 	for {
 		if len(buf) == cap(buf) {
-			grown := make([]byte, len(buf), min(2*int64(cap(buf))+readChunk, limit+1))
+			// The larger buffer is reserved whole before it is made, so
+			// that the memory bodies take, copies included, stays within
+			// the budget.
+			size := min(2*int64(cap(buf))+readChunk, limit+1)
+			if size > b.reserved {
+				more, ok := h.budget.TryAcquire(size - b.reserved)
+				if !ok {
+					*b.buf = buf
+					return b, errBusy
+				}
+				b.reserved += more
+			}
+			grown := make([]byte, len(buf), size)
 			copy(grown, buf)
 			buf = grown
 		}

@@ -224,11 +224,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(deadline)
 	b, err := h.readBody(r, check.needed(), deadline, limit)
-	rc.SetReadDeadline(time.Time{})
 	if err != nil {
+		// The deadline stays: what is left of the body is not read past
+		// it (net/http drains a small one after the answer).
 		h.bodyFailed(w, r, err, func(e *awserr.Error) { h.fail(w, errEnc, e, &rec) }, limit)
 		return
 	}
+	rc.SetReadDeadline(time.Time{})
 	// Decoders copy what they keep, so the buffer is reused once the
 	// answer is written (or, for a stream, once the input is decoded).
 	held := true
@@ -346,6 +348,9 @@ func (h *Handler) bodyFailed(w http.ResponseWriter, r *http.Request, err error, 
 		fail(awserr.New(awserr.ServiceUnavailable, msgBusy))
 	default:
 		h.log.Debug("reading request body", "err", err)
+		// Nothing more is read: net/http would otherwise drain the rest
+		// of a small body before closing, at the client's pace.
+		http.NewResponseController(w).SetReadDeadline(time.Now())
 		panic(http.ErrAbortHandler)
 	}
 }

@@ -224,11 +224,13 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(deadline)
 	b, err := h.readBody(r, check.needed(), deadline, limit)
-	rc.SetReadDeadline(time.Time{})
 	if err != nil {
+		// The deadline stays: what is left of the body is not read past
+		// it (net/http drains a small one after the answer).
 		h.bodyFailed(w, r, err, func(e *awserr.Error) { failREST(w, e, &rec) }, limit)
 		return
 	}
+	rc.SetReadDeadline(time.Time{})
 	held := true
 	defer func() {
 		if held {
