@@ -23,6 +23,8 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/fxamacker/cbor/v2"
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
 
 	"sluice/internal/config"
 	"sluice/internal/testserver"
@@ -381,5 +383,179 @@ func TestManyConnections(t *testing.T) {
 	}
 	if m := metricsText(t, srv); strings.Contains(m, "sluice_http_connections_refused_total 0\n") {
 		t.Fatalf("no connection was refused:\n%s", grepLines(m, "sluice_http_connections"))
+	}
+}
+
+// h2Flooder speaks raw HTTP/2 (h2c with prior knowledge) to the server:
+// it writes what a test tells it and reads every frame the server sends,
+// acknowledging SETTINGS and PINGs, counting stream resets by code.
+type h2Flooder struct {
+	conn   net.Conn
+	mu     sync.Mutex // writes
+	fr     *http2.Framer
+	enc    *hpack.Encoder
+	hbuf   bytes.Buffer
+	resets sync.Map // http2.ErrCode -> *atomic.Int64
+	goAway atomic.Bool
+	done   chan struct{}
+	header []hpack.HeaderField
+}
+
+func newH2Flooder(t *testing.T, srv *testserver.Server, r *http.Request, contentLength int) *h2Flooder {
+	t.Helper()
+	f := &h2Flooder{conn: dial(t, srv), done: make(chan struct{})}
+	f.fr = http2.NewFramer(f.conn, f.conn)
+	f.enc = hpack.NewEncoder(&f.hbuf)
+	f.header = []hpack.HeaderField{
+		{Name: ":method", Value: "POST"}, {Name: ":scheme", Value: "http"},
+		{Name: ":authority", Value: r.URL.Host}, {Name: ":path", Value: r.URL.Path},
+		{Name: "content-length", Value: fmt.Sprint(contentLength)},
+	}
+	for k, vs := range r.Header {
+		f.header = append(f.header, hpack.HeaderField{Name: strings.ToLower(k), Value: vs[0]})
+	}
+	f.conn.Write([]byte(http2.ClientPreface))
+	f.write(func() error { return f.fr.WriteSettings() })
+	go f.read()
+	t.Cleanup(func() { f.conn.Close(); <-f.done })
+	return f
+}
+
+func (f *h2Flooder) write(w func() error) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return w()
+}
+
+func (f *h2Flooder) read() {
+	defer close(f.done)
+	for {
+		fr, err := f.fr.ReadFrame()
+		if err != nil {
+			return
+		}
+		switch fr := fr.(type) {
+		case *http2.SettingsFrame:
+			if !fr.IsAck() {
+				f.write(func() error { return f.fr.WriteSettingsAck() })
+			}
+		case *http2.PingFrame:
+			if !fr.IsAck() {
+				f.write(func() error { return f.fr.WritePing(true, fr.Data) })
+			}
+		case *http2.RSTStreamFrame:
+			v, _ := f.resets.LoadOrStore(fr.ErrCode, new(atomic.Int64))
+			v.(*atomic.Int64).Add(1)
+		case *http2.GoAwayFrame:
+			f.goAway.Store(true)
+		}
+	}
+}
+
+// open starts stream id with the request's headers and no body yet.
+func (f *h2Flooder) open(id uint32) error {
+	return f.write(func() error {
+		f.hbuf.Reset()
+		for _, h := range f.header {
+			f.enc.WriteField(h)
+		}
+		return f.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: f.hbuf.Bytes(), EndHeaders: true})
+	})
+}
+
+func (f *h2Flooder) reset(id uint32) error {
+	return f.write(func() error { return f.fr.WriteRSTStream(id, http2.ErrCodeCancel) })
+}
+
+func (f *h2Flooder) resetsOf(code http2.ErrCode) int64 {
+	if v, ok := f.resets.Load(code); ok {
+		return v.(*atomic.Int64).Load()
+	}
+	return 0
+}
+
+// TestHTTP2StreamFloods: a client opening far more streams than
+// --http2-max-concurrent-streams has the excess refused, and one opening
+// and resetting streams as fast as it can (rapid reset) costs the server
+// nothing lasting; a normal client, over HTTP/1.1 and over h2c, is served
+// throughout, and goroutines and memory come back down.
+func TestHTTP2StreamFloods(t *testing.T) {
+	const maxStreams = 20
+	srv := testserver.Start(t, testserver.WithConfig(func(c *config.Config) {
+		c.HTTP2MaxConcurrentStreams, c.BodyTimeout = maxStreams, 3*time.Second
+	}))
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	goroutines := runtime.NumGoroutine()
+	stop := make(chan struct{})
+	normal := keepCalling(t, srv, stop)
+	body := []byte(`{"StreamName":"` + strings.Repeat("f", 100) + `"}`)
+	r := signedRequest(t, srv.URL+"/", "kinesis", "Kinesis_20131202.DescribeStreamSummary", "application/x-amz-json-1.1", body, false)
+
+	// Too many streams: each waits for a body that never comes.
+	many := newH2Flooder(t, srv, r, len(body))
+	time.Sleep(100 * time.Millisecond) // the SETTINGS exchange
+	for i := range 200 {
+		if err := many.open(uint32(2*i + 1)); err != nil {
+			t.Fatalf("stream %d: %v", i, err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for many.resetsOf(http2.ErrCodeProtocol)+many.resetsOf(http2.ErrCodeRefusedStream) < 200-maxStreams && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if refused := many.resetsOf(http2.ErrCodeProtocol) + many.resetsOf(http2.ErrCodeRefusedStream); refused < 200-maxStreams {
+		t.Fatalf("%d of 200 streams over the limit of %d were refused", refused, maxStreams)
+	}
+
+	// Rapid reset: open and cancel, as fast as the socket takes it.
+	rapid := newH2Flooder(t, srv, r, len(body))
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	var sent int
+	for i := range 20000 {
+		id := uint32(2*i + 1)
+		if rapid.open(id) != nil || rapid.reset(id) != nil {
+			break // the server closed the connection (ENHANCE_YOUR_CALM)
+		}
+		sent++
+	}
+	t.Logf("rapid reset: %d streams in %v, GOAWAY %v", sent, time.Since(start), rapid.goAway.Load())
+
+	// An h2c client is served beside the flood.
+	protocols := new(http.Protocols)
+	protocols.SetUnencryptedHTTP2(true)
+	cfg := srv.AWSConfig("us-east-1", "AKIDH2C", "secret")
+	cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{Protocols: protocols}}
+	if _, err := kinesis.NewFromConfig(cfg).ListStreams(context.Background(), &kinesis.ListStreamsInput{}); err != nil {
+		t.Fatalf("h2c call beside the floods: %v", err)
+	}
+	close(stop)
+	if ok, failed := normal(); failed > 0 || ok == 0 {
+		t.Fatalf("normal calls during the floods: %d answered, %d failed", ok, failed)
+	}
+	m := metricsText(t, srv)
+	if !strings.Contains(m, "over_max_streams") {
+		t.Errorf("the refused streams are not counted:\n%s", grepLines(m, "sluice_http2"))
+	}
+
+	// Once the flooders go, what they cost goes with them.
+	many.conn.Close()
+	rapid.conn.Close()
+	var after runtime.MemStats
+	for range 100 {
+		runtime.GC()
+		if runtime.NumGoroutine() < goroutines+20 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	runtime.ReadMemStats(&after)
+	if n := runtime.NumGoroutine(); n >= goroutines+20 {
+		t.Errorf("%d goroutines after the floods, %d before", n, goroutines)
+	}
+	if grown := int64(after.HeapInuse) - int64(before.HeapInuse); grown > 64<<20 {
+		t.Errorf("the heap grew by %d MiB over the floods", grown>>20)
 	}
 }

@@ -11,8 +11,9 @@ import (
 )
 
 // h2Errors counts the HTTP/2 errors Go's server reports (http.HTTP2Config
-// CountError), by its error type: a handful of fixed lower-case names
-// (conn_flow, reset_stream, ...), never client text.
+// CountError), by its error type: a fixed set of names made by Go
+// (stream_PROTOCOL_ERROR_over_max_streams,
+// conn_ENHANCE_YOUR_CALM_too_many_early_resets, ...), never client text.
 type h2Errors struct {
 	byType sync.Map // string -> *atomic.Uint64
 }
