@@ -244,6 +244,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err := check.verify(r, b.sha256); err != nil {
 			h.log.Debug("authentication failed", "err", err)
 			e := awserr.As(err)
+			rec.caller = Caller{} // not established: the key is only claimed
 			rec.deny(e)
 			h.writeError(w, errEnc, e)
 			return

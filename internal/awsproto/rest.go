@@ -241,6 +241,7 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err := check.verify(r, b.sha256); err != nil {
 			h.log.Debug("authentication failed", "err", err)
 			e := awserr.As(err)
+			rec.caller = Caller{} // not established: the key is only claimed
 			rec.deny(e)
 			writeRESTError(w, e)
 			return
