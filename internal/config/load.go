@@ -56,7 +56,7 @@ func options(c *Config) []option {
 		{"lambda-endpoint", "Lambda-compatible endpoint (the Invoke API, e.g. `sam local start-lambda`) for Firehose data transformation; empty: Lambda processors are refused", (*stringVal)(&c.LambdaEndpoint)},
 		{"firehose-ca-file", "PEM file of CA certificates Firehose's HTTP endpoint, OpenSearch and Splunk destinations trust besides the system's (for endpoints with a private CA)", (*stringVal)(&c.FirehoseCAFile)},
 		{"glue-tables", "JSON file of Glue tables (as `aws glue get-table --query Table` prints them, or a list of them) that Firehose record format conversion takes its schemas from; empty: conversion is refused", (*stringVal)(&c.GlueTables)},
-		{"max-inflight-bytes", "request bodies held in memory at once, across all requests (e.g. 256MiB, 1GiB); a body waits for room before it is read, and gets ServiceUnavailableException after 2 minutes", (*bytesVal)(&c.MaxInflightBytes)},
+		{"max-inflight-bytes", "request bodies held in memory at once, across all requests (e.g. 256MiB, 1GiB); a body waits for room before it is read, and gets ServiceUnavailableException after --body-timeout", (*bytesVal)(&c.MaxInflightBytes)},
 		{"cors-allow-origin", "web origins (comma-separated, or *) whose pages may call the API from a browser, e.g. http://localhost:3000; empty: no browser page may", (*stringVal)(&c.CORSAllowOrigins)},
 		{"public-url", "base URL clients reach this server at (http(s)://host[:port]), handed out by Video Streams' GetDataEndpoint and GetSignalingChannelEndpoint; empty: the URL each request came in on", (*stringVal)(&c.PublicURL)},
 		{"debug-listen", "serve Go's profiler (/debug/pprof/) on this host:port (off when empty); keep it on loopback", (*stringVal)(&c.DebugListen)},
