@@ -30,12 +30,14 @@ func TestKeyLimiter(t *testing.T) {
 	if got := NewKeyLimiter(0.5, 0, nil).burst; got != 1 {
 		t.Fatalf("burst for 0.5/s: %v", got)
 	}
+	l = NewKeyLimiter(2, 3, func() time.Time { return now })
 	for i := range maxLimitedKeys {
 		l.Allow(strconv.Itoa(i))
 	}
+	l.Allow("0") // not full yet: kept
 	now = now.Add(10 * time.Second)
 	l.Allow("new")
 	if n := len(l.buckets); n != 1 {
-		t.Fatalf("%d buckets kept after the sweep", n)
+		t.Fatalf("%d buckets kept after the sweep of full ones", n)
 	}
 }
