@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"io"
+	"os"
 
+	"sluice/internal/audit"
 	"sluice/internal/bench"
 	"sluice/internal/client"
 	"sluice/internal/cluster"
@@ -28,9 +30,16 @@ var commands = map[string]command{
 	"video": {"put an MKV file or stdin into a video stream (PutMedia), or get its media (GetMedia)", client.Video},
 
 	"firehose": {"print a delivery stream's delivery errors from its CloudWatch Logs log group (logs [--follow])", client.Firehose},
+	"audit":    {"print the audit log's events: control-plane and denied calls (tail [--follow] [--since D] [--event NAME] [--errors-only])", auditMain},
 
 	"backup":  {"copy a data directory, while Sluice runs or not", recovery.Backup},
 	"recover": {"list the logs kept in quarantine and mark those to restore", recovery.Recover},
 	"cluster": {"show a cluster's nodes, owner, lease and placement (status --cluster-etcd URLS)", cluster.Main},
 	"kms":     {"create, disable, enable and list the master keys of the local key file (create-key, disable-key, ...)", kms.Main},
+}
+
+// auditMain is `sluice audit`, reading SLUICE_AUDIT_LOG from the
+// environment as the server does.
+func auditMain(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	return audit.Main(ctx, args, os.Getenv, stdout, stderr)
 }

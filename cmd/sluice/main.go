@@ -7,6 +7,7 @@
 //	sluice tail [flags]      follow a stream
 //	sluice video put|get     PutMedia an MKV, GetMedia to stdout
 //	sluice firehose logs     print a delivery stream's delivery errors
+//	sluice audit tail        print the audit log's events
 //	sluice backup [flags]    copy a data directory, running or not
 //	sluice recover [flags]   list and restore quarantined logs
 //	sluice cluster status    show a cluster's nodes, owner and placement
@@ -119,7 +120,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 func printCommands(w io.Writer) {
 	fmt.Fprintf(w, "\nOther commands (each takes -h):\n")
-	for _, name := range []string{"bench", "put", "tail", "video", "firehose", "backup", "recover", "cluster", "kms"} {
+	for _, name := range []string{"bench", "put", "tail", "video", "firehose", "audit", "backup", "recover", "cluster", "kms"} {
 		fmt.Fprintf(w, "  sluice %-8s %s\n", name, commands[name].summary)
 	}
 }

@@ -43,9 +43,11 @@ func (h *Handler) release(b body) {
 var hashers = sync.Pool{New: func() any { return sha256.New() }}
 
 // readBody reads the whole body, within the budget, by deadline (which
-// bounds the wait for budget and the read together). With hashed set it
-// hashes the body as it arrives. On error nothing is held.
-func (h *Handler) readBody(r *http.Request, hashed bool, deadline time.Time) (body, error) {
+// bounds the wait for budget and the read together), and no more than
+// limit bytes of it (a body of unknown length past limit is an
+// *http.MaxBytesError; one of known length was checked before). With
+// hashed set it hashes the body as it arrives. On error nothing is held.
+func (h *Handler) readBody(r *http.Request, hashed bool, deadline time.Time, limit int64) (body, error) {
 	var sum hash.Hash
 	if hashed {
 		sum = hashers.Get().(hash.Hash)
@@ -57,7 +59,7 @@ func (h *Handler) readBody(r *http.Request, hashed bool, deadline time.Time) (bo
 	if r.ContentLength > 0 {
 		b, err = h.readKnown(r, sum, deadline)
 	} else {
-		b, err = h.readChunked(r, sum, deadline)
+		b, err = h.readChunked(r, sum, deadline, limit)
 	}
 	if err != nil {
 		h.release(b)
@@ -112,20 +114,32 @@ func (h *Handler) readKnown(r *http.Request, sum hash.Hash, deadline time.Time) 
 }
 
 // readChunked reads a body of unknown length, reserving budget as the body
-// grows (doubling), without waiting: a body that outgrows what is free is
-// refused rather than left holding part of the budget while it waits for
-// more.
-func (h *Handler) readChunked(r *http.Request, sum hash.Hash, deadline time.Time) (body, error) {
+// grows (doubling, never past limit and the one byte that tells a body
+// over it), without waiting: a body that outgrows what is free is refused
+// rather than left holding part of the budget while it waits for more.
+func (h *Handler) readChunked(r *http.Request, sum hash.Hash, deadline time.Time, limit int64) (body, error) {
 	reserved, err := h.reserve(readChunk, deadline)
 	if err != nil {
 		return body{}, err
 	}
 	b := body{buf: h.buffers.get(), reserved: reserved}
-	rd := http.MaxBytesReader(nil, r.Body, h.maxBodyBytes)
+	rd := http.MaxBytesReader(nil, r.Body, limit)
 	buf := (*b.buf)[:0]
 	for {
 		if len(buf) == cap(buf) {
-			grown := make([]byte, len(buf), 2*cap(buf)+readChunk)
+			// The larger buffer is reserved whole before it is made, so
+			// that the memory bodies take, copies included, stays within
+			// the budget.
+			size := min(2*int64(cap(buf))+readChunk, limit+1)
+			if size > b.reserved {
+				more, ok := h.budget.TryAcquire(size - b.reserved)
+				if !ok {
+					*b.buf = buf
+					return b, errBusy
+				}
+				b.reserved += more
+			}
+			grown := make([]byte, len(buf), size)
 			copy(grown, buf)
 			buf = grown
 		}

@@ -17,7 +17,12 @@
 //     not allowed: 403 XML AccessDeniedException; an allowed preflight is
 //     answered here;
 //  2. a method other than POST: 403 with an XML AccessDeniedException;
-//  3. a Content-Length over the limit: 413;
+//  3. a Content-Length over the service's limit (Service.MaxBodyBytes:
+//     Kinesis 16 MiB, Firehose 8 MiB, ...): 413 with AWS's common
+//     RequestEntityTooLargeException in the request's encoding (JSON when
+//     the content type is not one of the protocol's), before any byte of
+//     the body is read; a chunked body is refused the same way as soon as
+//     it passes the limit, and nothing past it is read into memory;
 //  4. an empty body (Content-Length: 0): SerializationException for a known
 //     operation, else UnknownOperationException, in the request's encoding;
 //  5. an unsupported content type: 403 XML AccessDeniedException without a
@@ -29,7 +34,10 @@
 //  8. room for the body in the Budget, then the body, read and hashed in
 //     one pass: 503 ServiceUnavailableException when no room is made in
 //     time;
-//  9. the signature over the body (sigv4);
+//  9. the signature over the body (sigv4); then the per-access-key rate
+//     limit (KeyLimiter, when configured): 400 ThrottlingException "Rate
+//     exceeded" (a REST service's ThrottleCode), charged only to a key
+//     whose signature was verified;
 //  10. a body that does not parse, or holds more than 131,072 values
 //     (decoding costs tens of bytes a value): SerializationException; the
 //     legacy application/json (Coral 1.0) envelope for plain JSON;
@@ -39,4 +47,9 @@
 //
 // An answer given without reading a large body closes the connection
 // (HTTP/1), so that the server does not read the rest of it.
+//
+// With an Auditor, a handler reports each answered call to an operation
+// the Auditor audits (the control plane), and each denied call: one
+// refused by authentication (steps 7 and 9), by the per-key rate limit, or
+// with AccessDeniedException from wherever it came (see audit.go).
 package awsproto

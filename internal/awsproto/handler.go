@@ -42,13 +42,18 @@ type Handler struct {
 	cors         *CORS
 	buffers      bufferPool
 	skeletons    sync.Pool // of *awsjson.Skeleton
+	audit        Auditor
+	audited      map[*Operation]bool // the operations audit records every call of
+	keys         *KeyLimiter
 }
 
 // HandlerOptions configure a Handler.
 type HandlerOptions struct {
-	Auth         Authenticator
-	Logger       *slog.Logger
-	MaxBodyBytes int64 // default DefaultMaxBodyBytes
+	Auth   Authenticator
+	Logger *slog.Logger
+	// MaxBodyBytes bounds every request body (default
+	// DefaultMaxBodyBytes); a Service's own MaxBodyBytes may lower it.
+	MaxBodyBytes int64
 	// BodyTimeout is how long a client has to send its body, waiting for
 	// room in the Budget included (default BodyTimeout).
 	BodyTimeout time.Duration
@@ -60,6 +65,13 @@ type HandlerOptions struct {
 	// Origin alone: for a handler behind checks of its own, such as the
 	// console's session and CSRF token.
 	CORS *CORS
+	// Audit, when set, records control-plane and denied calls (see
+	// Auditor).
+	Audit Auditor
+	// KeyLimit, when set, bounds each access key's request rate; calls
+	// over it are answered ThrottlingException (a REST service's
+	// ThrottleCode).
+	KeyLimit *KeyLimiter
 }
 
 // NewHandler returns a Handler for the services.
@@ -72,6 +84,8 @@ func NewHandler(opts HandlerOptions, services ...*Service) *Handler {
 		bodyTimeout:  opts.BodyTimeout,
 		budget:       opts.Budget,
 		cors:         opts.CORS,
+		audit:        opts.Audit,
+		keys:         opts.KeyLimit,
 	}
 	h.skeletons.New = func() any { return new(awsjson.Skeleton) }
 	if h.log == nil {
@@ -86,25 +100,48 @@ func NewHandler(opts HandlerOptions, services ...*Service) *Handler {
 	if h.budget == nil {
 		h.budget = NewBudget(DefaultMaxInflightBytes)
 	}
+	if h.audit != nil {
+		h.audited = map[*Operation]bool{}
+	}
 	for _, s := range services {
 		h.services[s.TargetPrefix] = s
+		if h.audit != nil {
+			for _, op := range s.Operations {
+				h.audited[op] = h.audit.Audits(s.SigningName, op.Name)
+			}
+		}
 	}
 	return h
 }
 
+// bodyLimit is the largest body a request to svc may have: the Handler's,
+// or the service's own when that is lower.
+func (h *Handler) bodyLimit(svcLimit int64) int64 {
+	if svcLimit > 0 && svcLimit < h.maxBodyBytes {
+		return svcLimit
+	}
+	return h.maxBodyBytes
+}
+
 // ServeHTTP implements the order of checks described in the package doc.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	requestID := newRequestID()
+	var rec callRecord
+	if h.audit != nil {
+		rec.on, rec.start = true, time.Now()
+		defer rec.finish(h.audit, r, requestID)
+	}
 	// A panic is a bug, but the client still gets an AWS error, not a reset.
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
+				rec.fail(awserr.Bare(awserr.RequestAbortedException))
 				panic(p)
 			}
 			h.log.Error("panic serving request", "panic", p, "stack", string(debug.Stack()))
-			h.writeError(w, jsonEncoding, awserr.Bare(awserr.InternalFailure))
+			h.fail(w, jsonEncoding, awserr.Bare(awserr.InternalFailure), &rec)
 		}
 	}()
-	requestID := newRequestID()
 	hdr := w.Header()
 	// AWS's spelling of these names, set directly so net/http keeps it.
 	hdr["x-amzn-RequestId"] = []string{requestID}
@@ -121,28 +158,38 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeXMLError(w, http.StatusForbidden, "AccessDeniedException", "Unable to determine service/operation name to be authorized")
 		return
 	}
-	if r.ContentLength > h.maxBodyBytes {
-		closeUnread(w, r)
-		hdr.Set("Content-Length", "0")
-		w.WriteHeader(http.StatusRequestEntityTooLarge)
-		return
-	}
 
 	contentType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	contentType = strings.ToLower(contentType)
 	prefix, opName, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
 	svc := h.services[prefix]
 	var op *Operation
-	if svc != nil && opName != "" {
-		op = svc.Operations[opName]
+	signingName, limit := "", h.maxBodyBytes
+	if svc != nil {
+		signingName, limit = svc.SigningName, h.bodyLimit(svc.MaxBodyBytes)
+		if opName != "" {
+			op = svc.Operations[opName]
+		}
+		if rec.on {
+			rec.signingName, rec.operation, rec.audited = signingName, opName, h.audited[op]
+		}
 	}
 	enc := encodingFor(contentType)
 	legacy := enc == nil && contentType == legacyJSON
+	errEnc := enc
+	if errEnc == nil {
+		errEnc = jsonEncoding
+	}
 
 	// What the headers alone decide comes first: nothing below reads a
 	// byte of the body until the request has passed them.
+	if r.ContentLength > limit {
+		closeUnread(w, r)
+		h.fail(w, errEnc, tooLarge(limit), &rec)
+		return
+	}
 	if r.ContentLength == 0 {
-		h.writeEmptyBody(w, enc, contentType, op)
+		h.writeEmptyBody(w, enc, contentType, op, &rec)
 		return
 	}
 	if enc == nil && !legacy {
@@ -154,26 +201,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeXML(w, http.StatusNotFound, "<UnknownOperationException/>\n")
 		return
 	}
-	errEnc := enc
-	if legacy {
-		errEnc = jsonEncoding
-	}
 	if op == nil && !legacy {
 		closeUnread(w, r)
-		h.writeError(w, enc, awserr.Bare(awserr.UnknownOperationException))
+		h.fail(w, enc, awserr.Bare(awserr.UnknownOperationException), &rec)
 		return
-	}
-	signingName := ""
-	if svc != nil {
-		signingName = svc.SigningName
 	}
 	caller, check, err := h.auth.Authenticate(r, signingName)
 	if err != nil {
 		h.log.Debug("authentication failed", "err", err)
 		closeUnread(w, r)
-		h.writeError(w, errEnc, awserr.As(err))
+		e := awserr.As(err)
+		rec.deny(e)
+		h.writeError(w, errEnc, e)
 		return
 	}
+	rec.caller = caller
 
 	// A client gets bodyTimeout to send its body, waiting for room in the
 	// budget included; the deadline is lifted afterwards so that streaming
@@ -181,27 +223,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	deadline := time.Now().Add(h.bodyTimeout)
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(deadline)
-	b, err := h.readBody(r, check.needed(), deadline)
-	rc.SetReadDeadline(time.Time{})
+	b, err := h.readBody(r, check.needed(), deadline, limit)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooLarge):
-			closeUnread(w, r)
-			hdr.Set("Content-Length", "0")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-		case errors.Is(err, errBusy):
-			closeUnread(w, r)
-			h.writeError(w, errEnc, awserr.New(awserr.ServiceUnavailable, msgBusy))
-		default:
-			// A body cut short or too slow: the client is gone or broken.
-			// Abort the connection (the stream, in HTTP/2) rather than
-			// answer, lest an empty 200 pass for a success.
-			h.log.Debug("reading request body", "err", err)
-			panic(http.ErrAbortHandler)
-		}
+		// The deadline stays: what is left of the body is not read past
+		// it (net/http drains a small one after the answer).
+		h.bodyFailed(w, r, err, func(e *awserr.Error) { h.fail(w, errEnc, e, &rec) }, limit)
 		return
 	}
+	rc.SetReadDeadline(time.Time{})
 	// Decoders copy what they keep, so the buffer is reused once the
 	// answer is written (or, for a stream, once the input is decoded).
 	held := true
@@ -214,13 +243,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if check.needed() {
 		if err := check.verify(r, b.sha256); err != nil {
 			h.log.Debug("authentication failed", "err", err)
-			h.writeError(w, errEnc, awserr.As(err))
+			e := awserr.As(err)
+			rec.caller = Caller{} // not established: the key is only claimed
+			rec.deny(e)
+			h.writeError(w, errEnc, e)
 			return
 		}
 	}
+	if !h.keys.Allow(caller.AccessKeyID) {
+		e := awserr.New(awserr.ThrottlingException, msgThrottled)
+		rec.deny(e)
+		h.writeError(w, errEnc, e)
+		return
+	}
 
 	if len(body) == 0 { // a chunked body can turn out empty
-		h.writeEmptyBody(w, enc, contentType, op)
+		h.writeEmptyBody(w, enc, contentType, op, &rec)
 		return
 	}
 	if legacy {
@@ -236,22 +274,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if in == nil {
 		if enc.count(body, maxValues) > maxValues {
-			h.writeError(w, enc, awserr.Bare(awserr.SerializationException))
+			h.fail(w, enc, awserr.Bare(awserr.SerializationException), &rec)
 			return
 		}
 		value, err := enc.decode(body)
 		if err != nil {
-			h.writeError(w, enc, awserr.Bare(awserr.SerializationException))
+			h.fail(w, enc, awserr.Bare(awserr.SerializationException), &rec)
 			return
 		}
+		if rec.audited {
+			rec.params = value
+		}
 		if in, err = op.decode(value); err != nil {
-			h.writeError(w, enc, h.public(op, err))
+			h.fail(w, enc, h.public(op, err), &rec)
 			return
 		}
 	}
 	caller.RequestID = requestID
 	if e := svc.IAM.check(caller, op.Name, in, http.StatusBadRequest); e != nil {
-		h.writeError(w, enc, e)
+		h.fail(w, enc, e, &rec)
 		return
 	}
 	ctx := WithCaller(r.Context(), caller)
@@ -260,12 +301,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// A stream lasts minutes: it does not keep the body's memory.
 		held = false
 		h.release(b)
-		h.serveStream(ctx, w, enc, op, in)
+		h.serveStream(ctx, w, enc, op, in, &rec)
 		return
 	}
 	out, err := op.invoke(ctx, in)
 	if err != nil {
-		h.writeError(w, enc, h.public(op, err))
+		h.fail(w, enc, h.public(op, err), &rec)
 		return
 	}
 	if rel, ok := out.(Releaser); ok {
@@ -290,10 +331,45 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	b2, err := enc.encode(out)
 	if err != nil {
-		h.writeError(w, enc, h.public(op, err))
+		h.fail(w, enc, h.public(op, err), &rec)
 		return
 	}
 	writeBody(w, http.StatusOK, b2)
+}
+
+// bodyFailed answers a body that could not be read: over the limit (413,
+// in the protocol's error shape), no room in the budget (503), or cut
+// short or too slow, when the client is gone or broken: then the
+// connection (the stream, in HTTP/2) is aborted rather than answered,
+// lest an empty 200 pass for a success.
+func (h *Handler) bodyFailed(w http.ResponseWriter, r *http.Request, err error, fail func(*awserr.Error), limit int64) {
+	var over *http.MaxBytesError
+	switch {
+	case errors.As(err, &over):
+		closeUnread(w, r)
+		fail(tooLarge(limit))
+	case errors.Is(err, errBusy):
+		closeUnread(w, r)
+		fail(awserr.New(awserr.ServiceUnavailable, msgBusy))
+	default:
+		h.log.Debug("reading request body", "err", err)
+		// Nothing more is read: net/http would otherwise drain the rest
+		// of a small body before closing, at the client's pace.
+		http.NewResponseController(w).SetReadDeadline(time.Now())
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// tooLarge is the answer to a body over limit: AWS's common error for it,
+// with its 413.
+func tooLarge(limit int64) *awserr.Error {
+	return awserr.New(awserr.RequestEntityTooLarge, "Request entity too large: the body exceeds the limit of %d bytes.", limit)
+}
+
+// fail answers e and notes it for the audit record.
+func (h *Handler) fail(w http.ResponseWriter, enc *encoding, e *awserr.Error, rec *callRecord) {
+	rec.fail(e)
+	h.writeError(w, enc, e)
 }
 
 // msgBusy answers a request whose body found no room in the budget in
@@ -303,7 +379,7 @@ const msgBusy = "The service is busy reading other requests. Back off and retry 
 // writeEmptyBody answers an empty body: SerializationException for a known
 // operation, else UnknownOperationException, in CBOR unless the request was
 // JSON 1.1.
-func (h *Handler) writeEmptyBody(w http.ResponseWriter, enc *encoding, contentType string, op *Operation) {
+func (h *Handler) writeEmptyBody(w http.ResponseWriter, enc *encoding, contentType string, op *Operation, rec *callRecord) {
 	if enc == nil || contentType != awsjson.ContentType {
 		enc = cborEncoding
 	}
@@ -311,7 +387,7 @@ func (h *Handler) writeEmptyBody(w http.ResponseWriter, enc *encoding, contentTy
 	if op != nil {
 		code = awserr.SerializationException
 	}
-	h.writeError(w, enc, awserr.Bare(code))
+	h.fail(w, enc, awserr.Bare(code), rec)
 }
 
 // stream writes a large answer from its skeleton, in chunks. Once the
@@ -331,7 +407,7 @@ func (h *Handler) stream(w http.ResponseWriter, s awsjson.Streamer) {
 	}
 }
 
-func (h *Handler) serveStream(ctx context.Context, w http.ResponseWriter, enc *encoding, op *Operation, in any) {
+func (h *Handler) serveStream(ctx context.Context, w http.ResponseWriter, enc *encoding, op *Operation, in any, rec *callRecord) {
 	sw := &streamWriter{ResponseWriter: w, contentType: enc.contentType}
 	err := op.stream(ctx, in, sw)
 	if err == nil {
@@ -342,7 +418,7 @@ func (h *Handler) serveStream(ctx context.Context, w http.ResponseWriter, enc *e
 		h.log.Debug("stream ended with error", "op", op.Name, "err", err)
 		return
 	}
-	h.writeError(w, enc, h.public(op, err))
+	h.fail(w, enc, h.public(op, err), rec)
 }
 
 // public turns a handler error into what the client may see, logging the

@@ -2,14 +2,15 @@ package awsproto
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 
 	"sluice/internal/awsproto/awserr"
 	"sluice/internal/awsproto/awsjson"
+	"sluice/internal/awsproto/shape"
 )
 
 // RESTService is an API of AWS's REST-JSON protocol whose operations are
@@ -28,6 +29,14 @@ type RESTService struct {
 	// IAM, when set, authorizes every operation against the caller's
 	// identity policies before it runs (PutMedia's raw route included).
 	IAM *IAM
+	// ThrottleCode is what a call over the per-key rate limit is answered
+	// with (empty: ThrottlingException): Kinesis Video Streams answers
+	// ClientLimitExceededException for calls over its limits.
+	ThrottleCode awserr.Code
+	// MaxBodyBytes is the largest JSON request body the service takes
+	// (0: the Handler's MaxBodyBytes), as Service.MaxBodyBytes. Raw routes
+	// (PutMedia's endless upload) are not bounded by it.
+	MaxBodyBytes int64
 
 	routes map[string]*Operation
 	raw    map[string]RawHandler
@@ -67,23 +76,41 @@ type RESTHandler struct {
 }
 
 type restRoute struct {
-	svc *RESTService
-	op  *Operation
-	raw RawHandler
+	svc     *RESTService
+	op      *Operation
+	raw     RawHandler
+	name    string // the operation's name: op.Name, or PutMedia for /putMedia
+	audited bool   // the Auditor records every call
 }
 
 // NewRESTHandler returns a handler for the services' routes.
 func NewRESTHandler(opts HandlerOptions, services ...*RESTService) *RESTHandler {
 	rh := &RESTHandler{h: NewHandler(opts), routes: map[string]restRoute{}}
+	add := func(p string, rt restRoute) {
+		if opts.Audit != nil {
+			rt.audited = opts.Audit.Audits(rt.svc.SigningName, rt.name)
+		}
+		rh.routes[p] = rt
+	}
 	for _, s := range services {
 		for p, op := range s.routes {
-			rh.routes[p] = restRoute{svc: s, op: op}
+			add(p, restRoute{svc: s, op: op, name: op.Name})
 		}
 		for p, raw := range s.raw {
-			rh.routes[p] = restRoute{svc: s, raw: raw}
+			add(p, restRoute{svc: s, raw: raw, name: rawName(p)})
 		}
 	}
 	return rh
+}
+
+// rawName names the operation of a raw route from its path: /putMedia is
+// PutMedia.
+func rawName(path string) string {
+	name := strings.TrimPrefix(path, "/")
+	if name == "" {
+		return name
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
 }
 
 // Paths lists the routed paths, sorted.
@@ -114,16 +141,22 @@ func (rh *RESTHandler) OperationName(path string) string {
 // and a body {"Message": "..."}.
 func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := rh.h
+	requestID := newRequestID()
+	var rec callRecord
+	if h.audit != nil {
+		rec.on, rec.start = true, time.Now()
+		defer rec.finish(h.audit, r, requestID)
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
+				rec.fail(awserr.Bare(awserr.RequestAbortedException))
 				panic(p)
 			}
 			h.log.Error("panic serving request", "panic", p, "stack", string(debug.Stack()))
-			writeRESTError(w, awserr.Bare(awserr.InternalFailure))
+			failREST(w, awserr.Bare(awserr.InternalFailure), &rec)
 		}
 	}()
-	requestID := newRequestID()
 	hdr := w.Header()
 	hdr["x-amzn-RequestId"] = []string{requestID}
 	origin := r.Header.Get("Origin")
@@ -139,24 +172,30 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeRESTError(w, awserr.Bare(awserr.Code{Name: "UnknownOperationException", Status: http.StatusNotFound}))
 		return
 	}
+	if rec.on {
+		rec.signingName, rec.operation, rec.audited = route.svc.SigningName, route.name, route.audited
+	}
 	if route.raw == nil && r.Method != http.MethodPost {
 		closeUnread(w, r)
 		writeXMLError(w, http.StatusForbidden, "AccessDeniedException", "Unable to determine service/operation name to be authorized")
 		return
 	}
-	if route.raw == nil && r.ContentLength > h.maxBodyBytes {
+	limit := h.bodyLimit(route.svc.MaxBodyBytes)
+	if route.raw == nil && r.ContentLength > limit {
 		closeUnread(w, r)
-		hdr.Set("Content-Length", "0")
-		w.WriteHeader(http.StatusRequestEntityTooLarge)
+		failREST(w, tooLarge(limit), &rec)
 		return
 	}
 	caller, check, err := h.auth.Authenticate(r, route.svc.SigningName)
 	if err != nil {
 		h.log.Debug("authentication failed", "err", err)
 		closeUnread(w, r)
-		writeRESTError(w, awserr.As(err))
+		e := awserr.As(err)
+		rec.deny(e)
+		writeRESTError(w, e)
 		return
 	}
+	rec.caller = caller
 	caller.RequestID = requestID
 	caller.Endpoint = "http://" + r.Host
 	if r.TLS != nil {
@@ -164,10 +203,16 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := WithCaller(r.Context(), caller)
 	if route.raw != nil {
+		if !h.keys.Allow(caller.AccessKeyID) {
+			closeUnread(w, r)
+			rh.throttled(w, route.svc, &rec)
+			return
+		}
 		// A raw operation names its stream in headers (PutMedia).
 		in := struct{ StreamName, StreamARN string }{r.Header.Get("X-Amzn-Stream-Name"), r.Header.Get("X-Amzn-Stream-Arn")}
 		if e := route.svc.IAM.check(caller, rawOperation(r.URL.Path), &in, restAccessDenied); e != nil {
 			closeUnread(w, r)
+			rec.deny(e)
 			writeRESTError(w, e)
 			return
 		}
@@ -181,7 +226,7 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				h.log.Debug("raw operation ended with error", "path", r.URL.Path, "err", err)
 				return
 			}
-			writeRESTError(w, rh.public(r.URL.Path, err))
+			failREST(w, rh.public(r.URL.Path, err), &rec)
 		}
 		return
 	}
@@ -189,24 +234,14 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	deadline := time.Now().Add(h.bodyTimeout)
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(deadline)
-	b, err := h.readBody(r, check.needed(), deadline)
-	rc.SetReadDeadline(time.Time{})
+	b, err := h.readBody(r, check.needed(), deadline, limit)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooLarge):
-			closeUnread(w, r)
-			hdr.Set("Content-Length", "0")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-		case errors.Is(err, errBusy):
-			closeUnread(w, r)
-			writeRESTError(w, awserr.New(awserr.ServiceUnavailable, msgBusy))
-		default:
-			h.log.Debug("reading request body", "err", err)
-			panic(http.ErrAbortHandler)
-		}
+		// The deadline stays: what is left of the body is not read past
+		// it (net/http drains a small one after the answer).
+		h.bodyFailed(w, r, err, func(e *awserr.Error) { failREST(w, e, &rec) }, limit)
 		return
 	}
+	rc.SetReadDeadline(time.Time{})
 	held := true
 	defer func() {
 		if held {
@@ -216,18 +251,28 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if check.needed() {
 		if err := check.verify(r, b.sha256); err != nil {
 			h.log.Debug("authentication failed", "err", err)
-			writeRESTError(w, awserr.As(err))
+			e := awserr.As(err)
+			rec.caller = Caller{} // not established: the key is only claimed
+			rec.deny(e)
+			writeRESTError(w, e)
 			return
 		}
 	}
-	in, aerr := decodeREST(route.svc, route.op, *b.buf)
+	if !h.keys.Allow(caller.AccessKeyID) {
+		rh.throttled(w, route.svc, &rec)
+		return
+	}
+	in, value, aerr := decodeREST(route.svc, route.op, *b.buf)
+	if rec.audited {
+		rec.params = value
+	}
 	if aerr != nil {
-		writeRESTError(w, aerr)
+		failREST(w, aerr, &rec)
 		return
 	}
 	op := route.op
 	if e := route.svc.IAM.check(caller, op.Name, in, restAccessDenied); e != nil {
-		writeRESTError(w, e)
+		failREST(w, e, &rec)
 		return
 	}
 	if op.stream != nil {
@@ -239,13 +284,13 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				h.log.Debug("stream ended with error", "op", op.Name, "err", err)
 				return
 			}
-			writeRESTError(w, rh.public(op.Name, err))
+			failREST(w, rh.public(op.Name, err), &rec)
 		}
 		return
 	}
 	out, err := op.invoke(ctx, in)
 	if err != nil {
-		writeRESTError(w, rh.public(op.Name, err))
+		failREST(w, rh.public(op.Name, err), &rec)
 		return
 	}
 	hdr.Set("Content-Type", "application/json")
@@ -255,26 +300,38 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := awsjson.Encode(out)
 	if err != nil {
-		writeRESTError(w, rh.public(op.Name, err))
+		failREST(w, rh.public(op.Name, err), &rec)
 		return
 	}
 	writeBody(w, http.StatusOK, body)
+}
+
+// throttled answers a call over the per-key rate limit with the service's
+// throttling error.
+func (rh *RESTHandler) throttled(w http.ResponseWriter, svc *RESTService, rec *callRecord) {
+	code := svc.ThrottleCode
+	if code.Name == "" {
+		code = awserr.ThrottlingException
+	}
+	e := awserr.New(code, msgThrottled)
+	rec.deny(e)
+	writeRESTError(w, e)
 }
 
 // decodeREST decodes a REST-JSON body (empty is {}) into op's typed input.
 // A body that is not one JSON object is a SerializationException; a type
 // mismatch too; a broken constraint is svc.ValidationCode with AWS's
 // message.
-func decodeREST(svc *RESTService, op *Operation, body []byte) (any, *awserr.Error) {
+func decodeREST(svc *RESTService, op *Operation, body []byte) (any, shape.Value, *awserr.Error) {
 	if len(body) == 0 {
 		body = []byte("{}")
 	}
 	if awsjson.CountValues(body, maxValues) > maxValues {
-		return nil, awserr.Bare(awserr.SerializationException)
+		return nil, nil, awserr.Bare(awserr.SerializationException)
 	}
 	value, err := awsjson.Decode(body)
 	if err != nil {
-		return nil, awserr.New(awserr.SerializationException, "The request body is not a JSON object.")
+		return nil, nil, awserr.New(awserr.SerializationException, "The request body is not a JSON object.")
 	}
 	in, err := op.decode(value)
 	if err != nil {
@@ -282,9 +339,9 @@ func decodeREST(svc *RESTService, op *Operation, body []byte) (any, *awserr.Erro
 		if e.Code == awserr.ValidationException && svc.ValidationCode.Name != "" {
 			e = &awserr.Error{Code: svc.ValidationCode, Message: e.Message}
 		}
-		return nil, e
+		return nil, value, e
 	}
-	return in, nil
+	return in, value, nil
 }
 
 func (rh *RESTHandler) public(op string, err error) *awserr.Error {
@@ -293,6 +350,12 @@ func (rh *RESTHandler) public(op string, err error) *awserr.Error {
 		rh.h.log.Error("operation failed", "op", op, "err", err)
 	}
 	return e
+}
+
+// failREST answers e and notes it for the audit record.
+func failREST(w http.ResponseWriter, e *awserr.Error, rec *callRecord) {
+	rec.fail(e)
+	writeRESTError(w, e)
 }
 
 // writeRESTError writes e as REST-JSON services do.

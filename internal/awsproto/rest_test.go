@@ -29,7 +29,7 @@ func FuzzDecodeREST(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		in, err := decodeREST(svc, op, body)
+		in, _, err := decodeREST(svc, op, body)
 		if err != nil {
 			if c := err.Code; c != awserr.SerializationException && c != awserr.InvalidArgumentException {
 				t.Fatalf("%q: code %s", body, c.Name)

@@ -19,6 +19,11 @@ type Service struct {
 	// IAM, when set, authorizes every operation against the caller's
 	// identity policies before it runs.
 	IAM *IAM
+	// MaxBodyBytes is the largest request body the service takes, as AWS
+	// bounds its largest request (0: the Handler's MaxBodyBytes). A
+	// Content-Length over it is refused before a byte is read, a chunked
+	// body as soon as it passes it: 413 RequestEntityTooLargeException.
+	MaxBodyBytes int64
 }
 
 // NewService returns a Service with the given operations.

@@ -99,6 +99,31 @@ type Config struct {
 	// CORSOrigins parses it.
 	CORSAllowOrigins string
 
+	// Hostile input. ReadHeaderTimeout bounds how long a client may take
+	// to send a request's headers (and a TLS handshake); IdleTimeout how
+	// long a connection with no request in progress is kept; BodyTimeout
+	// how long a client may take to send an API request's body (waiting
+	// for room in MaxInflightBytes included; PutMedia's endless body has
+	// its own limits). MaxHeaderBytes bounds a request's headers.
+	ReadHeaderTimeout time.Duration
+	IdleTimeout       time.Duration
+	BodyTimeout       time.Duration
+	MaxHeaderBytes    int64
+	// MaxConnections bounds the connections open at once (0: no bound);
+	// HTTP2MaxConcurrentStreams the requests open at once on one HTTP/2
+	// connection.
+	MaxConnections            int
+	HTTP2MaxConcurrentStreams int
+	// KeyRateLimit is each access key's request rate (requests a second;
+	// 0: no limit), with bursts of KeyRateBurst (0: the rate).
+	KeyRateLimit float64
+	KeyRateBurst int
+
+	// AuditLog is the file of the audit log (empty: no audit log), rotated
+	// at AuditLogMaxBytes.
+	AuditLog         string
+	AuditLogMaxBytes int64
+
 	// SyncInterval 0 fsyncs before acknowledging a write (durable); > 0
 	// acknowledges after write(2) and fsyncs every interval.
 	SyncInterval time.Duration
@@ -132,7 +157,16 @@ func Defaults() Config {
 		S3Region:            "us-east-1",
 		S3PathStyle:         true,
 		MaxInflightBytes:    256 << 20,
-		Cluster:             Cluster{Prefix: DefaultClusterPrefix, FlushInterval: DefaultFlushInterval, LeaseTTL: DefaultLeaseTTL},
+
+		ReadHeaderTimeout:         10 * time.Second,
+		IdleTimeout:               2 * time.Minute,
+		BodyTimeout:               2 * time.Minute,
+		MaxHeaderBytes:            64 << 10,
+		MaxConnections:            4096,
+		HTTP2MaxConcurrentStreams: 250,
+		AuditLogMaxBytes:          64 << 20,
+
+		Cluster: Cluster{Prefix: DefaultClusterPrefix, FlushInterval: DefaultFlushInterval, LeaseTTL: DefaultLeaseTTL},
 	}
 }
 
@@ -220,6 +254,26 @@ func (c Config) Validate() error {
 	}
 	if c.MaxInflightBytes < minInflightBytes {
 		errs = append(errs, fmt.Errorf("max-inflight-bytes: %d is less than the largest request body, 16MiB", c.MaxInflightBytes))
+	}
+	for name, d := range map[string]time.Duration{"read-header-timeout": c.ReadHeaderTimeout, "idle-timeout": c.IdleTimeout, "body-timeout": c.BodyTimeout} {
+		if d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: must be positive", name))
+		}
+	}
+	if c.MaxHeaderBytes < 4<<10 || c.MaxHeaderBytes > 16<<20 {
+		errs = append(errs, fmt.Errorf("max-header-bytes: %d is outside 4KiB to 16MiB", c.MaxHeaderBytes))
+	}
+	if c.MaxConnections < 0 {
+		errs = append(errs, errors.New("max-connections: must not be negative (0: no bound)"))
+	}
+	if c.HTTP2MaxConcurrentStreams < 1 || c.HTTP2MaxConcurrentStreams > 1<<20 {
+		errs = append(errs, fmt.Errorf("http2-max-concurrent-streams: %d is outside 1 to 1048576", c.HTTP2MaxConcurrentStreams))
+	}
+	if c.KeyRateLimit < 0 || c.KeyRateBurst < 0 {
+		errs = append(errs, errors.New("key-rate-limit, key-rate-burst: must not be negative (0: no limit, the rate)"))
+	}
+	if c.AuditLogMaxBytes < 64<<10 {
+		errs = append(errs, fmt.Errorf("audit-log-max-bytes: %d is less than 64KiB", c.AuditLogMaxBytes))
 	}
 	if _, err := c.CORSOrigins(); err != nil {
 		errs = append(errs, err)

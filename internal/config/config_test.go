@@ -165,3 +165,33 @@ func TestKMSSettings(t *testing.T) {
 		t.Fatalf("SLUICE_KMS_KEY_FILE: %+v %v", c.KMSKeyFile, err)
 	}
 }
+
+// TestHostileInputSettings: the hostile-input and audit settings come from
+// flags, the environment and the file alike, and bad values are refused.
+func TestHostileInputSettings(t *testing.T) {
+	c := Defaults()
+	if c.ReadHeaderTimeout != 10*time.Second || c.IdleTimeout != 2*time.Minute || c.BodyTimeout != 2*time.Minute ||
+		c.MaxHeaderBytes != 64<<10 || c.MaxConnections != 4096 || c.HTTP2MaxConcurrentStreams != 250 ||
+		c.KeyRateLimit != 0 || c.KeyRateBurst != 0 || c.AuditLog != "" || c.AuditLogMaxBytes != 64<<20 {
+		t.Fatalf("defaults %+v", c)
+	}
+	file := filepath.Join(t.TempDir(), "sluice.json")
+	os.WriteFile(file, []byte(`{"key-rate-limit":2.5,"audit-log":"/var/log/a.jsonl","max-connections":100,"idle-timeout":"30s"}`), 0o600)
+	c, err := Load([]string{"--key-rate-burst", "10", "--max-header-bytes", "8KiB"},
+		env(map[string]string{"SLUICE_CONFIG": file, "SLUICE_BODY_TIMEOUT": "5s", "SLUICE_HTTP2_MAX_CONCURRENT_STREAMS": "50", "SLUICE_AUDIT_LOG_MAX_BYTES": "1MiB"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.KeyRateLimit != 2.5 || c.KeyRateBurst != 10 || c.AuditLog != "/var/log/a.jsonl" || c.MaxConnections != 100 || c.IdleTimeout != 30*time.Second ||
+		c.BodyTimeout != 5*time.Second || c.HTTP2MaxConcurrentStreams != 50 || c.MaxHeaderBytes != 8<<10 || c.AuditLogMaxBytes != 1<<20 {
+		t.Fatalf("loaded %+v", c)
+	}
+	for _, args := range [][]string{
+		{"--read-header-timeout", "0"}, {"--max-header-bytes", "100"}, {"--max-connections", "-1"},
+		{"--http2-max-concurrent-streams", "0"}, {"--key-rate-limit", "-1"}, {"--key-rate-limit", "NaN"}, {"--audit-log-max-bytes", "1KiB"},
+	} {
+		if _, err := Load(args, env(nil), &bytes.Buffer{}); err == nil {
+			t.Errorf("%v was accepted", args)
+		}
+	}
+}

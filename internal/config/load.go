@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"strconv"
@@ -55,7 +56,7 @@ func options(c *Config) []option {
 		{"lambda-endpoint", "Lambda-compatible endpoint (the Invoke API, e.g. `sam local start-lambda`) for Firehose data transformation; empty: Lambda processors are refused", (*stringVal)(&c.LambdaEndpoint)},
 		{"firehose-ca-file", "PEM file of CA certificates Firehose's HTTP endpoint, OpenSearch and Splunk destinations trust besides the system's (for endpoints with a private CA)", (*stringVal)(&c.FirehoseCAFile)},
 		{"glue-tables", "JSON file of Glue tables (as `aws glue get-table --query Table` prints them, or a list of them) that Firehose record format conversion takes its schemas from; empty: conversion is refused", (*stringVal)(&c.GlueTables)},
-		{"max-inflight-bytes", "request bodies held in memory at once, across all requests (e.g. 256MiB, 1GiB); a body waits for room before it is read, and gets ServiceUnavailableException after 2 minutes", (*bytesVal)(&c.MaxInflightBytes)},
+		{"max-inflight-bytes", "request bodies held in memory at once, across all requests (e.g. 256MiB, 1GiB); a body waits for room before it is read, and gets ServiceUnavailableException after --body-timeout", (*bytesVal)(&c.MaxInflightBytes)},
 		{"cors-allow-origin", "web origins (comma-separated, or *) whose pages may call the API from a browser, e.g. http://localhost:3000; empty: no browser page may", (*stringVal)(&c.CORSAllowOrigins)},
 		{"kms-key-file", "the local key file of server-side encryption's master keys, created 0600 on first use (default <data-dir>/keys.json); back it up apart from the data (README)", (*stringVal)(&c.KMSKeyFile)},
 		{"kms-endpoint", "AWS KMS API endpoint (http(s)://host:port) that holds the master keys instead of the key file: GenerateDataKey, Decrypt and DescribeKey are asked of it", (*stringVal)(&c.KMSEndpoint)},
@@ -64,6 +65,16 @@ func options(c *Config) []option {
 		{"kms-secret-key", "secret access key for --kms-endpoint", (*stringVal)(&c.KMSSecretKey)},
 		{"public-url", "base URL clients reach this server at (http(s)://host[:port]), handed out by Video Streams' GetDataEndpoint and GetSignalingChannelEndpoint; empty: the URL each request came in on", (*stringVal)(&c.PublicURL)},
 		{"debug-listen", "serve Go's profiler (/debug/pprof/) on this host:port (off when empty); keep it on loopback", (*stringVal)(&c.DebugListen)},
+		{"read-header-timeout", "how long a client may take to send a request's headers (and its TLS handshake) before the connection is closed", (*durationVal)(&c.ReadHeaderTimeout)},
+		{"idle-timeout", "how long a connection with no request in progress is kept open", (*durationVal)(&c.IdleTimeout)},
+		{"body-timeout", "how long a client may take to send an API request's body, waiting for room in --max-inflight-bytes included (PutMedia has its own limits)", (*durationVal)(&c.BodyTimeout)},
+		{"max-header-bytes", "largest request line and headers a request may have (e.g. 64KiB)", (*bytesVal)(&c.MaxHeaderBytes)},
+		{"max-connections", "connections open at once, across listeners; past it a new connection displaces the one waiting longest without a request in progress, or is closed at once if every one is busy (0: no bound)", (*intVal)(&c.MaxConnections)},
+		{"http2-max-concurrent-streams", "requests (streams) open at once on one HTTP/2 connection; past it a stream is refused", (*intVal)(&c.HTTP2MaxConcurrentStreams)},
+		{"key-rate-limit", "requests a second each access key may make, across all services (0: no limit); past it: ThrottlingException (Video Streams: ClientLimitExceededException)", (*floatVal)(&c.KeyRateLimit)},
+		{"key-rate-burst", "requests an access key may make at once above --key-rate-limit (0: the rate)", (*intVal)(&c.KeyRateBurst)},
+		{"audit-log", "file of the audit log: a JSON line with CloudTrail's fields per control-plane call and per denied call (empty: no audit log); read it with sluice audit tail", (*stringVal)(&c.AuditLog)},
+		{"audit-log-max-bytes", "size past which the audit log is renamed to <audit-log>.1 and a new one started (e.g. 64MiB)", (*bytesVal)(&c.AuditLogMaxBytes)},
 		{"sync-interval", "0: fsync before acknowledging every write (durable); >0: acknowledge after write and fsync at this interval (relaxed)", (*durationVal)(&c.SyncInterval)},
 		{"cluster-etcd", "etcd client URLs (comma-separated) of a cluster to join; empty: a single node on the embedded store", (*stringVal)(&c.Cluster.Etcd)},
 		{"s3-bucket", "cluster mode: the bucket of --s3-endpoint that holds the records", (*stringVal)(&c.Cluster.Bucket)},
@@ -207,6 +218,18 @@ func (i *intVal) Set(v string) error {
 		return fmt.Errorf("%q is not an integer", v)
 	}
 	*i = intVal(n)
+	return nil
+}
+
+type floatVal float64
+
+func (f *floatVal) String() string { return strconv.FormatFloat(float64(*f), 'f', -1, 64) }
+func (f *floatVal) Set(v string) error {
+	x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return fmt.Errorf("%q is not a number", v)
+	}
+	*f = floatVal(x)
 	return nil
 }
 

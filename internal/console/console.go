@@ -45,6 +45,10 @@ type Options struct {
 	// BodyBudget is the API's budget of request bodies in memory, shared
 	// with the console's calls (nil: a default one of the console's own).
 	BodyBudget *awsproto.Budget
+	// Audit and KeyLimit are the API's audit log and per-key rate limit,
+	// which the console's calls go through too (nil: none).
+	Audit    awsproto.Auditor
+	KeyLimit *awsproto.KeyLimiter
 	// Metrics returns a stream's per-minute figures for the caller.
 	Metrics func(c awsproto.Caller, stream string, minutes int) ([]metrics.Point, error)
 	// Firehose serves the Firehose pages' reads beyond the API.
@@ -89,8 +93,9 @@ func New(opts Options) *Console {
 	}
 	c := &Console{opts: opts, sessions: newSessions(opts.Now), signIns: newSignInLimiter(opts.Now)}
 	auth := sessionAuth{region: opts.Region, keys: opts.Keys, principal: opts.Principal, now: opts.Now}
-	c.api = awsproto.NewHandler(awsproto.HandlerOptions{Auth: auth, Logger: opts.Logger, Budget: opts.BodyBudget}, opts.Services...)
-	c.rest = awsproto.NewRESTHandler(awsproto.HandlerOptions{Auth: auth, Logger: opts.Logger, Budget: opts.BodyBudget}, opts.REST...)
+	apiOpts := awsproto.HandlerOptions{Auth: auth, Logger: opts.Logger, Budget: opts.BodyBudget, Audit: opts.Audit, KeyLimit: opts.KeyLimit}
+	c.api = awsproto.NewHandler(apiOpts, opts.Services...)
+	c.rest = awsproto.NewRESTHandler(apiOpts, opts.REST...)
 	static, _ := fs.Sub(assets, "assets")
 	files := http.StripPrefix("/console/assets/", http.FileServerFS(static))
 

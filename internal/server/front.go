@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 
 	"sluice/internal/config"
 )
@@ -16,11 +15,28 @@ import (
 // HTTP/1.1, h2 over TLS (ALPN) and h2c with prior knowledge (for
 // SubscribeToShard), with TLS as configured. A Server has one; a cluster
 // node has its own, since it serves whether or not it runs the services.
+//
+// Against hostile clients it bounds, from the configuration: the time to
+// send a request's headers and a TLS handshake (--read-header-timeout), an
+// idle connection's life (--idle-timeout), the size of a request's headers
+// (--max-header-bytes), the connections open at once (--max-connections,
+// see connLimit) and the streams open at once on an HTTP/2 connection
+// (--http2-max-concurrent-streams). Go's HTTP/2 server adds its own
+// defences, which these settings size: it runs at most that many handlers
+// per connection and queues the streams a client opens after resetting
+// others (rapid reset, CVE-2023-44487) until it closes a connection that
+// queues too many, bounds the control frames it queues for a client that
+// does not read, and bounds each connection's and stream's receive
+// buffers (1 MiB each by default). The time to send a body is the API
+// handlers' (--body-timeout); no write timeout is set, since
+// SubscribeToShard, GetMedia and PutMedia answers last minutes.
 type Front struct {
-	cfg  config.Config
-	log  *slog.Logger
-	http *http.Server
-	tls  *tls.Config // nil without TLS
+	cfg   config.Config
+	log   *slog.Logger
+	http  *http.Server
+	tls   *tls.Config // nil without TLS
+	conns *connLimit  // nil without --max-connections
+	h2    *h2Errors
 }
 
 // NewFront prepares the listener settings of cfg (making the self-signed
@@ -39,11 +55,21 @@ func NewFront(cfg config.Config, log *slog.Logger) (*Front, error) {
 	protocols.SetHTTP1(true)
 	protocols.SetHTTP2(true)            // h2 over TLS (ALPN)
 	protocols.SetUnencryptedHTTP2(true) // h2c with prior knowledge, for SubscribeToShard
+	f.h2 = &h2Errors{}
 	f.http = &http.Server{
 		Protocols:         protocols,
-		ReadHeaderTimeout: 30 * time.Second,
-		IdleTimeout:       5 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    int(cfg.MaxHeaderBytes),
+		HTTP2: &http.HTTP2Config{
+			MaxConcurrentStreams: cfg.HTTP2MaxConcurrentStreams,
+			CountError:           f.h2.count,
+		},
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+	}
+	if cfg.MaxConnections > 0 {
+		f.conns = newConnLimit(cfg.MaxConnections)
+		f.http.ConnState = f.conns.trackState
 	}
 	return f, nil
 }
@@ -62,7 +88,7 @@ func (f *Front) Listeners(plain, secure string) ([]net.Listener, error) {
 		secure = f.cfg.TLSListen
 	}
 	var out []net.Listener
-	ln, err := net.Listen("tcp", plain)
+	ln, err := f.listen(plain)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +98,7 @@ func (f *Front) Listeners(plain, secure string) ([]net.Listener, error) {
 		out = append(out, ln)
 	}
 	if f.tls != nil && secure != "" {
-		tln, err := net.Listen("tcp", secure)
+		tln, err := f.listen(secure)
 		if err != nil {
 			ln.Close()
 			return nil, err
@@ -88,7 +114,16 @@ func (f *Front) Listen(addr string) (net.Listener, error) {
 	if addr == "" {
 		addr = f.cfg.Listen
 	}
-	return net.Listen("tcp", addr)
+	return f.listen(addr)
+}
+
+// listen binds addr, its connections counted against --max-connections.
+func (f *Front) listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return f.conns.listener(ln), nil
 }
 
 // ListenTLS binds addr for TLS with the configured certificate.
@@ -96,7 +131,7 @@ func (f *Front) ListenTLS(addr string) (net.Listener, error) {
 	if f.tls == nil {
 		return nil, errors.New("server: TLS is not configured")
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := f.listen(addr)
 	if err != nil {
 		return nil, err
 	}

@@ -41,8 +41,9 @@ const policyKeys = `{
 }`
 
 type policyWorld struct {
-	t   *testing.T
-	srv *testserver.Server
+	t     *testing.T
+	srv   *testserver.Server
+	audit string
 }
 
 func startPolicyWorld(t *testing.T) *policyWorld {
@@ -50,10 +51,11 @@ func startPolicyWorld(t *testing.T) *policyWorld {
 	if err := os.WriteFile(creds, []byte(policyKeys), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	auditLog := filepath.Join(t.TempDir(), "audit.jsonl")
 	srv := testserver.Start(t, testserver.WithConfig(func(c *config.Config) {
-		c.Auth, c.Credentials = config.AuthSigV4, creds
+		c.Auth, c.Credentials, c.AuditLog = config.AuthSigV4, creds, auditLog
 	}))
-	return &policyWorld{t: t, srv: srv}
+	return &policyWorld{t: t, srv: srv, audit: auditLog}
 }
 
 func (w *policyWorld) cfg(key, secret, token string) aws.Config {
@@ -117,6 +119,16 @@ func TestPoliciesAreEnforced(t *testing.T) {
 		// The other services apply identity policies too.
 		_, err = firehoseclient.NewFromConfig(w.cfg("AKIAREADER", "reader", "")).ListDeliveryStreams(ctx, &firehoseclient.ListDeliveryStreamsInput{})
 		wantDenied(t, "firehose", err, "User: arn:aws:iam::111111111111:user/reader is not authorized to perform: firehose:ListDeliveryStreams on resource: * because no identity-based policy allows the firehose:ListDeliveryStreams action")
+
+		// Denied calls are in the audit log with the user who made them,
+		// data-plane ones (PutRecord) included.
+		events, _ := readAudit(t, w.audit)
+		for _, name := range []string{"PutRecord", "CreateStream", "ListDeliveryStreams"} {
+			e, ok := findEvent(events, name, "AccessDeniedException")
+			if !ok || e.UserIdentity.Type != "IAMUser" || e.UserIdentity.ARN != "arn:aws:iam::111111111111:user/reader" || e.UserIdentity.AccessKeyID != "AKIAREADER" {
+				t.Errorf("audit of the denied %s: %+v %v", name, e.UserIdentity, ok)
+			}
+		}
 	})
 
 	t.Run("resource policy deny", func(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 	"sluice/internal/api/logsapi"
 	"sluice/internal/api/stsapi"
 	"sluice/internal/api/videoapi"
+	"sluice/internal/audit"
 	"sluice/internal/awsproto"
 	"sluice/internal/awsproto/sigv4"
 	"sluice/internal/channels"
@@ -90,6 +91,7 @@ type Server struct {
 	runtime  *runtime.Runtime
 	video    *video.Service
 	frags    *fragments.Store
+	audit    *audit.Log // nil without --audit-log
 	*Front
 }
 
@@ -111,6 +113,16 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	auditLog, err := openAudit(cfg, log)
+	if err != nil {
+		return nil, fmt.Errorf("--audit-log: %w", err)
+	}
+	built := false
+	defer func() {
+		if !built && auditLog != nil {
+			auditLog.Close()
+		}
+	}()
 	backend := opts.Backend
 	if backend == nil {
 		emb, err := embedded.Open(embedded.Options{
@@ -317,13 +329,19 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	kaV2Metrics.SigningName = "kinesisanalyticsv2"
 	origins, _ := cfg.CORSOrigins() // Validate has checked them
 	budget := awsproto.NewBudget(cfg.MaxInflightBytes)
+	// One per-key limiter and one audit log for every handler, the
+	// console's included.
+	keyLimit := awsproto.NewKeyLimiter(cfg.KeyRateLimit, cfg.KeyRateBurst, now)
+	auditCalls := newAuditor(auditLog)
 	api := awsproto.NewHandler(awsproto.HandlerOptions{
 		Auth: auth, Logger: log.With("component", "awsproto"), Budget: budget, CORS: &awsproto.CORS{AllowOrigins: origins},
+		BodyTimeout: cfg.BodyTimeout, Audit: auditCalls, KeyLimit: keyLimit,
 	}, kinesis, fhAPI, kaV1, kaV2, logsAPI)
 	// Video Streams is REST-JSON: POST /<operation>, one route per path,
 	// beside POST / of the X-Amz-Target services.
 	restAPI := awsproto.NewRESTHandler(awsproto.HandlerOptions{
 		Auth: auth, Logger: log.With("component", "awsproto"), Budget: budget, CORS: &awsproto.CORS{AllowOrigins: origins},
+		BodyTimeout: cfg.BodyTimeout, Audit: auditCalls, KeyLimit: keyLimit,
 	}, videoAPI.Service())
 	var keys *sigv4.Keyring
 	var principal func(sigv4.Key) policy.Caller
@@ -338,6 +356,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Services:   []*awsproto.Service{kinesis, fhAPI, kaV1, kaV2, logsAPI},
 		REST:       []*awsproto.RESTService{videoAPI.Service()},
 		BodyBudget: budget,
+		Audit:      auditCalls,
+		KeyLimit:   keyLimit,
 		Metrics:    kinesisapi.Metrics(svc),
 		Firehose:   firehoseapi.ConsoleBackend{Svc: fh, Dir: localDir},
 		Analytics:  analyticsapi.ConsoleBackend{Svc: apps, Runtime: rt},
@@ -351,7 +371,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	mux.Handle("GET /healthcheck", healthHandler(backend.Records(), svc, fh))
 	requests := newHTTPMetrics(kinesis, fhAPI, kaV1, &kaV2Metrics, logsAPI).withREST(videoAPI.Service())
 	mux.Handle("GET /metrics", metricsHandler(log.With("component", "metrics"), requests, newStreamsCollector(svc), newFirehoseCollector(fh),
-		newAnalyticsCollector(rt), newStorageCollector(backend.Records(), svc, fh), newVideoCollector(frags)))
+		newAnalyticsCollector(rt), newStorageCollector(backend.Records(), svc, fh), newVideoCollector(frags),
+		newFrontCollector(front, keyLimit, auditLog)))
 	// A browser's GET / opens the console; the API is POST / (and OPTIONS
 	// for CORS), so the two never meet.
 	mux.Handle("GET /{$}", con)
@@ -386,9 +407,11 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		runtime:  rt,
 		video:    vid,
 		frags:    frags,
+		audit:    auditLog,
 		Front:    front,
 	}
 	front.SetHandler(requests.wrap(mux))
+	built = true
 	return s, nil
 }
 
@@ -497,5 +520,9 @@ func (s *Server) Close(ctx context.Context) error {
 	// Running applications stop after the control plane and before the
 	// services they read and write, their checkpoints committed; they stay
 	// RUNNING in the store and resume at the next start.
-	return errors.Join(s.apps.Close(), s.runtime.Close(ctx), s.video.Close(), s.chans.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close())
+	err := errors.Join(s.apps.Close(), s.runtime.Close(ctx), s.video.Close(), s.chans.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close())
+	if s.audit != nil {
+		err = errors.Join(err, s.audit.Close())
+	}
+	return err
 }

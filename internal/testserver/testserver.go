@@ -213,6 +213,12 @@ func (s *Server) AWSConfig(region, accessKey, secret string) aws.Config {
 	}
 }
 
+// HTTPClient returns a plain HTTP client on this server's own connection
+// pool, for tests that send hand-built requests.
+func (s *Server) HTTPClient() *http.Client {
+	return &http.Client{Timeout: 30 * time.Second, Transport: s.transport}
+}
+
 // Kinesis returns a Kinesis client for us-east-1 with test credentials.
 func (s *Server) Kinesis() *kinesis.Client {
 	return kinesis.NewFromConfig(s.AWSConfig("us-east-1", "AKIDTEST", "secret"))

@@ -25,7 +25,7 @@ type API struct {
 // New returns the Firehose service description with its 12 operations.
 func New(svc *firehose.Service) *awsproto.Service {
 	a := &API{svc: svc}
-	return awsproto.NewService(TargetPrefix, SigningName,
+	api := awsproto.NewService(TargetPrefix, SigningName,
 		awsproto.Op("CreateDeliveryStream", createInput, a.create),
 		awsproto.Op("DeleteDeliveryStream", deleteInput, a.delete),
 		awsproto.Op("DescribeDeliveryStream", describeInput, a.describe),
@@ -39,7 +39,15 @@ func New(svc *firehose.Service) *awsproto.Service {
 		awsproto.Op("StartDeliveryStreamEncryption", startEncryptionInput, a.startEncryption),
 		awsproto.Op("StopDeliveryStreamEncryption", stopEncryptionInput, a.stopEncryption),
 	)
+	api.MaxBodyBytes = MaxRequestBytes
+	return api
 }
+
+// MaxRequestBytes bounds a request body. The largest request is a
+// PutRecordBatch of 4 MiB of data (firehose.MaxBatchBytes), 5.6 MB as
+// base64 JSON; the bound leaves room for a batch somewhat over 4 MiB to
+// get Firehose's own InvalidArgumentException rather than a 413.
+const MaxRequestBytes = 8 << 20
 
 func caller(ctx context.Context) firehose.Caller {
 	c := awsproto.CallerFrom(ctx)

@@ -34,7 +34,7 @@ func New(svc *streams.Service, opts ...Option) *awsproto.Service {
 	for _, o := range opts {
 		o(a)
 	}
-	return awsproto.NewService(TargetPrefix, SigningName,
+	api := awsproto.NewService(TargetPrefix, SigningName,
 		awsproto.Op("AddTagsToStream", addTagsToStreamInput, a.addTagsToStream),
 		awsproto.Op("CreateChannel", createChannelInput, a.createChannel),
 		awsproto.Op("CreateStream", createStreamInput, a.createStream),
@@ -81,7 +81,16 @@ func New(svc *streams.Service, opts ...Option) *awsproto.Service {
 		awsproto.Op("UpdateStreamRecordDistributionStrategy", updateStreamRecordDistributionStrategyInput, a.updateStreamRecordDistributionStrategy),
 		awsproto.Op("UpdateStreamWarmThroughput", updateStreamWarmThroughputInput, a.updateStreamWarmThroughput),
 	)
+	api.MaxBodyBytes = MaxRequestBytes
+	return api
 }
+
+// MaxRequestBytes bounds a request body: the largest request is a
+// PutRecords (or a PutRecord to a stream of 10 MiB records) of 10 MiB of
+// data, which is 14 MB as base64 JSON with 500 partition and hash keys.
+// AWS answers a body over its own bound with a bare 413; Sluice with 413
+// RequestEntityTooLargeException.
+const MaxRequestBytes = 16 << 20
 
 // caller is the domain's view of who sent the request.
 func caller(ctx context.Context) streams.Caller {

@@ -29,12 +29,16 @@ type API struct {
 // New returns the CloudWatch Logs service description.
 func New(log *deliverylog.Log) *awsproto.Service {
 	a := &API{log: log}
-	return awsproto.NewService(TargetPrefix, SigningName,
+	svc := awsproto.NewService(TargetPrefix, SigningName,
 		awsproto.Op("DescribeLogGroups", describeGroupsInput, a.describeGroups),
 		awsproto.Op("DescribeLogStreams", describeStreamsInput, a.describeStreams),
 		awsproto.Op("GetLogEvents", getEventsInput, a.getEvents),
 		awsproto.Op("FilterLogEvents", filterEventsInput, a.filterEvents),
 	)
+	// The served calls only read; CloudWatch Logs' largest request is a
+	// PutLogEvents of 1 MiB.
+	svc.MaxBodyBytes = 1 << 20
+	return svc
 }
 
 // The model's shapes shared by the operations.

@@ -97,6 +97,12 @@ type API struct {
 // New returns the API with the 32 control-plane operations routed.
 func New(svc *video.Service) *API {
 	a := &API{svc: svc, rs: awsproto.NewRESTService(SigningName, invalidArgument)}
+	// Calls over the per-key rate limit get the service's throttling
+	// error. The JSON requests are small (the largest, a
+	// GetMediaForFragmentList of 1,000 fragment numbers, is tens of KiB);
+	// PutMedia's upload is not bounded by size.
+	a.rs.ThrottleCode = clientLimitExceeded
+	a.rs.MaxBodyBytes = 1 << 20
 	for _, r := range []struct {
 		path string
 		op   *awsproto.Operation

@@ -16,8 +16,15 @@ var (
 	AccessDeniedException               = Code{Name: "AccessDeniedException", Status: http.StatusBadRequest}
 	ExpiredTokenException               = Code{Name: "ExpiredTokenException", Status: http.StatusBadRequest}
 	RequestEntityTooLarge               = Code{Name: "RequestEntityTooLargeException", Status: http.StatusRequestEntityTooLarge}
-	InternalFailure                     = Code{Name: "InternalFailure", Status: http.StatusInternalServerError}
-	ServiceUnavailable                  = Code{Name: "ServiceUnavailableException", Status: http.StatusServiceUnavailable}
+	// ThrottlingException is AWS's common error for a request refused by
+	// a request-rate limit (Sluice's per-access-key limit).
+	ThrottlingException = Code{Name: "ThrottlingException", Status: http.StatusBadRequest}
+	// RequestAbortedException is AWS's common error for a request whose
+	// client went away before its answer. Sluice never sends it (there is
+	// no one to send it to); the audit log records it.
+	RequestAbortedException = Code{Name: "RequestAbortedException", Status: http.StatusBadRequest}
+	InternalFailure         = Code{Name: "InternalFailure", Status: http.StatusInternalServerError}
+	ServiceUnavailable      = Code{Name: "ServiceUnavailableException", Status: http.StatusServiceUnavailable}
 
 	// Modelled errors (Kinesis Data Streams and, later, the other services).
 	ResourceNotFoundException              = Code{Name: "ResourceNotFoundException", Status: http.StatusBadRequest}
