@@ -245,6 +245,15 @@ func TestPoliciesAreEnforced(t *testing.T) {
 		wantDenied(t, "reader's session writes", put(ctx, readerSession, "s"),
 			"User: arn:aws:iam::111111111111:user/reader is not authorized to perform: kinesis:PutRecord on resource: "+arnS+" because no identity-based policy allows the kinesis:PutRecord action")
 
+		// STS calls are control plane: all of them are in the audit log.
+		events, _ := readAudit(t, w.audit)
+		if e, ok := findEvent(events, "AssumeRole", ""); !ok || e.EventSource != "sts.amazonaws.com" || e.UserIdentity.ARN != "arn:aws:iam::222222222222:root" {
+			t.Errorf("audit of AssumeRole: %+v %v", e, ok)
+		}
+		if _, ok := findEvent(events, "AssumeRole", "AccessDenied"); !ok {
+			t.Error("the refused AssumeRole is not in the audit log")
+		}
+
 		// A token altered, or one signed with another secret, is refused.
 		// (Expiry is tested in package identity and awsproto: the SDK signs
 		// with the real time, which a moved server clock would refuse first.)

@@ -21,18 +21,20 @@ const maxBody = 64 << 10
 
 // API is the STS endpoint.
 type API struct {
-	auth awsproto.Authenticator
-	dir  *identity.Directory // nil under --auth open: no credentials to issue
-	now  func() time.Time
+	auth  awsproto.Authenticator
+	dir   *identity.Directory // nil under --auth open: no credentials to issue
+	now   func() time.Time
+	audit awsproto.Auditor
 }
 
 // New returns the STS endpoint. dir is nil when Sluice runs with --auth
 // open, where GetCallerIdentity still answers and the others refuse.
-func New(auth awsproto.Authenticator, dir *identity.Directory, now func() time.Time) *API {
+// audit, when not nil, records every call (all of STS is control plane).
+func New(auth awsproto.Authenticator, dir *identity.Directory, now func() time.Time, audit awsproto.Auditor) *API {
 	if now == nil {
 		now = time.Now
 	}
-	return &API{auth: auth, dir: dir, now: now}
+	return &API{auth: auth, dir: dir, now: now, audit: audit}
 }
 
 // Is reports whether r is an STS query-protocol request: a form POST
@@ -62,31 +64,43 @@ func equalFold(a, b string) bool {
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := awsproto.NewRequestID()
 	w.Header()["x-amzn-RequestId"] = []string{requestID}
+	call := awsproto.Call{Time: a.now(), SigningName: "sts", SourceIP: policy.HostIP(r.RemoteAddr), UserAgent: r.UserAgent(), RequestID: requestID}
+	var failure *stsErr
+	defer func() { a.record(call, failure) }()
+	fail := func(e stsErr) {
+		failure = &e
+		writeError(w, requestID, e)
+	}
 	caller, check, err := a.auth.Authenticate(r, "sts")
 	if err != nil {
-		writeError(w, requestID, fromAuth(err))
+		call.Denied = true
+		fail(fromAuth(err))
 		return
 	}
+	call.Caller, call.AccessKeyID = caller, caller.AccessKeyID
+	// A client has awsproto.BodyTimeout to send its (small) body.
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(awsproto.BodyTimeout))
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}
 	if len(body) > maxBody {
-		writeError(w, requestID, stsErr{http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is larger than 65536 bytes."})
+		fail(stsErr{http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body is larger than 65536 bytes."})
 		return
 	}
 	sum := sha256.Sum256(body)
 	if err := check.Verify(r, hex.EncodeToString(sum[:])); err != nil {
-		writeError(w, requestID, fromAuth(err))
+		call.Denied, call.Caller = true, awsproto.Caller{}
+		fail(fromAuth(err))
 		return
 	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
-		writeError(w, requestID, invalid("MalformedQueryString", "The query string is malformed."))
+		fail(invalid("MalformedQueryString", "The query string is malformed."))
 		return
 	}
 	if v := form.Get("Version"); v != "2011-06-15" {
-		writeError(w, requestID, invalid("InvalidAction", "Could not find operation "+form.Get("Action")+" for version "+v))
+		fail(invalid("InvalidAction", "Could not find operation "+form.Get("Action")+" for version "+v))
 		return
 	}
 	who := caller.Auth
@@ -94,7 +108,9 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		who = &policy.Caller{Principal: policy.Principal{Account: caller.AccountID, ARN: "arn:aws:iam::" + caller.AccountID + ":root"}, UserID: caller.AccountID, Unrestricted: true}
 	}
 	var out any
-	switch action := form.Get("Action"); action {
+	action := form.Get("Action")
+	call.Operation = action
+	switch action {
 	case "GetCallerIdentity":
 		out = getCallerIdentity(who, requestID)
 	case "GetSessionToken":
@@ -109,7 +125,8 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !errors.As(err, &e) {
 			e = stsErr{http.StatusInternalServerError, "InternalFailure", "We encountered an internal error. Please try again."}
 		}
-		writeError(w, requestID, e)
+		call.Denied = e.code == "AccessDenied"
+		fail(e)
 		return
 	}
 	writeXML(w, http.StatusOK, out)
@@ -131,4 +148,15 @@ func fromAuth(err error) stsErr {
 		return stsErr{http.StatusBadRequest, "ExpiredToken", e.Message}
 	}
 	return stsErr{e.Code.Status, e.Code.Name, e.Message}
+}
+
+// record tells the auditor of a call (failure nil for a success).
+func (a *API) record(c awsproto.Call, failure *stsErr) {
+	if a.audit == nil {
+		return
+	}
+	if failure != nil {
+		c.Err = awserr.New(awserr.Code{Name: failure.code, Status: failure.status}, "%s", failure.message)
+	}
+	a.audit.Record(c)
 }
