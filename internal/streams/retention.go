@@ -36,12 +36,6 @@ func (s *Service) update(ctx context.Context, c Caller, ref StreamRef, action st
 	return s.mutate(ctx, c, ref, action, requireActive, fn)
 }
 
-// updateAnyState is update for changes AWS allows in any state but
-// DELETING (tags, policies).
-func (s *Service) updateAnyState(ctx context.Context, c Caller, ref StreamRef, action string, fn func(st *Stream) error) error {
-	return s.mutate(ctx, c, ref, action, notDeleting, fn)
-}
-
 // mutate resolves a stream, checks its state, lets fn edit a copy, persists
 // the copy and publishes it.
 func (s *Service) mutate(ctx context.Context, c Caller, ref StreamRef, action string, check, fn func(st *Stream) error) error {
