@@ -103,6 +103,9 @@ type Nodes struct {
 	Nodes []*cluster.Node
 	URLs  []string
 	Stop  func()
+	// Store is the object store holding the records, in bucket Bucket.
+	Store  *testserver.Versitygw
+	Bucket string
 
 	stops []func() // per node
 }
@@ -184,7 +187,7 @@ func Start(t testing.TB, nodes int, o server.Options) *Nodes {
 		}()
 	}
 	var once sync.Once
-	c := &Nodes{Nodes: all, URLs: urls, stops: stops, Stop: func() {
+	c := &Nodes{Nodes: all, URLs: urls, stops: stops, Store: s3, Bucket: bucket, Stop: func() {
 		once.Do(func() {
 			cancel()
 			wg.Wait()
