@@ -35,7 +35,7 @@ func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cur := n.role.Load()
 	switch {
 	case cur.srv != nil:
-		cur.srv.Handler().ServeHTTP(w, r)
+		cur.srv.Handler().ServeHTTP(w, n.clientAddress(r))
 	case cur.owning:
 		n.stats.refused.Add(1)
 		awsproto.WriteUnavailable(w, r, msgOwnerOpens)

@@ -60,6 +60,8 @@ type Node struct {
 
 	mu      sync.Mutex
 	backend *storagecluster.Backend // the owner's, for /metrics
+
+	peers peers // the nodes' addresses, whose X-Forwarded-For is believed
 }
 
 // role is what the node does with a request now.
