@@ -6,9 +6,9 @@ import (
 	"sluice/internal/awsproto/shape"
 )
 
-// PutResourcePolicy, GetResourcePolicy and DeleteResourcePolicy: a JSON
-// policy document attached to a stream ARN. Sluice stores and returns it;
-// authorisation is by access key (--auth), not by policy evaluation.
+// PutResourcePolicy, GetResourcePolicy and DeleteResourcePolicy: a
+// resource-based policy document attached to a stream or consumer ARN,
+// which package streams evaluates on every call to the resource.
 
 var putResourcePolicyInput = shape.Struct(
 	shape.Req("Policy", shape.Str()),
