@@ -242,6 +242,7 @@ func (n *Node) term(ctx context.Context) error {
 	if _, err := n.etcd.Put(sctx, n.prefix+"nodes/"+n.self.ID, string(me), clientv3.WithLease(sess.Lease())); err != nil {
 		return fmt.Errorf("registering: %w", err)
 	}
+	go n.watchPeers(sctx)
 	el := concurrency.NewElection(sess, n.prefix+"owner")
 	go n.observe(sctx, el)
 	if err := el.Campaign(sctx, string(me)); err != nil {

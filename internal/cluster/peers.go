@@ -16,20 +16,12 @@ import (
 // A request a follower forwards reaches the owner from the follower's
 // address; the follower names the client's in X-Forwarded-For. The owner
 // believes that header only from the addresses of the cluster's nodes (as
-// their registry entries advertise them), so that aws:SourceIp conditions
-// and the audit log see the client, and a client cannot claim another
-// address by sending the header itself.
-
-// peerRefresh is how old the known node addresses may grow; an address
-// not among them is looked up again at most every peerRetry.
-const (
-	peerRefresh = 5 * time.Second
-	peerRetry   = time.Second
-)
+// their registry entries advertise them, kept current by watchPeers), so
+// that aws:SourceIp conditions and the audit log see the client, and a
+// client cannot claim another address by sending the header itself.
 
 type peers struct {
-	mu  sync.Mutex
-	at  time.Time
+	mu  sync.RWMutex
 	ips map[string]bool
 }
 
@@ -41,7 +33,7 @@ func (n *Node) clientAddress(r *http.Request) *http.Request {
 		return r
 	}
 	peer, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil || !n.trustedPeer(r.Context(), peer) {
+	if err != nil || !n.trustedPeer(peer) {
 		return r
 	}
 	// The forwarder's own entry is the last: it replaced whatever the
@@ -56,26 +48,43 @@ func (n *Node) clientAddress(r *http.Request) *http.Request {
 	return r2
 }
 
-func (n *Node) trustedPeer(ctx context.Context, ip string) bool {
-	p := &n.peers
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	age := time.Since(p.at)
-	if age > peerRefresh || !p.ips[ip] && age > peerRetry {
-		if ips, err := n.nodeAddresses(ctx); err == nil {
-			p.ips, p.at = ips, time.Now()
+func (n *Node) trustedPeer(ip string) bool {
+	n.peers.mu.RLock()
+	defer n.peers.mu.RUnlock()
+	return n.peers.ips[ip]
+}
+
+// watchPeers keeps the nodes' addresses current while ctx (the node's
+// session) lasts: the registry is read again on every change to it, so
+// the request path never waits on etcd.
+func (n *Node) watchPeers(ctx context.Context) {
+	for ctx.Err() == nil {
+		ips, rev, err := n.nodeAddresses(ctx)
+		if err != nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		n.peers.mu.Lock()
+		n.peers.ips = ips
+		n.peers.mu.Unlock()
+		for wr := range n.etcd.Watch(ctx, n.prefix+"nodes/", clientv3.WithPrefix(), clientv3.WithRev(rev+1)) {
+			if wr.Err() != nil || len(wr.Events) > 0 {
+				break // read the registry again
+			}
 		}
 	}
-	return p.ips[ip]
 }
 
 // nodeAddresses resolves the advertised hosts of the registered nodes.
-func (n *Node) nodeAddresses(ctx context.Context) (map[string]bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
+func (n *Node) nodeAddresses(ctx context.Context) (map[string]bool, int64, error) {
+	gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	res, err := n.etcd.Get(ctx, n.prefix+"nodes/", clientv3.WithPrefix())
+	res, err := n.etcd.Get(gctx, n.prefix+"nodes/", clientv3.WithPrefix())
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	ips := map[string]bool{}
 	for _, kv := range res.Kvs {
@@ -91,7 +100,7 @@ func (n *Node) nodeAddresses(ctx context.Context) (map[string]bool, error) {
 			ips[ip.String()] = true
 			continue
 		}
-		addrs, err := net.DefaultResolver.LookupHost(ctx, u.Hostname())
+		addrs, err := net.DefaultResolver.LookupHost(gctx, u.Hostname())
 		if err != nil {
 			continue
 		}
@@ -99,5 +108,5 @@ func (n *Node) nodeAddresses(ctx context.Context) (map[string]bool, error) {
 			ips[a] = true
 		}
 	}
-	return ips, nil
+	return ips, res.Header.Revision, nil
 }

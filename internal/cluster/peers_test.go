@@ -3,14 +3,13 @@ package cluster
 import (
 	"net/http/httptest"
 	"testing"
-	"time"
 )
 
 // TestClientAddressOfForwardedRequests: the owner takes a forwarded
 // request's client address from X-Forwarded-For only when a node sent it.
 func TestClientAddressOfForwardedRequests(t *testing.T) {
 	n := &Node{}
-	n.peers.ips, n.peers.at = map[string]bool{"10.0.0.2": true}, time.Now()
+	n.peers.ips = map[string]bool{"10.0.0.2": true}
 	req := func(from, xff string, forwarded bool) string {
 		r := httptest.NewRequest("POST", "/", nil)
 		r.RemoteAddr = from
