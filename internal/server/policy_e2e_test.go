@@ -27,6 +27,9 @@ const policyKeys = `{
    "policy": {"Version": "2012-10-17", "Statement": [
      {"Effect": "Allow", "Action": ["kinesis:Describe*", "kinesis:List*", "kinesis:Get*"], "Resource": "*"},
      {"Effect": "Deny", "Action": "kinesis:GetRecords", "Resource": "arn:aws:kinesis:*:111111111111:stream/secret"}]}},
+  {"accessKeyId": "AKIACONSUMER", "secretAccessKey": "consumer", "accountId": "111111111111", "userName": "fanout",
+   "policy": {"Version": "2012-10-17", "Statement": [
+     {"Effect": "Allow", "Action": ["kinesis:RegisterStreamConsumer", "kinesis:DescribeStreamConsumer", "kinesis:DeregisterStreamConsumer"], "Resource": "*"}]}},
   {"accessKeyId": "AKIAROOTB", "secretAccessKey": "root-b", "accountId": "222222222222"},
   {"accessKeyId": "AKIAWRITERB", "secretAccessKey": "writer-b", "accountId": "222222222222", "userName": "writer",
    "policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"kinesis:PutRecord\",\"kinesis:PutRecords\",\"kinesis:DescribeStreamSummary\"],\"Resource\":\"arn:aws:kinesis:us-east-1:111111111111:stream/shared\"}]}"}
@@ -128,6 +131,27 @@ func TestPoliciesAreEnforced(t *testing.T) {
 			if !ok || e.UserIdentity.Type != "IAMUser" || e.UserIdentity.ARN != "arn:aws:iam::111111111111:user/reader" || e.UserIdentity.AccessKeyID != "AKIAREADER" {
 				t.Errorf("audit of the denied %s: %+v %v", name, e.UserIdentity, ok)
 			}
+		}
+	})
+
+	t.Run("consumers of a restricted user", func(t *testing.T) {
+		fanout := w.kinesis("AKIACONSUMER", "consumer")
+		reg, err := fanout.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: aws.String(arnS), ConsumerName: aws.String("c1")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := fanout.DescribeStreamConsumer(ctx, &kinesis.DescribeStreamConsumerInput{ConsumerARN: reg.Consumer.ConsumerARN})
+		if err != nil || d.ConsumerDescription.ConsumerStatus != "ACTIVE" {
+			t.Fatalf("the consumer: %+v %v", d, err)
+		}
+		if _, err := fanout.DeregisterStreamConsumer(ctx, &kinesis.DeregisterStreamConsumerInput{ConsumerARN: reg.Consumer.ConsumerARN}); err != nil {
+			t.Fatalf("deregistering: %v", err)
+		}
+		// Another account cannot tell a missing stream from a missing
+		// consumer: both denials name the consumer asked for.
+		for _, arn := range []string{"arn:aws:kinesis:us-east-1:111111111111:stream/nope/consumer/c:1", "arn:aws:kinesis:us-east-1:111111111111:stream/s/consumer/nope:1"} {
+			_, err := rootB.DescribeStreamConsumer(ctx, &kinesis.DescribeStreamConsumerInput{ConsumerARN: aws.String(arn)})
+			wantDenied(t, arn, err, "User: arn:aws:iam::222222222222:root is not authorized to perform: kinesis:DescribeStreamConsumer on resource: "+arn+" because no resource-based policy allows the kinesis:DescribeStreamConsumer action")
 		}
 	})
 

@@ -1,6 +1,8 @@
 package streams
 
 import (
+	"errors"
+	"strings"
 	"sync"
 
 	"sluice/internal/policy"
@@ -89,3 +91,21 @@ var denyAll = func() *policy.Document {
 	}
 	return doc
 }()
+
+// owner is Sluice acting for the account that owns st: for the follow-up
+// changes of a call already authorized (a consumer's CREATING ending).
+func owner(st *Stream) Caller { return Caller{Account: st.Account, Region: st.Region} }
+
+// deniedAs makes a cross-account denial name the resource the request
+// named (a consumer) rather than the stream it was looked up by, so that
+// the message does not tell whether that stream exists.
+func (s *Service) deniedAs(err error, c Caller, action, arn string) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindAccessDenied {
+		return err
+	}
+	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 && parts[4] != c.Account {
+		return s.crossAccountMissing(c, action, arn, parts[4])
+	}
+	return err
+}

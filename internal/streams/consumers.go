@@ -92,19 +92,23 @@ func (s *Service) resolveConsumer(c Caller, ref ConsumerRef, action string) (*li
 	if streamARN == "" || name == "" {
 		return nil, nil, nil, newErr(KindInvalidArgument, "Either ConsumerARN or both ConsumerName and StreamARN must be provided.")
 	}
+	requested := ref.ARN
+	if requested == "" {
+		requested = streamARN + "/consumer/" + name
+	}
 	ls, _, err := s.find(c, StreamRef{ARN: streamARN}, action)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, s.deniedAs(err, c, action, requested)
 	}
 	st := ls.snapshot()
 	cons := st.consumer(name)
 	if cons == nil || created >= 0 && cons.Created.Unix() != created {
+		if st.Account != c.Account {
+			return nil, nil, nil, s.crossAccountMissing(c, action, requested, st.Account)
+		}
 		id := ref.ARN
 		if id == "" {
 			id = name
-		}
-		if st.Account != c.Account {
-			return nil, nil, nil, s.crossAccountMissing(c, action, id, st.Account)
 		}
 		return nil, nil, nil, errConsumerNotFound(id, c.Account)
 	}
@@ -141,7 +145,7 @@ func (s *Service) RegisterConsumer(ctx context.Context, c Caller, streamARN, nam
 		return ConsumerInfo{}, err
 	}
 	if info.Consumer.Status != ConsumerActive {
-		s.scheduleConsumer(c, info.Stream, info.Consumer)
+		s.scheduleConsumer(info.Stream, info.Consumer)
 	}
 	return info, nil
 }
@@ -154,8 +158,9 @@ func (s *Service) DeregisterConsumer(ctx context.Context, c Caller, ref Consumer
 	}
 	name, created := cons.Name, cons.Created
 	var after Consumer
-	// The call was admitted by resolveConsumer; "" charges no call rate.
-	err = s.mutate(ctx, c, StreamRef{ARN: st.ARN()}, "", notDeleting, func(next *Stream) error {
+	// The call was admitted and authorized by resolveConsumer; the change
+	// is Sluice's own ("" charges no call rate).
+	err = s.mutate(ctx, owner(st), StreamRef{ARN: st.ARN()}, "", notDeleting, func(next *Stream) error {
 		cur := next.consumer(name)
 		if cur == nil || !cur.Created.Equal(created) {
 			return errConsumerNotFound(name, c.Account)
@@ -172,7 +177,7 @@ func (s *Service) DeregisterConsumer(ctx context.Context, c Caller, ref Consumer
 		return nil
 	})
 	if err == nil && after.Status == ConsumerDeleting {
-		s.scheduleConsumer(c, st, after)
+		s.scheduleConsumer(st, after)
 	}
 	return err
 }
@@ -244,15 +249,16 @@ func (s *Service) ListConsumers(_ context.Context, c Caller, streamARN string, s
 }
 
 // scheduleConsumer ends a consumer's CREATING or DELETING state when due.
-func (s *Service) scheduleConsumer(c Caller, st *Stream, cons Consumer) {
+func (s *Service) scheduleConsumer(st *Stream, cons Consumer) {
 	key := st.ConsumerARN(&cons)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if t := s.timers[key]; t != nil {
 		t.Stop()
 	}
+	// Ending the state is Sluice's own change, whoever asked for it.
 	s.timers[key] = time.AfterFunc(max(cons.StatusUntil.Sub(s.now()), 0), func() {
-		s.finishConsumer(c, st.ARN(), cons.Name, cons.Created, key)
+		s.finishConsumer(owner(st), st.ARN(), cons.Name, cons.Created, key)
 	})
 }
 

@@ -61,7 +61,7 @@ func (s *Service) resolveResource(c Caller, r resource, action string) (*liveStr
 	}
 	ls, _, err := s.find(c, r.stream, action)
 	if err != nil {
-		return nil, err
+		return nil, s.deniedAs(err, c, action, r.arn)
 	}
 	st := ls.snapshot()
 	cons, err := r.find(st)

@@ -355,7 +355,7 @@ func (s *Service) load(ctx context.Context) error {
 		}
 		for _, cons := range st.Consumers {
 			if cons.Status != ConsumerActive {
-				s.scheduleConsumer(Caller{Account: st.Account, Region: st.Region}, st, cons)
+				s.scheduleConsumer(st, cons)
 			}
 		}
 	}
