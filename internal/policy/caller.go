@@ -37,7 +37,7 @@ func (c *Caller) Check(action, resource, resourceAccount string, res *Document) 
 	if c == nil {
 		return Decision{Allowed: true}
 	}
-	req := Request{Action: action, Resource: resource, Principal: c.Principal, Context: c.context()}
+	req := Request{Action: action, Resource: resource, Principal: c.Principal, Context: c.ConditionContext()}
 	d := Authorize(req, c.Policies, c.Unrestricted, res, resourceAccount)
 	if !d.Allowed || c.Session == nil {
 		return d
@@ -79,7 +79,7 @@ func (c *Caller) identityAllows(action, resource string) bool {
 	if c.Unrestricted {
 		return true
 	}
-	req := Request{Action: action, Resource: resource, Principal: c.Principal, Context: c.context()}
+	req := Request{Action: action, Resource: resource, Principal: c.Principal, Context: c.ConditionContext()}
 	allowed := false
 	for _, p := range c.Policies {
 		switch p.Evaluate(req) {
@@ -92,8 +92,9 @@ func (c *Caller) identityAllows(action, resource string) bool {
 	return allowed
 }
 
-// context is the global condition keys Sluice knows, by lower-cased name.
-func (c *Caller) context() map[string][]string {
+// ConditionContext is the global condition keys Sluice knows for c's
+// request, by lower-cased name (a fresh map the caller may add to).
+func (c *Caller) ConditionContext() map[string][]string {
 	now := c.Now
 	if now.IsZero() {
 		now = time.Now()

@@ -12,6 +12,7 @@ import (
 	firehoseclient "github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"sluice/internal/config"
 	"sluice/internal/testserver"
@@ -39,7 +40,11 @@ const policyKeys = `{
    "policy": {"Version": "2012-10-17", "Statement": [
      {"Effect": "Allow", "Action": ["kinesis:PutRecord", "kinesis:DescribeStreamSummary"], "Resource": "arn:aws:kinesis:us-east-1:111111111111:stream/shared"}]},
    "trustPolicy": {"Version": "2012-10-17", "Statement": [
-     {"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "sts:AssumeRole"}]}}
+     {"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "sts:AssumeRole"}]}},
+  {"arn": "arn:aws:iam::111111111111:role/partner",
+   "trustPolicy": {"Version": "2012-10-17", "Statement": [
+     {"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "sts:AssumeRole",
+      "Condition": {"StringEquals": {"sts:ExternalId": "xyz-123"}, "Bool": {"aws:SecureTransport": "false"}}}]}}
  ]
 }`
 
@@ -254,6 +259,23 @@ func TestPoliciesAreEnforced(t *testing.T) {
 		_, err = stsB.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::111111111111:role/producer"), RoleSessionName: aws.String("x1"), DurationSeconds: aws.Int32(7200)})
 		if code, _ := apiCode(err); code != "ValidationError" {
 			t.Fatalf("past MaxSessionDuration: %v", err)
+		}
+
+		// The trust policy's conditions see AssumeRole's ExternalId and the
+		// request's facts.
+		partner := aws.String("arn:aws:iam::111111111111:role/partner")
+		_, err = stsB.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: partner, RoleSessionName: aws.String("p1")})
+		if code, _ := apiCode(err); code != "AccessDenied" {
+			t.Fatalf("without the external ID: %v", err)
+		}
+		if _, err := stsB.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: partner, RoleSessionName: aws.String("p1"), ExternalId: aws.String("xyz-123")}); err != nil {
+			t.Fatalf("with the external ID: %v", err)
+		}
+		// Parameters Sluice does not implement are refused, not ignored.
+		_, err = stsB.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: partner, RoleSessionName: aws.String("p1"), ExternalId: aws.String("xyz-123"),
+			PolicyArns: []ststypes.PolicyDescriptorType{{Arn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")}}})
+		if code, msg := apiCode(err); code != "InvalidParameterValue" || !strings.Contains(msg, "PolicyArns") {
+			t.Fatalf("PolicyArns: %v", err)
 		}
 
 		// GetSessionToken keeps the key's identity and policy.

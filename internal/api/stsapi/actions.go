@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"sluice/internal/awsproto"
@@ -85,7 +87,7 @@ func (a *API) assumeRole(who *policy.Caller, form url.Values, requestID string) 
 	if !ok {
 		return nil, accessDenied(fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", who.Principal.ARN, arn))
 	}
-	if err := mayAssume(who, role); err != nil {
+	if err := mayAssume(who, role, form); err != nil {
 		return nil, err
 	}
 	hi := role.MaxSessionDuration
@@ -134,7 +136,7 @@ func isRoleSession(arn string) bool { return roleSession.MatchString(arn) }
 // allow sts:AssumeRole on the role, and the role's trust policy must
 // trust the caller (without one, the role trusts its own account, as a
 // trust policy naming arn:aws:iam::ACCOUNT:root does).
-func mayAssume(who *policy.Caller, role identity.Role) error {
+func mayAssume(who *policy.Caller, role identity.Role, form url.Values) error {
 	const action = "sts:AssumeRole"
 	// The identity side alone: the caller's own account as the resource's.
 	if d := who.Check(action, role.ARN, who.Principal.Account, nil); !d.Allowed {
@@ -142,7 +144,15 @@ func mayAssume(who *policy.Caller, role identity.Role) error {
 	}
 	trusted := who.Principal.Account == role.Account
 	if role.Trust != nil {
-		req := policy.Request{Action: action, Resource: role.ARN, Principal: who.Principal}
+		// The trust policy's conditions see the request's facts and
+		// AssumeRole's own keys (sts:ExternalId above all).
+		facts := who.ConditionContext()
+		for key, member := range map[string]string{"sts:externalid": "ExternalId", "sts:rolesessionname": "RoleSessionName"} {
+			if v := form.Get(member); v != "" {
+				facts[key] = []string{v}
+			}
+		}
+		req := policy.Request{Action: action, Resource: role.ARN, Principal: who.Principal, Context: facts}
 		switch role.Trust.Evaluate(req) {
 		case policy.Allowed:
 			trusted = true
@@ -160,4 +170,30 @@ func mayAssume(who *policy.Caller, role identity.Role) error {
 
 func toXML(c identity.Credentials) credentials {
 	return credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: expiration(c.Expiration)}
+}
+
+// members are the parameters Sluice takes per action. Anything else —
+// PolicyArns, Tags, TransitiveTagKeys, SourceIdentity, MFA's SerialNumber
+// and TokenCode — is refused rather than ignored: a session would
+// otherwise get more than its caller asked for (PolicyArns narrow it).
+var members = map[string][]string{
+	"AssumeRole":        {"RoleArn", "RoleSessionName", "Policy", "DurationSeconds", "ExternalId"},
+	"GetSessionToken":   {"DurationSeconds"},
+	"GetCallerIdentity": nil,
+}
+
+func onlyKnown(action string, form url.Values) *stsErr {
+	known, ok := members[action]
+	if !ok {
+		return nil // the action itself is refused
+	}
+	for key := range form {
+		if key == "Action" || key == "Version" || slices.Contains(known, key) {
+			continue
+		}
+		name, _, _ := strings.Cut(key, ".")
+		e := invalid("InvalidParameterValue", fmt.Sprintf("Sluice's STS does not support the parameter %s of %s.", name, action))
+		return &e
+	}
+	return nil
 }

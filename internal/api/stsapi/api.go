@@ -110,6 +110,10 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var out any
 	action := form.Get("Action")
 	call.Operation = action
+	if err := onlyKnown(action, form); err != nil {
+		fail(*err)
+		return
+	}
 	switch action {
 	case "GetCallerIdentity":
 		out = getCallerIdentity(who, requestID)
