@@ -29,9 +29,24 @@ type ResourceField struct {
 	ARN  func(region, account, value string) string
 }
 
-// AsARN is a member that holds the resource's ARN itself.
+// AsARN is a member that holds the resource's ARN itself, for a service
+// that finds its resources by their exact ARN.
 func AsARN(name string) ResourceField {
 	return ResourceField{Name: name, ARN: func(_, _, v string) string { return v }}
+}
+
+// AsAWSARN is a member holding an ARN whose service takes any partition
+// that begins with "aws" as its own: the ARN is evaluated in partition
+// aws, lest arn:aws-x:... name the resource a Deny on arn:aws:... covers
+// and escape it.
+func AsAWSARN(name string) ResourceField {
+	return ResourceField{Name: name, ARN: func(_, _, v string) string {
+		parts := strings.SplitN(v, ":", 3)
+		if len(parts) == 3 && parts[0] == "arn" {
+			return "arn:aws:" + parts[2]
+		}
+		return v
+	}}
 }
 
 // FieldResource is a Resource function reading the first of fields that

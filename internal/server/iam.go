@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"sluice/internal/awsproto"
+	"sluice/internal/video"
 )
 
 // arnOf formats a service's resource ARN from a name in the input.
@@ -15,34 +16,22 @@ func arnOf(service, kind string) func(region, account, name string) string {
 
 // The services other than Data Streams carry no resource policies, so the
 // handler authorizes their operations against identity policies alone,
-// on the resource each input names.
+// on the resource each input names. Their ARN parsers take any partition
+// beginning with "aws", so ARNs are evaluated in partition aws.
 var (
 	firehoseIAM = &awsproto.IAM{Prefix: "firehose", Resource: awsproto.FieldResource(
-		awsproto.AsARN("DeliveryStreamARN"),
+		awsproto.AsAWSARN("DeliveryStreamARN"),
 		awsproto.ResourceField{Name: "DeliveryStreamName", ARN: arnOf("firehose", "deliverystream/")},
 	)}
 	analyticsIAM = &awsproto.IAM{Prefix: "kinesisanalytics", Resource: awsproto.FieldResource(
-		awsproto.AsARN("ResourceARN"),
-		awsproto.AsARN("ApplicationARN"),
+		awsproto.AsAWSARN("ResourceARN"),
+		awsproto.AsAWSARN("ApplicationARN"),
 		awsproto.ResourceField{Name: "ApplicationName", ARN: arnOf("kinesisanalytics", "application/")},
-	)}
-	// A video stream's or channel's ARN ends in its creation time, which a
-	// name does not give: a name stands for every incarnation ("/*").
-	videoIAM = &awsproto.IAM{Prefix: "kinesisvideo", Resource: awsproto.FieldResource(
-		awsproto.AsARN("ResourceARN"),
-		awsproto.AsARN("StreamARN"),
-		awsproto.AsARN("ChannelARN"),
-		awsproto.ResourceField{Name: "StreamName", ARN: func(region, account, name string) string {
-			return arnOf("kinesisvideo", "stream/")(region, account, name) + "/*"
-		}},
-		awsproto.ResourceField{Name: "ChannelName", ARN: func(region, account, name string) string {
-			return arnOf("kinesisvideo", "channel/")(region, account, name) + "/*"
-		}},
 	)}
 	// Data Streams authorize in their domain, with the resource policies
 	// of streams and consumers; the channel operations here.
 	channelResource = awsproto.FieldResource(
-		awsproto.AsARN("ChannelARN"),
+		awsproto.AsAWSARN("ChannelARN"),
 		awsproto.ResourceField{Name: "ChannelName", ARN: arnOf("kinesis", "channel/")},
 	)
 	kinesisIAM = &awsproto.IAM{Prefix: "kinesis", Resource: func(c awsproto.Caller, op string, in any) string {
@@ -54,10 +43,44 @@ var (
 	logsIAM = &awsproto.IAM{Prefix: "logs", Resource: awsproto.FieldResource(
 		awsproto.ResourceField{Name: "LogGroupIdentifier", ARN: func(region, account, id string) string {
 			if strings.HasPrefix(id, "arn:") {
-				return id
+				return awsproto.AsAWSARN("").ARN(region, account, id)
 			}
 			return arnOf("logs", "log-group:")(region, account, id)
 		}},
 		awsproto.ResourceField{Name: "LogGroupName", ARN: arnOf("logs", "log-group:")},
 	)}
 )
+
+// videoIAM evaluates Video Streams calls on their resources' exact ARNs:
+// a stream's or channel's ARN ends in its creation time, which a name
+// does not give, so a name is looked up (a resource that does not exist
+// stands for every incarnation of the name, ".../NAME/*").
+func videoIAM(vid *video.Service) *awsproto.IAM {
+	byName := func(kind string, lookup func(c video.Caller, name string) (string, bool)) awsproto.ResourceField {
+		return awsproto.ResourceField{Name: kind + "Name", ARN: func(region, account, name string) string {
+			if arn, ok := lookup(video.Caller{Account: account, Region: region}, name); ok {
+				return arn
+			}
+			return "arn:" + video.Partition(region) + ":kinesisvideo:" + region + ":" + account + ":" + strings.ToLower(kind) + "/" + name + "/*"
+		}}
+	}
+	return &awsproto.IAM{Prefix: "kinesisvideo", Resource: awsproto.FieldResource(
+		awsproto.AsARN("ResourceARN"),
+		awsproto.AsARN("StreamARN"),
+		awsproto.AsARN("ChannelARN"),
+		byName("Stream", func(c video.Caller, name string) (string, bool) {
+			st, err := vid.Stream(c, video.Ref{Name: name})
+			if err != nil {
+				return "", false
+			}
+			return st.ARN(), true
+		}),
+		byName("Channel", func(c video.Caller, name string) (string, bool) {
+			ch, err := vid.Channel(c, video.Ref{Name: name})
+			if err != nil {
+				return "", false
+			}
+			return ch.ARN(), true
+		}),
+	)}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	firehoseclient "github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesisvideo"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
@@ -31,6 +32,10 @@ const policyKeys = `{
   {"accessKeyId": "AKIACONSUMER", "secretAccessKey": "consumer", "accountId": "111111111111", "userName": "fanout",
    "policy": {"Version": "2012-10-17", "Statement": [
      {"Effect": "Allow", "Action": ["kinesis:RegisterStreamConsumer", "kinesis:DescribeStreamConsumer", "kinesis:DeregisterStreamConsumer"], "Resource": "*"}]}},
+  {"accessKeyId": "AKIAVIDEO", "secretAccessKey": "video", "accountId": "111111111111", "userName": "camera-ops",
+   "policy": {"Version": "2012-10-17", "Statement": [
+     {"Effect": "Allow", "Action": "kinesisvideo:*", "Resource": "*"},
+     {"Effect": "Deny", "Action": "kinesisvideo:DescribeStream", "Resource": "arn:aws:kinesisvideo:*:*:stream/cam/1*"}]}},
   {"accessKeyId": "AKIAROOTB", "secretAccessKey": "root-b", "accountId": "222222222222"},
   {"accessKeyId": "AKIAWRITERB", "secretAccessKey": "writer-b", "accountId": "222222222222", "userName": "writer",
    "policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"kinesis:PutRecord\",\"kinesis:PutRecords\",\"kinesis:DescribeStreamSummary\"],\"Resource\":\"arn:aws:kinesis:us-east-1:111111111111:stream/shared\"}]}"}
@@ -157,6 +162,24 @@ func TestPoliciesAreEnforced(t *testing.T) {
 		for _, arn := range []string{"arn:aws:kinesis:us-east-1:111111111111:stream/nope/consumer/c:1", "arn:aws:kinesis:us-east-1:111111111111:stream/s/consumer/nope:1"} {
 			_, err := rootB.DescribeStreamConsumer(ctx, &kinesis.DescribeStreamConsumerInput{ConsumerARN: aws.String(arn)})
 			wantDenied(t, arn, err, "User: arn:aws:iam::222222222222:root is not authorized to perform: kinesis:DescribeStreamConsumer on resource: "+arn+" because no resource-based policy allows the kinesis:DescribeStreamConsumer action")
+		}
+	})
+
+	t.Run("video by name", func(t *testing.T) {
+		// A name is evaluated as the stream's exact ARN (it ends in the
+		// creation time), so a Deny on that ARN holds for calls by name.
+		ops := kinesisvideo.NewFromConfig(w.cfg("AKIAVIDEO", "video", ""))
+		created, err := ops.CreateStream(ctx, &kinesisvideo.CreateStreamInput{StreamName: aws.String("cam")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ops.DescribeStream(ctx, &kinesisvideo.DescribeStreamInput{StreamName: aws.String("cam")})
+		code, msg := apiCode(err)
+		if code != "AccessDeniedException" || !strings.Contains(msg, "on resource: "+*created.StreamARN+" with an explicit deny") {
+			t.Fatalf("DescribeStream by name: %v", err)
+		}
+		if _, err := ops.ListStreams(ctx, &kinesisvideo.ListStreamsInput{}); err != nil {
+			t.Fatalf("an allowed call: %v", err)
 		}
 	})
 

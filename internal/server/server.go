@@ -291,7 +291,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	}
 	videoAPI := videoapi.New(vid)
 	videoAPI.AddDataPlane(frags)
-	videoAPI.Service().IAM = videoIAM
+	videoAPI.Service().IAM = videoIAM(vid)
 	// Playback sessions are sealed with a key kept in the meta store, so
 	// their URLs outlive a restart (see package playback).
 	playbackKeys, err := playback.LoadKeys(ctx, backend.Meta())
