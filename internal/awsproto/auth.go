@@ -133,14 +133,14 @@ func (a *KeyringAuth) Authenticate(r *http.Request, signingName string) (Caller,
 	if err := sig.CheckScope(scopeFor(signingName)); err != nil {
 		return Caller{}, BodyCheck{}, err
 	}
-	key, who, err := a.principal(sig)
+	key, who, limitKey, err := a.principal(sig)
 	if err != nil {
 		return Caller{}, BodyCheck{}, err
 	}
 	if err := sig.CheckSignedPayload(r); err != nil {
 		return Caller{}, BodyCheck{}, err
 	}
-	c := Caller{AccountID: key.AccountID, Region: sig.Region, AccessKeyID: key.AccessKeyID}
+	c := Caller{AccountID: key.AccountID, Region: sig.Region, AccessKeyID: key.AccessKeyID, LimitKey: limitKey}
 	c.Auth = requestFacts(r, c, who, a.Now())
 	return c, SignatureCheck(sig, key.SecretAccessKey), nil
 }
@@ -148,37 +148,52 @@ func (a *KeyringAuth) Authenticate(r *http.Request, signingName string) (Caller,
 // msgExpiredToken is AWS's answer to an expired session token.
 const msgExpiredToken = "The security token included in the request is expired"
 
-// principal finds the key a request is signed with, and who that is: a
-// long-term key, or the session its token carries.
-func (a *KeyringAuth) principal(sig *sigv4.Signature) (sigv4.Key, policy.Caller, error) {
+// principal finds the key a request is signed with, who that is (a
+// long-term key, or the session its token carries), and what the per-key
+// rate limit charges for it.
+func (a *KeyringAuth) principal(sig *sigv4.Signature) (sigv4.Key, policy.Caller, string, error) {
+	invalid := awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
 	if sig.SecurityToken == "" || a.Directory == nil {
 		key, err := a.Keys.KeyFor(sig.AccessKeyID)
 		if err != nil {
-			return sigv4.Key{}, policy.Caller{}, err
+			return sigv4.Key{}, policy.Caller{}, "", err
 		}
 		if sig.SecurityToken != "" {
-			return sigv4.Key{}, policy.Caller{}, awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
+			return sigv4.Key{}, policy.Caller{}, "", invalid
 		}
 		if a.Directory == nil {
 			return key, policy.Caller{
 				Principal:    policy.Principal{Account: key.AccountID, ARN: "arn:aws:iam::" + key.AccountID + ":root"},
 				UserID:       key.AccountID,
 				Unrestricted: true,
-			}, nil
+			}, key.AccessKeyID, nil
 		}
-		return key, a.Directory.KeyCaller(key), nil
+		return key, a.Directory.KeyCaller(key), key.AccessKeyID, nil
 	}
 	s, secret, err := a.Directory.Open(sig.AccessKeyID, sig.SecurityToken, a.Now())
 	if errors.Is(err, identity.ErrExpired) {
-		return sigv4.Key{}, policy.Caller{}, awserr.New(awserr.ExpiredTokenException, msgExpiredToken)
+		return sigv4.Key{}, policy.Caller{}, "", awserr.New(awserr.ExpiredTokenException, msgExpiredToken)
 	}
-	if err == nil {
-		var who policy.Caller
-		if who, err = a.Directory.SessionCaller(s); err == nil {
-			return sigv4.Key{AccessKeyID: s.AccessKeyID, SecretAccessKey: secret, AccountID: s.Account}, who, nil
-		}
+	if err != nil {
+		return sigv4.Key{}, policy.Caller{}, "", invalid
 	}
-	return sigv4.Key{}, policy.Caller{}, awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
+	who, err := a.Directory.SessionCaller(s)
+	if err != nil {
+		return sigv4.Key{}, policy.Caller{}, "", invalid
+	}
+	limitKey := s.SourceKey
+	if s.Role != "" {
+		limitKey = s.Role
+	}
+	return sigv4.Key{AccessKeyID: s.AccessKeyID, SecretAccessKey: secret, AccountID: s.Account}, who, limitKey, nil
+}
+
+// RateKey is what the per-key rate limit charges for c.
+func (c Caller) RateKey() string {
+	if c.LimitKey != "" {
+		return c.LimitKey
+	}
+	return c.AccessKeyID
 }
 
 // Verify checks the signature over a body whose SHA-256 is bodySHA256

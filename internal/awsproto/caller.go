@@ -23,6 +23,10 @@ type Caller struct {
 	// Auth is the principal with its policies and the request's condition
 	// facts, for the services' authorization checks.
 	Auth *policy.Caller
+	// LimitKey is what the per-key rate limit charges: the access key,
+	// or for temporary credentials the key or role they were made from
+	// (so that minting sessions does not mint allowances).
+	LimitKey string
 }
 
 type callerKey struct{}

@@ -250,7 +250,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !h.keys.Allow(caller.AccessKeyID) {
+	if !h.keys.Allow(caller.RateKey()) {
 		e := awserr.New(awserr.ThrottlingException, msgThrottled)
 		rec.deny(e)
 		h.writeError(w, errEnc, e)

@@ -203,7 +203,7 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := WithCaller(r.Context(), caller)
 	if route.raw != nil {
-		if !h.keys.Allow(caller.AccessKeyID) {
+		if !h.keys.Allow(caller.RateKey()) {
 			closeUnread(w, r)
 			rh.throttled(w, route.svc, &rec)
 			return
@@ -258,7 +258,7 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !h.keys.Allow(caller.AccessKeyID) {
+	if !h.keys.Allow(caller.RateKey()) {
 		rh.throttled(w, route.svc, &rec)
 		return
 	}

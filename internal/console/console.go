@@ -207,6 +207,9 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		AccessKeyID     string `json:"accessKeyId"`
 		SecretAccessKey string `json:"secretAccessKey"`
 	}
+	// A sign-in body is small: a client that drips it is cut, and its
+	// connection is not kept to drain the rest.
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(signInBodyTimeout))
 	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in); err != nil {
 		writeJSONError(w, http.StatusBadRequest, "SerializationException", "The sign-in request is not a JSON object.")
 		return

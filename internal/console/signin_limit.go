@@ -20,6 +20,8 @@ const (
 	// maxSignInBuckets bounds the limiter's memory; past it, it starts
 	// over (an attacker rotating addresses gains at most one burst each).
 	maxSignInBuckets = 10000
+	// signInBodyTimeout is how long a client has to send a sign-in body.
+	signInBodyTimeout = 10 * time.Second
 )
 
 type signInLimiter struct {

@@ -336,3 +336,44 @@ func TestPoliciesAreEnforced(t *testing.T) {
 		}
 	})
 }
+
+// TestRateLimitCoversSessions: temporary credentials spend the allowance
+// of the key they were made from, so minting sessions mints no requests;
+// STS calls are charged too.
+func TestRateLimitCoversSessions(t *testing.T) {
+	creds := filepath.Join(t.TempDir(), "keys.json")
+	if err := os.WriteFile(creds, []byte(`{"keys":[{"accessKeyId":"AKIAK","secretAccessKey":"k","accountId":"111111111111"},
+		{"accessKeyId":"AKIAOTHER","secretAccessKey":"o","accountId":"111111111111"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := testserver.Start(t, testserver.WithConfig(func(c *config.Config) {
+		c.Auth, c.Credentials, c.KeyRateLimit, c.KeyRateBurst = config.AuthSigV4, creds, 0.001, 3
+	}))
+	w := &policyWorld{t: t, srv: srv}
+	ctx := context.Background()
+	stsK := sts.NewFromConfig(w.cfg("AKIAK", "k", ""))
+	session := func() *kinesis.Client {
+		t.Helper()
+		out, err := stsK.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := out.Credentials
+		return kinesis.NewFromConfig(w.cfg(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken))
+	}
+	if _, err := session().ListStreams(ctx, &kinesis.ListStreamsInput{}); err != nil { // 2 of 3
+		t.Fatal(err)
+	}
+	second := session() // 3 of 3
+	_, err := second.ListStreams(ctx, &kinesis.ListStreamsInput{})
+	if code, _ := apiCode(err); code != "ThrottlingException" {
+		t.Fatalf("a fresh session past its key's allowance: %v", err)
+	}
+	_, err = stsK.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	if code, _ := apiCode(err); code != "Throttling" {
+		t.Fatalf("STS past the key's allowance: %v", err)
+	}
+	if _, err := w.kinesis("AKIAOTHER", "o").ListStreams(ctx, &kinesis.ListStreamsInput{}); err != nil {
+		t.Fatalf("another key: %v", err)
+	}
+}

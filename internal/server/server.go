@@ -382,7 +382,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if k, ok := auth.(*awsproto.KeyringAuth); ok {
 		dir = k.Directory
 	}
-	sts := stsapi.New(auth, dir, now, auditCalls)
+	sts := stsapi.New(auth, dir, now, auditCalls, keyLimit, cfg.BodyTimeout)
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if stsapi.Is(r) {
 			sts.ServeHTTP(w, r)

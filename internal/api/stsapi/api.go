@@ -25,16 +25,26 @@ type API struct {
 	dir   *identity.Directory // nil under --auth open: no credentials to issue
 	now   func() time.Time
 	audit awsproto.Auditor
+	keys  *awsproto.KeyLimiter
+	// bodyTimeout is how long a client has to send its body.
+	bodyTimeout time.Duration
 }
 
 // New returns the STS endpoint. dir is nil when Sluice runs with --auth
 // open, where GetCallerIdentity still answers and the others refuse.
-// audit, when not nil, records every call (all of STS is control plane).
-func New(auth awsproto.Authenticator, dir *identity.Directory, now func() time.Time, audit awsproto.Auditor) *API {
+// audit, when not nil, records every call (all of STS is control plane);
+// bodyTimeout bounds the time a client takes to send its body (0:
+// awsproto.BodyTimeout).
+//
+// keys, when not nil, is the per-key rate limit the other services share.
+func New(auth awsproto.Authenticator, dir *identity.Directory, now func() time.Time, audit awsproto.Auditor, keys *awsproto.KeyLimiter, bodyTimeout time.Duration) *API {
 	if now == nil {
 		now = time.Now
 	}
-	return &API{auth: auth, dir: dir, now: now, audit: audit}
+	if bodyTimeout <= 0 {
+		bodyTimeout = awsproto.BodyTimeout
+	}
+	return &API{auth: auth, dir: dir, now: now, audit: audit, keys: keys, bodyTimeout: bodyTimeout}
 }
 
 // Is reports whether r is an STS query-protocol request: a form POST
@@ -78,8 +88,9 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	call.Caller, call.AccessKeyID = caller, caller.AccessKeyID
-	// A client has awsproto.BodyTimeout to send its (small) body.
-	http.NewResponseController(w).SetReadDeadline(time.Now().Add(awsproto.BodyTimeout))
+	// A client has the body timeout to send its (small) body; a failed
+	// read aborts the connection rather than draining it at its pace.
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(a.bodyTimeout))
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
 		panic(http.ErrAbortHandler)
@@ -92,6 +103,11 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := check.Verify(r, hex.EncodeToString(sum[:])); err != nil {
 		call.Denied, call.Caller = true, awsproto.Caller{}
 		fail(fromAuth(err))
+		return
+	}
+	if !a.keys.Allow(caller.RateKey()) {
+		call.Denied = true
+		fail(invalid("Throttling", "Rate exceeded"))
 		return
 	}
 	form, err := url.ParseQuery(string(body))
