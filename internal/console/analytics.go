@@ -42,6 +42,9 @@ func (c *Console) live(w http.ResponseWriter, r *http.Request) {
 			"The SQL engine is not in this build of Sluice yet: there are no running applications to show rows of.")
 		return
 	}
+	if !c.permit(w, r, "kinesisanalytics:DescribeApplication", c.arn(r, "kinesisanalytics", "application/"+r.URL.Query().Get("application"))) {
+		return
+	}
 	running, streams, err := c.opts.Analytics.Live(c.caller(r.Context().Value(sessionKey{}).(*session)), r.URL.Query().Get("application"), LiveRows)
 	if err != nil {
 		writeAWSError(w, err)

@@ -78,6 +78,7 @@ type Console struct {
 	opts     Options
 	sessions *sessions
 	signIns  *signInLimiter
+	auth     sessionAuth
 	api      http.Handler
 	rest     http.Handler
 	mux      *http.ServeMux
@@ -93,6 +94,7 @@ func New(opts Options) *Console {
 	}
 	c := &Console{opts: opts, sessions: newSessions(opts.Now), signIns: newSignInLimiter(opts.Now)}
 	auth := sessionAuth{region: opts.Region, keys: opts.Keys, principal: opts.Principal, now: opts.Now}
+	c.auth = auth
 	apiOpts := awsproto.HandlerOptions{Auth: auth, Logger: opts.Logger, Budget: opts.BodyBudget, Audit: opts.Audit, KeyLimit: opts.KeyLimit}
 	c.api = awsproto.NewHandler(apiOpts, opts.Services...)
 	c.rest = awsproto.NewRESTHandler(apiOpts, opts.REST...)
@@ -282,6 +284,16 @@ func (a sessionAuth) Authenticate(r *http.Request, _ string) (awsproto.Caller, a
 	if se == nil {
 		return awsproto.Caller{}, awsproto.BodyCheck{}, awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
 	}
+	who, err := a.who(se, r)
+	if err != nil {
+		return awsproto.Caller{}, awsproto.BodyCheck{}, err
+	}
+	return awsproto.Caller{AccountID: se.accountID, Region: a.region, AccessKeyID: se.accessKeyID, Auth: who}, awsproto.BodyCheck{}, nil
+}
+
+// who is the session's key as a principal with its policies, and the
+// request's facts.
+func (a sessionAuth) who(se *session, r *http.Request) (*policy.Caller, error) {
 	who := policy.Caller{
 		Principal:    policy.Principal{Account: se.accountID, ARN: "arn:aws:iam::" + se.accountID + ":root"},
 		UserID:       se.accountID,
@@ -290,14 +302,37 @@ func (a sessionAuth) Authenticate(r *http.Request, _ string) (awsproto.Caller, a
 	if a.keys != nil {
 		key, ok := a.keys.Lookup(se.accessKeyID)
 		if !ok {
-			return awsproto.Caller{}, awsproto.BodyCheck{}, awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
+			return nil, awserr.New(awserr.UnrecognizedClientException, "The security token included in the request is invalid.")
 		}
 		if a.principal != nil {
 			who = a.principal(key)
 		}
 	}
 	who.SourceIP, who.SecureTransport, who.Region, who.Now = policy.HostIP(r.RemoteAddr), r.TLS != nil, a.region, a.now()
-	return awsproto.Caller{AccountID: se.accountID, Region: a.region, AccessKeyID: se.accessKeyID, Auth: &who}, awsproto.BodyCheck{}, nil
+	return &who, nil
+}
+
+// permit checks that the signed-in key may perform action on resource,
+// for the console's reads that are not API calls (delivered objects, live
+// rows, metrics); on a denial it answers AccessDeniedException (403).
+func (c *Console) permit(w http.ResponseWriter, r *http.Request, action, resource string) bool {
+	se := r.Context().Value(sessionKey{}).(*session)
+	who, err := c.auth.who(se, r)
+	if err != nil {
+		writeAWSError(w, err)
+		return false
+	}
+	if d := who.Check(action, resource, se.accountID, nil); !d.Allowed {
+		writeJSONError(w, http.StatusForbidden, "AccessDeniedException", who.DeniedMessage(action, resource, se.accountID, d))
+		return false
+	}
+	return true
+}
+
+// arn formats an ARN of the console's account and region.
+func (c *Console) arn(r *http.Request, service, resource string) string {
+	se := r.Context().Value(sessionKey{}).(*session)
+	return "arn:aws:" + service + ":" + c.opts.Region + ":" + se.accountID + ":" + resource
 }
 
 // metricsAnswer is GET /console/metrics: the names, then one row of values
@@ -318,6 +353,9 @@ func (c *Console) metrics(w http.ResponseWriter, r *http.Request) {
 	minutes, err := strconv.Atoi(q.Get("minutes"))
 	if err != nil || minutes < 1 || minutes > metrics.Window {
 		writeJSONError(w, http.StatusBadRequest, "InvalidArgumentException", "minutes must be a whole number from 1 to "+strconv.Itoa(metrics.Window)+".")
+		return
+	}
+	if !c.permit(w, r, "cloudwatch:GetMetricData", "*") {
 		return
 	}
 	caller := c.caller(se)
@@ -358,6 +396,9 @@ func (c *Console) objects(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "NotFound", "Firehose is not served here.")
 		return
 	}
+	if !c.permit(w, r, "s3:ListBucket", "arn:aws:s3:::"+r.URL.Query().Get("bucket")) {
+		return
+	}
 	list, err := c.opts.Firehose.Objects(c.caller(r.Context().Value(sessionKey{}).(*session)), r.URL.Query().Get("bucket"))
 	if err != nil {
 		writeAWSError(w, err)
@@ -386,6 +427,9 @@ func (c *Console) object(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
+	if !c.permit(w, r, "s3:GetObject", "arn:aws:s3:::"+q.Get("bucket")+"/"+q.Get("key")) {
+		return
+	}
 	data, size, err := c.opts.Firehose.Object(c.caller(r.Context().Value(sessionKey{}).(*session)), q.Get("bucket"), q.Get("key"))
 	if err != nil {
 		writeAWSError(w, err)

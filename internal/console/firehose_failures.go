@@ -26,6 +26,9 @@ func (c *Console) firehoseFailures(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "NotFound", "Firehose is not served here.")
 		return
 	}
+	if !c.permit(w, r, "firehose:DescribeDeliveryStream", c.arn(r, "firehose", "deliverystream/"+r.URL.Query().Get("name"))) {
+		return
+	}
 	list, err := c.opts.FirehoseFailures(c.caller(r.Context().Value(sessionKey{}).(*session)), r.URL.Query().Get("name"))
 	if err != nil {
 		writeAWSError(w, err)

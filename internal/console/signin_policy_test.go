@@ -39,6 +39,14 @@ func TestConsoleActsWithTheKeysPolicyAndLimitsSignIns(t *testing.T) {
 	if status != 400 || !strings.Contains(body, "AccessDeniedException") || !strings.Contains(body, "user/viewer is not authorized to perform: kinesis:CreateStream") {
 		t.Fatalf("viewer creates: %d %s", status, body)
 	}
+	// The console's own reads beyond the API need their permissions too.
+	for _, path := range []string{"/console/object?bucket=b&key=k", "/console/objects?bucket=b", "/console/metrics?minutes=5&stream=v",
+		"/console/firehose/failures?name=d", "/console/analytics/live?application=a"} {
+		status, _, body := viewer.do("GET", path, "", nil)
+		if status != 403 || !strings.Contains(body, "AccessDeniedException") || !strings.Contains(body, "user/viewer is not authorized") {
+			t.Errorf("viewer GET %s: %d %s", path, status, body)
+		}
+	}
 	admin := newBrowser(t, srv.URL)
 	if status := login(admin, "AKIDADMIN", "admin-secret"); status != 200 {
 		t.Fatalf("admin sign-in: %d", status)
@@ -46,6 +54,9 @@ func TestConsoleActsWithTheKeysPolicyAndLimitsSignIns(t *testing.T) {
 	admin.session()
 	if status, body := admin.call("CreateStream", `{"StreamName":"a","ShardCount":1}`, true); status != 200 {
 		t.Fatalf("admin creates: %d %s", status, body)
+	}
+	if status, _, body := admin.do("GET", "/console/metrics?minutes=5&stream=a", "", nil); status != 200 {
+		t.Fatalf("admin metrics: %d %s", status, body)
 	}
 
 	// Guessing one key's secret: after its burst, even the right secret
