@@ -20,7 +20,16 @@ type IAM struct {
 	// Resource is the ARN an operation acts on ("*" for none), or "" for
 	// an operation its domain authorizes itself.
 	Resource func(c Caller, op string, in any) string
+	// Uses, when set, names what else the caller must be allowed for an
+	// operation: the actions Sluice will take later on its behalf (a
+	// delivery stream reading its source stream). AWS grants those to a
+	// role the caller passes; Sluice has no such roles, so the caller's
+	// own permissions stand in for the role's.
+	Uses func(c Caller, op string, in any) []Need
 }
+
+// Need is one action on one resource a call requires besides its own.
+type Need struct{ Action, Resource string }
 
 // ResourceField is an input member naming an operation's resource: ARN
 // maps its value (and the caller's region and account) to the ARN.
@@ -88,13 +97,20 @@ func (iam *IAM) check(c Caller, op string, in any, status int) *awserr.Error {
 	if res == "" {
 		return nil
 	}
-	d := a.Check(action, res, c.AccountID, nil)
-	if d.Allowed {
-		return nil
-	}
 	code := awserr.AccessDeniedException
 	code.Status = status
-	return awserr.New(code, "%s", a.DeniedMessage(action, res, c.AccountID, d))
+	if d := a.Check(action, res, c.AccountID, nil); !d.Allowed {
+		return awserr.New(code, "%s", a.DeniedMessage(action, res, c.AccountID, d))
+	}
+	if iam.Uses == nil {
+		return nil
+	}
+	for _, n := range iam.Uses(c, op, in) {
+		if d := a.Check(n.Action, n.Resource, c.AccountID, nil); !d.Allowed {
+			return awserr.New(code, "%s", a.DeniedMessage(n.Action, n.Resource, c.AccountID, d))
+		}
+	}
+	return nil
 }
 
 const restAccessDenied = http.StatusUnauthorized
@@ -107,4 +123,54 @@ func rawOperation(path string) string {
 		return name
 	}
 	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// Use is a resource an operation makes Sluice read or write on the
+// caller's behalf later (a Firehose source, an application's input or
+// output): found in the input as an ARN, and whether it is written (its
+// field sits under a member whose name has "Output" or "Destination").
+type Use struct {
+	ARN   string
+	Write bool
+}
+
+// UsesOf lists the ARNs an input names anywhere in it, with the direction
+// their enclosing members give.
+func UsesOf(in any) []Use {
+	var uses []Use
+	var walk func(v reflect.Value, write bool, depth int)
+	walk = func(v reflect.Value, write bool, depth int) {
+		if depth > 12 {
+			return
+		}
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem(), write, depth+1)
+			}
+		case reflect.Struct:
+			t := v.Type()
+			for i := range t.NumField() {
+				if !t.Field(i).IsExported() {
+					continue
+				}
+				name := t.Field(i).Name
+				walk(v.Field(i), write || strings.Contains(name, "Output") || strings.Contains(name, "Destination"), depth+1)
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range v.Len() {
+				walk(v.Index(i), write, depth+1)
+			}
+		case reflect.Map:
+			for it := v.MapRange(); it.Next(); {
+				walk(it.Value(), write, depth+1)
+			}
+		case reflect.String:
+			if s := v.String(); strings.HasPrefix(s, "arn:") {
+				uses = append(uses, Use{ARN: s, Write: write})
+			}
+		}
+	}
+	walk(reflect.ValueOf(in), false, 0)
+	return uses
 }

@@ -22,12 +22,12 @@ var (
 	firehoseIAM = &awsproto.IAM{Prefix: "firehose", Resource: awsproto.FieldResource(
 		awsproto.AsAWSARN("DeliveryStreamARN"),
 		awsproto.ResourceField{Name: "DeliveryStreamName", ARN: arnOf("firehose", "deliverystream/")},
-	)}
+	), Uses: usesFor("firehose")}
 	analyticsIAM = &awsproto.IAM{Prefix: "kinesisanalytics", Resource: awsproto.FieldResource(
 		awsproto.AsAWSARN("ResourceARN"),
 		awsproto.AsAWSARN("ApplicationARN"),
 		awsproto.ResourceField{Name: "ApplicationName", ARN: arnOf("kinesisanalytics", "application/")},
-	)}
+	), Uses: usesFor("kinesisanalytics")}
 	// Data Streams authorize in their domain, with the resource policies
 	// of streams and consumers; the channel operations here.
 	channelResource = awsproto.FieldResource(
@@ -39,7 +39,17 @@ var (
 			return ""
 		}
 		return channelResource(c, op, in)
-	}}
+	}, Uses: channelUses}
+	// A channel reads its stream (of its own service) and writes its bucket.
+	channelUses = func(c awsproto.Caller, op string, in any) []awsproto.Need {
+		var needs []awsproto.Need
+		for _, u := range awsproto.UsesOf(in) {
+			if parts := strings.SplitN(u.ARN, ":", 6); len(parts) == 6 && parts[2] == "kinesis" && strings.HasPrefix(parts[5], "stream/") {
+				needs = append(needs, awsproto.Need{Action: "kinesis:GetRecords", Resource: "arn:aws:" + strings.Join(parts[2:], ":")})
+			}
+		}
+		return append(needs, usesFor("kinesis")(c, op, in)...)
+	}
 	logsIAM = &awsproto.IAM{Prefix: "logs", Resource: awsproto.FieldResource(
 		awsproto.ResourceField{Name: "LogGroupIdentifier", ARN: func(region, account, id string) string {
 			if strings.HasPrefix(id, "arn:") {
@@ -83,4 +93,40 @@ func videoIAM(vid *video.Service) *awsproto.IAM {
 			return ch.ARN(), true
 		}),
 	)}
+}
+
+// usesFor is the Uses of a service whose own resources are of service
+// own: the other services' resources its input names, and what Sluice
+// will do to them on the caller's behalf — read a source stream, write
+// an output, read reference data, invoke a processor.
+func usesFor(own string) func(c awsproto.Caller, op string, in any) []awsproto.Need {
+	return func(_ awsproto.Caller, _ string, in any) []awsproto.Need {
+		var needs []awsproto.Need
+		for _, u := range awsproto.UsesOf(in) {
+			parts := strings.SplitN(u.ARN, ":", 6)
+			if len(parts) != 6 || parts[2] == own {
+				continue
+			}
+			arn := "arn:aws:" + strings.Join(parts[2:], ":")
+			switch service := parts[2]; {
+			case service == "kinesis" && strings.HasPrefix(parts[5], "stream/"):
+				needs = append(needs, awsproto.Need{Action: pick(u.Write, "kinesis:PutRecords", "kinesis:GetRecords"), Resource: arn})
+			case service == "firehose":
+				needs = append(needs, awsproto.Need{Action: pick(u.Write, "firehose:PutRecordBatch", "firehose:DescribeDeliveryStream"), Resource: arn})
+			case service == "s3":
+				bucket, _, _ := strings.Cut(parts[5], "/")
+				needs = append(needs, awsproto.Need{Action: pick(u.Write, "s3:PutObject", "s3:GetObject"), Resource: "arn:aws:s3:::" + bucket + "/*"})
+			case service == "lambda":
+				needs = append(needs, awsproto.Need{Action: "lambda:InvokeFunction", Resource: arn})
+			}
+		}
+		return needs
+	}
+}
+
+func pick(write bool, ifWrite, ifRead string) string {
+	if write {
+		return ifWrite
+	}
+	return ifRead
 }

@@ -10,7 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	firehoseclient "github.com/aws/aws-sdk-go-v2/service/firehose"
+	fhtypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesisanalytics"
+	katypes "github.com/aws/aws-sdk-go-v2/service/kinesisanalytics/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesisvideo"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
@@ -36,6 +39,10 @@ const policyKeys = `{
    "policy": {"Version": "2012-10-17", "Statement": [
      {"Effect": "Allow", "Action": "kinesisvideo:*", "Resource": "*"},
      {"Effect": "Deny", "Action": "kinesisvideo:DescribeStream", "Resource": "arn:aws:kinesisvideo:*:*:stream/cam/1*"}]}},
+  {"accessKeyId": "AKIAANALYST", "secretAccessKey": "analyst", "accountId": "111111111111", "userName": "analyst",
+   "policy": {"Version": "2012-10-17", "Statement": [
+     {"Effect": "Allow", "Action": ["kinesisanalytics:*", "firehose:*", "s3:*", "kinesis:GetRecords"], "Resource": "*"},
+     {"Effect": "Deny", "Action": "kinesis:GetRecords", "Resource": "arn:aws:kinesis:*:*:stream/secret"}]}},
   {"accessKeyId": "AKIAROOTB", "secretAccessKey": "root-b", "accountId": "222222222222"},
   {"accessKeyId": "AKIAWRITERB", "secretAccessKey": "writer-b", "accountId": "222222222222", "userName": "writer",
    "policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"kinesis:PutRecord\",\"kinesis:PutRecords\",\"kinesis:DescribeStreamSummary\"],\"Resource\":\"arn:aws:kinesis:us-east-1:111111111111:stream/shared\"}]}"}
@@ -180,6 +187,31 @@ func TestPoliciesAreEnforced(t *testing.T) {
 		}
 		if _, err := ops.ListStreams(ctx, &kinesisvideo.ListStreamsInput{}); err != nil {
 			t.Fatalf("an allowed call: %v", err)
+		}
+	})
+
+	t.Run("what Sluice does on the caller's behalf", func(t *testing.T) {
+		// Without roles, the caller's own permissions stand in for the role
+		// AWS would assume: a source the caller may not read stays closed.
+		const arnSecret = "arn:aws:kinesis:us-east-1:111111111111:stream/secret"
+		role := aws.String("arn:aws:iam::111111111111:role/any")
+		denied := "User: arn:aws:iam::111111111111:user/analyst is not authorized to perform: kinesis:GetRecords on resource: " + arnSecret + " with an explicit deny in an identity-based policy"
+		analytics := kinesisanalytics.NewFromConfig(w.cfg("AKIAANALYST", "analyst", ""))
+		_, err := analytics.DiscoverInputSchema(ctx, &kinesisanalytics.DiscoverInputSchemaInput{ResourceARN: aws.String(arnSecret), RoleARN: role,
+			InputStartingPositionConfiguration: &katypes.InputStartingPositionConfiguration{InputStartingPosition: katypes.InputStartingPositionTrimHorizon}})
+		wantDenied(t, "DiscoverInputSchema of a denied stream", err, denied)
+		fh := firehoseclient.NewFromConfig(w.cfg("AKIAANALYST", "analyst", ""))
+		_, err = fh.CreateDeliveryStream(ctx, &firehoseclient.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("copy"),
+			DeliveryStreamType:               fhtypes.DeliveryStreamTypeKinesisStreamAsSource,
+			KinesisStreamSourceConfiguration: &fhtypes.KinesisStreamSourceConfiguration{KinesisStreamARN: aws.String(arnSecret), RoleARN: role},
+			ExtendedS3DestinationConfiguration: &fhtypes.ExtendedS3DestinationConfiguration{BucketARN: aws.String("arn:aws:s3:::out"), RoleARN: role}})
+		wantDenied(t, "a delivery stream from a denied stream", err, denied)
+		_, err = fh.CreateDeliveryStream(ctx, &firehoseclient.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("copy"),
+			DeliveryStreamType:               fhtypes.DeliveryStreamTypeKinesisStreamAsSource,
+			KinesisStreamSourceConfiguration: &fhtypes.KinesisStreamSourceConfiguration{KinesisStreamARN: aws.String(arnS), RoleARN: role},
+			ExtendedS3DestinationConfiguration: &fhtypes.ExtendedS3DestinationConfiguration{BucketARN: aws.String("arn:aws:s3:::out"), RoleARN: role}})
+		if code, _ := apiCode(err); code == "AccessDeniedException" {
+			t.Fatalf("a delivery stream from an allowed stream: %v", err)
 		}
 	})
 
