@@ -188,7 +188,9 @@ func TestEvaluatePrincipals(t *testing.T) {
 }
 
 // TestEvaluateNotPrincipal: a Deny with NotPrincipal denies everyone but
-// those it names.
+// those it names, literally: AWS's NotPrincipal examples list the user
+// beside its account, and a role's session ARN beside the role and the
+// account, because neither covers the other.
 func TestEvaluateNotPrincipal(t *testing.T) {
 	d := mustParse(t, `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Principal":"*","Action":"kinesis:*","Resource":"*"},
@@ -199,8 +201,8 @@ func TestEvaluateNotPrincipal(t *testing.T) {
 		want   Effect
 	}{
 		{root, Allowed},
-		{alice, Allowed}, // the account root ARN names the whole account
-		{session, Allowed},
+		{alice, Denied},   // the account's root ARN names the root only
+		{session, Denied}, // the role's ARN does not name its sessions
 		{stranger, Denied},
 		{awaySession, Denied},
 	} {

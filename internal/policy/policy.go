@@ -107,8 +107,14 @@ func (st *statement) appliesTo(req *Request, action string) bool {
 	if matchesAnyPattern(st.resources, req.Resource, req.Context) == st.notResource {
 		return false
 	}
-	if st.principals != nil && st.principals.match(req.Principal) == st.notPrincipal {
-		return false
+	if st.principals != nil {
+		matched := st.principals.match(req.Principal)
+		if st.notPrincipal {
+			matched = st.principals.matchExactly(req.Principal)
+		}
+		if matched == st.notPrincipal {
+			return false
+		}
 	}
 	for i := range st.conditions {
 		if !st.conditions[i].holds(req.Context) {

@@ -101,6 +101,22 @@ func (p *principals) addAWS(v string) bool {
 	return true
 }
 
+// matchExactly is match for NotPrincipal, which AWS reads literally: an
+// account names the account's root only (not its users), and a role does
+// not cover its sessions — their ARNs must be listed themselves.
+func (p *principals) matchExactly(caller Principal) bool {
+	if p.anyone {
+		return true
+	}
+	if caller.ARN == "" {
+		return false
+	}
+	if caller.Account != "" && slices.Contains(p.accounts, caller.Account) && caller.ARN == "arn:aws:iam::"+caller.Account+":root" {
+		return true
+	}
+	return slices.Contains(p.arns, caller.ARN)
+}
+
 // match reports whether the caller is one of the principals.
 func (p *principals) match(caller Principal) bool {
 	if p.anyone {

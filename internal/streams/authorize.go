@@ -8,12 +8,24 @@ import (
 	"sluice/internal/policy"
 )
 
-// ownerOnly are the actions no resource policy can grant to another
-// account: a resource's policy is its owner's to read and change.
-var ownerOnly = map[string]bool{
-	"PutResourcePolicy":    true,
-	"GetResourcePolicy":    true,
-	"DeleteResourcePolicy": true,
+// sharable are the actions a resource policy can grant to another
+// account: reading and writing records and using enhanced fan-out, as
+// AWS's resource-based policies for Kinesis Data Streams share them.
+// Everything else — a resource's policy, its encryption, its shards, its
+// retention, its tags, its deletion — is its owner's alone.
+var sharable = map[string]bool{
+	"DescribeStream":           true,
+	"DescribeStreamSummary":    true,
+	"DescribeStreamConsumer":   true,
+	"GetRecords":               true,
+	"GetShardIterator":         true,
+	"ListShards":               true,
+	"ListStreamConsumers":      true,
+	"PutRecord":                true,
+	"PutRecords":               true,
+	"RegisterStreamConsumer":   true,
+	"DeregisterStreamConsumer": true,
+	"SubscribeToShard":         true,
 }
 
 // authorize answers whether c may perform kinesis:<action> on the resource
@@ -32,7 +44,7 @@ func (s *Service) authorize(c Caller, action, arn, account, pol string) error {
 		return nil // the common case costs no evaluation
 	}
 	full := "kinesis:" + action
-	if account != a.Principal.Account && ownerOnly[action] {
+	if account != a.Principal.Account && !sharable[action] {
 		return newErr(KindAccessDenied, "%s", a.DeniedMessage(full, arn, account, policy.Decision{}))
 	}
 	d := a.Check(full, arn, account, s.policies.parsed(pol))
@@ -108,4 +120,25 @@ func (s *Service) deniedAs(err error, c Caller, action, arn string) error {
 		return s.crossAccountMissing(c, action, arn, parts[4])
 	}
 	return err
+}
+
+// Authorized answers whether c may perform action on the stream ref
+// names, for a wire layer that must know before it answers anything of
+// its own (DeleteStream's channel check). A stream that does not exist
+// is nil here: the call itself will say so.
+func (s *Service) Authorized(c Caller, ref StreamRef, action string) error {
+	name, owner := ref.Name, c
+	if ref.ARN != "" {
+		region, account, arnName, ok := parseStreamARN(ref.ARN)
+		if !ok {
+			return nil
+		}
+		name, owner = arnName, Caller{Account: account, Region: region}
+	}
+	ls := s.lookup(owner, name)
+	if ls == nil {
+		return nil
+	}
+	st := ls.snapshot()
+	return s.authorize(c, action, st.ARN(), st.Account, st.Policy)
 }

@@ -124,6 +124,16 @@ func (s *Service) RegisterConsumer(ctx context.Context, c Caller, streamARN, nam
 	if err := checkTags(tags); err != nil {
 		return ConsumerInfo{}, err
 	}
+	// Tags given at registration need the tagging permission on the
+	// stream too (the consumer's ARN does not exist yet).
+	if len(tags) > 0 && c.Auth != nil {
+		if ls, _, err := s.find(c, StreamRef{ARN: streamARN}, "TagResource"); err == nil {
+			st := ls.snapshot()
+			if err := s.authorize(c, "TagResource", st.ARN(), st.Account, st.Policy); err != nil {
+				return ConsumerInfo{}, err
+			}
+		}
+	}
 	var info ConsumerInfo
 	err := s.mutate(ctx, c, StreamRef{ARN: streamARN}, "RegisterStreamConsumer", notCreatingOrDeleting, func(st *Stream) error {
 		if st.consumer(name) != nil {

@@ -28,6 +28,12 @@ func (s *Service) CreateStream(ctx context.Context, c Caller, p CreateParams) er
 	if err := s.authorize(c, "CreateStream", StreamARN(c.Region, c.Account, p.Name), c.Account, ""); err != nil {
 		return err
 	}
+	// Tags given at creation need the tagging permission too, as on AWS.
+	if len(p.Tags) > 0 {
+		if err := s.authorize(c, "AddTagsToStream", StreamARN(c.Region, c.Account, p.Name), c.Account, ""); err != nil {
+			return err
+		}
+	}
 	if err := s.admit(c, "CreateStream", ""); err != nil {
 		return err
 	}

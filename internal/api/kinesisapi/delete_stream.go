@@ -28,6 +28,10 @@ type deleteStreamIn struct {
 func (a *API) deleteStream(ctx context.Context, in *deleteStreamIn) (*empty, error) {
 	if a.ch != nil {
 		c := caller(ctx)
+		// Who may not delete the stream learns nothing of its channels.
+		if err := a.svc.Authorized(c, ref(in.StreamName, in.StreamARN), "DeleteStream"); err != nil {
+			return nil, wire(err)
+		}
 		name, arn := deref(in.StreamName), deref(in.StreamARN)
 		if arn == "" {
 			arn = streams.StreamARN(c.Region, c.Account, name)
