@@ -48,7 +48,8 @@ type RESTService struct {
 // with the body unread and outside the in-flight Budget; ctx carries the
 // Caller. Under `--auth sigv4` the signature over the body is still to be
 // checked: verify takes the hex SHA-256 of the body once it has been read
-// (it is nil when nothing is left to check). The handler checks the method
+// (it is nil when nothing is left to check), and then answers the
+// authorization of the call too, so a handler calls it before it acts. The handler checks the method
 // itself. An error returned before anything was written is answered as an
 // AWS error.
 type RawHandler func(ctx context.Context, w http.ResponseWriter, r *http.Request, verify func(bodySHA256 string) error) error
@@ -210,15 +211,26 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		// A raw operation names its stream in headers (PutMedia).
 		in := struct{ StreamName, StreamARN string }{r.Header.Get("X-Amzn-Stream-Name"), r.Header.Get("X-Amzn-Stream-Arn")}
-		if e := route.svc.IAM.check(caller, rawOperation(r.URL.Path), &in, restAccessDenied); e != nil {
-			closeUnread(w, r)
-			rec.deny(e)
-			writeRESTError(w, e)
-			return
-		}
+		denied := route.svc.IAM.check(caller, rawOperation(r.URL.Path), &in, restAccessDenied)
 		var verify func(string) error
-		if check.needed() {
-			verify = func(sum string) error { return check.verify(r, sum) }
+		switch {
+		case check.needed():
+			// The denial waits for the signature: whoever merely names a
+			// key learns nothing of its permissions.
+			verify = func(sum string) error {
+				if err := check.verify(r, sum); err != nil {
+					return err
+				}
+				if denied != nil {
+					return denied
+				}
+				return nil
+			}
+		case denied != nil:
+			closeUnread(w, r)
+			rec.deny(denied)
+			writeRESTError(w, denied)
+			return
 		}
 		sw := &streamWriter{ResponseWriter: w, contentType: "application/json"}
 		if err := route.raw(ctx, sw, r, verify); err != nil {
