@@ -202,13 +202,13 @@ func TestPoliciesAreEnforced(t *testing.T) {
 		wantDenied(t, "DiscoverInputSchema of a denied stream", err, denied)
 		fh := firehoseclient.NewFromConfig(w.cfg("AKIAANALYST", "analyst", ""))
 		_, err = fh.CreateDeliveryStream(ctx, &firehoseclient.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("copy"),
-			DeliveryStreamType:               fhtypes.DeliveryStreamTypeKinesisStreamAsSource,
-			KinesisStreamSourceConfiguration: &fhtypes.KinesisStreamSourceConfiguration{KinesisStreamARN: aws.String(arnSecret), RoleARN: role},
+			DeliveryStreamType:                 fhtypes.DeliveryStreamTypeKinesisStreamAsSource,
+			KinesisStreamSourceConfiguration:   &fhtypes.KinesisStreamSourceConfiguration{KinesisStreamARN: aws.String(arnSecret), RoleARN: role},
 			ExtendedS3DestinationConfiguration: &fhtypes.ExtendedS3DestinationConfiguration{BucketARN: aws.String("arn:aws:s3:::out"), RoleARN: role}})
 		wantDenied(t, "a delivery stream from a denied stream", err, denied)
 		_, err = fh.CreateDeliveryStream(ctx, &firehoseclient.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("copy"),
-			DeliveryStreamType:               fhtypes.DeliveryStreamTypeKinesisStreamAsSource,
-			KinesisStreamSourceConfiguration: &fhtypes.KinesisStreamSourceConfiguration{KinesisStreamARN: aws.String(arnS), RoleARN: role},
+			DeliveryStreamType:                 fhtypes.DeliveryStreamTypeKinesisStreamAsSource,
+			KinesisStreamSourceConfiguration:   &fhtypes.KinesisStreamSourceConfiguration{KinesisStreamARN: aws.String(arnS), RoleARN: role},
 			ExtendedS3DestinationConfiguration: &fhtypes.ExtendedS3DestinationConfiguration{BucketARN: aws.String("arn:aws:s3:::out"), RoleARN: role}})
 		if code, _ := apiCode(err); code == "AccessDeniedException" {
 			t.Fatalf("a delivery stream from an allowed stream: %v", err)
