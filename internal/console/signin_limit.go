@@ -17,8 +17,9 @@ const (
 	signInClientRate  = 10.0 / 60 // per second
 	signInKeyBurst    = 5
 	signInKeyRate     = 5.0 / 60
-	// maxSignInBuckets bounds the limiter's memory; past it, it starts
-	// over (an attacker rotating addresses gains at most one burst each).
+	// maxSignInBuckets bounds the limiter's memory; past it, the refilled
+	// buckets are dropped (an attacker rotating addresses gains at most
+	// one burst each).
 	maxSignInBuckets = 10000
 	// signInBodyTimeout is how long a client has to send a sign-in body.
 	signInBodyTimeout = 10 * time.Second
@@ -58,7 +59,17 @@ func bucket(m map[string]*ratelimit.Bucket, k string, rate, burst float64, now t
 	b := m[k]
 	if b == nil {
 		if len(m) >= maxSignInBuckets {
-			clear(m)
+			// Forget the buckets that have refilled (the same as new
+			// ones); a bucket still spending — a key under attack —
+			// stays, unless every one is.
+			for k, old := range m {
+				if old.Tokens(now) >= burst {
+					delete(m, k)
+				}
+			}
+			if len(m) >= maxSignInBuckets {
+				clear(m)
+			}
 		}
 		b = ratelimit.New(rate, burst, now)
 		m[k] = b
