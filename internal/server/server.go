@@ -179,6 +179,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Lambda:      lambdaInvoker(cfg.LambdaEndpoint),
 		Logger:      log,
 		IcebergDir:  filepath.Join(cfg.DataDir, "iceberg"),
+		Keys:        masterKeys,
+		UpdateDelay: cfg.UpdateDelay,
 	}
 	if cfg.GlueTables != "" {
 		tables, err := convert.LoadCatalog(cfg.GlueTables)
@@ -210,7 +212,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	acfg := analytics.Config{
 		Now:             now,
 		Streams:         analytics.StreamsSource{Streams: svc},
-		DeliveryStreams: analytics.FirehoseSource{Firehose: fh, Records: backend.Records()},
+		DeliveryStreams: analytics.FirehoseSource{Firehose: fh},
 		Objects:         analyticsObjects(cfg, localDir),
 		Code:            analytics.SQLValidator{},
 		Infer:           analytics.RecordInferrer{},
