@@ -246,7 +246,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	}
 	rt.OnFailed(apps.Failed)
 	var vid *video.Service
-	fragCfg := fragments.Config{Now: now, Logger: log, Limits: cfg.Limits == config.LimitsOn, Lookup: func(id string) (*video.Stream, bool) {
+	fragCfg := fragments.Config{Now: now, Logger: log, Limits: cfg.Limits == config.LimitsOn, Keys: masterKeys, Meta: backend.Meta(), Lookup: func(id string) (*video.Stream, bool) {
 		if vid == nil {
 			return nil, false
 		}
@@ -265,6 +265,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Closing:     frags.Closing,
 		Limits:      cfg.Limits == config.LimitsOn,
 		Logger:      log,
+		Keys:        masterKeys,
 	}
 	if opts.TuneVideo != nil {
 		opts.TuneVideo(&vcfg)
