@@ -48,7 +48,9 @@ type KMSError struct {
 	Msg  string // KMS's words
 }
 
-func (e *KMSError) Error() string { return fmt.Sprintf("fragments: KMS error %d %s: %s", e.ID, e.Code, e.Msg) }
+func (e *KMSError) Error() string {
+	return fmt.Sprintf("fragments: KMS error %d %s: %s", e.ID, e.Code, e.Msg)
+}
 
 // kmsError maps a KMS failure to its KMSError; anything else is returned
 // as it is.
