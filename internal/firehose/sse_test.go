@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -207,4 +208,80 @@ func FuzzOpenRecords(f *testing.F) {
 			t.Fatalf("%x opened as %+v", b, out)
 		}
 	})
+}
+
+// TestDataKeysPrunedAndDeleted: a data key is kept while a record it may
+// have sealed is in the log, pruned once none can be, and every data key
+// goes with the delivery stream.
+func TestDataKeysPrunedAndDeleted(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	clk := &sseClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	backend, err := embedded.Open(embedded.Options{Dir: filepath.Join(dir, "data"), Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := kms.OpenLocal(filepath.Join(dir, "keys.json"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := New(ctx, Config{Store: &objectstore.Dir{Root: filepath.Join(dir, "s3")}, Keys: keys, Now: clk.now}, backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close(); backend.Close() })
+	c := Caller{Account: "000000000000", Region: "us-east-1"}
+	if _, err := svc.CreateDeliveryStream(ctx, c, CreateParams{Name: "d", S3: &S3Destination{BucketARN: "arn:aws:s3:::b", IntervalInSeconds: 900}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.StartEncryption(ctx, c, "d", &Encryption{KeyType: KeyAWSOwned}); err != nil {
+		t.Fatal(err)
+	}
+	l, _ := svc.get(c, "d")
+	id := l.snapshot().ID
+	count := func() int {
+		n := 0
+		backend.Meta().Scan(ctx, dataKeyPrefix(id), func(string, []byte) error { n++; return nil })
+		return n
+	}
+	if count() != 1 {
+		t.Fatalf("%d data keys after StartEncryption", count())
+	}
+	// The log is empty: the key made at ENABLED seals nothing still there.
+	clk.add(time.Hour)
+	svc.pruneDataKeys(ctx, l)
+	if count() != 0 {
+		t.Fatalf("%d data keys left with an empty log", count())
+	}
+	if _, _, err := svc.Put(ctx, c, "d", [][]byte{[]byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	clk.add(time.Hour)
+	svc.pruneDataKeys(ctx, l)
+	if count() != 1 {
+		t.Fatalf("%d data keys while a record they sealed is in the log", count())
+	}
+	if recs, _, err := l.log.Read(0, 1, 10, 1<<20, 0); err != nil || len(recs) != 1 || string(recs[0].Data) != "x" {
+		t.Fatalf("read after pruning: %+v %v", recs, err)
+	}
+	if err := svc.DeleteDeliveryStream(ctx, c, "d"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); count() != 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d data keys left after the delivery stream was deleted", count())
+		}
+	}
+}
+
+type sseClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *sseClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *sseClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
 }

@@ -221,3 +221,30 @@ func FuzzOpenRecord(f *testing.F) {
 		}
 	})
 }
+
+// TestDataKeysPrunedAndDeleted: a stream's data keys stay while a record
+// they sealed is in its log, and go with the stream.
+func TestDataKeysPrunedAndDeleted(t *testing.T) {
+	ctx := context.Background()
+	e, _ := sealedEnv(t)
+	st := sealedStream()
+	fs := e.stream(st)
+	b, _ := body(1)
+	if _, err := ingest(fs, bytes.NewReader(b), IngestParams{}); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		n := 0
+		e.b.Meta().Scan(ctx, dataKeyPrefix(st.ID), func(string, []byte) error { n++; return nil })
+		return n
+	}
+	e.clock.Advance(time.Hour)
+	fs.pruneDataKeys(ctx)
+	if count() != 1 {
+		t.Fatalf("%d data keys while a fragment they sealed is stored", count())
+	}
+	e.store.Closing(ctx, st)
+	if count() != 0 {
+		t.Fatalf("%d data keys left after the stream was deleted", count())
+	}
+}
