@@ -10,7 +10,6 @@ import (
 
 	"sluice/internal/firehose"
 	"sluice/internal/objectstore"
-	"sluice/internal/storage"
 	"sluice/internal/streams"
 )
 
@@ -109,7 +108,6 @@ func (k StreamsSource) Sample(ctx context.Context, c Caller, arn string, pos Sta
 // reads the records a delivery stream has taken in, from its log.
 type FirehoseSource struct {
 	Firehose *firehose.Service
-	Records  storage.RecordStore
 }
 
 // ParseDeliveryStreamARN splits
@@ -157,9 +155,9 @@ func (f FirehoseSource) Sample(ctx context.Context, c Caller, arn string, pos St
 	if err != nil {
 		return nil, errInvalid("Kinesis Analytics cannot read %s: %v", arn, err)
 	}
-	// The delivery stream opened its log when it was created, so this is
-	// the same log, shared.
-	lg, err := f.Records.Open(ctx, firehose.LogPrefix+ds.ID)
+	// The delivery stream's own log, shared, read as its deliverer reads
+	// it (server-side encryption's sealed records opened).
+	_, lg, err := f.Firehose.Log(firehose.Caller{Account: c.Account, Region: c.Region}, ds.Name)
 	if err != nil {
 		return nil, err
 	}

@@ -78,10 +78,10 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, c Caller, p CreatePa
 	ds := &DeliveryStream{
 		ID: newID(), Name: p.Name, Account: c.Account, Region: c.Region, Type: p.Type,
 		Status: StatusCreating, Version: 1, Created: now, Updated: now,
-		Tags: sortTags(mergeTags(nil, p.Tags)), Encryption: Encryption{Status: "DISABLED"}, Destinations: dests, Owner: p.Owner,
+		Tags: sortTags(mergeTags(nil, p.Tags)), Encryption: Encryption{Status: EncryptionDisabled}, Destinations: dests, Owner: p.Owner,
 	}
 	if p.Encryption != nil {
-		enc, err := encryption(p.Encryption)
+		enc, err := s.askedEncryption(ctx, c, p.Encryption)
 		if err != nil {
 			return "", err
 		}
@@ -95,12 +95,22 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, c Caller, p CreatePa
 	if s.cfg.CreateDelay <= 0 {
 		ds.Status = StatusActive
 	}
+	if err := s.create(ctx, c, ds); err != nil {
+		return "", err
+	}
+	if ds.Status == StatusActive && ds.Encryption.Status == EncryptionEnabling {
+		s.settleLater(ds)
+	}
+	return ds.ARN(), nil
+}
 
+// create persists a new delivery stream and starts it.
+func (s *Service) create(ctx context.Context, c Caller, ds *DeliveryStream) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := streamKey{c.Account, c.Region, p.Name}
+	key := streamKey{c.Account, c.Region, ds.Name}
 	if s.streams[key] != nil {
-		return "", errExists(p.Name, c.Account)
+		return errExists(ds.Name, c.Account)
 	}
 	n := 0
 	for k, l := range s.streams {
@@ -109,22 +119,22 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, c Caller, p CreatePa
 		}
 	}
 	if n >= s.cfg.StreamLimit {
-		return "", newErr(KindLimitExceeded, "You have already consumed your firehose quota of %d hoses.", s.cfg.StreamLimit)
+		return newErr(KindLimitExceeded, "You have already consumed your firehose quota of %d hoses.", s.cfg.StreamLimit)
 	}
 	if err := s.persist(ctx, ds); err != nil {
-		return "", err
+		return err
 	}
 	lg, err := s.recs.Open(ctx, LogPrefix+ds.ID)
 	if err != nil {
-		return "", err
+		return err
 	}
-	l := &live{meta: ds, log: lg}
+	l := s.newLive(ds, lg)
 	s.streams[key] = l
 	s.start(l)
 	if ds.Status == StatusCreating {
 		s.schedule(ds, s.cfg.CreateDelay)
 	}
-	return ds.ARN(), nil
+	return nil
 }
 
 // normalizeDestination fills a destination's defaults and checks what the
@@ -168,20 +178,6 @@ func normalizeDestination(d S3Destination) (S3Destination, error) {
 	return d, nil
 }
 
-func encryption(in *Encryption) (Encryption, error) {
-	e := Encryption{Status: "ENABLED", KeyType: in.KeyType, KeyARN: in.KeyARN}
-	if e.KeyType == "" {
-		e.KeyType = "AWS_OWNED_CMK"
-	}
-	if e.KeyType == "CUSTOMER_MANAGED_CMK" && e.KeyARN == "" {
-		return e, errInvalid("KeyARN must be specified when KeyType is CUSTOMER_MANAGED_CMK.")
-	}
-	if e.KeyType == "AWS_OWNED_CMK" && e.KeyARN != "" {
-		return e, errInvalid("KeyARN must not be specified when KeyType is AWS_OWNED_CMK.")
-	}
-	return e, nil
-}
-
 func newID() string {
 	var b [12]byte
 	rand.Read(b[:])
@@ -201,8 +197,11 @@ func (s *Service) DeleteDeliveryStream(ctx context.Context, c Caller, name strin
 	if ds.Status == StatusDeleting {
 		return nil
 	}
-	if t := s.timers[ds.ID]; t != nil {
-		t.Stop()
+	for _, id := range []string{ds.ID, encryptionTimer(ds.ID)} {
+		if t := s.timers[id]; t != nil {
+			t.Stop()
+			delete(s.timers, id)
+		}
 	}
 	ds.Status = StatusDeleting
 	if err := s.persist(ctx, &ds); err != nil {
@@ -319,40 +318,6 @@ func sortTags(t []Tag) []Tag {
 		return 0
 	})
 	return t
-}
-
-// StartEncryption turns server-side encryption on (or changes its key).
-func (s *Service) StartEncryption(ctx context.Context, c Caller, name string, in *Encryption) error {
-	enc, err := encryption(in)
-	if err != nil {
-		return err
-	}
-	_, err = s.update(ctx, c, name, func(ds *DeliveryStream) error {
-		if ds.Type == TypeKinesisSource {
-			return errInvalid("Encryption is not supported for a delivery stream with KinesisStreamAsSource as its source.")
-		}
-		if ds.Status != StatusActive {
-			return errNotActive(ds.Name, ds.Account, ds.Status)
-		}
-		ds.Encryption = enc
-		return nil
-	})
-	return err
-}
-
-// StopEncryption turns server-side encryption off.
-func (s *Service) StopEncryption(ctx context.Context, c Caller, name string) error {
-	_, err := s.update(ctx, c, name, func(ds *DeliveryStream) error {
-		if ds.Type == TypeKinesisSource {
-			return errInvalid("Encryption is not supported for a delivery stream with KinesisStreamAsSource as its source.")
-		}
-		if ds.Status != StatusActive {
-			return errNotActive(ds.Name, ds.Account, ds.Status)
-		}
-		ds.Encryption = Encryption{Status: "DISABLED"}
-		return nil
-	})
-	return err
 }
 
 // UpdateDestination changes the destination: apply edits a copy of the

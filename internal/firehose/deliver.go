@@ -78,7 +78,9 @@ func (s *Service) deliver(l *live) {
 		if ds.Status == StatusActive || ds.Status == StatusCreating {
 			// Read what arrived, then deliver every object that is due.
 			for {
-				recs, next, err := l.log.Read(0, buf.next, readRecords, readBytes, 0)
+				// As stored: only where records are and their sizes are
+				// needed here; flush opens sealed ones.
+				recs, next, err := l.log.Log.Read(0, buf.next, readRecords, readBytes, 0)
 				if err != nil {
 					s.log.Error("reading delivery stream log", "name", ds.Name, "err", err)
 					break
@@ -87,9 +89,10 @@ func (s *Service) deliver(l *live) {
 					buf.next = max(buf.next, next)
 					break
 				}
-				for _, r := range recs {
-					buf.records = append(buf.records, entry{seq: r.Seq, arrival: r.ArrivalMillis, size: int64(len(r.Data))})
-					buf.bytes += int64(len(r.Data))
+				for i := range recs {
+					size := storedSize(&recs[i])
+					buf.records = append(buf.records, entry{seq: recs[i].Seq, arrival: recs[i].ArrivalMillis, size: size})
+					buf.bytes += size
 				}
 				buf.next = next
 				if sizeMB, _ := ds.hints(); buf.bytes >= sizeMB<<20 {
@@ -181,6 +184,7 @@ func (s *Service) flush(ctx context.Context, l *live, ds *DeliveryStream, buf *p
 	// Records are kept for 24 hours, as AWS keeps undelivered DirectPut
 	// data; delivered ones go with them.
 	l.log.Expire(now.Add(-24 * time.Hour).UnixMilli())
+	s.pruneDataKeys(ctx, l)
 	return true
 }
 

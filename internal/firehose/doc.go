@@ -9,11 +9,13 @@
 // once durable, like Data Streams records. A Kinesis source's records are
 // appended there as they are read, with KPL aggregation undone first
 // (package kpl; a record whose digest or protobuf is bad is kept whole, as
-// the KCL keeps it). A deliverer per delivery stream reads the log from its
-// delivery position, buffers records until the buffering hints say
-// (SizeInMBs or IntervalInSeconds, whichever comes first; Redshift uses its
-// S3 configuration's), delivers them, and only then moves the durable
-// position past them. A crash in between delivers those records again:
+// the KCL keeps it). With server-side encryption on (sse.go,
+// encryption.go), records are sealed before they reach the log, and the
+// log's readers open them. A deliverer per delivery stream reads the log
+// from its delivery position, buffers records until the buffering hints
+// say (SizeInMBs or IntervalInSeconds, whichever comes first; Redshift
+// uses its S3 configuration's), delivers them, and only then moves the
+// durable position past them. A crash in between delivers those records again:
 // at-least-once, as AWS documents. Records stay in the log for 24 hours.
 //
 // # Processing

@@ -13,12 +13,18 @@ const (
 	KindLimitExceeded
 	KindConcurrentModification
 	KindServiceUnavailable
+	// KindInvalidKMSResource is InvalidKMSResourceException: KMS refused
+	// the key (Error.Code says how).
+	KindInvalidKMSResource
 )
 
 // Error is a domain error with the message AWS sends.
 type Error struct {
 	Kind Kind
 	Msg  string
+	// Code is the error shape's code member (InvalidKMSResourceException's:
+	// the KMS exception, as KMS names it), or "".
+	Code string
 }
 
 func (e *Error) Error() string { return e.Msg }

@@ -69,6 +69,12 @@ func (k StreamsSource) Read(c Caller, arn, iterator string) (SourceRecords, erro
 	out := SourceRecords{Next: page.NextIterator, Data: make([][]byte, len(page.Records))}
 	for i := range page.Records {
 		out.Data[i] = page.Records[i].Data
+		if page.EncryptionType(i) == streams.EncryptionKMS {
+			if out.Encrypted == nil {
+				out.Encrypted = make([]bool, len(page.Records))
+			}
+			out.Encrypted[i] = true
+		}
 	}
 	if n := len(page.Records); n > 0 {
 		out.LastSeq = page.SeqNum(&page.Records[n-1])

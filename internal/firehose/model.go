@@ -65,12 +65,43 @@ type Tag struct {
 }
 
 // Encryption is server-side encryption of the delivery stream's records at
-// rest (they are in Sluice's log; the setting is kept and reported).
+// rest in its log (sse.go): DeliveryStreamEncryptionConfiguration, and the
+// master key the records are sealed with now.
 type Encryption struct {
-	Status  string // ENABLED or DISABLED
-	KeyType string // AWS_OWNED_CMK or CUSTOMER_MANAGED_CMK
-	KeyARN  string
+	Status  string // EncryptionEnabling, ...
+	KeyType string // AWS_OWNED_CMK or CUSTOMER_MANAGED_CMK (the last one asked for)
+	KeyARN  string // CUSTOMER_MANAGED_CMK's
+	// Failure is FailureDescription: why the last attempt failed
+	// (ENABLING_FAILED), nil otherwise.
+	Failure *Failure `json:",omitempty"`
+	// Key is the master key records are sealed with as they are written
+	// ("" while they are stored as they are): the key asked for once
+	// ENABLED, the previous one while a change of key is ENABLING or has
+	// failed, and the key still while DISABLING, as AWS seals until
+	// DISABLED.
+	Key string `json:",omitempty"`
 }
+
+// Encrypts reports whether records written under e are sealed.
+func (e Encryption) Encrypts() bool { return e.Key != "" }
+
+// Failure is a FailureDescription: AWS's Type and the details.
+type Failure struct {
+	Type    string
+	Details string
+}
+
+// Encryption statuses and key types, spelt as the API spells them.
+const (
+	EncryptionEnabling       = "ENABLING"
+	EncryptionEnabled        = "ENABLED"
+	EncryptionEnablingFailed = "ENABLING_FAILED"
+	EncryptionDisabling      = "DISABLING"
+	EncryptionDisabled       = "DISABLED"
+
+	KeyAWSOwned        = "AWS_OWNED_CMK"
+	KeyCustomerManaged = "CUSTOMER_MANAGED_CMK"
+)
 
 // KinesisSource is the data stream a delivery stream reads.
 type KinesisSource struct {

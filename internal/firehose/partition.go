@@ -3,6 +3,7 @@ package firehose
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -88,6 +89,9 @@ func (s *Service) readPartitions(ctx context.Context, l *live, ds *DeliveryStrea
 		recs, next, err := l.log.Read(0, p.next, readRecords, readBytes, 0)
 		if err != nil {
 			s.log.Error("reading delivery stream log", "name", ds.Name, "err", err)
+			if fe := (*Error)(nil); errors.As(err, &fe) {
+				return s.pause(l) // KMS refuses: not every tick
+			}
 			return true
 		}
 		if len(recs) == 0 {
@@ -243,6 +247,7 @@ func (s *Service) flushPartition(ctx context.Context, l *live, ds *DeliveryStrea
 	now := s.now()
 	l.metrics.delivered(now, res, pt.out[0].arrival)
 	l.log.Expire(now.Add(-24 * time.Hour).UnixMilli())
+	s.pruneDataKeys(ctx, l)
 	p.bytes -= pt.bytes
 	delete(p.parts, id)
 	return true

@@ -52,7 +52,9 @@ func (m *Metrics) delivered(now time.Time, res sent, arrival int64) {
 
 // Put appends records to a DirectPut delivery stream's log and returns once
 // they are durable. All records of a call are one group: they are all
-// written, or the call fails.
+// written, or the call fails. The delivery stream it returns is the state
+// the records were written under: they are sealed (sse.go) when its
+// Encryption.Encrypts().
 func (s *Service) Put(ctx context.Context, c Caller, name string, records [][]byte) (*DeliveryStream, []PutResult, error) {
 	l, err := s.get(c, name)
 	if err != nil {
@@ -78,6 +80,13 @@ func (s *Service) Put(ctx context.Context, c Caller, name string, records [][]by
 	}
 	if err := s.admitPut(l, ds, len(records), total); err != nil {
 		return nil, nil, err
+	}
+	if ds.Encryption.Encrypts() {
+		sl, err := s.sealer(ctx, l, ds.Encryption.Key)
+		if err != nil {
+			return nil, nil, err
+		}
+		sealRecords(sl, &batch, nil)
 	}
 	res, err := l.append(ctx, s.cfg.Now, batch)
 	if err != nil {

@@ -10,9 +10,12 @@ import (
 	"sluice/internal/firehose/convert"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"sluice/internal/kms"
 	"sluice/internal/objectstore"
+	"sluice/internal/sse"
 	"sluice/internal/storage"
 )
 
@@ -60,7 +63,17 @@ type Config struct {
 	RetryPause time.Duration
 	// StreamLimit is the delivery streams allowed per account and region.
 	StreamLimit int
-	Logger      *slog.Logger
+	// Keys are the master keys of server-side encryption (sse.go); nil
+	// refuses encryption with InvalidKMSResourceException.
+	Keys kms.MasterKeys
+	// UpdateDelay is how long encryption stays ENABLING or DISABLING
+	// before it is ENABLED or DISABLED (0: settled within the call).
+	UpdateDelay time.Duration
+	// DataKeyLifetime and DataKeyRecheck are package sse's Lifetime and
+	// Recheck (0: its defaults).
+	DataKeyLifetime time.Duration
+	DataKeyRecheck  time.Duration
+	Logger          *slog.Logger
 }
 
 // Service is the Firehose domain for every account and region.
@@ -85,7 +98,14 @@ type streamKey struct{ account, region, name string }
 type live struct {
 	mu   sync.RWMutex
 	meta *DeliveryStream
-	log  storage.Log
+	// log is the delivery stream's log, read through openLog (sse.go);
+	// log.Log is the backend's, as stored.
+	log *openLog
+	// ring holds the data keys of server-side encryption (sse.go), made
+	// at first use; lastPrune is when old ones were last pruned (Unix ns).
+	ringOnce  sync.Once
+	ring      *sse.Keyring
+	lastPrune atomic.Int64
 	// stop ends the deliverer (and the source reader).
 	stop    chan struct{}
 	done    chan struct{}
@@ -94,6 +114,13 @@ type live struct {
 	// appends are the appends to log in flight, for its readers' horizon
 	// (consumer.go).
 	appends appendTracker
+}
+
+// newLive makes the live delivery stream of ds over its log.
+func (s *Service) newLive(ds *DeliveryStream, lg storage.Log) *live {
+	l := &live{meta: ds}
+	l.log = &openLog{Log: lg, s: s, l: l}
+	return l
 }
 
 func (l *live) snapshot() *DeliveryStream {
@@ -208,12 +235,14 @@ func (s *Service) addLive(ctx context.Context, ds *DeliveryStream) {
 	} else if err := s.describe(ctx, ds); err != nil {
 		s.log.Error("writing the delivery stream's manifest", "name", ds.Name, "err", err)
 	}
-	l := &live{meta: ds, log: lg}
+	migrateEncryption(ds)
+	l := s.newLive(ds, lg)
 	s.streams[streamKey{ds.Account, ds.Region, ds.Name}] = l
 	s.start(l)
 	if ds.Status != StatusActive {
 		s.schedule(ds, s.delayFor(ds.Status))
 	}
+	s.resumeEncryption(ds)
 }
 
 // adopt writes back the metadata of log id from its manifest, when an
@@ -344,6 +373,9 @@ func (s *Service) finish(key streamKey, id string) {
 		l.meta = &ds
 		l.mu.Unlock()
 		s.mu.Unlock()
+		if ds.Encryption.Status == EncryptionEnabling {
+			s.settleLater(&ds)
+		}
 	case StatusDeleting:
 		delete(s.streams, key)
 		s.mu.Unlock()
@@ -359,6 +391,9 @@ func (s *Service) finish(key streamKey, id string) {
 		}
 		if err == nil {
 			err = s.deleteSourcePositions(ctx, ds.ID)
+		}
+		if err == nil {
+			err = sse.DeleteAll(ctx, s.meta, dataKeyPrefix(ds.ID))
 		}
 		if err == nil {
 			err = s.recs.Remove(ctx, LogPrefix+ds.ID)

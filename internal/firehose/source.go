@@ -34,9 +34,12 @@ type SourceShard struct {
 
 // SourceRecords is one read.
 type SourceRecords struct {
-	Data    [][]byte
-	LastSeq string
-	Next    string
+	Data [][]byte
+	// Encrypted says which records the stream stored encrypted (nil:
+	// none): their copies in the delivery stream's log are sealed too.
+	Encrypted []bool
+	LastSeq   string
+	Next      string
 }
 
 // sourceState is a source shard's durable read position: the last
@@ -131,7 +134,7 @@ func (s *Service) pollSource(ctx context.Context, l *live, c Caller, arn string,
 				return err
 			}
 			if len(page.Data) > 0 {
-				if err := s.appendFromSource(ctx, l, page.Data); err != nil {
+				if err := s.appendFromSource(ctx, l, page.Data, page.Encrypted); err != nil {
 					return err
 				}
 				st.seq = page.LastSeq
@@ -157,30 +160,36 @@ func (s *Service) pollSource(ctx context.Context, l *live, c Caller, arn string,
 // appendFromSource appends records read from the source stream, with KPL
 // aggregation undone first, as Firehose does for a Kinesis source. An
 // aggregated record whose digest or protobuf is damaged is kept whole, as
-// the KCL keeps it.
-func (s *Service) appendFromSource(ctx context.Context, l *live, data [][]byte) error {
+// the KCL keeps it. A record the stream stored encrypted (encrypted[i]),
+// and every record deaggregated from it, is sealed with Firehose's own
+// key (sse.go).
+func (s *Service) appendFromSource(ctx context.Context, l *live, data [][]byte, encrypted []bool) error {
 	var flat [][]byte
+	var flatEnc []bool
 	for i, d := range data {
+		enc := i < len(encrypted) && encrypted[i]
 		if !kpl.IsAggregated(d) {
 			if flat != nil {
-				flat = append(flat, d)
+				flat, flatEnc = append(flat, d), append(flatEnc, enc)
 			}
 			continue
 		}
 		if flat == nil {
 			flat = append(make([][]byte, 0, len(data)), data[:i]...)
+			flatEnc = make([]bool, i, len(data))
+			copy(flatEnc, encrypted)
 		}
 		subs, err := kpl.Deaggregate(d, "")
 		if err != nil {
-			flat = append(flat, d)
+			flat, flatEnc = append(flat, d), append(flatEnc, enc)
 			continue
 		}
 		for _, sub := range subs {
-			flat = append(flat, sub.Data)
+			flat, flatEnc = append(flat, sub.Data), append(flatEnc, enc)
 		}
 	}
 	if flat != nil {
-		data = flat
+		data, encrypted = flat, flatEnc
 	}
 	for len(data) > 0 {
 		n := min(len(data), MaxBatchRecords)
@@ -190,11 +199,19 @@ func (s *Service) appendFromSource(ctx context.Context, l *live, data [][]byte) 
 			batch.Records[i] = storage.Record{Data: d}
 			total += len(d)
 		}
+		if which := encrypted[:min(n, len(encrypted))]; slices.Contains(which, true) {
+			sl, err := s.sealer(ctx, l, ownedKey)
+			if err != nil {
+				return err
+			}
+			sealRecords(sl, &batch, append(which[:len(which):len(which)], make([]bool, n-len(which))...))
+		}
 		if _, err := l.append(ctx, s.cfg.Now, batch); err != nil {
 			return err
 		}
 		l.metrics.incoming(s.now(), n, total)
 		data = data[n:]
+		encrypted = encrypted[min(n, len(encrypted)):]
 	}
 	return nil
 }

@@ -191,6 +191,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Lambda:      lambdaInvoker(cfg.LambdaEndpoint),
 		Logger:      log,
 		IcebergDir:  filepath.Join(cfg.DataDir, "iceberg"),
+		Keys:        masterKeys,
+		UpdateDelay: cfg.UpdateDelay,
 	}
 	if cfg.GlueTables != "" {
 		tables, err := convert.LoadCatalog(cfg.GlueTables)
@@ -222,7 +224,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	acfg := analytics.Config{
 		Now:             now,
 		Streams:         analytics.StreamsSource{Streams: svc},
-		DeliveryStreams: analytics.FirehoseSource{Firehose: fh, Records: backend.Records()},
+		DeliveryStreams: analytics.FirehoseSource{Firehose: fh},
 		Objects:         analyticsObjects(cfg, localDir),
 		Code:            analytics.SQLValidator{},
 		Infer:           analytics.RecordInferrer{},
@@ -256,7 +258,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	}
 	rt.OnFailed(apps.Failed)
 	var vid *video.Service
-	fragCfg := fragments.Config{Now: now, Logger: log, Limits: cfg.Limits == config.LimitsOn, Lookup: func(id string) (*video.Stream, bool) {
+	fragCfg := fragments.Config{Now: now, Logger: log, Limits: cfg.Limits == config.LimitsOn, Keys: masterKeys, Meta: backend.Meta(), Lookup: func(id string) (*video.Stream, bool) {
 		if vid == nil {
 			return nil, false
 		}
@@ -275,6 +277,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Closing:     frags.Closing,
 		Limits:      cfg.Limits == config.LimitsOn,
 		Logger:      log,
+		Keys:        masterKeys,
 	}
 	if opts.TuneVideo != nil {
 		opts.TuneVideo(&vcfg)

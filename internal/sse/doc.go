@@ -2,7 +2,13 @@
 // encryption with AES-256-GCM data keys that a master key (package kms)
 // makes and wraps. Package streams seals every record written while a
 // stream's encryption is on and opens it again on every read; the storage
-// backends below only ever see sealed bytes.
+// backends below only ever see sealed bytes. Package firehose does the
+// same for the records a delivery stream keeps in its log, and package
+// fragments for a video stream's media and headers; their logs have no
+// partition keys to spare (a delivery stream's records have none, media
+// records carry their fragment's sequence), so they store a sealed record
+// under the partition key "sse" instead of the empty one (their package
+// docs have the layouts).
 //
 // # Granularity: a data key per owner per period
 //

@@ -8,7 +8,9 @@
 //
 // A stream has an ARN arn:aws:kinesisvideo:<region>:<account>:stream/<name>/<creation epoch millis>,
 // a DeviceName, a MediaType, a KmsKeyId (by default the account's
-// alias/aws/kinesisvideo key), a DataRetentionInHours between 0 and 87,600,
+// alias/aws/kinesisvideo key; one given is checked with Config.Keys, and
+// never changes: the data plane seals the stream's fragments with it), a
+// DataRetentionInHours between 0 and 87,600,
 // a default storage tier (HOT unless WARM is asked), and a Version: 20
 // random letters and digits, replaced by every update that takes a
 // CurrentVersion (UpdateStream, UpdateDataRetention,

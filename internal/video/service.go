@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"sluice/internal/kms"
 	"sluice/internal/storage"
 )
 
@@ -33,6 +34,10 @@ type Config struct {
 	Logger  *slog.Logger
 	// Limits enforces AWS's control-plane call rates (calls.go).
 	Limits bool
+	// Keys are the master keys of server-side encryption: CreateStream
+	// checks its KmsKeyId with them (the data plane, package fragments,
+	// seals with it). Nil checks nothing.
+	Keys kms.MasterKeys
 }
 
 // Service is the Video Streams control plane for every account and region.

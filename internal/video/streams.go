@@ -3,8 +3,11 @@ package video
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"slices"
 	"strings"
+
+	"sluice/internal/kms"
 )
 
 // Ref names a stream or channel by name or by ARN (either may be empty,
@@ -42,6 +45,8 @@ func (s *Service) CreateStream(ctx context.Context, c Caller, p CreateStreamPara
 	}
 	if p.KmsKeyID == "" {
 		p.KmsKeyID = DefaultKmsKeyID(c)
+	} else if err := s.checkKey(ctx, c, p.KmsKeyID); err != nil {
+		return nil, err
 	}
 	if p.StorageTier == "" {
 		p.StorageTier = StorageTierHot
@@ -77,6 +82,27 @@ func (s *Service) CreateStream(ctx context.Context, c Caller, p CreateStreamPara
 		s.scheduleStream(st)
 	}
 	return st, nil
+}
+
+// checkKey verifies that CreateStream's KmsKeyId names a key that exists
+// and is enabled: KMS's refusal is an InvalidArgumentException with KMS's
+// words (Video Streams' control plane has no KMS errors of its own). The
+// default key is the account's managed key, which always is.
+func (s *Service) checkKey(ctx context.Context, c Caller, keyID string) error {
+	if s.cfg.Keys == nil {
+		return nil
+	}
+	info, err := s.cfg.Keys.Describe(ctx, kms.Scope{Account: c.Account, Region: c.Region}, keyID)
+	if err == nil {
+		err = info.Usable()
+	}
+	if err != nil {
+		if code := kms.CodeOf(err); code == 0 || code == kms.Throttled || code == kms.Unavailable {
+			return fmt.Errorf("video: checking KmsKeyId %s: %w", keyID, err)
+		}
+		return errInvalid("%s", kms.MessageOf(err))
+	}
+	return nil
 }
 
 // findStream returns the stream ref names, whatever its state. Called

@@ -103,12 +103,22 @@ func TestDiscoverSamples(t *testing.T) {
 	_, err = c.DiscoverInputSchema(ctx, &ka.DiscoverInputSchemaInput{ResourceARN: aws.String(in), RoleARN: aws.String(role)})
 	wantErr(t, err, "UnableToDetectSchemaException", "No data was found to discover a schema from: the source had no records to sample.")
 
-	// A delivery stream: the records it took in.
+	// A delivery stream: the records it took in, those it keeps encrypted
+	// (server-side encryption) read in plaintext.
 	hose := createDeliveryStream(t, srv, "hose")
 	if _, err := srv.FirehoseClient().PutRecordBatch(ctx, &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String("hose"), Records: []fhtypes.Record{
-		{Data: []byte("a,1\n")}, {Data: []byte("b,2\n")},
+		{Data: []byte("a,1\n")},
 	}}); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := srv.FirehoseClient().StartDeliveryStreamEncryption(ctx, &firehose.StartDeliveryStreamEncryptionInput{DeliveryStreamName: aws.String("hose"),
+		DeliveryStreamEncryptionConfigurationInput: &fhtypes.DeliveryStreamEncryptionConfigurationInput{KeyType: fhtypes.KeyTypeAwsOwnedCmk}}); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := srv.FirehoseClient().PutRecordBatch(ctx, &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String("hose"), Records: []fhtypes.Record{
+		{Data: []byte("b,2\n")},
+	}}); err != nil || !aws.ToBool(out.Encrypted) {
+		t.Fatalf("an encrypted put: %v", err)
 	}
 	out, err = c.DiscoverInputSchema(ctx, &ka.DiscoverInputSchemaInput{ResourceARN: aws.String(hose), RoleARN: aws.String(role),
 		InputStartingPositionConfiguration: &kat.InputStartingPositionConfiguration{InputStartingPosition: kat.InputStartingPositionTrimHorizon}})

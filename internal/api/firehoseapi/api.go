@@ -66,7 +66,13 @@ var kindCodes = map[firehose.Kind]awserr.Code{
 	firehose.KindLimitExceeded:          awserr.LimitExceededException,
 	firehose.KindConcurrentModification: concurrentModification,
 	firehose.KindServiceUnavailable:     awserr.ServiceUnavailable,
+	firehose.KindInvalidKMSResource:     invalidKMSResource,
 }
+
+// InvalidKMSResourceException: KMS refused the delivery stream's key; its
+// code member is KMS's exception (NotFoundException, DisabledException,
+// ...).
+var invalidKMSResource = awserr.Code{Name: "InvalidKMSResourceException", Status: http.StatusBadRequest}
 
 // wire maps a domain error to the AWS error the client sees.
 func wire(err error) error {
@@ -82,7 +88,11 @@ func wire(err error) error {
 	var de *firehose.Error
 	if errors.As(err, &de) {
 		if code, ok := kindCodes[de.Kind]; ok {
-			return &awserr.Error{Code: code, Message: de.Msg}
+			e := &awserr.Error{Code: code, Message: de.Msg}
+			if de.Code != "" {
+				e.Members = map[string]any{"code": de.Code}
+			}
+			return e
 		}
 	}
 	if msg, ok := storage.ClientMessage(err); ok {

@@ -173,3 +173,18 @@ func createBench(b *testing.B, fhc *firehose.Client, in *firehose.CreateDelivery
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// BenchmarkDeliveryS3Encrypted is BenchmarkDeliveryS3 on a delivery stream
+// with server-side encryption (AWS_OWNED_CMK): every record sealed as it is
+// put and opened as it is delivered.
+func BenchmarkDeliveryS3Encrypted(b *testing.B) {
+	clock := testserver.NewClock()
+	srv := testserver.Start(b, testserver.WithClock(clock.Now))
+	fhc := srv.FirehoseClient()
+	createBench(b, fhc, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("s3"),
+		DeliveryStreamEncryptionConfigurationInput: &types.DeliveryStreamEncryptionConfigurationInput{KeyType: types.KeyTypeAwsOwnedCmk},
+		ExtendedS3DestinationConfiguration: &types.ExtendedS3DestinationConfiguration{
+			RoleARN: aws.String(e2eRole), BucketARN: aws.String("arn:aws:s3:::bench"), BufferingHints: &types.BufferingHints{SizeInMBs: aws.Int32(64), IntervalInSeconds: aws.Int32(60)},
+			ProcessingConfiguration: &types.ProcessingConfiguration{Enabled: aws.Bool(true), Processors: []types.Processor{{Type: types.ProcessorTypeAppendDelimiterToRecord}}}}})
+	benchDeliver(b, fhc, clock, "s3", func() int { return countLines(filepath.Join(srv.Dir, "s3", "bench")) })
+}

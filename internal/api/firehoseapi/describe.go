@@ -40,9 +40,26 @@ type streamDescription struct {
 }
 
 type encryptionOut struct {
-	KeyARN  string `json:"KeyARN,omitempty"`
-	KeyType string `json:"KeyType,omitempty"`
-	Status  string `json:"Status"`
+	KeyARN             string      `json:"KeyARN,omitempty"`
+	KeyType            string      `json:"KeyType,omitempty"`
+	Status             string      `json:"Status"`
+	FailureDescription *failureOut `json:"FailureDescription,omitempty"`
+}
+
+type failureOut struct {
+	Type    string `json:"Type"`
+	Details string `json:"Details"`
+}
+
+// encryptionDescription is DeliveryStreamEncryptionConfiguration: the
+// status, the key type and ARN last asked for (none once DISABLED; the ARN
+// of a customer managed key only), and why the last attempt failed.
+func encryptionDescription(e firehose.Encryption) encryptionOut {
+	out := encryptionOut{Status: e.Status, KeyType: e.KeyType, KeyARN: e.KeyARN}
+	if f := e.Failure; f != nil {
+		out.FailureDescription = &failureOut{Type: f.Type, Details: f.Details}
+	}
+	return out
 }
 
 type sourceOut struct {
@@ -221,16 +238,14 @@ func destinationDescription(d *firehose.Destinations) destinationOut {
 
 func describe(ds *firehose.DeliveryStream) streamDescription {
 	out := streamDescription{
-		DeliveryStreamName:   ds.Name,
-		DeliveryStreamARN:    ds.ARN(),
-		DeliveryStreamStatus: ds.Status,
-		DeliveryStreamType:   ds.Type,
-		DeliveryStreamEncryptionConfiguration: encryptionOut{
-			KeyARN: ds.Encryption.KeyARN, KeyType: ds.Encryption.KeyType, Status: ds.Encryption.Status,
-		},
-		VersionId:       strconv.FormatInt(ds.Version, 10),
-		CreateTimestamp: awsproto.TimeOf(ds.Created),
-		Destinations:    []destinationOut{destinationDescription(&ds.Destinations)},
+		DeliveryStreamName:                    ds.Name,
+		DeliveryStreamARN:                     ds.ARN(),
+		DeliveryStreamStatus:                  ds.Status,
+		DeliveryStreamType:                    ds.Type,
+		DeliveryStreamEncryptionConfiguration: encryptionDescription(ds.Encryption),
+		VersionId:                             strconv.FormatInt(ds.Version, 10),
+		CreateTimestamp:                       awsproto.TimeOf(ds.Created),
+		Destinations:                          []destinationOut{destinationDescription(&ds.Destinations)},
 	}
 	if ds.Version > 1 {
 		out.LastUpdateTimestamp = awsproto.TimeOf(ds.Updated)

@@ -40,7 +40,7 @@ func (a *API) putRecord(ctx context.Context, in *putRecordIn) (*putRecordOut, er
 	if err != nil {
 		return nil, wire(err)
 	}
-	return &putRecordOut{RecordId: res[0].RecordID, Encrypted: ds.Encryption.Status == "ENABLED"}, nil
+	return &putRecordOut{RecordId: res[0].RecordID, Encrypted: ds.Encryption.Encrypts()}, nil
 }
 
 type putRecordBatchIn struct {
@@ -72,7 +72,7 @@ func (a *API) putRecordBatch(ctx context.Context, in *putRecordBatchIn) (*putRec
 	if err != nil {
 		return nil, wire(err)
 	}
-	out := &putRecordBatchOut{Encrypted: ds.Encryption.Status == "ENABLED", RequestResponses: make([]batchResult, len(res))}
+	out := &putRecordBatchOut{Encrypted: ds.Encryption.Encrypts(), RequestResponses: make([]batchResult, len(res))}
 	for i, r := range res {
 		out.RequestResponses[i] = batchResult{RecordId: r.RecordID, ErrorCode: r.ErrCode, ErrorMessage: r.ErrMessage}
 		if r.ErrCode != "" {

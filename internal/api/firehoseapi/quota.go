@@ -14,7 +14,7 @@ import (
 func (a *API) throttledBatch(ctx context.Context, name string, n int) *putRecordBatchOut {
 	out := &putRecordBatchOut{FailedPutCount: n, RequestResponses: make([]batchResult, n)}
 	if ds, err := a.svc.DescribeDeliveryStream(caller(ctx), name); err == nil {
-		out.Encrypted = ds.Encryption.Status == "ENABLED"
+		out.Encrypted = ds.Encryption.Encrypts()
 	}
 	for i := range out.RequestResponses {
 		out.RequestResponses[i] = batchResult{ErrorCode: awserr.ServiceUnavailable.Name, ErrorMessage: firehose.SlowDown}

@@ -23,7 +23,11 @@ package videoapi
 // past 3 concurrent GetMedia sessions on a stream, and
 // ClientLimitExceededException with --limits on (the default) past 5
 // GetMedia calls a second per stream. A fragment whose
-// stored data is damaged is skipped (and logged).
+// stored data is damaged is skipped (and logged). One the stream's KMS key
+// refuses to open (server-side encryption: the key disabled, gone, ...)
+// ends the body with a Tags element of AWS_KINESISVIDEO_ERROR_CODE (the
+// KVS name, KMS_KEY_DISABLED, ...) and AWS_KINESISVIDEO_ERROR_ID (4500 to
+// 4506), as AWS ends a GetMedia it cannot go on with.
 
 import (
 	"context"
@@ -75,6 +79,7 @@ func (d *dataPlane) getMedia(ctx context.Context, in *getMediaIn, w awsproto.Res
 	w.Header().Set("Content-Type", mediaContentType)
 	w.WriteHeader(200)
 	w.Flush()
+	sent := false // a chunk was written
 	for {
 		f, err := fs.Next(ctx, pos)
 		if err != nil {
@@ -84,6 +89,22 @@ func (d *dataPlane) getMedia(ctx context.Context, in *getMediaIn, w awsproto.Res
 		header, cluster, err := fs.Media(f)
 		if errors.Is(err, fragments.ErrDamaged) {
 			continue
+		}
+		if ke := (*fragments.KMSError)(nil); errors.As(err, &ke) {
+			var b []byte
+			if !sent {
+				// A body opens with a header: the fragment's if it could be
+				// read, an empty one otherwise.
+				b = header
+				if b == nil {
+					b = mkv.AppendHeader(nil, &mkv.Header{})
+				}
+			}
+			w.Write(mkv.AppendTags(b, []mkv.SimpleTag{
+				{Name: mkv.TagErrorCode, Value: ke.Code},
+				{Name: mkv.TagErrorID, Value: strconv.Itoa(int(ke.ID))},
+			}))
+			return nil
 		}
 		if err != nil {
 			return nil
@@ -99,6 +120,7 @@ func (d *dataPlane) getMedia(ctx context.Context, in *getMediaIn, w awsproto.Res
 		if _, err := mkv.WriteChunk(w, header, fragmentTags(&f), cluster, after); err != nil {
 			return nil
 		}
+		sent = true
 		fs.Served("GetMedia", len(cluster))
 		w.Flush()
 	}

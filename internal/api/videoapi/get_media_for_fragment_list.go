@@ -10,13 +10,17 @@ package videoapi
 // Every number is checked before the 200: one that
 // is not a fragment number of the stream is InvalidArgumentException, one
 // with no live fragment (never stored, expired) ResourceNotFoundException.
-// A fragment found damaged while it is read is replaced by a Tags element
-// with AWS_KINESISVIDEO_FRAGMENT_NUMBER, AWS_KINESISVIDEO_EXCEPTION_ERROR_CODE
-// and AWS_KINESISVIDEO_EXCEPTION_MESSAGE, and the body goes on.
+// A fragment found damaged while it is read, or that the stream's KMS key
+// refuses to open (server-side encryption), is replaced by a chunk of its
+// header (when it can be read) and a Tags element with
+// AWS_KINESISVIDEO_FRAGMENT_NUMBER, AWS_KINESISVIDEO_EXCEPTION_ERROR_CODE
+// (4000, or GetMedia's 45xx ErrorId of the KMS failure) and
+// AWS_KINESISVIDEO_EXCEPTION_MESSAGE, and the body goes on.
 
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"sluice/internal/awsproto"
 	"sluice/internal/awsproto/awserr"
@@ -53,25 +57,39 @@ func (d *dataPlane) getMediaForFragmentList(ctx context.Context, in *getMediaFor
 	}
 	w.Header().Set("Content-Type", mediaContentType)
 	w.WriteHeader(200)
+	sent := false // something was written
 	for _, f := range list {
 		header, cluster, err := fs.Media(f)
 		if err != nil {
-			if !errors.Is(err, fragments.ErrDamaged) {
+			code, msg := "4000", "The fragment's stored data is damaged."
+			var ke *fragments.KMSError
+			switch {
+			case errors.As(err, &ke):
+				code, msg = strconv.Itoa(int(ke.ID)), ke.Msg
+			case !errors.Is(err, fragments.ErrDamaged):
 				return nil // the stream was deleted or the server stops
 			}
-			b := mkv.AppendTags(nil, []mkv.SimpleTag{
+			// In a chunk of its own: the fragment's header when it could be
+			// read, an empty one when the body has no header yet.
+			b := header
+			if b == nil && !sent {
+				b = mkv.AppendHeader(nil, &mkv.Header{})
+			}
+			b = mkv.AppendTags(b[:len(b):len(b)], []mkv.SimpleTag{
 				{Name: mkv.TagFragmentNumber, Value: f.Number()},
-				{Name: "AWS_KINESISVIDEO_EXCEPTION_ERROR_CODE", Value: "4000"},
-				{Name: "AWS_KINESISVIDEO_EXCEPTION_MESSAGE", Value: "The fragment's stored data is damaged."},
+				{Name: "AWS_KINESISVIDEO_EXCEPTION_ERROR_CODE", Value: code},
+				{Name: "AWS_KINESISVIDEO_EXCEPTION_MESSAGE", Value: msg},
 			})
 			if _, err := w.Write(b); err != nil {
 				return nil
 			}
+			sent = true
 			continue
 		}
 		if _, err := mkv.WriteChunk(w, header, fragmentTags(&f), cluster, nil); err != nil {
 			return nil
 		}
+		sent = true
 		fs.Served("GetMediaForFragmentList", len(cluster))
 		if ctx.Err() != nil {
 			return nil

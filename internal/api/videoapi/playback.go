@@ -159,6 +159,11 @@ func playbackStoreError(err error) error {
 	case errors.Is(err, media.ErrInvalidFrame):
 		return awserr.New(invalidMediaFrame, "%s", mediaMessage(err))
 	}
+	if ke := (*fragments.KMSError)(nil); errors.As(err, &ke) {
+		// The archived-media APIs have no KMS errors: the stream's key
+		// refusing to open its media is the caller's lack of access to it.
+		return awserr.New(notAuthorized, "%s", ke.Msg)
+	}
 	return Wire(err)
 }
 

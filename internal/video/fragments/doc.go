@@ -32,6 +32,32 @@
 // write), the index record is appended again with the right ones, and at
 // load the later record of a sequence wins.
 //
+// # Server-side encryption (sse.go)
+//
+// With master keys (Config.Keys and Config.Meta, the server's), a
+// fragment's media records and its header record are sealed before the
+// Append with a data key its stream's KmsKeyId makes (package sse: the
+// data keys, AES-256-GCM, 5 minutes each, stored wrapped under
+// video/keys/<stream id>/ in the metadata store, durably before they seal
+// anything, so a PERSISTED ACK still means that everything needed to read
+// the fragment is durable). A sealed record, in shard 0 or 2:
+//
+//	PartitionKey  "sse"    (a plaintext media record's is its sequence, a header's is empty)
+//	Data          sse record v1: 0xE1 | data key ID | nonce | AES-256-GCM(payload) + tag
+//	payload       uvarint(len(key)) | key | the record's bytes as put
+//	key           the fragment's sequence in decimal (media), "" (header)
+//
+// The stream's ID is bound to every record as additional data, so a
+// record read under another stream, or as another fragment's, does not
+// open; it counts as damaged. Records are sealed one by one (at most
+// Config.MaxRecordBytes each), so a read opens only what it serves. Index
+// records (shard 1: sequences, positions, timestamps, sizes) stay as they
+// are: they are what ListFragments answers, and the load reads them without
+// keys. Records stored before a stream had keys (earlier Sluice builds)
+// have no "sse" partition key and are read as they are. A KMS refusal is a
+// KMSError with AWS's ErrorId (4500-4506): PutMedia's ERROR ACK, GetMedia's
+// error tags.
+//
 // # Memory
 //
 // The index of a stream's live fragments is read into memory when the

@@ -49,6 +49,9 @@ func (e *env) open() {
 	}
 	cfg := e.cfg
 	cfg.Now = e.clock.Now
+	if cfg.Keys != nil {
+		cfg.Meta = b.Meta()
+	}
 	e.b, e.store = b, New(cfg, b.Records())
 }
 

@@ -53,6 +53,13 @@ var ErrorCodes = map[mkv.ErrorID]string{
 	mkv.ErrorTooManyTracks:    "MORE_THAN_ALLOWED_TRACKS_FOUND",
 	ErrorInternal:             "INTERNAL_ERROR",
 	ErrorPersist:              "ARCHIVAL_ERROR",
+	ErrorKMSAccessDenied:      "KMS_KEY_ACCESS_DENIED",
+	ErrorKMSDisabled:          "KMS_KEY_DISABLED",
+	ErrorKMSValidation:        "KMS_KEY_VALIDATION_ERROR",
+	ErrorKMSUnavailable:       "KMS_KEY_UNAVAILABLE",
+	ErrorKMSInvalidUsage:      "KMS_KEY_INVALID_USAGE",
+	ErrorKMSInvalidState:      "KMS_KEY_INVALID_STATE",
+	ErrorKMSNotFound:          "KMS_KEY_NOT_FOUND",
 }
 
 // Ack is one PutMedia acknowledgement.
@@ -137,7 +144,8 @@ type session struct {
 // track 4006) drop that fragment and the session goes on; errors of the
 // body itself (not Matroska 4006, too large 4001, track mismatch 4010, too
 // many tracks 4012, tags too large 4009, read error 4000), a failed write
-// (5001) and the stream's deletion (4008) end it. After
+// (5001), the stream's KMS key refusing to seal (4500-4506, KMSError) and
+// the stream's deletion (4008) end it. After
 // Config.IdleInterval without bytes, IDLE; after Config.IdleTimeout the
 // session ends.
 //
@@ -308,6 +316,11 @@ func (ss *session) fragment(ctx context.Context, h *mkv.Header, c *mkv.Cluster) 
 			return err
 		}
 		if err == ErrClosed {
+			return err
+		}
+		if ke := (*KMSError)(nil); errors.As(err, &ke) {
+			ss.s.store.log.Warn("the stream's KMS key refuses to seal a fragment", "stream", ss.s.name, "err", err)
+			ss.sendErr(ke.ID, ke.Msg)
 			return err
 		}
 		ss.s.store.log.Error("storing a fragment", "stream", ss.s.name, "err", err)

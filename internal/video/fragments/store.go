@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"sluice/internal/kms"
+	"sluice/internal/sse"
 	"sluice/internal/storage"
 	"sluice/internal/video"
 )
@@ -78,6 +80,16 @@ type Config struct {
 	// (DefaultMaxConnection).
 	Limits        bool
 	MaxConnection time.Duration
+
+	// Keys and Meta: server-side encryption (sse.go). With both, every
+	// fragment's media and header are sealed with data keys its stream's
+	// KmsKeyId makes, kept wrapped in Meta; without, stored as they are.
+	// DataKeyLifetime and DataKeyRecheck are package sse's Lifetime and
+	// Recheck (0: its defaults).
+	Keys            kms.MasterKeys
+	Meta            storage.MetaStore
+	DataKeyLifetime time.Duration
+	DataKeyRecheck  time.Duration
 }
 
 func (c *Config) defaults() {
@@ -254,6 +266,11 @@ func (s *Store) Closing(ctx context.Context, st *video.Stream) {
 	s.mu.Unlock()
 	if o != nil {
 		s.release(ctx, o, ErrDeleted)
+	}
+	if s.cfg.Meta != nil {
+		if err := sse.DeleteAll(ctx, s.cfg.Meta, dataKeyPrefix(st.ID)); err != nil {
+			s.log.Error("deleting the data keys of a deleted stream", "stream", st.Name, "err", err)
+		}
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"sluice/internal/kms"
+	"sluice/internal/sse"
 	"sluice/internal/storage"
 	"sluice/internal/video"
 )
@@ -78,6 +80,17 @@ type Stream struct {
 	appendMu   sync.Mutex // serialises appends; guards the predictions
 	nextMedia  uint64
 	nextHeader uint64
+
+	// Server-side encryption (sse.go): the stream's KmsKeyId, the account
+	// and region it is resolved in, the stream's ARN (the data keys'
+	// encryption context), its keyring, made at first use, and when old
+	// data keys were last pruned (Unix ns).
+	kmsKey    string
+	scope     kms.Scope
+	arn       string
+	ringOnce  sync.Once
+	ring      *sse.Keyring
+	lastPrune atomic.Int64
 }
 
 func newStream(s *Store, st *video.Stream, l storage.Log) *Stream {
@@ -85,6 +98,7 @@ func newStream(s *Store, st *video.Stream, l storage.Log) *Stream {
 		store: s, id: st.ID, name: st.Name, salt: saltOf(st.ID), log: l,
 		bySeq: map[uint64]uint64{}, changed: make(chan struct{}), done: make(chan struct{}),
 		headers: map[uint64][]byte{}, sessions: map[*session]func(){},
+		kmsKey: st.KmsKeyID, scope: kms.Scope{Account: st.Account, Region: st.Region}, arn: st.ARN(),
 	}
 	fs.retention.Store(st.RetentionHours)
 	return fs
@@ -217,6 +231,12 @@ func (s *Stream) commit(ctx context.Context, h *sessionHeader, cluster []byte, r
 	} else {
 		r.header = h.counter
 	}
+	if s.sealing() {
+		// Media and header; the index record (metadata) stays as it is.
+		if err := s.seal(ctx, batches); err != nil {
+			return Fragment{}, err
+		}
+	}
 	batches = append(batches, storage.Batch{Shard: shardIndex, Records: []storage.Record{{Data: r.append(nil)}}})
 	res, err := s.log.Append(ctx, batches)
 	if err != nil {
@@ -345,6 +365,9 @@ func (s *Stream) expire() error {
 	err := s.log.Expire(cut - margin.Milliseconds())
 	if errors.Is(err, storage.ErrUnavailable) {
 		return nil
+	}
+	if err == nil {
+		s.pruneDataKeys(context.Background())
 	}
 	return err
 }
@@ -538,8 +561,12 @@ func (s *Stream) AcquireReader() (release func(), err error) {
 }
 
 // Media returns a fragment's header (Header.Raw of its PutMedia document)
-// and Cluster element as stored. ErrDamaged (wrapped) if its records are
-// damaged or missing; ErrDeleted or ErrClosed once the stream is shut.
+// and Cluster element as they were put (sealed records opened).
+// ErrDamaged (wrapped) if its records are damaged, missing or do not open
+// for want of their data key; a *KMSError if the stream's KMS key refuses
+// to open them (with the header nonetheless when it could be read, for
+// the error chunk GetMedia ends with); ErrDeleted or ErrClosed once the
+// stream is shut.
 func (s *Stream) Media(f Fragment) (header, cluster []byte, err error) {
 	if err := s.shutError(); err != nil {
 		return nil, nil, err
@@ -553,29 +580,43 @@ func (s *Stream) Media(f Fragment) (header, cluster []byte, err error) {
 		return nil, nil, s.readError(f, "media", err)
 	}
 	key := strconv.FormatUint(f.Seq, 10)
+	parts := make([][]byte, len(recs))
 	total := 0
-	for i, r := range recs {
-		if r.Seq != f.media+uint64(i) || r.PartitionKey != key {
-			return nil, nil, s.readError(f, "media", fmt.Errorf("record %d is not the fragment's", r.Seq))
+	for i := range recs {
+		if recs[i].Seq != f.media+uint64(i) {
+			return nil, nil, s.readError(f, "media", fmt.Errorf("record %d is not the fragment's", recs[i].Seq))
 		}
-		total += len(r.Data)
+		if parts[i], err = s.open(context.Background(), &recs[i], key); err != nil {
+			err = s.readError(f, "media", err)
+			if ke := (*KMSError)(nil); errors.As(err, &ke) {
+				return header, nil, err
+			}
+			return nil, nil, err
+		}
+		total += len(parts[i])
 	}
 	if len(recs) != int(f.parts) || int64(total) != f.Size {
 		return nil, nil, s.readError(f, "media", fmt.Errorf("%d of %d records, %d of %d bytes", len(recs), f.parts, total, f.Size))
 	}
-	if len(recs) == 1 {
-		return header, recs[0].Data, nil
+	if len(parts) == 1 {
+		return header, parts[0], nil
 	}
 	cluster = make([]byte, 0, total)
-	for _, r := range recs {
-		cluster = append(cluster, r.Data...)
+	for _, p := range parts {
+		cluster = append(cluster, p...)
 	}
 	return header, cluster, nil
 }
 
+// readError is what a fragment that cannot be read answers: the stream's
+// shutdown, a KMS refusal as it is, or ErrDamaged (logged).
 func (s *Stream) readError(f Fragment, what string, err error) error {
 	if e := s.shutError(); e != nil {
 		return e
+	}
+	if ke := (*KMSError)(nil); errors.As(err, &ke) {
+		s.store.log.Warn("the stream's KMS key refuses to open a fragment", "stream", s.name, "fragment", f.Number(), "part", what, "err", err)
+		return ke
 	}
 	s.store.log.Error("a stored fragment cannot be read", "stream", s.name, "fragment", f.Number(), "part", what, "err", err)
 	return fmt.Errorf("%w: fragment %s, %s: %w", ErrDamaged, f.Number(), what, err)
@@ -595,10 +636,14 @@ func (s *Stream) header(counter uint64) ([]byte, error) {
 	if len(recs) != 1 || recs[0].Seq != counter {
 		return nil, fmt.Errorf("header record %d is missing", counter)
 	}
+	raw, err = s.open(context.Background(), &recs[0], "")
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
-	s.headers[counter] = recs[0].Data
+	s.headers[counter] = raw
 	s.mu.Unlock()
-	return recs[0].Data, nil
+	return raw, nil
 }
 
 // AfterSeq returns the position of the first live fragment, in stored
