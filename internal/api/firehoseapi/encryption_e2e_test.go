@@ -1,13 +1,10 @@
 package firehoseapi_test
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -89,36 +86,7 @@ func startSSE(t *testing.T, c *firehose.Client, name string, keyType types.KeyTy
 // grepData reports which needles appear in any file under the data
 // directory, the local bucket (the destination) left out.
 func grepData(t *testing.T, dir string, needles []string) map[string]bool {
-	t.Helper()
-	found := map[string]bool{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if path == filepath.Join(dir, "s3") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // removed meanwhile
-		}
-		if err != nil {
-			return err
-		}
-		for _, n := range needles {
-			if bytes.Contains(b, []byte(n)) {
-				found[n] = true
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return found
+	return testserver.FilesContaining(t, dir, needles, "s3")
 }
 
 // checkAtRest wants none of secret on disk, and (so that the grep is seen

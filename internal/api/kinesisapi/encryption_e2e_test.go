@@ -1,7 +1,6 @@
 package kinesisapi_test
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -116,27 +115,7 @@ func checkReadable(t *testing.T, c *kinesis.Client, stream string, r sseRun) {
 
 // grepDir reports which of the needles appear in any file under dir.
 func grepDir(t *testing.T, dir string, needles []string) map[string]bool {
-	t.Helper()
-	found := map[string]bool{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for _, n := range needles {
-			if bytes.Contains(b, []byte(n)) {
-				found[n] = true
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return found
+	return testserver.FilesContaining(t, dir, needles)
 }
 
 // checkAtRest greps the data directory: no plaintext written while
