@@ -191,8 +191,15 @@ func TestPlaybackResources(t *testing.T) {
 
 	// A forged or altered token, a missing one, a DASH token on HLS.
 	tok := base.Query().Get("SessionToken")
+	// Altered: one character in the middle changed (to one it is not).
+	altered := []byte(tok)
+	if mid := len(altered) / 2; altered[mid] == 'A' {
+		altered[mid] = 'B'
+	} else {
+		altered[mid] = 'A'
+	}
 	for _, tc := range []struct{ url, status, errType string }{
-		{srv.URL + "/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=" + tok[:len(tok)-2] + "AA", "403", "NotAuthorizedException"},
+		{srv.URL + "/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=" + string(altered), "403", "NotAuthorizedException"},
 		{srv.URL + "/hls/v1/getHLSMasterPlaylist.m3u8", "400", "InvalidArgumentException"},
 		{srv.URL + "/dash/v1/getDASHManifest.mpd?SessionToken=" + tok, "403", "NotAuthorizedException"},
 		{srv.URL + "/hls/v1/getMP4MediaFragment.mp4?SessionToken=" + tok + "&FragmentNumber=12", "400", "InvalidArgumentException"},
