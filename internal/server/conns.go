@@ -148,6 +148,14 @@ func (l *connLimit) Open() int {
 	return l.open
 }
 
+// Busy is how many open connections are in the middle of a request (the
+// ones a new connection cannot displace).
+func (l *connLimit) Busy() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return max(0, l.open-len(l.waiting))
+}
+
 // limitedConn is an admitted connection; closing it frees its slot (once).
 type limitedConn struct {
 	net.Conn
@@ -167,4 +175,14 @@ func (c *limitedConn) Close() error {
 		c.l.mu.Unlock()
 	})
 	return err
+}
+
+// Connections reports the connections open against --max-connections
+// and how many of them are in the middle of a request (both 0 without
+// the bound), as /metrics shows them.
+func (f *Front) Connections() (open, busy int) {
+	if f.conns == nil {
+		return 0, 0
+	}
+	return f.conns.Open(), f.conns.Busy()
 }

@@ -36,7 +36,7 @@ type frontCollector struct {
 	keys  *awsproto.KeyLimiter // nil without --key-rate-limit
 	audit *audit.Log           // nil without --audit-log
 
-	open, refused, displaced, h2, throttled, events, writeErrors family
+	open, busy, refused, displaced, h2, throttled, events, writeErrors family
 }
 
 func newFrontCollector(front *Front, keys *awsproto.KeyLimiter, log *audit.Log) *frontCollector {
@@ -45,6 +45,7 @@ func newFrontCollector(front *Front, keys *awsproto.KeyLimiter, log *audit.Log) 
 		keys:        keys,
 		audit:       log,
 		open:        gauge("sluice_http_connections_open", "Connections open now, counted against --max-connections.", nil),
+		busy:        gauge("sluice_http_connections_busy", "Open connections in the middle of a request (the ones a new connection cannot displace).", nil),
 		refused:     counter("sluice_http_connections_refused_total", "Connections closed as they arrived because --max-connections were open and all busy with requests.", nil),
 		displaced:   counter("sluice_http_connections_displaced_total", "Idle or slow-header connections closed to make room for a new one at --max-connections.", nil),
 		h2:          counter("sluice_http2_errors_total", "HTTP/2 protocol errors Go's server counted, by type (a flood of resets or frames shows here).", []string{"type"}),
@@ -56,7 +57,7 @@ func newFrontCollector(front *Front, keys *awsproto.KeyLimiter, log *audit.Log) 
 
 // Describe implements prometheus.Collector.
 func (c *frontCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, f := range []family{c.open, c.refused, c.displaced, c.h2, c.throttled, c.events, c.writeErrors} {
+	for _, f := range []family{c.open, c.busy, c.refused, c.displaced, c.h2, c.throttled, c.events, c.writeErrors} {
 		ch <- f.desc
 	}
 }
@@ -65,6 +66,7 @@ func (c *frontCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *frontCollector) Collect(ch chan<- prometheus.Metric) {
 	if l := c.front.conns; l != nil {
 		c.open.emit(ch, float64(l.Open()))
+		c.busy.emit(ch, float64(l.Busy()))
 		c.refused.emit(ch, float64(l.refused.Load()))
 		c.displaced.emit(ch, float64(l.displaced.Load()))
 	}
