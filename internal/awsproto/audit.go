@@ -1,13 +1,13 @@
 package awsproto
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"sluice/internal/awsproto/awserr"
 	"sluice/internal/awsproto/shape"
+	"sluice/internal/policy"
 )
 
 // Auditor records API calls once they are answered (package audit writes
@@ -108,7 +108,7 @@ func (c *callRecord) finish(a Auditor, r *http.Request, requestID string) {
 		Operation:   c.operation,
 		Caller:      c.caller,
 		AccessKeyID: key,
-		SourceIP:    sourceIP(r),
+		SourceIP:    policy.HostIP(r.RemoteAddr),
 		UserAgent:   r.UserAgent(),
 		RequestID:   requestID,
 		Err:         c.err,
@@ -133,14 +133,4 @@ func claimedKey(r *http.Request) string {
 		key = key[:128]
 	}
 	return key
-}
-
-// sourceIP is the address the request came from (the connection's peer:
-// a proxy's forwarding headers are not trusted).
-func sourceIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

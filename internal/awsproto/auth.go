@@ -90,19 +90,16 @@ func (a *OpenAuth) Authenticate(r *http.Request, signingName string) (Caller, Bo
 	}
 	// Any key is the account's root: unrestricted by identity policies,
 	// still bound by resource policies.
-	c.Auth = requestFacts(r, c, policy.Caller{
-		Principal:    policy.Principal{Account: c.AccountID, ARN: "arn:aws:iam::" + c.AccountID + ":root"},
-		UserID:       c.AccountID,
-		Unrestricted: true,
-	}, time.Now())
+	c.Auth = RequestFacts(r, c.Region, policy.Root(c.AccountID), time.Now())
 	return c, BodyCheck{}, nil
 }
 
-// requestFacts completes who with what the request shows, for conditions.
-func requestFacts(r *http.Request, c Caller, who policy.Caller, now time.Time) *policy.Caller {
+// RequestFacts completes who with what the request shows, for the
+// conditions of policies.
+func RequestFacts(r *http.Request, region string, who policy.Caller, now time.Time) *policy.Caller {
 	who.SourceIP = policy.HostIP(r.RemoteAddr)
 	who.SecureTransport = r.TLS != nil
-	who.Region = c.Region
+	who.Region = region
 	who.Now = now
 	return &who
 }
@@ -141,7 +138,7 @@ func (a *KeyringAuth) Authenticate(r *http.Request, signingName string) (Caller,
 		return Caller{}, BodyCheck{}, err
 	}
 	c := Caller{AccountID: key.AccountID, Region: sig.Region, AccessKeyID: key.AccessKeyID, LimitKey: limitKey}
-	c.Auth = requestFacts(r, c, who, a.Now())
+	c.Auth = RequestFacts(r, c.Region, who, a.Now())
 	return c, SignatureCheck(sig, key.SecretAccessKey), nil
 }
 
@@ -162,11 +159,7 @@ func (a *KeyringAuth) principal(sig *sigv4.Signature) (sigv4.Key, policy.Caller,
 			return sigv4.Key{}, policy.Caller{}, "", invalid
 		}
 		if a.Directory == nil {
-			return key, policy.Caller{
-				Principal:    policy.Principal{Account: key.AccountID, ARN: "arn:aws:iam::" + key.AccountID + ":root"},
-				UserID:       key.AccountID,
-				Unrestricted: true,
-			}, key.AccessKeyID, nil
+			return key, policy.Root(key.AccountID), key.AccessKeyID, nil
 		}
 		return key, a.Directory.KeyCaller(key), key.AccessKeyID, nil
 	}

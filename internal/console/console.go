@@ -294,11 +294,7 @@ func (a sessionAuth) Authenticate(r *http.Request, _ string) (awsproto.Caller, a
 // who is the session's key as a principal with its policies, and the
 // request's facts.
 func (a sessionAuth) who(se *session, r *http.Request) (*policy.Caller, error) {
-	who := policy.Caller{
-		Principal:    policy.Principal{Account: se.accountID, ARN: "arn:aws:iam::" + se.accountID + ":root"},
-		UserID:       se.accountID,
-		Unrestricted: true,
-	}
+	who := policy.Root(se.accountID)
 	if a.keys != nil {
 		key, ok := a.keys.Lookup(se.accessKeyID)
 		if !ok {
@@ -308,8 +304,7 @@ func (a sessionAuth) who(se *session, r *http.Request) (*policy.Caller, error) {
 			who = a.principal(key)
 		}
 	}
-	who.SourceIP, who.SecureTransport, who.Region, who.Now = policy.HostIP(r.RemoteAddr), r.TLS != nil, a.region, a.now()
-	return &who, nil
+	return awsproto.RequestFacts(r, a.region, who, a.now()), nil
 }
 
 // permit checks that the signed-in key may perform action on resource,

@@ -14,23 +14,21 @@ import (
 // identity policy restricts.
 func (d *Directory) KeyCaller(key sigv4.Key) policy.Caller {
 	u := d.users[key.AccessKeyID]
-	c := policy.Caller{
-		Principal:    policy.Principal{Account: key.AccountID},
+	if u.name == "" && u.policies == nil {
+		return policy.Root(key.AccountID)
+	}
+	name := u.name
+	if name == "" {
+		name = key.AccessKeyID
+	}
+	arn := "arn:aws:iam::" + key.AccountID + ":user/" + name
+	// A user with a name but no policy still has full access to its account.
+	return policy.Caller{
+		Principal:    policy.Principal{Account: key.AccountID, ARN: arn},
+		UserID:       uniqueID("AIDA", arn),
 		Policies:     u.policies,
 		Unrestricted: u.policies == nil,
 	}
-	switch {
-	case u.name != "":
-		c.Principal.ARN = "arn:aws:iam::" + key.AccountID + ":user/" + u.name
-		c.UserID = uniqueID("AIDA", c.Principal.ARN)
-	case u.policies != nil:
-		c.Principal.ARN = "arn:aws:iam::" + key.AccountID + ":user/" + key.AccessKeyID
-		c.UserID = uniqueID("AIDA", c.Principal.ARN)
-	default:
-		c.Principal.ARN = "arn:aws:iam::" + key.AccountID + ":root"
-		c.UserID = key.AccountID
-	}
-	return c
 }
 
 // SessionCaller is the principal of a session Open returned: the role's

@@ -31,6 +31,12 @@ type Caller struct {
 	Now             time.Time
 }
 
+// Root is an account's root: no identity policy restricts it (a key
+// without a policy, any key under --auth open).
+func Root(account string) Caller {
+	return Caller{Principal: Principal{Account: account, ARN: "arn:aws:iam::" + account + ":root"}, UserID: account, Unrestricted: true}
+}
+
 // Check answers whether c may perform action on resource, owned by
 // resourceAccount and governed by the resource policy res (nil: none).
 func (c *Caller) Check(action, resource, resourceAccount string, res *Document) Decision {
@@ -76,20 +82,9 @@ func (c *Caller) DeniedMessage(action, resource, resourceAccount string, d Decis
 }
 
 func (c *Caller) identityAllows(action, resource string) bool {
-	if c.Unrestricted {
-		return true
-	}
+	// The identity side alone: the caller's own account, no resource policy.
 	req := Request{Action: action, Resource: resource, Principal: c.Principal, Context: c.ConditionContext()}
-	allowed := false
-	for _, p := range c.Policies {
-		switch p.Evaluate(req) {
-		case Denied:
-			return false
-		case Allowed:
-			allowed = true
-		}
-	}
-	return allowed
+	return Authorize(req, c.Policies, c.Unrestricted, nil, c.Principal.Account).Allowed
 }
 
 // ConditionContext is the global condition keys Sluice knows for c's

@@ -39,17 +39,7 @@ var (
 			return ""
 		}
 		return channelResource(c, op, in)
-	}, Uses: channelUses}
-	// A channel reads its stream (of its own service) and writes its bucket.
-	channelUses = func(c awsproto.Caller, op string, in any) []awsproto.Need {
-		var needs []awsproto.Need
-		for _, u := range awsproto.UsesOf(in) {
-			if parts := strings.SplitN(u.ARN, ":", 6); len(parts) == 6 && parts[2] == "kinesis" && strings.HasPrefix(parts[5], "stream/") {
-				needs = append(needs, awsproto.Need{Action: "kinesis:GetRecords", Resource: "arn:aws:" + strings.Join(parts[2:], ":")})
-			}
-		}
-		return append(needs, usesFor("kinesis")(c, op, in)...)
-	}
+	}, Uses: usesFor("")} // a channel reads a stream of its own service
 	logsIAM = &awsproto.IAM{Prefix: "logs", Resource: awsproto.FieldResource(
 		awsproto.ResourceField{Name: "LogGroupIdentifier", ARN: func(region, account, id string) string {
 			if strings.HasPrefix(id, "arn:") {
@@ -96,7 +86,8 @@ func videoIAM(vid *video.Service) *awsproto.IAM {
 }
 
 // usesFor is the Uses of a service whose own resources are of service
-// own: the other services' resources its input names, and what Sluice
+// own ("" for none: a channel's stream is a resource to read, though of
+// Kinesis too): the other resources its input names, and what Sluice
 // will do to them on the caller's behalf — read a source stream, write
 // an output, read reference data, invoke a processor.
 func usesFor(own string) func(c awsproto.Caller, op string, in any) []awsproto.Need {

@@ -126,12 +126,9 @@ func (s *Service) RegisterConsumer(ctx context.Context, c Caller, streamARN, nam
 	}
 	// Tags given at registration need the tagging permission on the
 	// stream too (the consumer's ARN does not exist yet).
-	if len(tags) > 0 && c.Auth != nil {
-		if ls, _, err := s.find(c, StreamRef{ARN: streamARN}, "TagResource"); err == nil {
-			st := ls.snapshot()
-			if err := s.authorize(c, "TagResource", st.ARN(), st.Account, st.Policy); err != nil {
-				return ConsumerInfo{}, err
-			}
+	if len(tags) > 0 {
+		if err := s.Authorized(c, StreamRef{ARN: streamARN}, "TagResource"); err != nil {
+			return ConsumerInfo{}, err
 		}
 	}
 	var info ConsumerInfo

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"sluice/internal/awsproto"
@@ -54,20 +55,7 @@ func Is(r *http.Request) bool {
 		return false
 	}
 	ct := r.Header.Get("Content-Type")
-	return len(ct) >= 33 && equalFold(ct[:33], "application/x-www-form-urlencoded")
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range len(a) {
-		x, y := a[i]|0x20, b[i]|0x20
-		if x != y {
-			return false
-		}
-	}
-	return true
+	return len(ct) >= 33 && strings.EqualFold(ct[:33], "application/x-www-form-urlencoded")
 }
 
 // ServeHTTP authenticates the request and runs its Action.
@@ -121,7 +109,8 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	who := caller.Auth
 	if who == nil {
-		who = &policy.Caller{Principal: policy.Principal{Account: caller.AccountID, ARN: "arn:aws:iam::" + caller.AccountID + ":root"}, UserID: caller.AccountID, Unrestricted: true}
+		root := policy.Root(caller.AccountID)
+		who = &root
 	}
 	var out any
 	action := form.Get("Action")
