@@ -23,12 +23,7 @@ func Main(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Wri
 	}
 	fs := flag.NewFlagSet("sluice cluster status", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	c := config.Cluster{Prefix: config.DefaultClusterPrefix}
-	fs.StringVar(&c.Etcd, "cluster-etcd", os.Getenv(config.EnvName("cluster-etcd")), "etcd client URLs, comma-separated (env SLUICE_CLUSTER_ETCD)")
-	fs.StringVar(&c.Prefix, "cluster-prefix", envOr("cluster-prefix", config.DefaultClusterPrefix), "etcd key prefix of the cluster")
-	fs.StringVar(&c.EtcdCA, "etcd-ca", os.Getenv(config.EnvName("etcd-ca")), "PEM CA certificates for etcd's TLS")
-	fs.StringVar(&c.EtcdCert, "etcd-cert", os.Getenv(config.EnvName("etcd-cert")), "PEM client certificate for etcd")
-	fs.StringVar(&c.EtcdKey, "etcd-key", os.Getenv(config.EnvName("etcd-key")), "PEM private key of --etcd-cert")
+	c := EtcdFlags(fs)
 	asJSON := fs.Bool("json", false, "print the status as JSON (the shape of GET /cluster/status)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
@@ -37,7 +32,7 @@ func Main(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Wri
 		fmt.Fprintln(stderr, "sluice cluster status: --cluster-etcd is required")
 		return 2
 	}
-	cli, err := Connect(c)
+	cli, err := Connect(*c)
 	if err != nil {
 		fmt.Fprintln(stderr, "sluice cluster status:", err)
 		return 1
@@ -58,6 +53,19 @@ func Main(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Wri
 	}
 	PrintStatus(stdout, st)
 	return 0
+}
+
+// EtcdFlags registers on fs the flags (and SLUICE_* env defaults) that
+// say how an operator's command reaches a cluster's etcd, as the server's
+// own: --cluster-etcd, --cluster-prefix, --etcd-ca, --etcd-cert, --etcd-key.
+func EtcdFlags(fs *flag.FlagSet) *config.Cluster {
+	c := &config.Cluster{Prefix: config.DefaultClusterPrefix}
+	fs.StringVar(&c.Etcd, "cluster-etcd", os.Getenv(config.EnvName("cluster-etcd")), "etcd client URLs, comma-separated (env SLUICE_CLUSTER_ETCD)")
+	fs.StringVar(&c.Prefix, "cluster-prefix", envOr("cluster-prefix", config.DefaultClusterPrefix), "etcd key prefix of the cluster")
+	fs.StringVar(&c.EtcdCA, "etcd-ca", os.Getenv(config.EnvName("etcd-ca")), "PEM CA certificates for etcd's TLS")
+	fs.StringVar(&c.EtcdCert, "etcd-cert", os.Getenv(config.EnvName("etcd-cert")), "PEM client certificate for etcd")
+	fs.StringVar(&c.EtcdKey, "etcd-key", os.Getenv(config.EnvName("etcd-key")), "PEM private key of --etcd-cert")
+	return c
 }
 
 func envOr(flagName, def string) string {

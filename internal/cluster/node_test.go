@@ -23,8 +23,14 @@ import (
 )
 
 func startNodes(t *testing.T, n int) *clusterserver.Nodes {
+	return startNodesAt(t, n, filepath.Join(t.TempDir(), "data"))
+}
+
+// startNodesAt starts nodes of the cluster named by dataDir: a second
+// start on the same directory finds the first one's data.
+func startNodesAt(t *testing.T, n int, dataDir string) *clusterserver.Nodes {
 	cfg := config.Defaults()
-	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.DataDir = dataDir
 	cfg.CreateDelay, cfg.DeleteDelay, cfg.UpdateDelay = 0, 0, 0
 	cfg.Limits = config.LimitsOff
 	return clusterserver.Start(t, n, server.Options{Config: cfg})

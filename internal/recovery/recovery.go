@@ -1,7 +1,8 @@
-// Package recovery is the operator's side of the embedded store's
-// durability: `sluice backup` copies a data directory that Sluice may be
-// using, and `sluice recover` lists the logs kept in quarantine (found
-// without metadata, see package storage) and marks those to restore.
+// Package recovery is the operator's side of the stores' durability:
+// `sluice backup` copies a data directory that Sluice may be using, and
+// `sluice recover` lists the logs kept in quarantine (found without
+// metadata, see package storage) and marks those to restore, in a data
+// directory or, with --cluster-etcd, in a cluster (cluster.go).
 // Restoring a backup is copying it back while Sluice is stopped;
 // docs/operations.md has the procedures.
 package recovery
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"sluice/internal/cluster"
+	"sluice/internal/storage"
 	"sluice/internal/storage/embedded"
 )
 
@@ -58,22 +61,26 @@ func Backup(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 }
 
 // Recover is `sluice recover`.
-func Recover(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+func Recover(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sluice recover", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data-dir", defaultDataDir(), "the data directory")
+	etcd := cluster.EtcdFlags(fs)
 	var restore []string
 	fs.Func("restore", "a quarantined log to restore (its LOG name), or all; may be repeated", func(v string) error {
 		restore = append(restore, v)
 		return nil
 	})
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: sluice recover [--data-dir DIR] [--restore LOG|all ...]\n\n"+
+		fmt.Fprintf(stderr, "Usage: sluice recover [--data-dir DIR] [--restore LOG|all ...]\n"+
+			"       sluice recover --cluster-etcd URLS [--cluster-prefix P] [--restore LOG|all ...]\n\n"+
 			"Lists the logs Sluice keeps in quarantine: streams' and delivery streams' records it found at\n"+
-			"start without their metadata (a lost, damaged or older meta.db). They are never deleted.\n"+
-			"--restore marks them to be restored: stop Sluice first; at its next start each gets its\n"+
-			"metadata back from the copy kept beside its records (or goes back to quarantine, the log\n"+
-			"says why).\n\n")
+			"start without their metadata (a lost, damaged or older meta.db, or etcd keys lost). They are\n"+
+			"never deleted. --restore marks them to be restored: on one node, stop Sluice first; at its\n"+
+			"next start each gets its metadata back from the copy kept beside its records (or goes back to\n"+
+			"quarantine, the log says why). With --cluster-etcd it acts on a cluster's logs, and may run\n"+
+			"while the cluster serves: the marked logs are restored when an owner next opens the store\n"+
+			"(restart the owner node; another takes over and restores them).\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -82,6 +89,9 @@ func Recover(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Wr
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "sluice recover: unexpected argument %q (see sluice recover -h)\n", fs.Arg(0))
 		return 2
+	}
+	if etcd.Etcd != "" {
+		return recoverCluster(ctx, *etcd, restore, stdout, stderr)
 	}
 	logs, err := embedded.ListQuarantined(*dataDir)
 	if err != nil {
@@ -126,7 +136,7 @@ func list(w io.Writer, dataDir string, logs []embedded.QuarantinedLog) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LOG\tKIND\tACCOUNT\tREGION\tNAME\tFILES\tSIZE\tRESTORABLE")
 	for _, q := range logs {
-		kind, account, region, name := describe(q)
+		kind, account, region, name := describe(q.Manifest)
 		ok := "yes"
 		if q.Manifest == nil {
 			ok = "no: " + q.Problem
@@ -141,11 +151,11 @@ func list(w io.Writer, dataDir string, logs []embedded.QuarantinedLog) {
 // describe reads what a log holds from its manifest's metadata key:
 // streams/<account>/<region>/<name> for Data Streams,
 // firehose/streams/<account>/<region>/<name> for Firehose.
-func describe(q embedded.QuarantinedLog) (kind, account, region, name string) {
-	if q.Manifest == nil {
+func describe(m *storage.Manifest) (kind, account, region, name string) {
+	if m == nil {
 		return "?", "?", "?", "?"
 	}
-	key := q.Manifest.Key
+	key := m.Key
 	kind = "stream"
 	if rest, ok := strings.CutPrefix(key, "firehose/streams/"); ok {
 		kind, key = "delivery stream", rest

@@ -24,6 +24,7 @@ func TestBackend(t *testing.T) {
 	t.Run("StaleIndex", func(t *testing.T) { testStaleIndex(t, e) })
 	t.Run("ExpireObjects", func(t *testing.T) { testExpireObjects(t, e) })
 	t.Run("RemoveAndAdopt", func(t *testing.T) { testRemoveAndAdopt(t, e) })
+	t.Run("Recovery", func(t *testing.T) { testRecovery(t, e) })
 	t.Run("StuckRemoval", func(t *testing.T) { testStuckRemoval(t, e) })
 	t.Run("SlowClose", func(t *testing.T) { testSlowClose(t, e) })
 	t.Run("PartialFlush", func(t *testing.T) { testPartialFlush(t, e) })

@@ -45,7 +45,7 @@
 //	P gone/<log>                           the log was removed; its objects are being deleted
 //	P logs/<log>/manifest                  storage.Manifest, JSON
 //	P logs/<log>/removing                  present while its owner removes it (MarkRemoving)
-//	P logs/<log>/restore                   put by an operator: adopt the quarantined log (Disown)
+//	P logs/<log>/restore                   put by `sluice recover --restore` (ids/<log> back to live): adopt it (Disown)
 //	P logs/<log>/shards/<shard:8>          counter mark: next counter, last arrival
 //	P logs/<log>/ranges/<shard:8>/<first:16>  range: where records first..last of the shard lie
 //

@@ -15,7 +15,7 @@ import (
 
 // quarantineMsg is logged for each log quarantined.
 const quarantineMsg = "a log has no metadata: it is kept in quarantine, not deleted; " +
-	"put its restore key to have its owner adopt it from its manifest at the next start"
+	"sluice recover --cluster-etcd ... --restore LOG marks it to be adopted from its manifest at the next start"
 
 // Describe durably replaces the manifest of log id, creating the log's
 // place (its ids/ key) if needed; it writes nothing if the manifest is m
@@ -116,12 +116,9 @@ func (r *records) Disown(ctx context.Context, id string, adopt func(storage.Mani
 
 // adoptManifest decodes a manifest value and hands it to adopt.
 func adoptManifest(kvs []*mvccpb.KeyValue, adopt func(storage.Manifest) error) error {
-	if len(kvs) == 0 {
-		return errors.New("the log has no manifest")
+	m, problem := manifestOf(kvs)
+	if m == nil {
+		return errors.New(problem)
 	}
-	var m storage.Manifest
-	if err := json.Unmarshal(kvs[0].Value, &m); err != nil || m.Key == "" || !json.Valid(m.Value) {
-		return fmt.Errorf("the log's manifest is damaged: %s", kvs[0].Key)
-	}
-	return adopt(m)
+	return adopt(*m)
 }

@@ -193,6 +193,12 @@ const scanPage = 1000
 // them at one revision (rev, or the current one when 0) so that the whole
 // scan is one consistent snapshot. It returns the revision read.
 func (b *Backend) scan(ctx context.Context, prefix string, rev int64, fn func(kv *mvccpb.KeyValue) error) (int64, error) {
+	return scanEtcd(ctx, b.etcd, prefix, rev, fn)
+}
+
+// scanEtcd is Backend.scan with the client given (for the operator's
+// commands, which open no backend).
+func scanEtcd(ctx context.Context, etcd *clientv3.Client, prefix string, rev int64, fn func(kv *mvccpb.KeyValue) error) (int64, error) {
 	end := clientv3.GetPrefixRangeEnd(prefix)
 	from := prefix
 	for {
@@ -200,7 +206,7 @@ func (b *Backend) scan(ctx context.Context, prefix string, rev int64, fn func(kv
 		if rev > 0 {
 			opts = append(opts, clientv3.WithRev(rev))
 		}
-		resp, err := b.etcd.Get(ctx, from, opts...)
+		resp, err := etcd.Get(ctx, from, opts...)
 		if err != nil {
 			return 0, err
 		}

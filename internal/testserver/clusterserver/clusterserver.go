@@ -106,6 +106,9 @@ type Nodes struct {
 	// Store is the object store holding the records, in bucket Bucket.
 	Store  *testserver.Versitygw
 	Bucket string
+	// Etcd and Prefix are where its metadata lives (etcd's client URLs,
+	// comma-separated, and the key prefix).
+	Etcd, Prefix string
 
 	stops []func() // per node
 }
@@ -187,7 +190,7 @@ func Start(t testing.TB, nodes int, o server.Options) *Nodes {
 		}()
 	}
 	var once sync.Once
-	c := &Nodes{Nodes: all, URLs: urls, stops: stops, Store: s3, Bucket: bucket, Stop: func() {
+	c := &Nodes{Nodes: all, URLs: urls, stops: stops, Store: s3, Bucket: bucket, Etcd: etcd, Prefix: prefix, Stop: func() {
 		once.Do(func() {
 			cancel()
 			wg.Wait()

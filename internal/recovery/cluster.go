@@ -1,0 +1,89 @@
+package recovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"sluice/internal/cluster"
+	"sluice/internal/config"
+	storagecluster "sluice/internal/storage/cluster"
+)
+
+// recoverCluster is `sluice recover --cluster-etcd ...`: the quarantined
+// logs of a cluster are etcd keys beside their objects, listed and marked
+// through etcd (package storage/cluster), so the cluster may keep serving.
+func recoverCluster(ctx context.Context, c config.Cluster, restore []string, stdout, stderr io.Writer) int {
+	if !strings.HasPrefix(c.Prefix, "/") || !strings.HasSuffix(c.Prefix, "/") {
+		fmt.Fprintf(stderr, "sluice recover: --cluster-prefix %q must start and end with /, such as /sluice/\n", c.Prefix)
+		return 2
+	}
+	cli, err := cluster.Connect(c)
+	if err != nil {
+		fmt.Fprintf(stderr, "sluice recover: %v\n", err)
+		return 1
+	}
+	defer cli.Close()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	logs, err := storagecluster.ListQuarantined(ctx, cli, c.Prefix)
+	if err != nil {
+		fmt.Fprintf(stderr, "sluice recover: %v\n", err)
+		return 1
+	}
+	if len(restore) == 0 {
+		listCluster(stdout, c, logs)
+		return 0
+	}
+	ids := restore
+	if len(restore) == 1 && restore[0] == "all" {
+		ids = nil
+		for _, q := range logs {
+			if q.Manifest != nil {
+				ids = append(ids, q.ID)
+			}
+		}
+	}
+	status := 0
+	for _, id := range ids {
+		if err := storagecluster.MarkForRestore(ctx, cli, c.Prefix, id); err != nil {
+			if errors.Is(err, storagecluster.ErrNotQuarantined) {
+				err = fmt.Errorf("no quarantined log %q in cluster %s", id, c.Prefix)
+			}
+			fmt.Fprintf(stderr, "sluice recover: %s: %v\n", id, err)
+			status = 1
+			continue
+		}
+		fmt.Fprintf(stdout, "marked %s to be restored when an owner next opens the store\n", id)
+	}
+	if len(ids) == 0 {
+		fmt.Fprintln(stdout, "nothing to restore")
+	}
+	return status
+}
+
+// listCluster prints a cluster's quarantined logs.
+func listCluster(w io.Writer, c config.Cluster, logs []storagecluster.QuarantinedLog) {
+	if len(logs) == 0 {
+		fmt.Fprintf(w, "no quarantined logs in cluster %s\n", c.Prefix)
+		return
+	}
+	fmt.Fprintf(w, "Quarantined logs in cluster %s (found without metadata; kept whole):\n\n", c.Prefix)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LOG\tKIND\tACCOUNT\tREGION\tNAME\tOBJECTS\tSIZE\tRESTORABLE")
+	for _, q := range logs {
+		kind, account, region, name := describe(q.Manifest)
+		ok := "yes"
+		if q.Manifest == nil {
+			ok = "no: " + q.Problem
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", q.ID, kind, account, region, name, q.Objects, size(q.Bytes), ok)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nTo restore, run sluice recover --cluster-etcd %s --cluster-prefix %s --restore LOG (or --restore all),\n"+
+		"then restart the owner node (sluice cluster status names it): the next owner restores them.\n", c.Etcd, c.Prefix)
+}
