@@ -39,31 +39,20 @@ func recoverCluster(ctx context.Context, c config.Cluster, restore []string, std
 		listCluster(stdout, c, logs)
 		return 0
 	}
-	ids := restore
-	if len(restore) == 1 && restore[0] == "all" {
-		ids = nil
-		for _, q := range logs {
-			if q.Manifest != nil {
-				ids = append(ids, q.ID)
-			}
+	var restorable []string
+	for _, q := range logs {
+		if q.Manifest != nil {
+			restorable = append(restorable, q.ID)
 		}
 	}
-	status := 0
-	for _, id := range ids {
-		if err := storagecluster.MarkForRestore(ctx, cli, c.Prefix, id); err != nil {
-			if errors.Is(err, storagecluster.ErrNotQuarantined) {
-				err = fmt.Errorf("no quarantined log %q in cluster %s", id, c.Prefix)
-			}
-			fmt.Fprintf(stderr, "sluice recover: %s: %v\n", id, err)
-			status = 1
-			continue
+	mark := func(id string) error {
+		err := storagecluster.MarkForRestore(ctx, cli, c.Prefix, id)
+		if errors.Is(err, storagecluster.ErrNotQuarantined) {
+			err = fmt.Errorf("no quarantined log %q in cluster %s", id, c.Prefix)
 		}
-		fmt.Fprintf(stdout, "marked %s to be restored when an owner next opens the store\n", id)
+		return err
 	}
-	if len(ids) == 0 {
-		fmt.Fprintln(stdout, "nothing to restore")
-	}
-	return status
+	return markEach(restore, restorable, mark, "when an owner next opens the store", stdout, stderr)
 }
 
 // listCluster prints a cluster's quarantined logs.

@@ -102,23 +102,31 @@ func Recover(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		list(stdout, *dataDir, logs)
 		return 0
 	}
+	var restorable []string
+	for _, q := range logs {
+		if q.Manifest != nil {
+			restorable = append(restorable, q.Name)
+		}
+	}
+	return markEach(restore, restorable, func(name string) error { return embedded.MarkForRestore(*dataDir, name) },
+		"at the next start", stdout, stderr)
+}
+
+// markEach marks the logs the --restore flags name (all: every restorable
+// one) and says what it did of each; when says when they are restored.
+func markEach(restore, restorable []string, mark func(name string) error, when string, stdout, stderr io.Writer) int {
 	names := restore
 	if len(restore) == 1 && restore[0] == "all" {
-		names = nil
-		for _, q := range logs {
-			if q.Manifest != nil {
-				names = append(names, q.Name)
-			}
-		}
+		names = restorable
 	}
 	status := 0
 	for _, n := range names {
-		if err := embedded.MarkForRestore(*dataDir, n); err != nil {
+		if err := mark(n); err != nil {
 			fmt.Fprintf(stderr, "sluice recover: %s: %v\n", n, err)
 			status = 1
 			continue
 		}
-		fmt.Fprintf(stdout, "marked %s to be restored at the next start\n", n)
+		fmt.Fprintf(stdout, "marked %s to be restored %s\n", n, when)
 	}
 	if len(names) == 0 {
 		fmt.Fprintln(stdout, "nothing to restore")
