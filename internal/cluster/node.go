@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/client/v3/concurrency"
 	"go.uber.org/zap"
@@ -62,6 +63,10 @@ type Node struct {
 	backend *storagecluster.Backend // the owner's, for /metrics
 
 	peers peers // the nodes' addresses, whose X-Forwarded-For is believed
+
+	// metrics gathers the node's own series; runtimeMetrics the Go
+	// runtime's and the process's while it serves no services.
+	metrics, runtimeMetrics *prometheus.Registry
 }
 
 // role is what the node does with a request now.
@@ -109,6 +114,7 @@ func New(opts Options) (*Node, error) {
 		front: front,
 	}
 	n.fwd = newForwarder(n)
+	n.newNodeMetrics()
 	n.role.Store(&role{})
 	front.SetHandler(n)
 	return n, nil

@@ -9,7 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metricsHandler serves GET /metrics in the Prometheus exposition format:
+// metricsRegistry gathers what GET /metrics serves, in the Prometheus exposition format:
 // the Go runtime's and the process's standard series (go_*, process_*)
 // and those of each source: HTTP requests, Data Streams, Firehose, ... (the
 // sluice_* series, listed in README.md under "Metrics"). It carries no
@@ -22,19 +22,35 @@ import (
 // collector and passing it here. The sources are fixed when the server is
 // built, so a clash between them (two series of one name) is a bug every
 // test meets at startup: registering panics.
-func metricsHandler(log *slog.Logger, sources ...prometheus.Collector) http.Handler {
+func metricsRegistry(sources ...prometheus.Collector) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(
+	reg.MustRegister(RuntimeCollectors()...)
+	reg.MustRegister(sources...)
+	return reg
+}
+
+// RuntimeCollectors are the Go runtime's and the process's standard
+// series, which every /metrics serves once.
+func RuntimeCollectors() []prometheus.Collector {
+	return []prometheus.Collector{
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	)
-	reg.MustRegister(sources...)
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+	}
+}
+
+// MetricsHandler serves what g gathers in the Prometheus exposition
+// format, as GET /metrics does.
+func MetricsHandler(log *slog.Logger, g prometheus.Gatherer) http.Handler {
+	return promhttp.HandlerFor(g, promhttp.HandlerOpts{
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError),
 		// A series that fails to gather must not hide the others.
 		ErrorHandling: promhttp.ContinueOnError,
 	})
 }
+
+// Gatherer gathers the series GET /metrics serves (for a cluster node,
+// which serves its own beside them).
+func (s *Server) Gatherer() prometheus.Gatherer { return s.metrics }
 
 // The labels of the per-resource series.
 var (

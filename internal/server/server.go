@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"sluice/internal/analytics"
 	"sluice/internal/analytics/runtime"
 	"sluice/internal/api/analyticsapi"
@@ -92,6 +94,7 @@ type Server struct {
 	video    *video.Service
 	frags    *fragments.Store
 	audit    *audit.Log // nil without --audit-log
+	metrics  *prometheus.Registry
 	*Front
 }
 
@@ -373,9 +376,10 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthcheck", healthHandler(backend.Records(), svc, fh))
 	requests := newHTTPMetrics(kinesis, fhAPI, kaV1, &kaV2Metrics, logsAPI).withREST(videoAPI.Service())
-	mux.Handle("GET /metrics", metricsHandler(log.With("component", "metrics"), requests, newStreamsCollector(svc), newFirehoseCollector(fh),
+	metrics := metricsRegistry(requests, newStreamsCollector(svc), newFirehoseCollector(fh),
 		newAnalyticsCollector(rt), newStorageCollector(backend.Records(), svc, fh), newVideoCollector(frags),
-		newFrontCollector(front, keyLimit, auditLog)))
+		newFrontCollector(front, keyLimit, auditLog))
+	mux.Handle("GET /metrics", MetricsHandler(log.With("component", "metrics"), metrics))
 	// A browser's GET / opens the console; the API is POST / (and OPTIONS
 	// for CORS), so the two never meet.
 	mux.Handle("GET /{$}", con)
@@ -411,6 +415,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		video:    vid,
 		frags:    frags,
 		audit:    auditLog,
+		metrics:  metrics,
 		Front:    front,
 	}
 	front.SetHandler(requests.wrap(mux))
