@@ -30,8 +30,8 @@ const (
 // injects, one after the other: kill -9 of the owner and its restart;
 // SIGSTOP of the owner past the lease TTL, then SIGCONT; a partition of
 // the owner from etcd (blackholed, then with its connections reset), then
-// its healing; three cuts of the owner from etcd shorter than its lease; a
-// rolling restart of every node.
+// its healing; three cuts of the owner from etcd shorter than its lease;
+// the etcd leader's crash and return; a rolling restart of every node.
 // After each fault a new owner must serve within 10 s. Then the stream is
 // read back and the checker (see checker) judges: nothing acknowledged
 // lost, nothing duplicated, sequence numbers in order and following real
@@ -171,7 +171,25 @@ func TestFaultInjection(t *testing.T) {
 	}
 	sleep(ctx, settle)
 
-	// 5. Rolling restart of every node under load.
+	// 5. The etcd member that leads stops at once, as a crash would: the
+	// cluster keeps serving on the other two; then it rejoins.
+	member := c.Etcd.Leader()
+	t.Logf("%s etcd member %d, the leader, stops", at(), member+1)
+	c.Etcd.StopMember(member)
+	owner, took = c.WaitOwner(maxTakeover, serves)
+	t.Logf("%s %s serves %v after etcd lost its leader", at(), owner.ID, took.Round(time.Millisecond))
+	if took > maxTakeover {
+		t.Errorf("without etcd's leader: %s served after %v, want at most %v", owner.ID, took, maxTakeover)
+	}
+	sleep(ctx, settle)
+	c.Etcd.RestartMember(member)
+	t.Logf("%s etcd member %d rejoined", at(), member+1)
+	for _, n := range c.Nodes {
+		n.WaitReady()
+	}
+	sleep(ctx, settle)
+
+	// 6. Rolling restart of every node under load.
 	for _, n := range c.Nodes {
 		if n.ID == owner.ID {
 			takeover("SIGTERM", (*clustertest.Node).Stop)

@@ -17,7 +17,10 @@ import (
 // Etcd is an etcd cluster of embedded members, each on its own loopback
 // address 127.0.0.2x with free client and peer ports.
 type Etcd struct {
-	members []*embed.Etcd
+	t       testing.TB
+	cfgs    []*embed.Config
+	mu      sync.Mutex
+	members []*embed.Etcd // nil while stopped (StopMember)
 	clients []string
 }
 
@@ -51,7 +54,7 @@ func StartEtcd(t testing.TB, n int) *Etcd {
 		initial = append(initial, cfg.Name+"="+peer.String())
 		cfgs[i] = cfg
 	}
-	e := &Etcd{}
+	e := &Etcd{t: t, cfgs: cfgs}
 	t.Cleanup(func() {
 		for _, cfg := range cfgs {
 			printLogOnFailure(t, cfg.Name, cfg.LogOutputs[0])
@@ -85,15 +88,68 @@ func (e *Etcd) ClientURLs() []string { return append([]string(nil), e.clients...
 
 // Stop stops every member; it may be called more than once.
 func (e *Etcd) Stop() {
+	e.mu.Lock()
+	members := e.members
+	e.members = nil
+	e.mu.Unlock()
 	var wg sync.WaitGroup
-	for _, m := range e.members {
-		wg.Go(func() {
-			m.Server.HardStop() // no leadership transfer to members that are stopping too
-			m.Close()
-		})
+	for _, m := range members {
+		if m != nil {
+			wg.Go(func() { hardStop(m) })
+		}
 	}
 	wg.Wait()
-	e.members = nil
+}
+
+// hardStop stops a member at once, as a crash or a power cut would for
+// its peers (no leadership transfer, no goodbye).
+func hardStop(m *embed.Etcd) {
+	m.Server.HardStop()
+	m.Close()
+}
+
+// Leader returns the index of the member that leads now, or -1.
+func (e *Etcd) Leader() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, m := range e.members {
+		if m != nil && m.Server.Leader() == m.Server.MemberID() {
+			return i
+		}
+	}
+	return -1
+}
+
+// StopMember stops member i at once; its clients' connections break and
+// the others elect a leader among themselves if it led.
+func (e *Etcd) StopMember(i int) {
+	e.mu.Lock()
+	m := e.members[i]
+	e.members[i] = nil
+	e.mu.Unlock()
+	if m != nil {
+		hardStop(m)
+	}
+}
+
+// RestartMember starts member i again on its data, and waits until it
+// has rejoined.
+func (e *Etcd) RestartMember(i int) {
+	e.t.Helper()
+	m, err := embed.StartEtcd(e.cfgs[i])
+	if err != nil {
+		e.t.Fatalf("restarting etcd member %s: %v", e.cfgs[i].Name, err)
+	}
+	select {
+	case <-m.Server.ReadyNotify():
+	case err := <-m.Err():
+		e.t.Fatalf("etcd member %s: %v", e.cfgs[i].Name, err)
+	case <-time.After(etcdReady):
+		e.t.Fatalf("etcd member %s did not rejoin in %v", e.cfgs[i].Name, etcdReady)
+	}
+	e.mu.Lock()
+	e.members[i] = m
+	e.mu.Unlock()
 }
 
 // freeAddr returns host:port with a port free at the time of the call.
