@@ -107,6 +107,10 @@ vet:
 test: test-tools vet
 	SLUICE_REQUIRE_AWSCLI=1 SLUICE_REQUIRE_NODE=1 SLUICE_REQUIRE_BROWSER=1 SLUICE_REQUIRE_VERSITYGW=1 SLUICE_REQUIRE_BOTO3=1 VERSITYGW=$(VERSITYGW) $(GO) test -count=1 -timeout 15m $(PKGS)
 	$(GO) test -count=1 -race -timeout 15m $(RACE_PKGS)
+	# The cluster runtime's in-process tests (election, forwarding, hand-over,
+	# subscriptions across owners) under the race detector too; -short skips
+	# the fault test, whose nodes are processes and which ran above.
+	$(GO) test -count=1 -race -short -timeout 15m ./internal/cluster/...
 	# Data Streams' end-to-end tests again, against a 3-node cluster
 	# (docs/cluster.md): etcd in the test binary, versitygw, forwarding.
 	SLUICE_TEST_CLUSTER=3 SLUICE_REQUIRE_VERSITYGW=1 VERSITYGW=$(VERSITYGW) $(GO) test -count=1 -timeout 15m ./internal/api/kinesisapi/
