@@ -24,10 +24,14 @@ func (n *Node) Kinesis() *kinesis.Client {
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
 		BaseEndpoint: aws.String(n.Endpoint()),
-		HTTPClient: &http.Client{
-			Timeout:   RequestTimeout,
-			Transport: awsclient.Transport(http.DefaultTransport.(*http.Transport).Clone()),
-		},
-		Retryer: func() aws.Retryer { return aws.NopRetryer{} },
+		HTTPClient:   n.kinesisHTTPClient(),
+		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
 	})
+}
+
+// kinesisHTTPClient is a client of the node with connections of its own,
+// tuned as the SDK's.
+func (n *Node) kinesisHTTPClient() *http.Client {
+	tr := n.client(RequestTimeout).Transport.(*http.Transport).Clone()
+	return &http.Client{Timeout: RequestTimeout, Transport: awsclient.Transport(tr)}
 }

@@ -86,10 +86,6 @@ func (s Status) OwnerID() string {
 	return s.Owner.ID
 }
 
-// statusClient is short-timed: a paused or partitioned node must not hold
-// a poll up.
-var statusClient = &http.Client{Timeout: statusTimeout}
-
 // statusTimeout bounds the wait for one node's status: a node that is
 // partitioned from etcd hangs reading it.
 const statusTimeout = 1500 * time.Millisecond
@@ -127,7 +123,7 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 	if err != nil {
 		return st, err
 	}
-	resp, err := statusClient.Do(req)
+	resp, err := n.client(statusTimeout).Do(req)
 	if err != nil {
 		return st, err
 	}

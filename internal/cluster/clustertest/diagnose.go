@@ -53,7 +53,7 @@ func (e *Etcd) describe() string {
 
 // get returns the status and the start of the body of GET path.
 func (n *Node) get(path string) string {
-	resp, err := statusClient.Get(n.Endpoint() + path)
+	resp, err := n.client(statusTimeout).Get(n.Endpoint() + path)
 	if err != nil {
 		return err.Error()
 	}

@@ -1,6 +1,8 @@
 package clustertest
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net/http"
 	"os"
@@ -31,6 +33,9 @@ type NodeOptions struct {
 	DataDir string
 	// LeaseTTL is --lease-ttl; zero: the binary's default.
 	LeaseTTL time.Duration
+	// TLSCert and TLSKey, when set, are --tls-cert and --tls-key: the node
+	// serves and advertises https, and the test's clients trust TLSCert.
+	TLSCert, TLSKey string
 	// ExtraArgs are appended to the command line.
 	ExtraArgs []string
 }
@@ -53,6 +58,9 @@ type Node struct {
 	opts    NodeOptions
 	bin     string
 	proxies []*Proxy
+
+	trOnce sync.Once
+	tr     *http.Transport // of the test's polls (client)
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -80,8 +88,29 @@ func StartNode(t testing.TB, o NodeOptions) *Node {
 	return n
 }
 
-// Endpoint returns the node's URL, http://addr.
-func (n *Node) Endpoint() string { return "http://" + n.opts.Addr }
+// Endpoint returns the node's URL, http://addr (https with TLSCert).
+func (n *Node) Endpoint() string {
+	if n.opts.TLSCert != "" {
+		return "https://" + n.opts.Addr
+	}
+	return "http://" + n.opts.Addr
+}
+
+// client returns an HTTP client of the node's endpoint: one that trusts
+// its certificate when it serves TLS.
+func (n *Node) client(timeout time.Duration) *http.Client {
+	n.trOnce.Do(func() {
+		n.tr = http.DefaultTransport.(*http.Transport).Clone()
+		if n.opts.TLSCert != "" {
+			pool := x509.NewCertPool()
+			if pem, err := os.ReadFile(n.opts.TLSCert); err == nil {
+				pool.AppendCertsFromPEM(pem)
+			}
+			n.tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		}
+	})
+	return &http.Client{Timeout: timeout, Transport: n.tr}
+}
 
 // Addr returns the node's listen address.
 func (n *Node) Addr() string { return n.opts.Addr }
@@ -106,6 +135,9 @@ func (n *Node) args() []string {
 		"--auth", "open",
 		"--limits", "off",
 		"--create-delay", "0", "--delete-delay", "0", "--update-delay", "0",
+	}
+	if n.opts.TLSCert != "" {
+		a = append(a, "--tls-cert", n.opts.TLSCert, "--tls-key", n.opts.TLSKey)
 	}
 	if n.opts.LeaseTTL > 0 {
 		a = append(a, "--lease-ttl", n.opts.LeaseTTL.String())
@@ -166,7 +198,7 @@ func (n *Node) WaitReady() {
 	n.mu.Lock()
 	exited := n.exited
 	n.mu.Unlock()
-	client := &http.Client{Timeout: time.Second}
+	client := n.client(time.Second)
 	deadline := time.Now().Add(readyTimeout)
 	for {
 		if resp, err := client.Get(n.Endpoint() + "/healthcheck"); err == nil {
