@@ -175,14 +175,14 @@ func TestFaultInjection(t *testing.T) {
 	// cluster keeps serving on the other two; then it rejoins.
 	member := c.Etcd.Leader()
 	t.Logf("%s etcd member %d, the leader, stops", at(), member+1)
-	c.Etcd.StopMember(member)
+	c.CrashEtcdMember(member)
 	owner, took = c.WaitOwner(maxTakeover, serves)
 	t.Logf("%s %s serves %v after etcd lost its leader", at(), owner.ID, took.Round(time.Millisecond))
 	if took > maxTakeover {
 		t.Errorf("without etcd's leader: %s served after %v, want at most %v", owner.ID, took, maxTakeover)
 	}
 	sleep(ctx, settle)
-	c.Etcd.RestartMember(member)
+	c.RestartEtcdMember(member)
 	t.Logf("%s etcd member %d rejoined", at(), member+1)
 	for _, n := range c.Nodes {
 		n.WaitReady()

@@ -179,3 +179,23 @@ func (c *Cluster) WaitOwner(timeout time.Duration, serves func(ctx context.Conte
 	c.t.FailNow()
 	return nil, 0
 }
+
+// CrashEtcdMember stops etcd member i as a crash would for the nodes:
+// their connections to it are reset at once (through their proxies), then
+// it stops. (Stopping an embedded member alone would hold its clients'
+// streams open for etcd's request timeout while it shuts down.)
+func (c *Cluster) CrashEtcdMember(i int) {
+	for _, n := range c.Nodes {
+		n.proxies[i].Cut()
+	}
+	c.Etcd.StopMember(i)
+}
+
+// RestartEtcdMember starts member i again on its data and lets the nodes
+// reach it again.
+func (c *Cluster) RestartEtcdMember(i int) {
+	c.Etcd.RestartMember(i)
+	for _, n := range c.Nodes {
+		n.proxies[i].Heal()
+	}
+}

@@ -20,7 +20,8 @@ type Etcd struct {
 	t       testing.TB
 	cfgs    []*embed.Config
 	mu      sync.Mutex
-	members []*embed.Etcd // nil while stopped (StopMember)
+	members []*embed.Etcd   // nil while stopped (StopMember)
+	closing []chan struct{} // closed when a stopped member's servers are
 	clients []string
 }
 
@@ -99,6 +100,7 @@ func (e *Etcd) Stop() {
 		}
 	}
 	wg.Wait()
+	e.waitClosed()
 }
 
 // hardStop stops a member at once, as a crash or a power cut would for
@@ -120,15 +122,36 @@ func (e *Etcd) Leader() int {
 	return -1
 }
 
-// StopMember stops member i at once; its clients' connections break and
-// the others elect a leader among themselves if it led.
+// StopMember stops member i's raft node at once; the others elect a
+// leader among themselves if it led. Its servers close in the background
+// (embed waits up to etcd's request timeout for its clients' streams:
+// cut them first to see a crash, as Cluster.CrashEtcdMember does).
 func (e *Etcd) StopMember(i int) {
 	e.mu.Lock()
 	m := e.members[i]
 	e.members[i] = nil
+	closed := make(chan struct{})
+	e.closing = append(e.closing, closed)
 	e.mu.Unlock()
-	if m != nil {
-		hardStop(m)
+	if m == nil {
+		close(closed)
+		return
+	}
+	m.Server.HardStop()
+	go func() {
+		defer close(closed)
+		m.Close()
+	}()
+}
+
+// waitClosed waits until the members StopMember stopped have closed.
+func (e *Etcd) waitClosed() {
+	e.mu.Lock()
+	closing := e.closing
+	e.closing = nil
+	e.mu.Unlock()
+	for _, c := range closing {
+		<-c
 	}
 }
 
@@ -136,6 +159,7 @@ func (e *Etcd) StopMember(i int) {
 // has rejoined.
 func (e *Etcd) RestartMember(i int) {
 	e.t.Helper()
+	e.waitClosed() // its ports and data directory are free
 	m, err := embed.StartEtcd(e.cfgs[i])
 	if err != nil {
 		e.t.Fatalf("restarting etcd member %s: %v", e.cfgs[i].Name, err)

@@ -17,6 +17,7 @@ func TestBackend(t *testing.T) {
 	t.Run("Fencing", func(t *testing.T) { testFencing(t, e) })
 	t.Run("FlushFailure", func(t *testing.T) { testFlushFailure(t, e) })
 	t.Run("EtcdOutage", func(t *testing.T) { testEtcdOutage(t, e) })
+	t.Run("UnansweredCommit", func(t *testing.T) { testUnansweredCommit(t, e) })
 	t.Run("Compaction", func(t *testing.T) { testCompaction(t, e) })
 	t.Run("Damage", func(t *testing.T) { testDamage(t, e) })
 	t.Run("MovedRecords", func(t *testing.T) { testMovedRecords(t, e) })

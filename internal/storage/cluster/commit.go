@@ -37,7 +37,9 @@ func (l *clusterLog) commitWrites(ctx context.Context, obj *object, writes []*sh
 				object: obj.name, off: w.off, size: w.size, last: w.next - 1, minArrival: arrival, maxArrival: arrival,
 			}))))
 		}
-		ok, err := l.b.commit(ctx, cmps, ops)
+		cctx, cancel := context.WithTimeout(ctx, l.b.opts.tuning.commitTimeout)
+		ok, err := l.b.commit(cctx, cmps, ops)
+		cancel()
 		switch {
 		case err == nil && ok:
 			l.publish(obj, chunk, arrival)
