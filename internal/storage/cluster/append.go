@@ -31,8 +31,8 @@ func (l *clusterLog) Append(ctx context.Context, batches []storage.Batch) ([]sto
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if l.b.fenced.Load() {
-		return nil, fmt.Errorf("cluster: append to %s: %w", l.id, ErrFenced)
+	if err := l.b.writable(); err != nil {
+		return nil, fmt.Errorf("cluster: append to %s: %w", l.id, err)
 	}
 	req := &appendReq{batches: make([]encodedBatch, len(batches)), bytes: size, done: make(chan struct{})}
 	for i, b := range batches {

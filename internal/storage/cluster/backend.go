@@ -137,7 +137,7 @@ func orDefault(d, def time.Duration) time.Duration {
 	return def
 }
 
-func (o Options) validate() error {
+func (o Options) validate(readOnly bool) error {
 	switch {
 	case o.Etcd == nil:
 		return errors.New("cluster: Options.Etcd is nil")
@@ -145,7 +145,7 @@ func (o Options) validate() error {
 		return errors.New("cluster: Options.Objects is nil")
 	case o.Bucket == "":
 		return errors.New("cluster: Options.Bucket is empty")
-	case o.Fence.Key == "" || o.Fence.Revision <= 0:
+	case !readOnly && (o.Fence.Key == "" || o.Fence.Revision <= 0):
 		return errors.New("cluster: Options.Fence is not set")
 	case !strings.HasSuffix(o.Prefix, "/"):
 		return fmt.Errorf("cluster: Options.Prefix %q must end with /", o.Prefix)
@@ -166,6 +166,7 @@ type Backend struct {
 	ctx    context.Context // of background work, cancelled by Close
 	cancel context.CancelFunc
 
+	readOnly  bool // OpenReadOnly: a view of logs that other nodes write
 	fenced    atomic.Bool
 	fencedAt  atomic.Int64 // Unix ns
 	closeOnce sync.Once
@@ -176,9 +177,41 @@ type Backend struct {
 // finished in the background, and returns the backend. Logs are loaded
 // when opened.
 func Open(ctx context.Context, o Options) (*Backend, error) {
-	if err := o.validate(); err != nil {
+	if err := o.validate(false); err != nil {
 		return nil, err
 	}
+	b := newBackend(o)
+	if err := b.checkFence(ctx); err != nil {
+		b.cancel()
+		return nil, err
+	}
+	if err := b.recs.start(ctx); err != nil {
+		b.cancel()
+		return nil, err
+	}
+	return b, nil
+}
+
+// OpenReadOnly returns a backend that reads the logs other nodes write,
+// for a node that does not own them (o.Fence is ignored). Its logs are
+// views (see view.go): they read what their owner committed and follow
+// its commits through an etcd watch. Every write fails with ErrReadOnly:
+// Append, Expire, MetaStore.Update and the RecordStore's writes.
+func OpenReadOnly(ctx context.Context, o Options) (*Backend, error) {
+	if err := o.validate(true); err != nil {
+		return nil, err
+	}
+	o.Fence = Fence{}
+	b := newBackend(o)
+	b.readOnly = true
+	if _, err := b.etcd.Get(ctx, b.keys.ids(), clientv3.WithPrefix(), clientv3.WithCountOnly()); err != nil {
+		b.cancel()
+		return nil, fmt.Errorf("cluster: reach etcd: %w", err)
+	}
+	return b, nil
+}
+
+func newBackend(o Options) *Backend {
 	o = o.withDefaults()
 	b := &Backend{
 		opts:  o,
@@ -190,15 +223,7 @@ func Open(ctx context.Context, o Options) (*Backend, error) {
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.meta = &etcdMeta{b: b}
 	b.recs = newRecords(b)
-	if err := b.checkFence(ctx); err != nil {
-		b.cancel()
-		return nil, err
-	}
-	if err := b.recs.start(ctx); err != nil {
-		b.cancel()
-		return nil, err
-	}
-	return b, nil
+	return b
 }
 
 // Meta returns the metadata store.

@@ -5,7 +5,10 @@
 // One node at a time owns the cluster (an etcd election, see package
 // internal/cluster) and opens this backend; the others forward requests to
 // it. Everything below is written by that owner only, and every etcd write
-// carries its fence.
+// carries its fence. Any other node may open the backend read-only
+// (OpenReadOnly): its logs are views that read what the owner committed
+// and follow its commits through an etcd watch (see view.go), the step
+// towards spreading logs over several owners (docs/cluster.md).
 //
 // # Why it is written by hand
 //

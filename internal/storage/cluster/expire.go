@@ -23,8 +23,8 @@ func (l *clusterLog) Expire(cutoffMillis int64) error {
 	if l.closed.Load() {
 		return errClosed
 	}
-	if l.b.fenced.Load() {
-		return fmt.Errorf("cluster: expire %s: %w", l.id, ErrFenced)
+	if err := l.b.writable(); err != nil {
+		return fmt.Errorf("cluster: expire %s: %w", l.id, err)
 	}
 	l.commitMu.Lock()
 	defer l.commitMu.Unlock()

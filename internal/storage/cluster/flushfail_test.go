@@ -79,7 +79,8 @@ func testFlushFailure(t *testing.T, e *env) {
 // testEtcdOutage stops etcd (its own, not the shared one) during appends:
 // they fail with ErrWriteFailed, the log rereads its index once etcd is
 // back (a commit whose answer was lost may have been applied), and
-// counters go on without a gap or a reuse.
+// counters go on without a gap or a reuse. A view of the log follows the
+// owner again once etcd is back.
 func testEtcdOutage(t *testing.T, e *env) {
 	te := newTestEtcd(t)
 	cli := te.client(t)
@@ -93,6 +94,13 @@ func testEtcdOutage(t *testing.T, e *env) {
 	b := open(t, o)
 	l := openTestLog(t, b, "etcd-outage-log")
 	appendOne(t, l, 0, "a")
+	// A view on another node loses its watch with etcd, and follows again.
+	ro, err := OpenReadOnly(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ro.Close() })
+	view := openTestLog(t, ro, "etcd-outage-log")
 
 	te.stop()
 	_, err = l.Append(t.Context(), []storage.Batch{{Shard: 0, Records: []storage.Record{{Data: []byte("maybe")}}}})
@@ -118,6 +126,10 @@ func testEtcdOutage(t *testing.T, e *env) {
 	if recs := readAll(t, l, 0); len(recs) != 2 || string(recs[1].Data) != "b" {
 		t.Fatalf("records after the outage: %+v", recs)
 	}
+	eventually(t, 20*time.Second, "the view did not follow the owner after etcd came back", func() bool {
+		recs := readAll(t, view, 0)
+		return len(recs) == 2 && string(recs[1].Data) == "b"
+	})
 }
 
 // testUnansweredCommit: a commit etcd holds without an answer (its leader

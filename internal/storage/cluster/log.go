@@ -41,6 +41,7 @@ type clusterLog struct {
 	objects     []*object // referenced objects, in sequence order
 	lastArrival int64
 	watch       chan struct{} // closed at the next commit; nil if nobody watches
+	indexRev    int64         // a view's: the etcd revision its index is up to date with
 
 	q queue // appends waiting for the flusher
 
@@ -120,6 +121,11 @@ func openLog(ctx context.Context, b *Backend, id string) (*clusterLog, error) {
 		return nil, err
 	}
 	l.install(idx)
+	if b.readOnly {
+		l.done.Add(1)
+		go l.follow()
+		return l, nil
+	}
 	l.done.Add(2)
 	go l.flusher()
 	go l.chores()
@@ -132,6 +138,7 @@ type logIndex struct {
 	objects     []*object
 	lastArrival int64
 	nextObject  uint64
+	rev         int64 // the etcd revision it was read at
 }
 
 // loadIndex reads the counter marks and range keys of the log, at one
@@ -155,6 +162,7 @@ func (l *clusterLog) loadIndex(ctx context.Context) (*logIndex, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cluster: load log %s: %w", l.id, err)
 	}
+	idx.rev = rev
 	objects := map[string]*object{}
 	_, err = l.b.scan(ctx, k.ranges(l.id), rev, func(kv *mvccpb.KeyValue) error {
 		shard, first, err := k.parseRangeKey(l.id, string(kv.Key))
@@ -223,6 +231,7 @@ func (l *clusterLog) install(idx *logIndex) {
 	l.shards = idx.shards
 	l.objects = idx.objects
 	l.lastArrival = max(l.lastArrival, idx.lastArrival)
+	l.indexRev = max(l.indexRev, idx.rev)
 	l.mu.Unlock()
 	for {
 		cur := l.nextObject.Load()

@@ -71,6 +71,9 @@ func (r *records) Disown(ctx context.Context, id string, adopt func(storage.Mani
 	if !validID(id) {
 		return 0, fmt.Errorf("cluster: invalid stream id %q", id)
 	}
+	if err := r.b.writable(); err != nil {
+		return 0, fmt.Errorf("cluster: disown log %s: %w", id, err)
+	}
 	k := r.b.keys
 	resp, err := r.b.etcd.Txn(ctx).Then(clientv3.OpGet(k.removing(id)), clientv3.OpGet(k.restore(id)), clientv3.OpGet(k.manifest(id))).Commit()
 	if err != nil {

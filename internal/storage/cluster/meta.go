@@ -70,8 +70,8 @@ func (m *etcdMeta) Update(ctx context.Context, fn func(tx storage.MetaTx) error)
 				return ctx.Err()
 			}
 		}
-		if m.b.fenced.Load() {
-			return fmt.Errorf("cluster: metadata update: %w", ErrFenced)
+		if err := m.b.writable(); err != nil {
+			return fmt.Errorf("cluster: metadata update: %w", err)
 		}
 		tx := &etcdTx{ctx: ctx, m: m, reads: map[string]txRead{}, writes: map[string]txWrite{}}
 		if err := fn(tx); err != nil {

@@ -97,28 +97,26 @@ var (
 // since, by a compaction (its records are in another object now) or
 // Expire (they expired), and deleted once the retire delay passed (a
 // read of many uncached ranges, or a reader that kept spans from before a
-// reload). So it takes a fresh snapshot of the shard (returned; next is
-// kept if the shard is gone) and counts damage only if the index still
-// names the object (damaged is then true: skip the span), and only while
-// this node still holds the fence: a fenced node's index may be behind
-// the new owner's, whose compactions delete objects too.
+// reload). So it counts damage only if the index still names the object
+// (see stillIndexed; damaged is then true: skip the span), and returns a
+// fresh snapshot of the shard (next is kept if the shard is gone).
 func (l *clusterLog) lostSpan(shard uint32, sp *span, next uint64) (newNext uint64, spans []*span, damaged bool, err error) {
 	if l.closed.Load() {
 		return 0, nil, false, errClosed
+	}
+	ctx, cancel := l.b.readContext()
+	defer cancel()
+	cur, err := l.stillIndexed(ctx, sp.obj.name)
+	if err != nil {
+		return 0, nil, false, fmt.Errorf("cluster: read shard %d of %s: %w", shard, l.id, err)
 	}
 	l.mu.RLock()
 	if ss := l.shards[shard]; ss != nil {
 		next, spans = ss.next, ss.spans
 	}
-	cur := l.objectLocked(sp.obj.name)
 	l.mu.RUnlock()
 	if cur == nil {
 		return next, spans, false, nil
-	}
-	ctx, cancel := l.b.readContext()
-	defer cancel()
-	if err := l.b.checkFence(ctx); err != nil {
-		return 0, nil, false, fmt.Errorf("cluster: read shard %d of %s: object %s is missing, and: %w", shard, l.id, sp.obj.name, err)
 	}
 	l.noteDamaged(cur, sp.off, sp.size, "the object is missing or shorter than its index says; skipping its records")
 	return next, spans, true, nil
@@ -126,15 +124,20 @@ func (l *clusterLog) lostSpan(shard uint32, sp *span, next uint64) (newNext uint
 
 // stillIndexed returns the object of the index named name, or nil, for
 // one that the store does not have: if the index names it, it is damaged.
-// That holds only while this node holds the fence (its index may be
-// behind a new owner's, whose compactions retire objects too), so it
-// checks the fence first.
+// That holds only for a current index: an owner checks that it still
+// holds its fence (a new owner's compactions retire objects too), a view
+// rereads the index from etcd (it lags its owner's).
 func (l *clusterLog) stillIndexed(ctx context.Context, name string) (*object, error) {
+	if l.b.readOnly {
+		if err := l.refresh(ctx); err != nil {
+			return nil, fmt.Errorf("object %s is missing, and rereading the index failed: %w", name, err)
+		}
+	}
 	l.mu.RLock()
 	cur := l.objectLocked(name)
 	l.mu.RUnlock()
-	if cur == nil {
-		return nil, nil
+	if cur == nil || l.b.readOnly {
+		return cur, nil
 	}
 	if err := l.b.checkFence(ctx); err != nil {
 		return nil, fmt.Errorf("object %s is missing, and: %w", name, err)

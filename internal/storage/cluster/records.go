@@ -80,7 +80,8 @@ func (r *records) start(ctx context.Context) error {
 var errRemoving = errors.New("the log was removed and its objects are still being deleted; try again later")
 
 // Open returns the log of a stream, creating it if needed. Opening a log
-// clears its removal mark and takes it out of quarantine.
+// clears its removal mark and takes it out of quarantine. A read-only
+// backend opens a view of the log instead, changing nothing.
 func (r *records) Open(ctx context.Context, id string) (storage.Log, error) {
 	if !validID(id) {
 		return nil, fmt.Errorf("cluster: invalid stream id %q", id)
@@ -96,10 +97,12 @@ func (r *records) Open(ctx context.Context, id string) (storage.Log, error) {
 	case r.removing[id] > 0:
 		return nil, fmt.Errorf("cluster: open log %s: %w", id, errRemoving)
 	}
-	k := r.b.keys
-	_, err := r.b.commit(ctx, nil, []clientv3.Op{clientv3.OpPut(k.id(id), idLive), clientv3.OpDelete(k.removing(id))})
-	if err != nil {
-		return nil, fmt.Errorf("cluster: open log %s: %w", id, err)
+	if !r.b.readOnly {
+		k := r.b.keys
+		_, err := r.b.commit(ctx, nil, []clientv3.Op{clientv3.OpPut(k.id(id), idLive), clientv3.OpDelete(k.removing(id))})
+		if err != nil {
+			return nil, fmt.Errorf("cluster: open log %s: %w", id, err)
+		}
 	}
 	if r.quarantined[id] {
 		delete(r.quarantined, id)
@@ -125,6 +128,9 @@ func (r *records) Open(ctx context.Context, id string) (storage.Log, error) {
 func (r *records) Remove(ctx context.Context, id string) error {
 	if !validID(id) {
 		return fmt.Errorf("cluster: invalid stream id %q", id)
+	}
+	if err := r.b.writable(); err != nil {
+		return fmt.Errorf("cluster: remove log %s: %w", id, err)
 	}
 	r.mu.Lock()
 	l := r.logs[id]

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -30,8 +31,8 @@ func (b *Backend) fenceCmp() clientv3.Cmp {
 // whether the transaction was applied (etcd may apply a request whose
 // answer was lost), which callers must allow for.
 func (b *Backend) commit(ctx context.Context, cmps []clientv3.Cmp, ops []clientv3.Op) (ok bool, err error) {
-	if b.fenced.Load() {
-		return false, ErrFenced
+	if err := b.writable(); err != nil {
+		return false, err
 	}
 	all := make([]clientv3.Cmp, 0, 1+len(cmps))
 	all = append(all, b.fenceCmp())
@@ -50,6 +51,21 @@ func (b *Backend) commit(ctx context.Context, cmps []clientv3.Cmp, ops []clientv
 		return false, ErrFenced
 	}
 	return false, nil
+}
+
+// ErrReadOnly is returned (wrapped) by every write of a backend opened
+// with OpenReadOnly.
+var ErrReadOnly = errors.New("cluster: this node reads these logs and does not own them: writes go to their owner")
+
+// writable returns why the backend cannot write now, or nil.
+func (b *Backend) writable() error {
+	switch {
+	case b.readOnly:
+		return ErrReadOnly
+	case b.fenced.Load():
+		return ErrFenced
+	}
+	return nil
 }
 
 // setFenced marks the backend fenced, for good.
