@@ -31,7 +31,7 @@ func (l *clusterLog) Append(ctx context.Context, batches []storage.Batch) ([]sto
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := l.b.writable(); err != nil {
+	if err := l.writable(); err != nil {
 		return nil, fmt.Errorf("cluster: append to %s: %w", l.id, err)
 	}
 	req := &appendReq{batches: make([]encodedBatch, len(batches)), bytes: size, done: make(chan struct{})}
@@ -147,8 +147,8 @@ type frameRef struct {
 // write assigns counters and the arrival time to the group, puts its
 // object and commits its ranges. It sets the requests' results.
 func (l *clusterLog) write(group []*appendReq) error {
-	if l.b.fenced.Load() {
-		return fmt.Errorf("cluster: append to %s: %w", l.id, ErrFenced)
+	if err := l.writable(); err != nil {
+		return fmt.Errorf("cluster: append to %s: %w", l.id, err)
 	}
 	ctx, cancel := l.opContext()
 	defer cancel()
@@ -190,7 +190,7 @@ func (l *clusterLog) reload(ctx context.Context) error {
 
 // failed records a failed flush and returns its error for the appenders.
 func (l *clusterLog) failed(err error) error {
-	if errors.Is(err, ErrFenced) {
+	if errors.Is(err, storage.ErrFenced) {
 		return fmt.Errorf("cluster: append to %s: %w", l.id, err)
 	}
 	err = fmt.Errorf("%w: cluster: flush of log %s: %w", storage.ErrWriteFailed, l.id, remoteWriteError{err: err})

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -166,9 +165,9 @@ type Backend struct {
 	ctx    context.Context // of background work, cancelled by Close
 	cancel context.CancelFunc
 
-	readOnly  bool // OpenReadOnly: a view of logs that other nodes write
-	fenced    atomic.Bool
-	fencedAt  atomic.Int64 // Unix ns
+	readOnly  bool     // OpenReadOnly: a view of logs that other nodes write
+	own       claim    // Options.Fence
+	claims    []*claim // own, as every write of the backend's carries it
 	closeOnce sync.Once
 	stats     counters
 }
@@ -220,6 +219,8 @@ func newBackend(o Options) *Backend {
 		log:   o.Logger.With("component", "storage/cluster"),
 		cache: newCache(o.CacheBytes),
 	}
+	b.own = claim{Fence: o.Fence, lostErr: ErrFenced, log: b.log}
+	b.claims = []*claim{&b.own}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.meta = &etcdMeta{b: b}
 	b.recs = newRecords(b)

@@ -30,6 +30,7 @@ func TestBackend(t *testing.T) {
 	t.Run("SlowClose", func(t *testing.T) { testSlowClose(t, e) })
 	t.Run("PartialFlush", func(t *testing.T) { testPartialFlush(t, e) })
 	t.Run("View", func(t *testing.T) { testView(t, e) })
+	t.Run("Placement", func(t *testing.T) { testPlacement(t, e) })
 }
 
 // testConformance runs the storage conformance suite; each directory the

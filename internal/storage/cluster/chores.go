@@ -27,7 +27,7 @@ func (l *clusterLog) chores() {
 			// references it, for the new owner read the index after this
 			// node's last commit.
 			l.deleteRetired(now)
-			if l.b.fenced.Load() {
+			if l.writable() != nil {
 				continue
 			}
 			l.probe()
@@ -57,7 +57,7 @@ func (l *clusterLog) probe() {
 	if err != nil && !errors.Is(err, objectstore.ErrNoSuchKey) {
 		return
 	}
-	if l.b.checkFence(ctx) == nil {
+	if l.b.checkClaims(ctx, l.claims) == nil {
 		l.flushSucceeded()
 	}
 }
@@ -143,7 +143,7 @@ func (l *clusterLog) sweep(ctx context.Context) error {
 	if len(orphans) == 0 {
 		return nil
 	}
-	if err := l.b.checkFence(ctx); err != nil {
+	if err := l.b.checkClaims(ctx, l.claims); err != nil {
 		return err
 	}
 	for _, name := range orphans {

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"time"
 
+	"sluice/internal/storage"
+
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -38,7 +40,7 @@ func (l *clusterLog) commitWrites(ctx context.Context, obj *object, writes []*sh
 			}))))
 		}
 		cctx, cancel := context.WithTimeout(ctx, l.b.opts.tuning.commitTimeout)
-		ok, err := l.b.commit(cctx, cmps, ops)
+		ok, err := l.commit(cctx, cmps, ops)
 		cancel()
 		switch {
 		case err == nil && ok:
@@ -48,7 +50,7 @@ func (l *clusterLog) commitWrites(ctx context.Context, obj *object, writes []*sh
 		case err == nil: // a range key exists already
 			l.needReload = true
 			err = errors.New("its ranges exist in etcd already: the index in memory was behind; it is reread")
-		case !errors.Is(err, ErrFenced):
+		case !errors.Is(err, storage.ErrFenced):
 			// The transaction may have been applied: reread the index
 			// before the next commit, and keep the object until then.
 			l.needReload = true
@@ -62,7 +64,7 @@ func (l *clusterLog) commitWrites(ctx context.Context, obj *object, writes []*sh
 			l.retire(obj.name, time.Now())
 			return err
 		}
-		if errors.Is(err, ErrFenced) {
+		if errors.Is(err, storage.ErrFenced) {
 			return &maybeCommitted{err: err, reason: "this node stopped owning the cluster after part of the write was committed"}
 		}
 		return &maybeCommitted{err: fmt.Errorf("commit of a part: %w", err),

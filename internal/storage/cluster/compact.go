@@ -12,6 +12,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"sluice/internal/objectstore"
+	"sluice/internal/storage"
 )
 
 // Compaction rewrites a run of small objects of a log (adjacent in flush
@@ -320,8 +321,8 @@ func (l *clusterLog) swap(ctx context.Context, c *compaction, obj *object, merge
 			object: obj.name, off: m.off, size: m.size, last: m.last, minArrival: m.minArrival, maxArrival: m.maxArrival,
 		}))))
 	}
-	if _, err := l.b.commit(ctx, nil, ops); err != nil {
-		if errors.Is(err, ErrFenced) {
+	if _, err := l.commit(ctx, nil, ops); err != nil {
+		if errors.Is(err, storage.ErrFenced) {
 			l.retire(obj.name, time.Now())
 		} else {
 			l.needReload = true

@@ -38,6 +38,17 @@
 // nothing it wrote after it lost the fence is visible. Counters are
 // assigned from the committed index, so they are never reused either.
 //
+// A log may carry a fence of its own beside the backend's (Place): a key
+// that the node a placement assigned the log to holds under its session
+// lease. Every write of that log (the ones above, and Describe,
+// MarkRemoving, Disown and Remove of it) then compares both, and reads
+// both in its Else branch; when only the log's key is gone, that log's
+// writes fail with ErrLogMoved and the node's other logs go on. Release
+// closes a log, flushing what is queued, so that another node can take it
+// over and find everything acknowledged committed. Nothing in Sluice
+// places logs yet: one node owns them all (docs/cluster.md says what the
+// rest of that step takes).
+//
 // # etcd keys
 //
 // Under Options.Prefix (P, e.g. "/sluice/"); numbers are fixed-width

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"sluice/internal/storage"
+
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -23,7 +25,7 @@ func (l *clusterLog) Expire(cutoffMillis int64) error {
 	if l.closed.Load() {
 		return errClosed
 	}
-	if err := l.b.writable(); err != nil {
+	if err := l.writable(); err != nil {
 		return fmt.Errorf("cluster: expire %s: %w", l.id, err)
 	}
 	l.commitMu.Lock()
@@ -43,8 +45,8 @@ func (l *clusterLog) Expire(cutoffMillis int64) error {
 					clientv3.WithRange(l.b.keys.rangeKey(l.id, c.shard, last)+"\x00")),
 				clientv3.OpPut(l.b.keys.mark(l.id, c.shard), string(encodeMark(c.mark))))
 		}
-		if _, err := l.b.commit(ctx, nil, ops); err != nil {
-			if !errors.Is(err, ErrFenced) {
+		if _, err := l.commit(ctx, nil, ops); err != nil {
+			if !errors.Is(err, storage.ErrFenced) {
 				l.needReload = true
 			}
 			return fmt.Errorf("cluster: expire %s: %w", l.id, err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.etcd.io/etcd/api/v3/mvccpb"
+	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"sluice/internal/logstore"
 	"sluice/internal/storage"
@@ -19,9 +20,10 @@ import (
 // to date by its own commits (this node is the only writer while it holds
 // the fence).
 type clusterLog struct {
-	b   *Backend
-	id  string
-	log *slog.Logger
+	b      *Backend
+	id     string
+	log    *slog.Logger
+	claims []*claim // the fences its writes carry: the backend's, and its own if placed
 
 	// commitMu serialises the changes of the index, in etcd and in memory:
 	// a flush's commit, Expire, a compaction's swap and reloads. Heavy work
@@ -106,12 +108,13 @@ type damageKey struct {
 
 // openLog loads the index of log id from etcd and starts its flusher and
 // its chores.
-func openLog(ctx context.Context, b *Backend, id string) (*clusterLog, error) {
+func openLog(ctx context.Context, b *Backend, id string, claims []*claim) (*clusterLog, error) {
 	l := &clusterLog{
-		b:    b,
-		id:   id,
-		log:  b.log.With("stream", id),
-		stop: make(chan struct{}),
+		b:      b,
+		id:     id,
+		log:    b.log.With("stream", id),
+		claims: claims,
+		stop:   make(chan struct{}),
 	}
 	l.q.init()
 	l.ctx, l.cancel = context.WithCancel(b.ctx)
@@ -335,8 +338,8 @@ func (l *clusterLog) Stats() storage.LogStats {
 func (l *clusterLog) Failure() (since time.Time, err error) {
 	l.failMu.Lock()
 	defer l.failMu.Unlock()
-	if l.b.fenced.Load() {
-		return time.Unix(0, l.b.fencedAt.Load()), fmt.Errorf("cluster: log %s: %w", l.id, ErrFenced)
+	if since, err := lostSince(l.claims); err != nil {
+		return since, fmt.Errorf("cluster: log %s: %w", l.id, err)
 	}
 	return l.failedSince, l.failErr
 }
@@ -419,6 +422,14 @@ func (l *clusterLog) close(abandon bool, deadline time.Time) {
 		l.mu.Unlock()
 	})
 }
+
+// commit runs one transaction under the log's fences (see commitUnder).
+func (l *clusterLog) commit(ctx context.Context, cmps []clientv3.Cmp, ops []clientv3.Op) (ok bool, err error) {
+	return l.b.commitUnder(ctx, l.claims, cmps, ops)
+}
+
+// writable returns why the log cannot be written now, or nil.
+func (l *clusterLog) writable() error { return l.b.writableUnder(l.claims) }
 
 // opContext bounds one call of the log to the store or etcd.
 func (l *clusterLog) opContext() (context.Context, context.CancelFunc) {

@@ -41,7 +41,7 @@ func (r *records) Describe(ctx context.Context, id string, m storage.Manifest) e
 	if !exists {
 		ops = append(ops, clientv3.OpPut(k.id(id), idLive))
 	}
-	if _, err := r.b.commit(ctx, nil, ops); err != nil {
+	if _, err := r.b.commitUnder(ctx, r.claimsOf(id), nil, ops); err != nil {
 		return fmt.Errorf("cluster: describe log %s: %w", id, err)
 	}
 	return nil
@@ -55,7 +55,7 @@ func (r *records) MarkRemoving(ctx context.Context, id string) error {
 	}
 	k := r.b.keys
 	// A compare that fails (no such log: nothing to mark) is no error.
-	_, err := r.b.commit(ctx,
+	_, err := r.b.commitUnder(ctx, r.claimsOf(id),
 		[]clientv3.Cmp{clientv3.Compare(clientv3.CreateRevision(k.id(id)), ">", 0)},
 		[]clientv3.Op{clientv3.OpPut(k.removing(id), "removing")})
 	if err != nil {
@@ -71,7 +71,8 @@ func (r *records) Disown(ctx context.Context, id string, adopt func(storage.Mani
 	if !validID(id) {
 		return 0, fmt.Errorf("cluster: invalid stream id %q", id)
 	}
-	if err := r.b.writable(); err != nil {
+	claims := r.claimsOf(id)
+	if err := r.b.writableUnder(claims); err != nil {
 		return 0, fmt.Errorf("cluster: disown log %s: %w", id, err)
 	}
 	k := r.b.keys
@@ -89,7 +90,7 @@ func (r *records) Disown(ctx context.Context, id string, adopt func(storage.Mani
 	if restore {
 		err := adoptManifest(manifest, adopt)
 		if err == nil {
-			if _, err := r.b.commit(ctx, nil, []clientv3.Op{clientv3.OpDelete(k.restore(id)), clientv3.OpPut(k.id(id), idLive)}); err != nil {
+			if _, err := r.b.commitUnder(ctx, claims, nil, []clientv3.Op{clientv3.OpDelete(k.restore(id)), clientv3.OpPut(k.id(id), idLive)}); err != nil {
 				return 0, fmt.Errorf("cluster: disown log %s: %w", id, err)
 			}
 			r.mu.Lock()
@@ -107,7 +108,7 @@ func (r *records) Disown(ctx context.Context, id string, adopt func(storage.Mani
 	if l != nil {
 		l.close(false, r.closeDeadline())
 	}
-	if _, err := r.b.commit(ctx, nil, []clientv3.Op{clientv3.OpDelete(k.restore(id)), clientv3.OpPut(k.id(id), idQuarantined)}); err != nil {
+	if _, err := r.b.commitUnder(ctx, claims, nil, []clientv3.Op{clientv3.OpDelete(k.restore(id)), clientv3.OpPut(k.id(id), idQuarantined)}); err != nil {
 		return 0, fmt.Errorf("cluster: quarantine log %s: %w", id, err)
 	}
 	r.mu.Lock()

@@ -139,7 +139,7 @@ func (l *clusterLog) stillIndexed(ctx context.Context, name string) (*object, er
 	if cur == nil || l.b.readOnly {
 		return cur, nil
 	}
-	if err := l.b.checkFence(ctx); err != nil {
+	if err := l.b.checkClaims(ctx, l.claims); err != nil {
 		return nil, fmt.Errorf("object %s is missing, and: %w", name, err)
 	}
 	return cur, nil

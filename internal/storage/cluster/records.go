@@ -25,7 +25,9 @@ type records struct {
 	logs        map[string]*clusterLog
 	broken      map[string]storage.LogFailure // logs that failed to open
 	quarantined map[string]bool
-	removing    map[string]int // logs whose objects are being deleted: not opened meanwhile
+	removing    map[string]int    // logs whose objects are being deleted: not opened meanwhile
+	placed      map[string]*claim // fences of logs of their own (Backend.Place)
+	releasing   map[string]bool   // logs closing for another node to take over: not opened meanwhile
 	closed      bool
 
 	bg sync.WaitGroup // removals finishing in the background
@@ -39,6 +41,8 @@ func newRecords(b *Backend) *records {
 		broken:      map[string]storage.LogFailure{},
 		quarantined: map[string]bool{},
 		removing:    map[string]int{},
+		placed:      map[string]*claim{},
+		releasing:   map[string]bool{},
 	}
 }
 
@@ -79,6 +83,9 @@ func (r *records) start(ctx context.Context) error {
 // deleted too.
 var errRemoving = errors.New("the log was removed and its objects are still being deleted; try again later")
 
+// errReleasing is what Open returns for a log that Release is closing.
+var errReleasing = errors.New("the log is being handed over to another node; try again later")
+
 // Open returns the log of a stream, creating it if needed. Opening a log
 // clears its removal mark and takes it out of quarantine. A read-only
 // backend opens a view of the log instead, changing nothing.
@@ -96,10 +103,13 @@ func (r *records) Open(ctx context.Context, id string) (storage.Log, error) {
 		return nil, fmt.Errorf("cluster: open log %s: %w", id, errClosed)
 	case r.removing[id] > 0:
 		return nil, fmt.Errorf("cluster: open log %s: %w", id, errRemoving)
+	case r.releasing[id]:
+		return nil, fmt.Errorf("cluster: open log %s: %w", id, errReleasing)
 	}
+	claims := r.claimsLocked(id)
 	if !r.b.readOnly {
 		k := r.b.keys
-		_, err := r.b.commit(ctx, nil, []clientv3.Op{clientv3.OpPut(k.id(id), idLive), clientv3.OpDelete(k.removing(id))})
+		_, err := r.b.commitUnder(ctx, claims, nil, []clientv3.Op{clientv3.OpPut(k.id(id), idLive), clientv3.OpDelete(k.removing(id))})
 		if err != nil {
 			return nil, fmt.Errorf("cluster: open log %s: %w", id, err)
 		}
@@ -108,7 +118,7 @@ func (r *records) Open(ctx context.Context, id string) (storage.Log, error) {
 		delete(r.quarantined, id)
 		r.log.Info("a quarantined log has its metadata again: back in use", "log_id", id)
 	}
-	l, err := openLog(ctx, r.b, id)
+	l, err := openLog(ctx, r.b, id, claims)
 	if err != nil {
 		r.broken[id] = storage.LogFailure{ID: id, Since: time.Now(), Err: err}
 		return nil, err
@@ -129,7 +139,8 @@ func (r *records) Remove(ctx context.Context, id string) error {
 	if !validID(id) {
 		return fmt.Errorf("cluster: invalid stream id %q", id)
 	}
-	if err := r.b.writable(); err != nil {
+	claims := r.claimsOf(id)
+	if err := r.b.writableUnder(claims); err != nil {
 		return fmt.Errorf("cluster: remove log %s: %w", id, err)
 	}
 	r.mu.Lock()
@@ -142,7 +153,7 @@ func (r *records) Remove(ctx context.Context, id string) error {
 		l.close(true, r.closeDeadline()) // its appends fail; its objects all go below
 	}
 	k := r.b.keys
-	_, err := r.b.commit(ctx, nil, []clientv3.Op{
+	_, err := r.b.commitUnder(ctx, claims, nil, []clientv3.Op{
 		clientv3.OpDelete(k.log(id), clientv3.WithPrefix()),
 		clientv3.OpDelete(k.id(id)),
 		clientv3.OpPut(k.goneID(id), time.Now().UTC().Format(time.RFC3339)),
@@ -155,7 +166,7 @@ func (r *records) Remove(ctx context.Context, id string) error {
 	delete(r.quarantined, id)
 	r.mu.Unlock()
 	if err := r.finishRemoval(ctx, id); err != nil {
-		if errors.Is(err, ErrFenced) {
+		if errors.Is(err, storage.ErrFenced) {
 			r.doneRemoving(id)
 			return err // the new owner finishes it
 		}
@@ -194,7 +205,7 @@ func (r *records) removeLater(id string) {
 				return
 			case r.b.ctx.Err() != nil:
 				return
-			case errors.Is(err, ErrFenced):
+			case errors.Is(err, storage.ErrFenced):
 				r.log.Info("stopped deleting the objects of a removed log: this node no longer owns the cluster; the next owner finishes", "log_id", id)
 				return
 			}
@@ -215,8 +226,8 @@ const maxRemoveRetry = 5 * time.Minute
 
 // finishRemoval deletes every object of a removed log, then its gone key.
 func (r *records) finishRemoval(ctx context.Context, id string) error {
-	if r.b.fenced.Load() {
-		return fmt.Errorf("cluster: remove log %s: %w", id, ErrFenced)
+	if err := r.b.writable(); err != nil {
+		return fmt.Errorf("cluster: remove log %s: %w", id, err)
 	}
 	if err := r.deleteObjects(ctx, id); err != nil {
 		return fmt.Errorf("cluster: delete the objects of removed log %s: %w", id, err)
@@ -330,6 +341,21 @@ func (r *records) Health() storage.Health {
 	}
 	slices.Sort(h.Quarantined)
 	return h
+}
+
+// claimsOf returns the fences that writes of log id carry.
+func (r *records) claimsOf(id string) []*claim {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.claimsLocked(id)
+}
+
+// claimsLocked is claimsOf; r.mu is held.
+func (r *records) claimsLocked(id string) []*claim {
+	if c := r.placed[id]; c != nil {
+		return []*claim{&r.b.own, c}
+	}
+	return r.b.claims
 }
 
 // validID accepts the stream IDs the streams package issues (lowercase

@@ -41,6 +41,6 @@ func (b *Backend) Stats() Stats {
 		CacheMisses:    b.cache.misses.Load(),
 		CacheBytes:     b.cache.bytes(),
 		Compactions:    b.stats.compactions.Load(),
-		Fenced:         b.fenced.Load(),
+		Fenced:         b.fenced(),
 	}
 }
