@@ -94,3 +94,43 @@ func (o *timedObjects) Put(ctx context.Context, obj objectstore.Object) error {
 	o.putBytes.Add(int64(len(obj.Body)))
 	return err
 }
+
+// BenchmarkViewLag measures how long after an append is acknowledged a
+// read-only view on another backend (another node) can read it: one
+// producer appends one 1 KiB record at a time, and a reader of the view
+// waits for each. It reports the lag's p50 and p99.
+func BenchmarkViewLag(b *testing.B) {
+	e := startEnv(b)
+	prefix := prefixOf(b.Name() + fmt.Sprint(b.N))
+	o := e.options(prefix, e.fence(b))
+	l := openTestLog(b, open(b, o), "lag-log")
+	ro, err := OpenReadOnly(b.Context(), o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ro.Close() })
+	v := openTestLog(b, ro, "lag-log")
+	rec := []storage.Batch{{Shard: 0, Records: []storage.Record{{PartitionKey: "k", Data: make([]byte, 1024)}}}}
+	lags := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for range b.N {
+		watch := v.Watch()
+		res, err := l.Append(b.Context(), rec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		acked := time.Now()
+		for {
+			if _, next := v.Bounds(0, 0); next > res[0].FirstSeq {
+				break
+			}
+			<-watch
+			watch = v.Watch()
+		}
+		lags = append(lags, time.Since(acked))
+	}
+	b.StopTimer()
+	slices.Sort(lags)
+	b.ReportMetric(float64(lags[len(lags)/2].Microseconds())/1000, "lag-p50-ms")
+	b.ReportMetric(float64(lags[len(lags)*99/100].Microseconds())/1000, "lag-p99-ms")
+}

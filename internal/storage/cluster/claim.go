@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync/atomic"
 	"time"
 
@@ -154,6 +155,7 @@ func (b *Backend) Release(id string) {
 	l := r.logs[id]
 	delete(r.logs, id)
 	delete(r.placed, id)
+	maps.DeleteFunc(r.describedBy, func(_, of string) bool { return of == id })
 	if l != nil {
 		r.releasing[id] = true
 	}

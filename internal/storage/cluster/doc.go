@@ -40,9 +40,9 @@
 //
 // A log may carry a fence of its own beside the backend's (Place): a key
 // that the node a placement assigned the log to holds under its session
-// lease. Every write of that log (the ones above, and Describe,
-// MarkRemoving, Disown and Remove of it) then compares both, and reads
-// both in its Else branch; when only the log's key is gone, that log's
+// lease. Every write of that log (the ones above, Describe, MarkRemoving,
+// Disown and Remove of it, and MetaStore updates of the key its manifest
+// names) then compares both, and reads both in its Else branch; when only the log's key is gone, that log's
 // writes fail with ErrLogMoved and the node's other logs go on. Release
 // closes a log, flushing what is queued, so that another node can take it
 // over and find everything acknowledged committed. Nothing in Sluice

@@ -34,6 +34,7 @@ func (r *records) Describe(ctx context.Context, id string, m storage.Manifest) e
 		return fmt.Errorf("cluster: describe log %s: %w", id, err)
 	}
 	old, exists := resp.Responses[0].GetResponseRange().Kvs, len(resp.Responses[1].GetResponseRange().Kvs) > 0
+	r.notePlacedMeta(id, m.Key)
 	if len(old) > 0 && bytes.Equal(old[0].Value, b) && exists {
 		return nil
 	}
@@ -45,6 +46,16 @@ func (r *records) Describe(ctx context.Context, id string, m storage.Manifest) e
 		return fmt.Errorf("cluster: describe log %s: %w", id, err)
 	}
 	return nil
+}
+
+// notePlacedMeta remembers, for a placed log, which metadata key describes
+// it (see metaClaims).
+func (r *records) notePlacedMeta(id, key string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.placed[id] != nil {
+		r.describedBy[r.b.keys.meta()+key] = id
+	}
 }
 
 // MarkRemoving durably notes that log id is about to be removed; nothing

@@ -81,9 +81,10 @@ func (m *etcdMeta) Update(ctx context.Context, fn func(tx storage.MetaTx) error)
 			return nil
 		}
 		cmps, ops := tx.txn()
-		ok, err := m.b.commit(ctx, cmps, ops)
+		claims := m.b.recs.metaClaims(slices.Collect(maps.Keys(tx.writes)))
+		ok, err := m.b.commitUnder(ctx, claims, cmps, ops)
 		if err != nil {
-			return tx.explain(err, len(cmps)+1, len(ops))
+			return tx.explain(err, len(cmps)+len(claims), len(ops))
 		}
 		if ok {
 			return nil

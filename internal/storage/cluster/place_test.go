@@ -14,7 +14,8 @@ import (
 // at once; when one node's placement of a log lapses, its writes to that
 // log fail with ErrLogMoved while its other logs go on, and the node that
 // takes the log over continues its counters; a log released with appends
-// queued is flushed first, so the next owner finds them.
+// queued is flushed first, so the next owner finds them. Writes of a
+// placed log's metadata (the key its manifest names) carry its fence too.
 func testPlacement(t *testing.T, e *env) {
 	prefix := prefixOf(t.Name())
 	oa, ob := e.options(prefix, e.fence(t)), e.options(prefix, e.fence(t))
@@ -35,6 +36,17 @@ func testPlacement(t *testing.T, e *env) {
 	lx, ly, lw := openTestLog(t, a, "x"), openTestLog(t, b, "y"), openTestLog(t, a, "w")
 	if err := a.Place("x", e.fence(t)); err == nil {
 		t.Fatal("Place of an open log succeeded")
+	}
+	// x's metadata is the key its manifest names: writes of it carry x's
+	// fence too.
+	if err := a.Records().Describe(t.Context(), "x", storage.Manifest{Key: "streams/x", Value: []byte(`{"n":1}`)}); err != nil {
+		t.Fatal(err)
+	}
+	putMeta := func(be *Backend, key string) error {
+		return be.Meta().Update(t.Context(), func(tx storage.MetaTx) error { return tx.Put(key, []byte("v")) })
+	}
+	if err := putMeta(a, "streams/x"); err != nil {
+		t.Fatal(err)
 	}
 
 	// Both nodes commit at once, each to its own log.
@@ -82,8 +94,11 @@ func testPlacement(t *testing.T, e *env) {
 	if seq := appendOne(t, openTestLog(t, a, "z"), 0, "z"); seq != 1 {
 		t.Fatalf("node a's unplaced log: counter %d, want 1", seq)
 	}
-	if err := a.Meta().Update(t.Context(), func(tx storage.MetaTx) error { return tx.Put("still-a", []byte("1")) }); err != nil {
-		t.Fatalf("node a's metadata update after one log moved: %v", err)
+	if err := putMeta(a, "streams/x"); !errors.Is(err, ErrLogMoved) {
+		t.Fatalf("update of the metadata of a log whose placement lapsed: %v, want ErrLogMoved", err)
+	}
+	if err := putMeta(a, "streams/w"); err != nil {
+		t.Fatalf("node a's other metadata after one log moved: %v", err)
 	}
 	if a.Stats().Fenced {
 		t.Fatal("node a counts itself fenced after one log moved")
@@ -93,6 +108,12 @@ func testPlacement(t *testing.T, e *env) {
 	// Node b takes x over: counters go on from a's last commit.
 	place(b, "x")
 	lx2 := openTestLog(t, b, "x")
+	if err := b.Records().Describe(t.Context(), "x", storage.Manifest{Key: "streams/x", Value: []byte(`{"n":1}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := putMeta(b, "streams/x"); err != nil {
+		t.Fatalf("the new owner's update of x's metadata: %v", err)
+	}
 	if seq := appendOne(t, lx2, 0, "b"); seq != n+1 {
 		t.Fatalf("the new owner's first counter: %d, want %d", seq, n+1)
 	}

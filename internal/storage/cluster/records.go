@@ -28,6 +28,7 @@ type records struct {
 	removing    map[string]int    // logs whose objects are being deleted: not opened meanwhile
 	placed      map[string]*claim // fences of logs of their own (Backend.Place)
 	releasing   map[string]bool   // logs closing for another node to take over: not opened meanwhile
+	describedBy map[string]string // etcd key of a placed log's metadata (its manifest's) -> log ID
 	closed      bool
 
 	bg sync.WaitGroup // removals finishing in the background
@@ -43,6 +44,7 @@ func newRecords(b *Backend) *records {
 		removing:    map[string]int{},
 		placed:      map[string]*claim{},
 		releasing:   map[string]bool{},
+		describedBy: map[string]string{},
 	}
 }
 
@@ -356,6 +358,23 @@ func (r *records) claimsLocked(id string) []*claim {
 		return []*claim{&r.b.own, c}
 	}
 	return r.b.claims
+}
+
+// metaClaims returns the fences that a metadata transaction writing keys
+// carries: the backend's, and those of the placed logs whose metadata it
+// writes, so that a node whose placement of a stream lapsed cannot change
+// that stream's metadata either.
+func (r *records) metaClaims(keys []string) []*claim {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	claims := r.b.claims
+	for _, k := range keys {
+		id, ok := r.describedBy[k]
+		if c := r.placed[id]; ok && c != nil && !slices.Contains(claims, c) {
+			claims = append(slices.Clip(claims), c)
+		}
+	}
+	return claims
 }
 
 // validID accepts the stream IDs the streams package issues (lowercase
