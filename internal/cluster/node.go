@@ -172,6 +172,10 @@ func (n *Node) Run(ctx context.Context) error {
 	return n.Serve(ctx, lns...)
 }
 
+// ListenTLS binds addr for TLS with the node's certificate (tests bind
+// their own listeners and pass them to Serve).
+func (n *Node) ListenTLS(addr string) (net.Listener, error) { return n.front.ListenTLS(addr) }
+
 // Serve is Run on listeners the caller bound.
 func (n *Node) Serve(ctx context.Context, lns ...net.Listener) error {
 	errc := make(chan error, len(lns))

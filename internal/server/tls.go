@@ -24,12 +24,9 @@ import (
 func tlsConfig(cfg config.Config) (*tls.Config, string, error) {
 	certFile, keyFile := cfg.TLSCert, cfg.TLSKey
 	if cfg.TLSSelfSigned {
-		dir := filepath.Join(cfg.DataDir, "tls")
-		certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-		if _, err := os.Stat(certFile); errors.Is(err, os.ErrNotExist) {
-			if err := writeSelfSigned(dir, certFile, keyFile); err != nil {
-				return nil, "", fmt.Errorf("self-signed certificate: %w", err)
-			}
+		var err error
+		if certFile, keyFile, err = SelfSignedCert(filepath.Join(cfg.DataDir, "tls")); err != nil {
+			return nil, "", err
 		}
 	}
 	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
@@ -41,6 +38,18 @@ func tlsConfig(cfg config.Config) (*tls.Config, string, error) {
 		NextProtos:   []string{"h2", "http/1.1"},
 		MinVersion:   tls.VersionTLS12,
 	}, certFile, nil
+}
+
+// SelfSignedCert returns the files of the self-signed certificate in dir
+// (cert.pem, key.pem), making them first if there are none.
+func SelfSignedCert(dir string) (certFile, keyFile string, err error) {
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if _, err := os.Stat(certFile); errors.Is(err, os.ErrNotExist) {
+		if err := writeSelfSigned(dir, certFile, keyFile); err != nil {
+			return "", "", fmt.Errorf("self-signed certificate: %w", err)
+		}
+	}
+	return certFile, keyFile, nil
 }
 
 // writeSelfSigned makes a certificate for localhost, 127.0.0.1 and ::1 that

@@ -16,8 +16,9 @@ import (
 const ClusterEnv = "SLUICE_TEST_CLUSTER"
 
 // ClusterStarter starts a cluster for Start: it returns the owner's
-// services, the URL of the node the clients use, and how to stop it all.
-type ClusterStarter func(t testing.TB, nodes int, o server.Options) (srv *server.Server, url string, stop func())
+// services, the URLs of the node the clients use (tlsURL when o's
+// configuration serves TLS), and how to stop it all.
+type ClusterStarter func(t testing.TB, nodes int, o server.Options) (srv *server.Server, url, tlsURL string, stop func())
 
 // StartCluster is set by package clusterserver.
 var StartCluster ClusterStarter

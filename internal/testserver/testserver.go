@@ -149,9 +149,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 	if os.Getenv("SLUICE_TEST_LOG") != "" {
 		o.srv.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	if n := clusterNodes(); n > 0 && !o.tls {
-		srv, url, stop := StartCluster(t, n, o.srv)
-		s := &Server{Server: srv, URL: url, Dir: o.cfg.DataDir, Config: o.cfg, t: t, stopCluster: stop,
+	if n := clusterNodes(); n > 0 {
+		srv, url, tlsURL, stop := StartCluster(t, n, o.srv)
+		s := &Server{Server: srv, URL: url, TLSURL: tlsURL, Dir: o.cfg.DataDir, Config: o.cfg, t: t, stopCluster: stop,
 			transport: http.DefaultTransport.(*http.Transport).Clone()}
 		t.Cleanup(s.Stop)
 		return s

@@ -102,7 +102,12 @@ func versitygw(t testing.TB) *testserver.Versitygw {
 type Nodes struct {
 	Nodes []*cluster.Node
 	URLs  []string
-	Stop  func()
+	// TLSURLs are the nodes' https endpoints when the options serve TLS:
+	// every node serves the certificate in <data-dir>/tls (self-signed,
+	// made once for the cluster) on a port of its own, and forwards to
+	// the owner over plain HTTP.
+	TLSURLs []string
+	Stop    func()
 	// Store is the object store holding the records, in bucket Bucket.
 	Store  *testserver.Versitygw
 	Bucket string
@@ -117,7 +122,7 @@ type Nodes struct {
 // closes its services and resigns.
 func (c *Nodes) StopNode(i int) { c.stops[i]() }
 
-func start(t testing.TB, nodes int, o server.Options) (*server.Server, string, func()) {
+func start(t testing.TB, nodes int, o server.Options) (*server.Server, string, string, func()) {
 	t.Helper()
 	c := Start(t, nodes, o)
 	for i, n := range c.Nodes {
@@ -125,7 +130,11 @@ func start(t testing.TB, nodes int, o server.Options) (*server.Server, string, f
 		// the owner.
 		other := (i + 1) % len(c.Nodes)
 		if srv := n.Server(); srv != nil {
-			return srv, c.URLs[other], c.Stop
+			tlsURL := ""
+			if c.TLSURLs != nil {
+				tlsURL = c.TLSURLs[other]
+			}
+			return srv, c.URLs[other], tlsURL, c.Stop
 		}
 	}
 	panic("unreachable: Start returns with an owner")
@@ -148,10 +157,21 @@ func Start(t testing.TB, nodes int, o server.Options) *Nodes {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	var all []*cluster.Node
-	var urls []string
+	var urls, tlsURLs []string
 	var stops []func()
+	cert, key := "", ""
+	if o.Config.TLSSelfSigned {
+		if cert, key, err = server.SelfSignedCert(filepath.Join(o.Config.DataDir, "tls")); err != nil {
+			t.Fatalf("clusterserver: %v", err)
+		}
+	}
 	for i := range nodes {
 		cfg := o.Config
+		if cert != "" {
+			// One certificate for the cluster, on a port of its own
+			// (bound below); the nodes forward over plain HTTP.
+			cfg.TLSSelfSigned, cfg.TLSCert, cfg.TLSKey, cfg.TLSListen = false, cert, key, "127.0.0.1:0"
+		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -179,6 +199,15 @@ func Start(t testing.TB, nodes int, o server.Options) *Nodes {
 		}
 		all = append(all, n)
 		urls = append(urls, "http://"+cfg.Listen)
+		lns := []net.Listener{ln}
+		if cert != "" {
+			tln, err := n.ListenTLS("127.0.0.1:0")
+			if err != nil {
+				t.Fatalf("clusterserver: %v", err)
+			}
+			lns = append(lns, tln)
+			tlsURLs = append(tlsURLs, "https://"+tln.Addr().String())
+		}
 		nctx, stopNode := context.WithCancel(ctx)
 		done := make(chan struct{})
 		stops = append(stops, func() { stopNode(); <-done })
@@ -186,11 +215,11 @@ func Start(t testing.TB, nodes int, o server.Options) *Nodes {
 		go func() {
 			defer wg.Done()
 			defer close(done)
-			n.Serve(nctx, ln)
+			n.Serve(nctx, lns...)
 		}()
 	}
 	var once sync.Once
-	c := &Nodes{Nodes: all, URLs: urls, stops: stops, Store: s3, Bucket: bucket, Etcd: etcd, Prefix: prefix, Stop: func() {
+	c := &Nodes{Nodes: all, URLs: urls, TLSURLs: tlsURLs, stops: stops, Store: s3, Bucket: bucket, Etcd: etcd, Prefix: prefix, Stop: func() {
 		once.Do(func() {
 			cancel()
 			wg.Wait()
