@@ -151,10 +151,10 @@ func (p *producer) note(msg string, payloads []string) {
 	}
 }
 
-// consumer reads every shard of a stream through one node with
-// GetRecords, round after round, and hands what it reads to the checker.
-// After an error it asks for a new iterator after the last sequence number
-// it read.
+// consumer reads every shard of a stream (listed again every second, so
+// the children of a reshard too) through one node with GetRecords, round
+// after round, and hands what it reads to the checker. After an error it
+// asks for a new iterator after the last sequence number it read.
 type consumer struct {
 	id     int
 	client *kinesis.Client
@@ -168,7 +168,17 @@ type consumer struct {
 func (c *consumer) run(ctx context.Context) {
 	iters := map[string]string{}
 	last := map[string]string{}
+	listed := time.Now()
 	for ctx.Err() == nil {
+		if time.Since(listed) > time.Second {
+			// Children of a reshard are read too.
+			lctx, cancel := context.WithTimeout(ctx, time.Second)
+			if shards, err := listShards(lctx, c.client, c.stream); err == nil {
+				c.shards = shards
+			}
+			cancel()
+			listed = time.Now()
+		}
 		for _, shard := range c.shards {
 			if iters[shard] == "" {
 				it, err := iterator(ctx, c.client, c.stream, shard, last[shard])

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 // Bounds of TestFaultInjection.
 const (
 	leaseTTL     = 3 * time.Second
+	updateDelay  = 2 * time.Second // how long a reshard stays UPDATING
 	maxTakeover  = 10 * time.Second
 	settle       = 3 * time.Second // load between faults
 	faultsBudget = 3 * time.Minute
@@ -31,11 +33,13 @@ const (
 // SIGSTOP of the owner past the lease TTL, then SIGCONT; a partition of
 // the owner from etcd (blackholed, then with its connections reset), then
 // its healing; three cuts of the owner from etcd shorter than its lease;
-// the etcd leader's crash and return; a rolling restart of every node.
+// kill -9 of the owner while it reshards the stream; the etcd leader's
+// crash and return; a rolling restart of every node.
 // After each fault a new owner must serve within 10 s. Then the stream is
 // read back and the checker (see checker) judges: nothing acknowledged
 // lost, nothing duplicated, sequence numbers in order and following real
-// time, nothing consumed that did not last.
+// time, nothing consumed that did not last; and every child shard starts
+// after its parent ended, each shard's records within its range.
 func TestFaultInjection(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts etcd, versitygw and three Sluice processes, and injects faults for about a minute")
@@ -46,7 +50,10 @@ func TestFaultInjection(t *testing.T) {
 	defer cancel()
 	at := func() string { return fmt.Sprintf("%5.1fs", time.Since(begin).Seconds()) }
 
-	c := clustertest.Start(t, 3, func(o *clustertest.NodeOptions) { o.LeaseTTL = leaseTTL })
+	c := clustertest.Start(t, 3, func(o *clustertest.NodeOptions) {
+		o.LeaseTTL = leaseTTL
+		o.ExtraArgs = append(o.ExtraArgs, "--update-delay", updateDelay.String())
+	})
 	t.Logf("%s cluster of %d nodes up", at(), len(c.Nodes))
 	clients := map[string]*kinesis.Client{}
 	for _, n := range c.Nodes {
@@ -171,7 +178,25 @@ func TestFaultInjection(t *testing.T) {
 	}
 	sleep(ctx, settle)
 
-	// 5. The etcd member that leads stops at once, as a crash would: the
+	// 5. Reshard under load, and kill the owner while the stream is
+	// UPDATING: the next owner finishes the reshard.
+	other := c.Nodes[(slices.Index(c.Nodes, owner)+1)%len(c.Nodes)]
+	target := int32(2 * len(shards))
+	t.Logf("%s UpdateShardCount %d -> %d through %s", at(), len(shards), target, other.ID)
+	_, err := clients[other.ID].UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{
+		StreamName: aws.String(stream), TargetShardCount: aws.Int32(target), ScalingType: types.ScalingTypeUniformScaling,
+	})
+	if err != nil {
+		t.Fatalf("UpdateShardCount: %v", err)
+	}
+	old = takeover("kill -9 while resharding", (*clustertest.Node).Kill)
+	old.Start()
+	t.Logf("%s %s restarted", at(), old.ID)
+	waitOpenShards(ctx, t, clients[owner.ID], stream, int(target))
+	t.Logf("%s the stream is ACTIVE with %d open shards", at(), target)
+	sleep(ctx, settle)
+
+	// 6. The etcd member that leads stops at once, as a crash would: the
 	// cluster keeps serving on the other two; then it rejoins.
 	member := c.Etcd.Leader()
 	t.Logf("%s etcd member %d, the leader, stops", at(), member+1)
@@ -189,7 +214,7 @@ func TestFaultInjection(t *testing.T) {
 	}
 	sleep(ctx, settle)
 
-	// 6. Rolling restart of every node under load.
+	// 7. Rolling restart of every node under load.
 	for _, n := range c.Nodes {
 		if n.ID == owner.ID {
 			takeover("SIGTERM", (*clustertest.Node).Stop)
@@ -230,6 +255,9 @@ func TestFaultInjection(t *testing.T) {
 	for _, p := range rep.Problems {
 		t.Error(p)
 	}
+	for _, p := range checkLineage(rctx, clients[owner.ID], stream, final) {
+		t.Error(p)
+	}
 	if rep.Acked < 1000 {
 		t.Errorf("only %d records acknowledged: the load did not run", rep.Acked)
 	}
@@ -265,6 +293,86 @@ func createStream(ctx context.Context, t *testing.T, client *kinesis.Client, str
 		t.Fatalf("ListShards: %v, %v", shards, err)
 	}
 	return shards
+}
+
+// waitOpenShards waits until the stream is ACTIVE with n open shards.
+func waitOpenShards(ctx context.Context, t *testing.T, client *kinesis.Client, stream string, n int) {
+	t.Helper()
+	for {
+		out, err := client.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(stream)})
+		if err == nil && out.StreamDescriptionSummary.StreamStatus == types.StreamStatusActive &&
+			aws.ToInt32(out.StreamDescriptionSummary.OpenShardCount) == int32(n) {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("stream %s not ACTIVE with %d open shards: %v", stream, n, err)
+		}
+		sleep(ctx, 100*time.Millisecond)
+	}
+}
+
+// checkLineage checks the stream's shards after resharding: every child
+// starts after its parents ended, and every record read back lies within
+// its shard's sequence number range.
+func checkLineage(ctx context.Context, client *kinesis.Client, stream string, final []record) []string {
+	var all []types.Shard
+	in := &kinesis.ListShardsInput{StreamName: aws.String(stream)}
+	for {
+		out, err := client.ListShards(ctx, in)
+		if err != nil {
+			return []string{fmt.Sprintf("ListShards: %v", err)}
+		}
+		all = append(all, out.Shards...)
+		if out.NextToken == nil {
+			break
+		}
+		in = &kinesis.ListShardsInput{NextToken: out.NextToken}
+	}
+	byID := map[string]types.Shard{}
+	for _, s := range all {
+		byID[aws.ToString(s.ShardId)] = s
+	}
+	num := func(s *string) *big.Int {
+		n, ok := new(big.Int).SetString(aws.ToString(s), 10)
+		if !ok {
+			return nil
+		}
+		return n
+	}
+	var problems []string
+	children := 0
+	for _, s := range all {
+		start := num(s.SequenceNumberRange.StartingSequenceNumber)
+		for _, parent := range []*string{s.ParentShardId, s.AdjacentParentShardId} {
+			if parent == nil {
+				continue
+			}
+			children++
+			p, ok := byID[aws.ToString(parent)]
+			end := num(p.SequenceNumberRange.EndingSequenceNumber)
+			switch {
+			case !ok:
+				problems = append(problems, fmt.Sprintf("shard %s: parent %s not listed", aws.ToString(s.ShardId), aws.ToString(parent)))
+			case end == nil:
+				problems = append(problems, fmt.Sprintf("shard %s: parent %s is still open", aws.ToString(s.ShardId), aws.ToString(parent)))
+			case start == nil || start.Cmp(end) <= 0:
+				problems = append(problems, fmt.Sprintf("shard %s starts at %v, not after its parent %s ended at %v",
+					aws.ToString(s.ShardId), start, aws.ToString(parent), end))
+			}
+		}
+	}
+	if children == 0 {
+		problems = append(problems, "no shard has a parent: the stream was not resharded")
+	}
+	for _, r := range final {
+		s, ok := byID[r.Shard]
+		seq := num(&r.Seq)
+		start, end := num(s.SequenceNumberRange.StartingSequenceNumber), num(s.SequenceNumberRange.EndingSequenceNumber)
+		if !ok || seq == nil || start == nil || seq.Cmp(start) < 0 || end != nil && seq.Cmp(end) > 0 {
+			problems = append(problems, fmt.Sprintf("record %v lies outside its shard's range %v..%v", r, start, end))
+		}
+	}
+	return problems
 }
 
 // logGaps logs the longest intervals in which no put was acknowledged:
