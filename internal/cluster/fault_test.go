@@ -201,6 +201,7 @@ func TestFaultInjection(t *testing.T) {
 	member := c.Etcd.Leader()
 	t.Logf("%s etcd member %d, the leader, stops", at(), member+1)
 	c.CrashEtcdMember(member)
+	controlPlane(ctx, t, at, clients[c.Nodes[0].ID], stream)
 	owner, took = c.WaitOwner(maxTakeover, serves)
 	t.Logf("%s %s serves %v after etcd lost its leader", at(), owner.ID, took.Round(time.Millisecond))
 	if took > maxTakeover {
@@ -293,6 +294,26 @@ func createStream(ctx context.Context, t *testing.T, client *kinesis.Client, str
 		t.Fatalf("ListShards: %v, %v", shards, err)
 	}
 	return shards
+}
+
+// controlPlane logs how long a metadata change (tagging the stream) takes
+// to succeed, retried at once after each failure, and the failures.
+func controlPlane(ctx context.Context, t *testing.T, at func() string, client *kinesis.Client, stream string) {
+	t.Helper()
+	start := time.Now()
+	var errs []string
+	for ctx.Err() == nil {
+		actx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		t0 := time.Now()
+		_, err := client.AddTagsToStream(actx, &kinesis.AddTagsToStreamInput{StreamName: aws.String(stream), Tags: map[string]string{"probe": at()}})
+		cancel()
+		if err == nil {
+			t.Logf("%s a metadata change succeeded %v after etcd lost its leader (failures: %v)", at(), time.Since(start).Round(time.Millisecond), errs)
+			return
+		}
+		errs = append(errs, fmt.Sprintf("%v after %v", err, time.Since(t0).Round(time.Millisecond)))
+		sleep(ctx, 50*time.Millisecond)
+	}
 }
 
 // waitOpenShards waits until the stream is ACTIVE with n open shards.
