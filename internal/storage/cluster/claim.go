@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"maps"
 	"sync/atomic"
 	"time"
 
@@ -119,52 +118,4 @@ func (b *Backend) checkClaims(ctx context.Context, claims []*claim) error {
 		}
 	}
 	return nil
-}
-
-// Place gives log id a fence of its own, beside the backend's: from when
-// the log is next opened, its writes (flushes, Expire, compactions,
-// Describe, MarkRemoving, Disown, Remove) commit only while both hold. The
-// node that a placement assigns the log to takes f from an etcd key bound
-// to its session lease (put when it took the log); when that key goes,
-// the node's writes to this log fail with ErrLogMoved while its other
-// logs go on. A log open already must be released first.
-func (b *Backend) Place(id string, f Fence) error {
-	switch {
-	case b.readOnly:
-		return fmt.Errorf("cluster: place log %s: %w", id, ErrReadOnly)
-	case f.Key == "" || f.Revision <= 0:
-		return fmt.Errorf("cluster: place log %s: the fence is not set", id)
-	}
-	r := b.recs
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, open := r.logs[id]; open || r.releasing[id] {
-		return fmt.Errorf("cluster: place log %s: it is open; release it first", id)
-	}
-	r.placed[id] = &claim{Fence: f, lostErr: ErrLogMoved, log: b.log.With("stream", id)}
-	return nil
-}
-
-// Release closes log id, flushing what is queued (within the close
-// timeout), and forgets its own fence: another node may take the log
-// over, and will find everything acknowledged here committed. Records
-// stay; Release of a log that is not open only forgets the fence.
-func (b *Backend) Release(id string) {
-	r := b.recs
-	r.mu.Lock()
-	l := r.logs[id]
-	delete(r.logs, id)
-	delete(r.placed, id)
-	maps.DeleteFunc(r.describedBy, func(_, of string) bool { return of == id })
-	if l != nil {
-		r.releasing[id] = true
-	}
-	r.mu.Unlock()
-	if l == nil {
-		return
-	}
-	l.close(false, r.closeDeadline())
-	r.mu.Lock()
-	delete(r.releasing, id)
-	r.mu.Unlock()
 }

@@ -4,7 +4,8 @@
 //
 // One node at a time owns the cluster (an etcd election, see package
 // internal/cluster) and opens this backend; the others forward requests to
-// it. Everything below is written by that owner only, and every etcd write
+// it. Everything below is written by that owner only (or, for a log
+// placed on another node, by that node: see Fencing), and every etcd write
 // carries its fence. Any other node may open the backend read-only
 // (OpenReadOnly): its logs are views that read what the owner committed
 // and follow its commits through an etcd watch (see view.go), the step
@@ -41,9 +42,12 @@
 // A log may carry a fence of its own beside the backend's (Place): a key
 // that the node a placement assigned the log to holds under its session
 // lease. Every write of that log (the ones above, Describe, MarkRemoving,
-// Disown and Remove of it, and MetaStore updates of the key its manifest
-// names) then compares both, and reads both in its Else branch; when only the log's key is gone, that log's
-// writes fail with ErrLogMoved and the node's other logs go on. Release
+// Disown and Remove of it, and the MetaStore updates of the key its
+// manifest names, learnt when the log is opened or described) then
+// compares both, and reads both in its Else branch; when only the log's
+// key is gone, that log's writes fail with ErrLogMoved and the node's other
+// logs go on. (A removal's deletion of objects and of its gone key, which
+// follow the committed removal, carry the backend's fence only.) Release
 // closes a log, flushing what is queued, so that another node can take it
 // over and find everything acknowledged committed. Nothing in Sluice
 // places logs yet: one node owns them all (docs/cluster.md says what the
@@ -107,9 +111,10 @@
 // and counters the index says); damaged bytes are skipped up to the next
 // intact frame, reported once at ERROR and counted in Health().Damaged, and
 // a missing object skips its ranges the same way, but only if the index
-// still names it (and the fence holds): a reader works from a snapshot of
-// the index, so an object missing at a read may have been retired meanwhile
-// (its records compacted elsewhere, or expired); the reader then takes a
+// still names it (and the fence holds; a view rereads the index instead):
+// a reader works from a snapshot of the index, so an object missing at a
+// read may have been retired meanwhile (its records compacted elsewhere,
+// or expired); the reader then takes a
 // fresh snapshot and goes on from where it was, without a hole and without
 // moving past records that exist. Nothing damaged ever panics or stops a
 // reader. Versions: a reader refuses frames and headers of other versions as

@@ -30,6 +30,9 @@ func (l *clusterLog) Expire(cutoffMillis int64) error {
 	}
 	l.commitMu.Lock()
 	defer l.commitMu.Unlock()
+	if l.closed.Load() {
+		return errClosed // closed meanwhile: a log Release closed must not commit after it returns
+	}
 	ctx, cancel := l.opContext()
 	defer cancel()
 	if err := l.reloadIfNeeded(ctx); err != nil {

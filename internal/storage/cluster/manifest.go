@@ -34,7 +34,7 @@ func (r *records) Describe(ctx context.Context, id string, m storage.Manifest) e
 		return fmt.Errorf("cluster: describe log %s: %w", id, err)
 	}
 	old, exists := resp.Responses[0].GetResponseRange().Kvs, len(resp.Responses[1].GetResponseRange().Kvs) > 0
-	r.notePlacedMeta(id, m.Key)
+	r.placed.describe(id, r.b.keys.meta()+m.Key)
 	if len(old) > 0 && bytes.Equal(old[0].Value, b) && exists {
 		return nil
 	}
@@ -46,16 +46,6 @@ func (r *records) Describe(ctx context.Context, id string, m storage.Manifest) e
 		return fmt.Errorf("cluster: describe log %s: %w", id, err)
 	}
 	return nil
-}
-
-// notePlacedMeta remembers, for a placed log, which metadata key describes
-// it (see metaClaims).
-func (r *records) notePlacedMeta(id, key string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.placed[id] != nil {
-		r.describedBy[r.b.keys.meta()+key] = id
-	}
 }
 
 // MarkRemoving durably notes that log id is about to be removed; nothing
@@ -85,6 +75,9 @@ func (r *records) Disown(ctx context.Context, id string, adopt func(storage.Mani
 	claims := r.claimsOf(id)
 	if err := r.b.writableUnder(claims); err != nil {
 		return 0, fmt.Errorf("cluster: disown log %s: %w", id, err)
+	}
+	if r.isReleasing(id) {
+		return 0, fmt.Errorf("cluster: disown log %s: %w", id, errReleasing)
 	}
 	k := r.b.keys
 	resp, err := r.b.etcd.Txn(ctx).Then(clientv3.OpGet(k.removing(id)), clientv3.OpGet(k.restore(id)), clientv3.OpGet(k.manifest(id))).Commit()

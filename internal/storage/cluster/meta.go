@@ -81,18 +81,9 @@ func (m *etcdMeta) Update(ctx context.Context, fn func(tx storage.MetaTx) error)
 			return nil
 		}
 		cmps, ops := tx.txn()
-		claims := m.b.recs.metaClaims(slices.Collect(maps.Keys(tx.writes)))
-		// Bounded as a flush's commit is (see tuning.commitTimeout): a
-		// control-plane call fails after 2 s rather than 7 when etcd's
-		// leader died with the commit in flight.
-		cctx, cancel := context.WithTimeout(ctx, m.b.opts.tuning.commitTimeout)
-		ok, err := m.b.commitUnder(cctx, claims, cmps, ops)
-		cancel()
+		claims := m.b.recs.placed.forMeta(slices.Collect(maps.Keys(tx.writes)), m.b.claims)
+		ok, err := m.b.commitUnder(ctx, claims, cmps, ops)
 		if err != nil {
-			if cctx.Err() != nil && ctx.Err() == nil {
-				err = fmt.Errorf("cluster: etcd did not answer a metadata commit within %v; it may have been applied: %w",
-					m.b.opts.tuning.commitTimeout, err)
-			}
 			return tx.explain(err, len(cmps)+len(claims), len(ops))
 		}
 		if ok {

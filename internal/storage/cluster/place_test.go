@@ -146,4 +146,42 @@ func testPlacement(t *testing.T, e *env) {
 	if _, err := lx2.Append(t.Context(), []storage.Batch{{Shard: 0, Records: []storage.Record{{Data: []byte("late")}}}}); err == nil {
 		t.Fatal("an append to a released log succeeded")
 	}
+
+	// A node that takes a log over fences its metadata from the first
+	// update, before it describes the log itself (it reads the manifest).
+	fm := place(a, "m")
+	openTestLog(t, a, "m")
+	if err := a.Records().Describe(t.Context(), "m", storage.Manifest{Key: "streams/m", Value: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	a.Release("m")
+	if _, err := e.etcd.Delete(t.Context(), fm.Key); err != nil {
+		t.Fatal(err)
+	}
+	fm2 := place(b, "m")
+	openTestLog(t, b, "m")
+	if _, err := e.etcd.Delete(t.Context(), fm2.Key); err != nil {
+		t.Fatal(err)
+	}
+	if err := putMeta(b, "streams/m"); !errors.Is(err, ErrLogMoved) {
+		t.Fatalf("update of a taken-over log's metadata after its placement lapsed: %v, want ErrLogMoved", err)
+	}
+
+	// A removed log's fence goes with it: a new stream of the same name
+	// (another log, not placed) writes that metadata key freely.
+	fx3 := e.fence(t) // stands for the placement key the coordinator deletes with the stream
+	a.Release("x")
+	if err := a.Place("x", fx3); err != nil {
+		t.Fatal(err)
+	}
+	openTestLog(t, a, "x")
+	if err := a.Records().Remove(t.Context(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.etcd.Delete(t.Context(), fx3.Key); err != nil {
+		t.Fatal(err)
+	}
+	if err := putMeta(a, "streams/x"); err != nil {
+		t.Fatalf("update of the metadata key of a removed placed log: %v", err)
+	}
 }

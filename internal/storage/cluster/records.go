@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -25,10 +26,9 @@ type records struct {
 	logs        map[string]*clusterLog
 	broken      map[string]storage.LogFailure // logs that failed to open
 	quarantined map[string]bool
-	removing    map[string]int    // logs whose objects are being deleted: not opened meanwhile
-	placed      map[string]*claim // fences of logs of their own (Backend.Place)
-	releasing   map[string]bool   // logs closing for another node to take over: not opened meanwhile
-	describedBy map[string]string // etcd key of a placed log's metadata (its manifest's) -> log ID
+	removing    map[string]int         // logs whose objects are being deleted: not opened meanwhile
+	releasing   map[string]*clusterLog // logs closing for another node to take over (Release): not opened meanwhile
+	placed      placements             // logs with fences of their own; a mutex of its own
 	closed      bool
 
 	bg sync.WaitGroup // removals finishing in the background
@@ -42,9 +42,8 @@ func newRecords(b *Backend) *records {
 		broken:      map[string]storage.LogFailure{},
 		quarantined: map[string]bool{},
 		removing:    map[string]int{},
-		placed:      map[string]*claim{},
-		releasing:   map[string]bool{},
-		describedBy: map[string]string{},
+		releasing:   map[string]*clusterLog{},
+		placed:      placements{claims: map[string]*claim{}, metaKeys: map[string]string{}},
 	}
 }
 
@@ -105,10 +104,10 @@ func (r *records) Open(ctx context.Context, id string) (storage.Log, error) {
 		return nil, fmt.Errorf("cluster: open log %s: %w", id, errClosed)
 	case r.removing[id] > 0:
 		return nil, fmt.Errorf("cluster: open log %s: %w", id, errRemoving)
-	case r.releasing[id]:
+	case r.releasing[id] != nil:
 		return nil, fmt.Errorf("cluster: open log %s: %w", id, errReleasing)
 	}
-	claims := r.claimsLocked(id)
+	claims := r.claimsOf(id)
 	if !r.b.readOnly {
 		k := r.b.keys
 		_, err := r.b.commitUnder(ctx, claims, nil, []clientv3.Op{clientv3.OpPut(k.id(id), idLive), clientv3.OpDelete(k.removing(id))})
@@ -119,6 +118,11 @@ func (r *records) Open(ctx context.Context, id string) (storage.Log, error) {
 	if r.quarantined[id] {
 		delete(r.quarantined, id)
 		r.log.Info("a quarantined log has its metadata again: back in use", "log_id", id)
+	}
+	if len(claims) > 1 {
+		if err := r.learnMetaKey(ctx, id); err != nil {
+			return nil, fmt.Errorf("cluster: open log %s: %w", id, err)
+		}
 	}
 	l, err := openLog(ctx, r.b, id, claims)
 	if err != nil {
@@ -146,6 +150,10 @@ func (r *records) Remove(ctx context.Context, id string) error {
 		return fmt.Errorf("cluster: remove log %s: %w", id, err)
 	}
 	r.mu.Lock()
+	if r.releasing[id] != nil {
+		r.mu.Unlock()
+		return fmt.Errorf("cluster: remove log %s: %w", id, errReleasing)
+	}
 	l := r.logs[id]
 	delete(r.logs, id)
 	delete(r.broken, id)
@@ -167,6 +175,7 @@ func (r *records) Remove(ctx context.Context, id string) error {
 	r.mu.Lock()
 	delete(r.quarantined, id)
 	r.mu.Unlock()
+	r.placed.forget(id) // a new stream of the same name is another log
 	if err := r.finishRemoval(ctx, id); err != nil {
 		if errors.Is(err, storage.ErrFenced) {
 			r.doneRemoving(id)
@@ -291,13 +300,13 @@ func (r *records) IDs(ctx context.Context) ([]string, error) {
 func (r *records) Close() error {
 	r.mu.Lock()
 	r.closed = true
-	logs := r.logs
+	logs := slices.AppendSeq(slices.Collect(maps.Values(r.logs)), maps.Values(r.releasing))
 	r.logs = map[string]*clusterLog{}
 	r.mu.Unlock()
 	deadline := r.closeDeadline()
 	var wg sync.WaitGroup
 	for _, l := range logs {
-		wg.Go(func() { l.close(false, deadline) })
+		wg.Go(func() { l.close(false, deadline) }) // a log Release closes: waits for it
 	}
 	wg.Wait()
 	return nil
@@ -343,38 +352,6 @@ func (r *records) Health() storage.Health {
 	}
 	slices.Sort(h.Quarantined)
 	return h
-}
-
-// claimsOf returns the fences that writes of log id carry.
-func (r *records) claimsOf(id string) []*claim {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.claimsLocked(id)
-}
-
-// claimsLocked is claimsOf; r.mu is held.
-func (r *records) claimsLocked(id string) []*claim {
-	if c := r.placed[id]; c != nil {
-		return []*claim{&r.b.own, c}
-	}
-	return r.b.claims
-}
-
-// metaClaims returns the fences that a metadata transaction writing keys
-// carries: the backend's, and those of the placed logs whose metadata it
-// writes, so that a node whose placement of a stream lapsed cannot change
-// that stream's metadata either.
-func (r *records) metaClaims(keys []string) []*claim {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	claims := r.b.claims
-	for _, k := range keys {
-		id, ok := r.describedBy[k]
-		if c := r.placed[id]; ok && c != nil && !slices.Contains(claims, c) {
-			claims = append(slices.Clip(claims), c)
-		}
-	}
-	return claims
 }
 
 // validID accepts the stream IDs the streams package issues (lowercase

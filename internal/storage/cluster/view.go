@@ -15,8 +15,10 @@ import (
 // of their shards) is applied as it comes, so a view lags its owner by
 // one watch event; anything else (Expire, a compaction's swap, the
 // owner's reread after a lost answer, a removal) has the view reread the
-// whole index, which happens about once a second at most. Records come
-// from the bucket through the view's own cache.
+// whole index: once per compaction swap or Expire of the owner's (its
+// chores run once a second, a few swaps at most each), and once per
+// object a reader finds missing. Records come from the bucket through the
+// view's own cache.
 //
 // A view lags, so a missing object is not damage until etcd says the
 // index still names it: a reader that finds one rereads the index first
