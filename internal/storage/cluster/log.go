@@ -45,6 +45,13 @@ type clusterLog struct {
 	watch       chan struct{} // closed at the next commit; nil if nobody watches
 	indexRev    int64         // a view's: the etcd revision its index is up to date with
 
+	// A view's rereads of its whole index (refresh): rereadMu serialises
+	// them; rereadsBegun counts those begun, rereadsDone is the number of
+	// the last one finished (under rereadMu).
+	rereadMu     sync.Mutex
+	rereadsBegun atomic.Uint64
+	rereadsDone  uint64
+
 	q queue // appends waiting for the flusher
 
 	ctx       context.Context // of the log's calls to the store and etcd; cancelled when it closes

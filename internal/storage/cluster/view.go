@@ -16,8 +16,8 @@ import (
 // one watch event; anything else (Expire, a compaction's swap, the
 // owner's reread after a lost answer, a removal) has the view reread the
 // whole index: once per compaction swap or Expire of the owner's (its
-// chores run once a second, a few swaps at most each), and once per
-// object a reader finds missing. Records come from the bucket through the
+// chores run once a second, a few swaps at most each), and when readers
+// find objects missing (they share rereads, see refresh). Records come from the bucket through the
 // view's own cache.
 //
 // A view lags, so a missing object is not damage until etcd says the
@@ -90,12 +90,22 @@ func (l *clusterLog) watchIndex(ctx context.Context) error {
 }
 
 // refresh rereads the whole index and installs it unless the view is
-// already past it.
+// already past it. Callers at once share rereads: one that finds that a
+// reread which began after it was called has finished returns at once, so
+// many readers missing objects together cost two rereads, not one each.
 func (l *clusterLog) refresh(ctx context.Context) error {
+	want := l.rereadsBegun.Load() + 1 // the first reread to begin after this call
+	l.rereadMu.Lock()
+	defer l.rereadMu.Unlock()
+	if l.rereadsDone >= want {
+		return nil
+	}
+	n := l.rereadsBegun.Add(1)
 	idx, err := l.loadIndex(ctx)
 	if err != nil {
 		return err
 	}
+	l.rereadsDone = n
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if idx.rev <= l.indexRev {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,6 +114,26 @@ func testView(t *testing.T, e *env) {
 	}
 	if n := lagging.Stats().Damaged; n != 0 {
 		t.Fatalf("a lagging view counted %d damaged ranges in objects a compaction retired", n)
+	}
+	// Many readers of a lagging view share its rereads.
+	lagging.mu.Lock()
+	lagging.shards, lagging.objects, lagging.indexRev = staleShards, staleObjects, staleRev
+	lagging.mu.Unlock()
+	const readers = 8
+	before := lagging.rereadsBegun.Load()
+	var wg sync.WaitGroup
+	want := readAll(t, ol, 0)
+	for range readers {
+		wg.Go(func() {
+			recs, _, err := lagging.Read(0, 1, 0, 0, 0)
+			if err != nil || !slices.EqualFunc(recs, want, sameRecord) {
+				t.Errorf("a reader of a lagging view: %d records, %v; want %d", len(recs), err, len(want))
+			}
+		})
+	}
+	wg.Wait()
+	if n := lagging.rereadsBegun.Load() - before; n > readers/2 {
+		t.Fatalf("%d readers of a lagging view reread its index %d times", readers, n)
 	}
 	// A view whose watch must resume from revisions etcd has compacted
 	// (it was cut off from etcd meanwhile) is told so, rather than
