@@ -16,6 +16,11 @@ var ErrUnavailable = errors.New("storage: the log could not be opened")
 // nothing may commit.
 var ErrFenced = errors.New("storage: this node no longer owns the data (fenced)")
 
+// ErrMoved is ErrFenced for one log rather than the node: the log was
+// placed on another node, which serves it now; the node's other logs go
+// on.
+var ErrMoved = fmt.Errorf("storage: this node no longer owns this log (moved): %w", ErrFenced)
+
 // FailedLog stands in for a log that could not be opened (an I/O error, a
 // file from a newer version): every read and append fails with the cause,
 // so that one damaged log costs its own stream, not the whole server.

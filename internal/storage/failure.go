@@ -28,8 +28,8 @@ func FailureReason(err error) string {
 // ClientMessage words a storage failure for the client of the request it
 // failed: a log that cannot write (ErrWriteFailed: to a disk, or to a
 // remote store whose error has a StorageReason method), a node that no
-// longer owns the data (ErrFenced) or a log that could not be opened
-// (ErrUnavailable). ok is false for any other error.
+// longer owns the data (ErrFenced; ErrMoved for one log) or a log that
+// could not be opened (ErrUnavailable). ok is false for any other error.
 //
 // A remote write can also fail after part of it was committed, or with a
 // commit that went unanswered and may have been applied: its error has a
@@ -40,6 +40,13 @@ func ClientMessage(err error) (msg string, ok bool) {
 	var maybe interface{ MaybeStored() bool }
 	maybeStored := errors.As(err, &maybe) && maybe.MaybeStored()
 	switch {
+	case maybeStored && errors.Is(err, ErrMoved):
+		return "This stream moved to another Sluice node while this one handled the request, after part of the " +
+			"request was committed: some or all of it may have been stored, and retrying may store records twice. " +
+			"The node that owns the stream now serves the retry.", true
+	case errors.Is(err, ErrMoved):
+		return "This stream moved to another Sluice node while this one handled the request, so nothing of the " +
+			"request was stored. Retry: the node that owns the stream now serves it.", true
 	case maybeStored && errors.Is(err, ErrFenced):
 		return "This Sluice node stopped owning the cluster while it handled the request (its etcd lease lapsed), " +
 			"after part of the request was committed: some or all of it may have been stored, and retrying may store " +

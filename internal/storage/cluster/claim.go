@@ -16,7 +16,7 @@ import (
 // ErrLogMoved is returned (wrapped) by the writes of a log whose own fence
 // (Backend.Place) is gone: another node may own that log now. The node's
 // other logs go on.
-var ErrLogMoved = fmt.Errorf("cluster: this node no longer owns the log (its placement fence is gone): %w", storage.ErrFenced)
+var ErrLogMoved = fmt.Errorf("cluster: its placement fence is gone: %w", storage.ErrMoved)
 
 // claim is a fence the backend writes under, and whether a commit or a
 // check found it gone, which is for good. The backend has one (Options.Fence:

@@ -64,6 +64,9 @@ func TestClientMessages(t *testing.T) {
 		{"fenced after a part", &maybeCommitted{err: ErrFenced, reason: "fenced"},
 			[]string{"stopped owning the cluster", "some or all of it may have been stored, and retrying may store records twice"}},
 		{"fenced", ErrFenced, []string{"so nothing of the request was stored"}},
+		{"moved after a part", &maybeCommitted{err: ErrLogMoved, reason: "moved"},
+			[]string{"moved to another Sluice node", "some or all of it may have been stored"}},
+		{"moved", ErrLogMoved, []string{"moved to another Sluice node", "so nothing of the request was stored"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -88,6 +88,9 @@ func testPlacement(t *testing.T, e *env) {
 	if _, err := lx.Failure(); !errors.Is(err, ErrLogMoved) {
 		t.Fatalf("Failure of a log whose placement lapsed: %v", err)
 	}
+	if h := a.Records().Health(); len(h.Failing) != 0 {
+		t.Fatalf("a log that moved makes the node report failing logs: %+v", h.Failing)
+	}
 	if seq := appendOne(t, lw, 0, "w"); seq != 1 {
 		t.Fatalf("node a's other placed log: counter %d, want 1", seq)
 	}

@@ -334,7 +334,9 @@ func (r *records) Health() storage.Health {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for id, l := range r.logs {
-		if since, err := l.Failure(); err != nil {
+		// A log that moved is not failing: it is another node's now, and
+		// its owner here releases it (the node stays healthy).
+		if since, err := l.Failure(); err != nil && !errors.Is(err, storage.ErrMoved) {
 			h.Failing = append(h.Failing, storage.LogFailure{ID: id, Since: since, Err: err})
 		}
 		if n := l.nDamaged.Load(); n > 0 {
