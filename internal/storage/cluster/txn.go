@@ -7,14 +7,15 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
-// Every etcd write of the backend goes through commit, with the fence
-// compare first: a node whose election key is gone (its lease lapsed, so
-// another node may own the cluster now) can never commit, whatever it
-// believes.
+// Every etcd write of the backend goes through commitUnder (commit, for
+// the backend's fence alone), with the fence compares first: a node whose
+// election key is gone (its lease lapsed, so another node may own the
+// cluster now) can never commit, whatever it believes; nor can it commit
+// for a placed log whose own key is gone (claim.go).
 
 // maxTxnOps is etcd's default limit of operations (and of compares) in one
 // transaction (--max-txn-ops). The backend's own transactions stay under it,
-// with room for the fence compare.
+// with room for the fence compares (two for a placed log).
 const maxTxnOps = 128
 
 // commit runs one transaction under the backend's fence (see

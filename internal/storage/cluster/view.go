@@ -17,8 +17,8 @@ import (
 // owner's reread after a lost answer, a removal) has the view reread the
 // whole index: once per compaction swap or Expire of the owner's (its
 // chores run once a second, a few swaps at most each), and when readers
-// find objects missing (they share rereads, see refresh). Records come from the bucket through the
-// view's own cache.
+// find objects missing (they share rereads, see refresh). Records come
+// from the bucket through the view's own cache.
 //
 // A view lags, so a missing object is not damage until etcd says the
 // index still names it: a reader that finds one rereads the index first
