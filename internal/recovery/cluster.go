@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"sluice/internal/cluster"
@@ -61,18 +60,11 @@ func listCluster(w io.Writer, c config.Cluster, logs []storagecluster.Quarantine
 		fmt.Fprintf(w, "no quarantined logs in cluster %s\n", c.Prefix)
 		return
 	}
-	fmt.Fprintf(w, "Quarantined logs in cluster %s (found without metadata; kept whole):\n\n", c.Prefix)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LOG\tKIND\tACCOUNT\tREGION\tNAME\tOBJECTS\tSIZE\tRESTORABLE")
+	rows := make([]quarantineRow, 0, len(logs))
 	for _, q := range logs {
-		kind, account, region, name := describe(q.Manifest)
-		ok := "yes"
-		if q.Manifest == nil {
-			ok = "no: " + q.Problem
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", q.ID, kind, account, region, name, q.Objects, size(q.Bytes), ok)
+		rows = append(rows, quarantineRow{id: q.ID, m: q.Manifest, problem: q.Problem, parts: q.Objects, bytes: q.Bytes})
 	}
-	tw.Flush()
+	printQuarantined(w, "Quarantined logs in cluster "+c.Prefix, "OBJECTS", rows)
 	fmt.Fprintf(w, "\nTo restore, run sluice recover --cluster-etcd %s --cluster-prefix %s --restore LOG (or --restore all),\n"+
 		"then restart the owner node (sluice cluster status names it): the next owner restores them.\n", c.Etcd, c.Prefix)
 }

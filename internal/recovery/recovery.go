@@ -140,20 +140,39 @@ func list(w io.Writer, dataDir string, logs []embedded.QuarantinedLog) {
 		fmt.Fprintf(w, "no quarantined logs in %s\n", dataDir)
 		return
 	}
-	fmt.Fprintf(w, "Quarantined logs in %s (found without metadata; kept whole):\n\n", dataDir)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LOG\tKIND\tACCOUNT\tREGION\tNAME\tFILES\tSIZE\tRESTORABLE")
+	rows := make([]quarantineRow, 0, len(logs))
 	for _, q := range logs {
-		kind, account, region, name := describe(q.Manifest)
-		ok := "yes"
-		if q.Manifest == nil {
-			ok = "no: " + q.Problem
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", q.Name, kind, account, region, name, q.Files, size(q.Bytes), ok)
+		rows = append(rows, quarantineRow{id: q.Name, m: q.Manifest, problem: q.Problem, parts: q.Files, bytes: q.Bytes})
 	}
-	tw.Flush()
+	printQuarantined(w, "Quarantined logs in "+dataDir, "FILES", rows)
 	fmt.Fprintf(w, "\nTo restore, stop Sluice, run sluice recover --data-dir %s --restore LOG (or --restore all),\n"+
 		"then start Sluice.\n", dataDir)
+}
+
+// quarantineRow is one quarantined log as the listings show it: parts
+// are its segment files or objects.
+type quarantineRow struct {
+	id      string
+	m       *storage.Manifest
+	problem string
+	parts   int
+	bytes   int64
+}
+
+// printQuarantined prints a table of quarantined logs under a title.
+func printQuarantined(w io.Writer, title, partsColumn string, rows []quarantineRow) {
+	fmt.Fprintf(w, "%s (found without metadata; kept whole):\n\n", title)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "LOG\tKIND\tACCOUNT\tREGION\tNAME\t%s\tSIZE\tRESTORABLE\n", partsColumn)
+	for _, q := range rows {
+		kind, account, region, name := describe(q.m)
+		ok := "yes"
+		if q.m == nil {
+			ok = "no: " + q.problem
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", q.id, kind, account, region, name, q.parts, size(q.bytes), ok)
+	}
+	tw.Flush()
 }
 
 // describe reads what a log holds from its manifest's metadata key:

@@ -76,12 +76,9 @@ func testFlushFailure(t *testing.T, e *env) {
 	}
 }
 
-// testEtcdOutage stops etcd (its own, not the shared one) during appends:
-// they fail with ErrWriteFailed, the log rereads its index once etcd is
-// back (a commit whose answer was lost may have been applied), and
-// counters go on without a gap or a reuse. A view of the log follows the
-// owner again once etcd is back.
-func testEtcdOutage(t *testing.T, e *env) {
+// ownEtcd starts an etcd of the test's own (one it can stop) and returns
+// it with options for a backend on it, under a fence of its own.
+func (e *env) ownEtcd(t *testing.T) (*testEtcd, Options) {
 	te := newTestEtcd(t)
 	cli := te.client(t)
 	resp, err := cli.Put(t.Context(), "/fence", "owner")
@@ -90,6 +87,16 @@ func testEtcdOutage(t *testing.T, e *env) {
 	}
 	o := e.options(prefixOf(t.Name()), Fence{Key: "/fence", Revision: resp.Header.Revision})
 	o.Etcd = cli
+	return te, o
+}
+
+// testEtcdOutage stops etcd (its own, not the shared one) during appends:
+// they fail with ErrWriteFailed, the log rereads its index once etcd is
+// back (a commit whose answer was lost may have been applied), and
+// counters go on without a gap or a reuse. A view of the log follows the
+// owner again once etcd is back.
+func testEtcdOutage(t *testing.T, e *env) {
+	te, o := e.ownEtcd(t)
 	o.tuning.opTimeout = 2 * time.Second
 	b := open(t, o)
 	l := openTestLog(t, b, "etcd-outage-log")
@@ -138,14 +145,7 @@ func testEtcdOutage(t *testing.T, e *env) {
 // longer bound of other etcd calls; appends succeed again once etcd
 // answers, after the index is reread.
 func testUnansweredCommit(t *testing.T, e *env) {
-	te := newTestEtcd(t)
-	cli := te.client(t)
-	resp, err := cli.Put(t.Context(), "/fence", "owner")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := e.options(prefixOf(t.Name()), Fence{Key: "/fence", Revision: resp.Header.Revision})
-	o.Etcd = cli
+	te, o := e.ownEtcd(t)
 	o.tuning.opTimeout = time.Hour
 	o.tuning.commitTimeout = 300 * time.Millisecond
 	b := open(t, o)
@@ -155,7 +155,7 @@ func testUnansweredCommit(t *testing.T, e *env) {
 	te.stop()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	_, err = l.Append(ctx, []storage.Batch{{Shard: 0, Records: []storage.Record{{Data: []byte("maybe")}}}})
+	_, err := l.Append(ctx, []storage.Batch{{Shard: 0, Records: []storage.Record{{Data: []byte("maybe")}}}})
 	if !errors.Is(err, storage.ErrWriteFailed) {
 		t.Fatalf("append whose commit etcd does not answer: %v, want ErrWriteFailed", err)
 	}
