@@ -9,7 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metricsRegistry gathers what GET /metrics serves, in the Prometheus exposition format:
+// metricsRegistry gathers what GET /metrics serves:
 // the Go runtime's and the process's standard series (go_*, process_*)
 // and those of each source: HTTP requests, Data Streams, Firehose, ... (the
 // sluice_* series, listed in README.md under "Metrics"). It carries no

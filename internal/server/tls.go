@@ -45,17 +45,18 @@ func tlsConfig(cfg config.Config) (*tls.Config, string, error) {
 func SelfSignedCert(dir string) (certFile, keyFile string, err error) {
 	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	if _, err := os.Stat(certFile); errors.Is(err, os.ErrNotExist) {
-		if err := writeSelfSigned(dir, certFile, keyFile); err != nil {
+		if err := WriteSelfSigned(certFile, keyFile); err != nil {
 			return "", "", fmt.Errorf("self-signed certificate: %w", err)
 		}
 	}
 	return certFile, keyFile, nil
 }
 
-// writeSelfSigned makes a certificate for localhost, 127.0.0.1 and ::1 that
-// clients can trust by pointing at the file (AWS_CA_BUNDLE, a Java trust
-// store): it is its own CA.
-func writeSelfSigned(dir, certFile, keyFile string) error {
+// WriteSelfSigned makes a certificate for localhost, 127.0.0.1, ::1 and
+// the extra addresses that clients can trust by pointing at the file
+// (AWS_CA_BUNDLE, a Java trust store): it is its own CA. Its directory is
+// made if needed.
+func WriteSelfSigned(certFile, keyFile string, extra ...net.IP) error {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return err
@@ -75,7 +76,7 @@ func writeSelfSigned(dir, certFile, keyFile string) error {
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 		DNSNames:              []string{"localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		IPAddresses:           append([]net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}, extra...),
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
@@ -85,7 +86,7 @@ func writeSelfSigned(dir, certFile, keyFile string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(certFile), 0o700); err != nil {
 		return err
 	}
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
