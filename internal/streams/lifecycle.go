@@ -120,9 +120,7 @@ func (s *Service) CreateStream(ctx context.Context, c Caller, p CreateParams) er
 		}
 		return err
 	}
-	ls := &liveStream{log: l}
-	ls.publish(st)
-	s.streams[key] = ls
+	s.streams[key] = newLiveStream(l, st)
 	if st.Status != StatusActive {
 		s.scheduleTransitionLocked(st)
 	}
@@ -218,7 +216,7 @@ func (s *Service) finishTransition(key streamKey, id string, until time.Time) {
 	default:
 	}
 	ls := s.streams[key]
-	if ls == nil || ls.meta.ID != id {
+	if ls == nil || ls.meta.ID != id || ls.remote {
 		delete(s.timers, id)
 		return
 	}
@@ -285,6 +283,9 @@ func (s *Service) retryTransitionLocked(st *Stream, key streamKey, id string) {
 }
 
 func (s *Service) deleteMeta(ctx context.Context, st *Stream) error {
+	if err := s.refuseRemote(st); err != nil {
+		return err
+	}
 	return s.meta.Update(ctx, func(tx storage.MetaTx) error {
 		err := tx.Delete(streamMetaKey(st))
 		if errors.Is(err, storage.ErrNotFound) {

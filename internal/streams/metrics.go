@@ -70,6 +70,9 @@ func (s *Service) Stats() []StreamStats {
 	s.mu.RLock()
 	lives := make([]*liveStream, 0, len(s.streams))
 	for _, ls := range s.streams {
+		if ls.remote {
+			continue // its owner does this
+		}
 		lives = append(lives, ls)
 	}
 	s.mu.RUnlock()

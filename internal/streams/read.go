@@ -223,6 +223,9 @@ func (s *Service) GetRecords(ctx context.Context, c Caller, token, streamARN str
 		}
 		return nil, errShardMissing(ShardID(it.Shard), it.Name, c.Account)
 	}
+	if ls.remote {
+		return nil, errElsewhere(it.Name)
+	}
 	st := ls.snapshot()
 	if err := s.authorize(c, "GetRecords", st.ARN(), st.Account, st.Policy); err != nil {
 		return nil, err

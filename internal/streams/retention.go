@@ -85,6 +85,9 @@ func (s *Service) EnforceRetention() {
 	s.mu.RLock()
 	live := make([]*liveStream, 0, len(s.streams))
 	for _, ls := range s.streams {
+		if ls.remote {
+			continue // its owner does this
+		}
 		live = append(live, ls)
 	}
 	s.mu.RUnlock()

@@ -56,7 +56,7 @@ func (s *Service) ScaleOnDemand() {
 	s.mu.RLock()
 	var candidates []*liveStream
 	for _, ls := range s.streams {
-		if st := ls.snapshot(); st.Mode == ModeOnDemand && st.Status == StatusActive {
+		if st := ls.snapshot(); !ls.remote && st.Mode == ModeOnDemand && st.Status == StatusActive {
 			candidates = append(candidates, ls)
 		}
 	}

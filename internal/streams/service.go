@@ -64,6 +64,10 @@ type Config struct {
 	// master key is asked again (0: package sse's defaults, 5 minutes).
 	DataKeyLifetime time.Duration
 	DataKeyRecheck  time.Duration
+	// Owns, when set, says which streams (by ID) this node owns at start,
+	// in a cluster whose streams are spread over nodes; the others are
+	// remote (placement.go). Nil owns every stream.
+	Owns func(streamID string) bool
 }
 
 // Defaults returns AWS's defaults (us-east-1 shard quota).
@@ -107,6 +111,10 @@ type Service struct {
 	calls    callBuckets
 	policies policyCache
 	subs     subscriptions
+	// remote are the IDs of the streams another node owns (placement.go);
+	// releaser hands a dropped stream's log over, if the backend can.
+	remote   remoteSet
+	releaser releaser
 
 	// plainBufs recycles the plaintext buffers of GetRecords pages of
 	// encrypted records (RecordsPage.Release).
@@ -133,6 +141,11 @@ type liveStream struct {
 	mu   sync.RWMutex
 	meta *Stream
 	log  storage.Log
+	// remote is set for a stream another node owns (placement.go); gone
+	// closes when this liveStream stops standing for its stream (the
+	// stream moved to or from this node), ending its subscriptions.
+	remote bool
+	gone   chan struct{}
 	// routes are the open shards ordered by hash range, for routing puts.
 	routes []*Shard
 	// next spreads records over the open shards under the AUTO
@@ -158,6 +171,13 @@ type liveStream struct {
 	ringOnce  sync.Once
 	ring      *sse.Keyring
 	lastPrune atomic.Int64
+}
+
+// newLiveStream returns the owned stream st, its records in l.
+func newLiveStream(l storage.Log, st *Stream) *liveStream {
+	ls := &liveStream{log: l, gone: make(chan struct{})}
+	ls.publish(st)
+	return ls
 }
 
 // watchMeta returns a channel closed at the next published change.
@@ -257,6 +277,7 @@ func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, er
 		stop:     make(chan struct{}),
 		draining: make(chan struct{}),
 	}
+	s.releaser, _ = backend.(releaser)
 	key, err := s.tokenKey(ctx)
 	if err != nil {
 		return nil, err
@@ -303,7 +324,11 @@ func (s *Service) load(ctx context.Context) error {
 				"key", key, "err", err)
 			return nil
 		}
-		s.addLive(ctx, &st)
+		if s.owns(st.ID) {
+			s.addLive(ctx, &st)
+		} else {
+			s.addRemoteLocked(&st)
+		}
 		live[st.ID] = true
 		return nil
 	})
@@ -325,7 +350,12 @@ func (s *Service) load(ctx context.Context) error {
 	// A log without metadata: a crash between DeleteStream's removal of the
 	// metadata and of the log (the log was marked first, and goes now), a
 	// restore an operator asked for, or metadata that was lost (the log is
-	// quarantined). See package storage.
+	// quarantined). See package storage. With streams spread over nodes,
+	// no node here can tell whose such a log is: they are left alone.
+	if s.cfg.Owns != nil {
+		s.resumeTransitions()
+		return nil
+	}
 	ids, err := s.recs.IDs(ctx)
 	if err != nil {
 		return err
@@ -348,8 +378,18 @@ func (s *Service) load(ctx context.Context) error {
 			}
 		}
 	}
+	s.resumeTransitions()
+	return nil
+}
+
+// resumeTransitions schedules the end of the owned streams' transitional
+// states, at start.
+func (s *Service) resumeTransitions() {
 	for _, ls := range s.streams {
 		st := ls.meta
+		if ls.remote {
+			continue
+		}
 		if st.Status != StatusActive {
 			s.scheduleTransition(st)
 		}
@@ -359,7 +399,6 @@ func (s *Service) load(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
 }
 
 // addLive opens a loaded stream's log and makes the stream live. A log
@@ -374,9 +413,7 @@ func (s *Service) addLive(ctx context.Context, st *Stream) {
 	} else if err := s.describe(ctx, st); err != nil {
 		s.log.Error("writing the stream's manifest", "stream", st.Name, "err", err)
 	}
-	ls := &liveStream{log: l}
-	ls.publish(st)
-	s.streams[streamKey{st.Account, st.Region, st.Name}] = ls
+	s.streams[streamKey{st.Account, st.Region, st.Name}] = newLiveStream(l, st)
 }
 
 // adopt writes back the metadata of log id from its manifest, when an
@@ -448,6 +485,9 @@ func newStreamID() string {
 // failure to write it is logged, not the operation's failure, and it is
 // written again at the next change or start).
 func (s *Service) persist(ctx context.Context, st *Stream) error {
+	if err := s.refuseRemote(st); err != nil {
+		return err
+	}
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -531,6 +571,9 @@ func (s *Service) find(c Caller, ref StreamRef, action string) (*liveStream, str
 			return nil, name, s.crossAccountMissing(c, action, ref.ARN, owner.Account)
 		}
 		return nil, name, errStreamNotFound(name, c.Account)
+	}
+	if ls.remote && !remoteReadable[action] {
+		return nil, name, errElsewhere(name)
 	}
 	return ls, name, nil
 }

@@ -146,6 +146,8 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeEvent, error) {
 			return nil, ErrTakenOver
 		case <-s.draining:
 			return nil, ErrSubscriptionEnded
+		case <-sub.ls.gone: // the stream moved: its client subscribes again, at its owner
+			return nil, ErrSubscriptionEnded
 		default:
 		}
 		now := s.now()
@@ -168,6 +170,8 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeEvent, error) {
 		case <-sub.taken:
 			return nil, ErrTakenOver
 		case <-s.draining:
+			return nil, ErrSubscriptionEnded
+		case <-sub.ls.gone:
 			return nil, ErrSubscriptionEnded
 		case <-changed:
 		case <-meta:

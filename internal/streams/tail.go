@@ -50,6 +50,9 @@ func (s *Service) internal(c Caller, ref StreamRef, id string) (*liveStream, *St
 	if ls == nil {
 		return nil, nil, errStreamNotFound(name, c.Account)
 	}
+	if ls.remote {
+		return nil, nil, errElsewhere(name)
+	}
 	st := ls.snapshot()
 	if id != "" && st.ID != id {
 		return nil, nil, errStreamNotFound(name, c.Account)

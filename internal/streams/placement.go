@@ -1,0 +1,270 @@
+package streams
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"sluice/internal/storage"
+)
+
+// Placement: in a cluster whose streams are spread over several nodes,
+// each node's Service owns some streams and follows the others. An owned
+// stream is as on one node: its log open, its transitions, retention and
+// scaling run here. A remote stream (owned by another node) is metadata
+// only, kept for the account-wide answers every node gives (ListStreams,
+// the account's shard limit, descriptions): its log is a FailedLog that
+// says the stream is served elsewhere, and any operation other than a
+// description fails the same way, before anything changes. The cluster
+// routes a stream's operations to its owner, so a remote stream sees one
+// only when a move raced the routing; the client's retry reaches the new
+// owner.
+//
+// Config.Owns says which streams are this node's at start; LoadStream and
+// DropStream move a stream in and out at run time, and Follow rereads the
+// metadata of a stream another node changed (one call at a time per key,
+// as a watch delivers them).
+
+// errElsewhere is what operations on a remote stream fail with: a
+// storage.ErrMoved, so that the client is told to retry (the node that
+// owns the stream serves the retry).
+func errElsewhere(name string) error {
+	return fmt.Errorf("streams: stream %s is owned by another node: %w", name, storage.ErrMoved)
+}
+
+// remoteReadable are the actions a remote stream answers from the
+// metadata it follows: descriptions, which every node can give.
+var remoteReadable = map[string]bool{
+	"DescribeStream":         true,
+	"DescribeStreamSummary":  true,
+	"ListShards":             true,
+	"ListStreamConsumers":    true,
+	"DescribeStreamConsumer": true,
+	"ListTagsForStream":      true,
+	"ListTagsForResource":    true,
+	"GetResourcePolicy":      true,
+}
+
+// remoteSet holds the IDs of the remote streams, for the metadata writes
+// (persist, deleteMeta) that must refuse them and that run under locks
+// from which Service.mu cannot be taken. Its lock is a leaf.
+type remoteSet struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+func (r *remoteSet) has(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ids[id]
+}
+
+func (r *remoteSet) set(id string, remote bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ids == nil {
+		r.ids = map[string]bool{}
+	}
+	if remote {
+		r.ids[id] = true
+	} else {
+		delete(r.ids, id)
+	}
+}
+
+// owns reports whether this node owns the stream with the ID at start.
+func (s *Service) owns(id string) bool { return s.cfg.Owns == nil || s.cfg.Owns(id) }
+
+// refuseRemote returns errElsewhere for a metadata write of a remote
+// stream.
+func (s *Service) refuseRemote(st *Stream) error {
+	if s.remote.has(st.ID) {
+		return errElsewhere(st.Name)
+	}
+	return nil
+}
+
+// addRemote makes a stream owned by another node known; the caller holds
+// s.mu (or runs before the Service is shared).
+func (s *Service) addRemoteLocked(st *Stream) {
+	s.remote.set(st.ID, true)
+	ls := &liveStream{log: storage.NewFailedLog(errElsewhere(st.Name)), remote: true, gone: make(chan struct{})}
+	ls.publish(st)
+	s.streams[streamKey{st.Account, st.Region, st.Name}] = ls
+}
+
+// readStream reads the metadata of the stream with the ID from the store
+// (a scan: moves are rare).
+func (s *Service) readStream(ctx context.Context, id string) (*Stream, error) {
+	var found *Stream
+	err := s.meta.Scan(ctx, keyStreams, func(key string, value []byte) error {
+		var st Stream
+		if json.Unmarshal(value, &st) == nil && st.ID == id && streamMetaKey(&st) == key {
+			found = &st
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if found == nil {
+		return nil, fmt.Errorf("streams: no stream has the ID %s: %w", id, storage.ErrNotFound)
+	}
+	return found, nil
+}
+
+// LoadStream makes this node the owner of the stream with the ID: its
+// metadata is reread from the store (the previous owner's last change is
+// there), its log opened, its pending transitions resumed. The storage
+// must already let this node write the log (in a cluster, the caller
+// placed it). Loading an owned stream does nothing.
+func (s *Service) LoadStream(ctx context.Context, id string) error {
+	st, err := s.readStream(ctx, id)
+	if err != nil {
+		return err
+	}
+	key := streamKey{st.Account, st.Region, st.Name}
+	s.mu.Lock()
+	if ls := s.streams[key]; ls != nil && !ls.remote && ls.snapshot().ID == id {
+		s.mu.Unlock()
+		return nil
+	}
+	l, err := s.recs.Open(ctx, id)
+	if err != nil {
+		s.mu.Unlock()
+		return fmt.Errorf("streams: opening the log of stream %s: %w", st.Name, err)
+	}
+	old := s.streams[key]
+	s.streams[key] = newLiveStream(l, st)
+	s.remote.set(id, false)
+	s.mu.Unlock()
+	if old != nil {
+		close(old.gone)
+	}
+	if err := s.describe(ctx, st); err != nil {
+		s.log.Error("writing the stream's manifest", "stream", st.Name, "err", err)
+	}
+	if st.Status != StatusActive {
+		s.scheduleTransition(st)
+	}
+	for _, cons := range st.Consumers {
+		if cons.Status != ConsumerActive {
+			s.scheduleConsumer(st, cons)
+		}
+	}
+	return nil
+}
+
+// releaser is a backend whose logs can be handed to another node
+// (package storage/cluster's Backend): Release flushes and closes one log
+// without removing anything. In a backend without it (the embedded one,
+// where both "nodes" of a test share one store) the log stays open.
+type releaser interface {
+	Release(id string)
+}
+
+// DropStream hands the stream with the ID to another node: from now on it
+// is remote here. Its timers stop, its subscriptions end (their clients
+// subscribe again, at the new owner), appends in flight finish, and then
+// its log is released (in a cluster: flushed, committed and closed, its
+// counters going on at the next owner). Dropping a stream this node does
+// not own does nothing.
+func (s *Service) DropStream(id string) {
+	s.mu.Lock()
+	var old *liveStream
+	for _, ls := range s.streams {
+		if !ls.remote && ls.snapshot().ID == id {
+			old = ls
+			break
+		}
+	}
+	if old == nil {
+		s.mu.Unlock()
+		return
+	}
+	st := old.snapshot()
+	s.stopTimersLocked(st)
+	s.addRemoteLocked(st)
+	s.mu.Unlock()
+	// Appends hold the stream's read lock: this waits for those in flight.
+	old.mu.Lock()
+	old.mu.Unlock()
+	close(old.gone)
+	if s.releaser != nil {
+		s.releaser.Release(id)
+	}
+}
+
+// stopTimersLocked stops the stream's transition and consumer timers; the
+// caller holds s.mu.
+func (s *Service) stopTimersLocked(st *Stream) {
+	keys := []string{st.ID}
+	for i := range st.Consumers {
+		keys = append(keys, st.ConsumerARN(&st.Consumers[i]))
+	}
+	for _, k := range keys {
+		if t := s.timers[k]; t != nil {
+			t.Stop()
+			delete(s.timers, k)
+		}
+	}
+}
+
+// Follow rereads the stream at metadata key (as a watch of the store
+// reports it changed) when another node owns it: a new or changed stream
+// is published as remote, a deleted one forgotten. Streams this node owns
+// are left alone: its own memory is their truth.
+func (s *Service) Follow(ctx context.Context, key string) error {
+	var st *Stream
+	value, err := s.meta.Get(ctx, key)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		st = new(Stream)
+		if err := json.Unmarshal(value, st); err != nil || st.ID == "" || streamMetaKey(st) != key {
+			return fmt.Errorf("streams: the metadata at %s does not hold a stream: %v", key, err)
+		}
+	}
+	k, ok := streamKeyOf(key)
+	if !ok {
+		return fmt.Errorf("streams: %s is not a stream's metadata key", key)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := s.streams[k]
+	if cur != nil {
+		if !cur.remote {
+			return nil
+		}
+		if known := cur.snapshot(); st == nil || st.ID != known.ID {
+			delete(s.streams, k)
+			s.remote.set(known.ID, false)
+			close(cur.gone)
+			cur = nil
+		}
+	}
+	switch {
+	case st == nil:
+	case cur != nil:
+		cur.mu.Lock()
+		cur.publish(st)
+		cur.mu.Unlock()
+	default:
+		s.addRemoteLocked(st)
+	}
+	return nil
+}
+
+// streamKeyOf parses a stream's metadata key (streamMetaKey).
+func streamKeyOf(key string) (streamKey, bool) {
+	parts := strings.Split(strings.TrimPrefix(key, keyStreams), "/")
+	if !strings.HasPrefix(key, keyStreams) || len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return streamKey{}, false
+	}
+	return streamKey{parts[0], parts[1], parts[2]}, true
+}
