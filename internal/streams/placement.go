@@ -268,3 +268,42 @@ func streamKeyOf(key string) (streamKey, bool) {
 	}
 	return streamKey{parts[0], parts[1], parts[2]}, true
 }
+
+// StreamsPrefix is the metadata key prefix of every stream: a cluster
+// node watches it and hands each key to Follow ("" to FollowAll).
+const StreamsPrefix = keyStreams
+
+// FollowAll rereads the metadata of every stream another node owns (a
+// watch that started over may have missed changes): new and changed ones
+// are published as remote, remote ones no longer in the store forgotten.
+func (s *Service) FollowAll(ctx context.Context) error {
+	var keys []string
+	err := s.meta.Scan(ctx, keyStreams, func(key string, _ []byte) error {
+		keys = append(keys, key)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	present := make(map[string]bool, len(keys))
+	for _, key := range keys {
+		present[key] = true
+		if err := s.Follow(ctx, key); err != nil {
+			s.log.Error("following a stream's metadata", "key", key, "err", err)
+		}
+	}
+	s.mu.RLock()
+	var gone []string
+	for _, ls := range s.streams {
+		if key := streamMetaKey(ls.snapshot()); ls.remote && !present[key] {
+			gone = append(gone, key)
+		}
+	}
+	s.mu.RUnlock()
+	for _, key := range gone {
+		if err := s.Follow(ctx, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}

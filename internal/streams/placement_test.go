@@ -3,6 +3,7 @@ package streams
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"testing"
 	"time"
@@ -321,4 +322,32 @@ func FuzzStreamKeyOf(f *testing.F) {
 			t.Fatalf("%q parsed as %+v, which is %q", key, k, back)
 		}
 	})
+}
+
+// FollowAll catches up on what a watch that started over missed: a stream
+// created and one deleted elsewhere meanwhile.
+func TestFollowAllCatchesUp(t *testing.T) {
+	ctx := context.Background()
+	a, b := placementNodes(t, Config{})
+	one := int64(1)
+	if err := a.CreateStream(ctx, testCaller, CreateParams{Name: "s3", ShardCount: &one}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DeleteStream(ctx, testCaller, StreamRef{Name: "s1"}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.FollowAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	page, err := b.ListStreams(ctx, testCaller, ListStreamsParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, st := range page.Streams {
+		names = append(names, st.Name)
+	}
+	if fmt.Sprint(names) != "[s2 s3]" {
+		t.Fatalf("streams the follower lists after FollowAll: %v", names)
+	}
 }

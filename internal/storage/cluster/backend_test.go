@@ -31,6 +31,7 @@ func TestBackend(t *testing.T) {
 	t.Run("PartialFlush", func(t *testing.T) { testPartialFlush(t, e) })
 	t.Run("View", func(t *testing.T) { testView(t, e) })
 	t.Run("Placement", func(t *testing.T) { testPlacement(t, e) })
+	t.Run("WatchMeta", func(t *testing.T) { testWatchMeta(t, e) })
 }
 
 // testConformance runs the storage conformance suite; each directory the
