@@ -127,17 +127,32 @@ func (s *Service) LoadStream(ctx context.Context, id string) error {
 		return err
 	}
 	key := streamKey{st.Account, st.Region, st.Name}
+	owned := func() bool {
+		ls := s.streams[key]
+		return ls != nil && !ls.remote && ls.snapshot().ID == id
+	}
+	s.mu.RLock()
+	already := owned()
+	s.mu.RUnlock()
+	if already {
+		return nil
+	}
+	// Opened outside s.mu: in a cluster, opening reads the log's index
+	// from etcd, which the lookups of every other request must not wait
+	// for. Placements come one at a time, so nothing loads it meanwhile.
+	l, err := s.recs.Open(ctx, id)
+	if err != nil {
+		return fmt.Errorf("streams: opening the log of stream %s: %w", st.Name, err)
+	}
 	s.mu.Lock()
-	if ls := s.streams[key]; ls != nil && !ls.remote && ls.snapshot().ID == id {
+	if owned() {
 		s.mu.Unlock()
 		return nil
 	}
-	l, err := s.recs.Open(ctx, id)
-	if err != nil {
-		s.mu.Unlock()
-		return fmt.Errorf("streams: opening the log of stream %s: %w", st.Name, err)
-	}
 	old := s.streams[key]
+	if old != nil {
+		s.remote.set(old.snapshot().ID, false) // a stale remote entry of an older stream of the name
+	}
 	s.streams[key] = newLiveStream(l, st)
 	s.remote.set(id, false)
 	s.mu.Unlock()
