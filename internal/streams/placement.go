@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"sluice/internal/storage"
 )
@@ -48,40 +47,13 @@ var remoteReadable = map[string]bool{
 	"GetResourcePolicy":      true,
 }
 
-// remoteSet holds the IDs of the remote streams, for the metadata writes
-// (persist, deleteMeta) that must refuse them and that run under locks
-// from which Service.mu cannot be taken. Its lock is a leaf.
-type remoteSet struct {
-	mu  sync.Mutex
-	ids map[string]bool
-}
-
-func (r *remoteSet) has(id string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.ids[id]
-}
-
-func (r *remoteSet) set(id string, remote bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.ids == nil {
-		r.ids = map[string]bool{}
-	}
-	if remote {
-		r.ids[id] = true
-	} else {
-		delete(r.ids, id)
-	}
-}
-
 // owns reports whether this node owns the stream with the ID at start.
 func (s *Service) owns(id string) bool { return s.cfg.Owns == nil || s.cfg.Owns(id) }
 
 // refuseRemote returns errElsewhere for a metadata write of a remote
 // stream.
 func (s *Service) refuseRemote(st *Stream) error {
-	if s.remote.has(st.ID) {
+	if s.remote.Has(st.ID) {
 		return errElsewhere(st.Name)
 	}
 	return nil
@@ -90,7 +62,7 @@ func (s *Service) refuseRemote(st *Stream) error {
 // addRemote makes a stream owned by another node known; the caller holds
 // s.mu (or runs before the Service is shared).
 func (s *Service) addRemoteLocked(st *Stream) {
-	s.remote.set(st.ID, true)
+	s.remote.Set(st.ID, true)
 	ls := &liveStream{log: storage.NewFailedLog(errElsewhere(st.Name)), remote: true, gone: make(chan struct{})}
 	ls.publish(st)
 	s.streams[streamKey{st.Account, st.Region, st.Name}] = ls
@@ -151,10 +123,10 @@ func (s *Service) LoadStream(ctx context.Context, id string) error {
 	}
 	old := s.streams[key]
 	if old != nil {
-		s.remote.set(old.snapshot().ID, false) // a stale remote entry of an older stream of the name
+		s.remote.Set(old.snapshot().ID, false) // a stale remote entry of an older stream of the name
 	}
 	s.streams[key] = newLiveStream(l, st)
-	s.remote.set(id, false)
+	s.remote.Set(id, false)
 	s.mu.Unlock()
 	if old != nil {
 		close(old.gone)
@@ -171,14 +143,6 @@ func (s *Service) LoadStream(ctx context.Context, id string) error {
 		}
 	}
 	return nil
-}
-
-// releaser is a backend whose logs can be handed to another node
-// (package storage/cluster's Backend): Release flushes and closes one log
-// without removing anything. In a backend without it (the embedded one,
-// where both "nodes" of a test share one store) the log stays open.
-type releaser interface {
-	Release(id string)
 }
 
 // DropStream hands the stream with the ID to another node: from now on it
@@ -206,8 +170,8 @@ func (s *Service) DropStream(id string) {
 	s.mu.Unlock()
 	// Appends hold the stream's read lock: this waits for those in flight.
 	old.mu.Lock()
-	old.mu.Unlock()
 	close(old.gone)
+	old.mu.Unlock()
 	if s.releaser != nil {
 		s.releaser.Release(id)
 	}
@@ -258,7 +222,7 @@ func (s *Service) Follow(ctx context.Context, key string) error {
 		}
 		if known := cur.snapshot(); st == nil || st.ID != known.ID {
 			delete(s.streams, k)
-			s.remote.set(known.ID, false)
+			s.remote.Set(known.ID, false)
 			close(cur.gone)
 			cur = nil
 		}

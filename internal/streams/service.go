@@ -113,8 +113,8 @@ type Service struct {
 	subs     subscriptions
 	// remote are the IDs of the streams another node owns (placement.go);
 	// releaser hands a dropped stream's log over, if the backend can.
-	remote   remoteSet
-	releaser releaser
+	remote   storage.RemoteIDs
+	releaser storage.Releaser
 
 	// plainBufs recycles the plaintext buffers of GetRecords pages of
 	// encrypted records (RecordsPage.Release).
@@ -277,7 +277,7 @@ func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, er
 		stop:     make(chan struct{}),
 		draining: make(chan struct{}),
 	}
-	s.releaser, _ = backend.(releaser)
+	s.releaser, _ = backend.(storage.Releaser)
 	key, err := s.tokenKey(ctx)
 	if err != nil {
 		return nil, err

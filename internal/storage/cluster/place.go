@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sluice/internal/storage"
 	"sync"
 )
 
@@ -153,3 +154,6 @@ func (l *clusterLog) awaitCommit() {
 	l.commitMu.Lock()
 	defer l.commitMu.Unlock()
 }
+
+// The services release a dropped log through storage.Releaser.
+var _ storage.Releaser = (*Backend)(nil)
