@@ -41,12 +41,14 @@ func ClientMessage(err error) (msg string, ok bool) {
 	maybeStored := errors.As(err, &maybe) && maybe.MaybeStored()
 	switch {
 	case maybeStored && errors.Is(err, ErrMoved):
-		return "This stream moved to another Sluice node while this one handled the request, after part of the " +
-			"request was committed: some or all of it may have been stored, and retrying may store records twice. " +
-			"The node that owns the stream now serves the retry.", true
+		return "What this request addresses (a stream, delivery stream, application or video stream) moved to " +
+			"another Sluice node while this one handled the request, after part of the request was committed: some " +
+			"or all of it may have been stored, and retrying may store records twice. The node that owns it now " +
+			"serves the retry.", true
 	case errors.Is(err, ErrMoved):
-		return "This stream moved to another Sluice node while this one handled the request, so nothing of the " +
-			"request was stored. Retry: the node that owns the stream now serves it.", true
+		return "What this request addresses (a stream, delivery stream, application or video stream) is served by " +
+			"another Sluice node (it moved while this one handled the request), so nothing of the request was " +
+			"stored. Retry: the node that owns it now serves it.", true
 	case maybeStored && errors.Is(err, ErrFenced):
 		return "This Sluice node stopped owning the cluster while it handled the request (its etcd lease lapsed), " +
 			"after part of the request was committed: some or all of it may have been stored, and retrying may store " +

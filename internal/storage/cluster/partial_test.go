@@ -66,7 +66,7 @@ func TestClientMessages(t *testing.T) {
 		{"fenced", ErrFenced, []string{"so nothing of the request was stored"}},
 		{"moved after a part", &maybeCommitted{err: ErrLogMoved, reason: "moved"},
 			[]string{"moved to another Sluice node", "some or all of it may have been stored"}},
-		{"moved", ErrLogMoved, []string{"moved to another Sluice node", "so nothing of the request was stored"}},
+		{"moved", ErrLogMoved, []string{"is served by another Sluice node", "so nothing of the request was stored"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
