@@ -16,9 +16,10 @@ import (
 // a reader when records arrive. The log is the delivery stream's, shared:
 // readers must not append to it, and must stop using it once the delivery
 // stream is gone (Log answers NotFound then, and a log closed under a
-// reader reads nothing more).
+// reader reads nothing more) or served by another node (Log answers an
+// error wrapping storage.ErrMoved: see placement.go).
 func (s *Service) Log(c Caller, name string) (*DeliveryStream, storage.Log, error) {
-	l, err := s.get(c, name)
+	l, err := s.owned(c, name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -31,7 +32,7 @@ func (s *Service) Log(c Caller, name string) (*DeliveryStream, storage.Log, erro
 // is. A reader that reads the log after Horizon and takes its records up
 // to the horizon takes them in an order no later record can change.
 func (s *Service) Horizon(c Caller, name string) (int64, error) {
-	l, err := s.get(c, name)
+	l, err := s.owned(c, name)
 	if err != nil {
 		return 0, err
 	}

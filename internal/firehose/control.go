@@ -193,6 +193,9 @@ func (s *Service) DeleteDeliveryStream(ctx context.Context, c Caller, name strin
 	if l == nil {
 		return errNotFound(name, c.Account)
 	}
+	if l.remote {
+		return errElsewhere(name)
+	}
 	ds := *l.snapshot()
 	if ds.Status == StatusDeleting {
 		return nil

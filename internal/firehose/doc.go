@@ -107,6 +107,16 @@
 // Splunk destinations writes every processed record under the S3
 // configuration's prefix, besides the failed ones.
 //
+// # Placement (placement.go)
+//
+// In a cluster whose delivery streams are spread over nodes, a node runs
+// deliveries only for the delivery streams it owns (Config.Owns,
+// LoadDeliveryStream); the others it follows from their metadata (Follow,
+// FollowAll) to describe and list them, and refuses everything else with
+// storage.ErrMoved. DropDeliveryStream hands one over with the records
+// still in its log; the next owner delivers them from the saved delivery
+// position.
+//
 // # Error log
 //
 // Delivery errors go to Config.Errors (package deliverylog) with AWS's

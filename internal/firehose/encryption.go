@@ -48,7 +48,7 @@ func (s *Service) askedEncryption(ctx context.Context, c Caller, in *Encryption)
 
 // StartEncryption turns server-side encryption on, or changes its key.
 func (s *Service) StartEncryption(ctx context.Context, c Caller, name string, in *Encryption) error {
-	l, err := s.get(c, name)
+	l, err := s.owned(c, name)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (s *Service) settleEncryption(key streamKey, id string) {
 	s.mu.RLock()
 	l := s.streams[key]
 	s.mu.RUnlock()
-	if l == nil || l.snapshot().ID != id {
+	if l == nil || l.snapshot().ID != id || l.remote {
 		return
 	}
 	ds := l.snapshot()

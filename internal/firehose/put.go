@@ -60,6 +60,19 @@ func (s *Service) Put(ctx context.Context, c Caller, name string, records [][]by
 	if err != nil {
 		return nil, nil, err
 	}
+	return s.put(ctx, l, c, name, records)
+}
+
+// put is Put into the delivery stream l, found by name; l may have been
+// dropped since it was found.
+func (s *Service) put(ctx context.Context, l *live, c Caller, name string, records [][]byte) (*DeliveryStream, []PutResult, error) {
+	// Held until the records are durable: DropDeliveryStream waits for
+	// the Puts in flight before it hands the log over (placement.go).
+	l.writes.RLock()
+	defer l.writes.RUnlock()
+	if l.moved {
+		return nil, nil, errElsewhere(name)
+	}
 	ds := l.snapshot()
 	switch {
 	case ds.Type == TypeKinesisSource:
@@ -124,7 +137,7 @@ func (m *Metrics) incoming(now time.Time, records, bytes int) {
 
 // DeliveryMetrics returns a delivery stream's counters.
 func (s *Service) DeliveryMetrics(c Caller, name string) (*Metrics, error) {
-	l, err := s.get(c, name)
+	l, err := s.owned(c, name)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +146,7 @@ func (s *Service) DeliveryMetrics(c Caller, name string) (*Metrics, error) {
 
 // Minutes returns a delivery stream's per-minute figures.
 func (s *Service) Minutes(c Caller, name string, minutes int) ([]metrics.Point, error) {
-	l, err := s.get(c, name)
+	l, err := s.owned(c, name)
 	if err != nil {
 		return nil, err
 	}
@@ -155,11 +168,15 @@ func (s *Service) Buckets(c Caller) []string {
 	return out
 }
 
-// Each calls fn for every delivery stream with its counters, in no order.
+// Each calls fn for every delivery stream this node owns with its
+// counters, in no order (those another node owns count there).
 func (s *Service) Each(fn func(ds *DeliveryStream, m *Metrics)) {
 	s.mu.RLock()
 	lives := make([]*live, 0, len(s.streams))
 	for _, l := range s.streams {
+		if l.remote {
+			continue // its owner does this
+		}
 		lives = append(lives, l)
 	}
 	s.mu.RUnlock()

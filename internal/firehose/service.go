@@ -74,6 +74,10 @@ type Config struct {
 	DataKeyLifetime time.Duration
 	DataKeyRecheck  time.Duration
 	Logger          *slog.Logger
+	// Owns, when set, says which delivery streams (by ID) this node owns
+	// at start, in a cluster whose delivery streams are spread over nodes;
+	// the others are remote (placement.go). Nil owns every one.
+	Owns func(deliveryStreamID string) bool
 }
 
 // Service is the Firehose domain for every account and region.
@@ -90,6 +94,12 @@ type Service struct {
 
 	stop chan struct{}
 	wg   sync.WaitGroup
+
+	// remote are the IDs of the delivery streams another node owns
+	// (placement.go); releaser hands a dropped one's log over, if the
+	// backend can.
+	remote   storage.RemoteIDs
+	releaser storage.Releaser
 }
 
 type streamKey struct{ account, region, name string }
@@ -114,6 +124,13 @@ type live struct {
 	// appends are the appends to log in flight, for its readers' horizon
 	// (consumer.go).
 	appends appendTracker
+	// remote is set for a delivery stream another node owns
+	// (placement.go): metadata only, nothing runs. Puts hold writes (read)
+	// while they append; moved, under it, is set for a remote one and when
+	// the delivery stream is dropped, for Puts that found it owned before.
+	remote bool
+	writes sync.RWMutex
+	moved  bool
 }
 
 // newLive makes the live delivery stream of ds over its log.
@@ -179,6 +196,7 @@ func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, er
 		stop:    make(chan struct{}),
 		dest:    newDestinations(cfg),
 	}
+	s.releaser, _ = backend.(storage.Releaser)
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
@@ -206,9 +224,18 @@ func (s *Service) load(ctx context.Context) error {
 		return err
 	}
 	for _, ds := range all {
-		s.addLive(ctx, ds)
+		if s.owns(ds.ID) {
+			s.addLive(ctx, ds)
+		} else {
+			s.addRemoteLocked(ds)
+		}
 	}
 	// Logs without metadata: see package storage and streams.Service.load.
+	// With delivery streams spread over nodes, no node here can tell whose
+	// such a log is: they are left alone.
+	if s.cfg.Owns != nil {
+		return nil
+	}
 	ids, err := s.recs.IDs(ctx)
 	if err != nil {
 		return err
@@ -315,6 +342,9 @@ func (l *live) halt() {
 // persist writes a delivery stream's state, then the manifest its log
 // keeps (see streams.Service.persist).
 func (s *Service) persist(ctx context.Context, ds *DeliveryStream) error {
+	if err := s.refuseRemote(ds); err != nil {
+		return err
+	}
 	b, err := json.Marshal(ds)
 	if err != nil {
 		return err
@@ -326,6 +356,17 @@ func (s *Service) persist(ctx context.Context, ds *DeliveryStream) error {
 		s.log.Error("writing the delivery stream's manifest", "name", ds.Name, "err", err)
 	}
 	return nil
+}
+
+// deleteMeta deletes a delivery stream's state and delivery position.
+func (s *Service) deleteMeta(ctx context.Context, ds *DeliveryStream) error {
+	if err := s.refuseRemote(ds); err != nil {
+		return err
+	}
+	return s.meta.Update(ctx, func(tx storage.MetaTx) error {
+		tx.Delete(keyPosition + ds.ID)
+		return tx.Delete(metaKey(ds))
+	})
 }
 
 // describe writes the manifest of a loaded delivery stream, if it changed.
@@ -355,7 +396,7 @@ func (s *Service) finish(key streamKey, id string) {
 	}
 	delete(s.timers, id)
 	l := s.streams[key]
-	if l == nil || l.snapshot().ID != id {
+	if l == nil || l.snapshot().ID != id || l.remote {
 		s.mu.Unlock()
 		return
 	}
@@ -384,10 +425,7 @@ func (s *Service) finish(key streamKey, id string) {
 		// at the next start, not removed.
 		err := s.recs.MarkRemoving(ctx, LogPrefix+ds.ID)
 		if err == nil {
-			err = s.meta.Update(ctx, func(tx storage.MetaTx) error {
-				tx.Delete(keyPosition + ds.ID)
-				return tx.Delete(metaKey(&ds))
-			})
+			err = s.deleteMeta(ctx, &ds)
 		}
 		if err == nil {
 			err = s.deleteSourcePositions(ctx, ds.ID)
@@ -412,11 +450,26 @@ func (s *Service) lookup(c Caller, name string) *live {
 	return s.streams[streamKey{c.Account, c.Region, name}]
 }
 
-// get returns a delivery stream that exists (in any state).
+// get returns a delivery stream that exists (in any state), owned here or
+// not: descriptions answer for either; other operations use owned (or,
+// as Put does, check moved themselves).
 func (s *Service) get(c Caller, name string) (*live, error) {
 	l := s.lookup(c, name)
 	if l == nil {
 		return nil, errNotFound(name, c.Account)
+	}
+	return l, nil
+}
+
+// owned returns a delivery stream that exists and that this node owns;
+// one another node owns fails with errElsewhere.
+func (s *Service) owned(c Caller, name string) (*live, error) {
+	l, err := s.get(c, name)
+	if err != nil {
+		return nil, err
+	}
+	if l.remote {
+		return nil, errElsewhere(name)
 	}
 	return l, nil
 }
@@ -429,6 +482,9 @@ func (s *Service) update(ctx context.Context, c Caller, name string, fn func(ds 
 	l := s.streams[streamKey{c.Account, c.Region, name}]
 	if l == nil {
 		return nil, errNotFound(name, c.Account)
+	}
+	if l.remote {
+		return nil, errElsewhere(name)
 	}
 	ds := *l.snapshot()
 	ds.Tags = append([]Tag(nil), ds.Tags...)
