@@ -46,6 +46,15 @@
 // is READY, one DELETING is deleted. Applications keep no log of their own:
 // the records they read and write are their sources' and destinations'.
 //
+// # Placement
+//
+// In a cluster whose applications are spread over nodes (Config.Owns),
+// each node runs the applications it owns and keeps the others' metadata
+// for descriptions and lists; every change of an application another node
+// owns fails with storage.ErrMoved. LoadApplication, DropApplication,
+// Follow and FollowAll move applications between nodes and follow the
+// others' changes (placement.go).
+//
 // # Code
 //
 // Code is validated (the Config's CodeValidator, SQLValidator in the

@@ -19,15 +19,18 @@ import (
 // Stop followed by a Start from the last stopped points (UPDATING in
 // between). At server start the Service starts again every application
 // that was running, from its last stopped points, so the Runner is told
-// about all of them. At shutdown the Service stops nothing: applications
-// stay RUNNING in the store, and the Runner's owner shuts the runtime down
-// (committing positions) after closing the Service. The Runner keeps the
-// positions in the metadata store under CheckpointPrefix(app), which the
-// Service deletes with the application; an input whose source changed is
-// started from NOW, so positions in the old source must not be taken for
-// it (key them by source too). A running application that fails by itself
-// is reported with Service.Failed. Start and Stop must return when ctx
-// ends (the Service is closing).
+// about all of them (all this node owns, in a cluster: LoadApplication
+// does the same for one, and DropApplication stops one with no change to
+// its state, for its next owner's Runner to start again). At shutdown the
+// Service stops nothing: applications stay RUNNING in the store, and the
+// Runner's owner shuts the runtime down (committing positions) after
+// closing the Service. The Runner keeps the positions in the metadata
+// store under CheckpointPrefix(app), which the Service deletes with the
+// application; an input whose source changed is started from NOW, so
+// positions in the old source must not be taken for it (key them by
+// source too). A running application that fails by itself is reported
+// with Service.Failed. Start and Stop must return when ctx ends (the
+// Service is closing).
 type Runner interface {
 	// Start starts running app, each input (by ID) from its position:
 	// NOW, TRIM_HORIZON, or LAST_STOPPED_POINT (where Stop, a shutdown or
@@ -85,7 +88,7 @@ func (s *Service) Start(ctx context.Context, c Caller, name string, api2 bool, p
 			started[in.ID] = PositionNow
 		}
 	}
-	s.spawn(func() { s.finishStart(a, started) })
+	s.spawn(a, func() { s.finishStart(a, started) })
 	return nil
 }
 
@@ -122,6 +125,9 @@ func (s *Service) current(c Caller, name string, api2 bool) (*Application, error
 	if err != nil {
 		return nil, err
 	}
+	if err := s.refuseRemote(cur); err != nil {
+		return nil, err
+	}
 	if err := s.check(cur, Change{API2: api2}); err != nil {
 		return nil, err
 	}
@@ -140,12 +146,14 @@ func (s *Service) begin(ctx context.Context, a *Application, status Status) erro
 }
 
 // settle applies the end of a transition to the application the
-// transition began with, if it is still the current one.
+// transition began with, if it is still the current one and still this
+// node's (one dropped meanwhile is settled by its next owner, which
+// resumes the transition its persisted state names).
 func (s *Service) settle(a *Application, fn func(b *Application)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cur := s.apps[keyOf(a)]
-	if cur == nil || cur.ID != a.ID {
+	if cur == nil || cur.ID != a.ID || s.remote.Has(a.ID) {
 		return
 	}
 	b := cur.clone()
@@ -168,7 +176,7 @@ func (s *Service) Stop(ctx context.Context, c Caller, name string, api2 bool) er
 	if err := s.begin(ctx, a, StatusStopping); err != nil {
 		return err
 	}
-	s.spawn(func() { s.finishStop(a) })
+	s.spawn(a, func() { s.finishStop(a) })
 	return nil
 }
 
@@ -239,7 +247,7 @@ func (s *Service) Delete(ctx context.Context, c Caller, name string, api2 bool, 
 	if err := s.begin(ctx, a, StatusDeleting); err != nil {
 		return err
 	}
-	s.spawn(func() {
+	s.spawn(a, func() {
 		if err := s.stopRunner(a); err != nil && !errors.Is(err, context.Canceled) {
 			s.log.Error("stopping a deleted application", "name", a.Name, "err", err)
 		}
@@ -248,6 +256,9 @@ func (s *Service) Delete(ctx context.Context, c Caller, name string, api2 bool, 
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		if s.remote.Has(a.ID) {
+			return // dropped meanwhile: its next owner finishes the deletion
+		}
 		if err := s.remove(s.ctx, a); err != nil {
 			s.log.Error("deleting application", "name", a.Name, "err", err)
 		}

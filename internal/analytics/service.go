@@ -49,6 +49,10 @@ type Config struct {
 	SampleRecords int
 	SampleWait    time.Duration
 	Logger        *slog.Logger
+	// Owns, when set, says which applications (by ID) this node owns at
+	// start, in a cluster whose applications are spread over nodes; the
+	// others are remote (placement.go). Nil owns every application.
+	Owns func(applicationID string) bool
 }
 
 // Service is the Data Analytics domain for every account and region.
@@ -59,6 +63,12 @@ type Service struct {
 
 	mu   sync.Mutex
 	apps map[appKey]*Application // snapshots: replaced, never changed in place
+
+	// remote are the IDs of the applications another node owns
+	// (placement.go); inflight counts the transitions running in the
+	// background, by application, for DropApplication to wait for.
+	remote   storage.RemoteIDs
+	inflight inflight
 
 	// ctx ends with Close: transitions in flight give up, leaving the
 	// persisted state for the next start to resume.
@@ -146,9 +156,14 @@ func (s *Service) load(ctx context.Context) error {
 	defer s.mu.Unlock()
 	for _, a := range all {
 		s.apps[keyOf(a)] = a
+		if !s.owns(a.ID) {
+			s.remote.Set(a.ID, true)
+		}
 	}
 	for _, a := range all {
-		s.resume(ctx, a)
+		if !s.remote.Has(a.ID) { // a remote one's transitions are its owner's
+			s.resume(ctx, a)
+		}
 	}
 	return nil
 }
@@ -173,7 +188,7 @@ func (s *Service) resume(ctx context.Context, a *Application) {
 			return
 		}
 		positions := resumePositions(a)
-		s.spawn(func() { s.finishStart(a, positions) })
+		s.spawn(a, func() { s.finishStart(a, positions) })
 	}
 }
 
@@ -191,11 +206,16 @@ func resumePositions(a *Application) map[string]StartingPosition {
 	return out
 }
 
-// spawn runs a transition's slow part (the Runner) in the background.
-func (s *Service) spawn(fn func()) {
+// spawn runs a transition's slow part (the Runner) of application a in
+// the background. Called with s.mu held, so that DropApplication, which
+// takes it to make the application remote, waits for every transition
+// spawned before.
+func (s *Service) spawn(a *Application, fn func()) {
 	s.wg.Add(1)
+	s.inflight.begin(a.ID)
 	go func() {
 		defer s.wg.Done()
+		defer s.inflight.end(a.ID)
 		fn()
 	}()
 }
@@ -214,6 +234,9 @@ func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Milli
 // persist writes an application's state and, when its version is new, the
 // version's configuration, in one transaction.
 func (s *Service) persist(ctx context.Context, a *Application, newVersion bool) error {
+	if err := s.refuseRemote(a); err != nil {
+		return err
+	}
 	b, err := json.Marshal(a)
 	if err != nil {
 		return err
@@ -243,6 +266,9 @@ func (s *Service) store(ctx context.Context, a *Application, newVersion bool) bo
 // remove deletes an application, its versions and its checkpoints.
 // Called with s.mu held.
 func (s *Service) remove(ctx context.Context, a *Application) error {
+	if err := s.refuseRemote(a); err != nil {
+		return err
+	}
 	var versions []string
 	for _, prefix := range []string{keyVersions + a.ID + "/", CheckpointPrefix(a)} {
 		if err := s.meta.Scan(ctx, prefix, func(key string, _ []byte) error {
@@ -310,6 +336,9 @@ func (s *Service) configure(ctx context.Context, c Caller, name string, ch Chang
 	if err != nil {
 		return nil, err
 	}
+	if err := s.refuseRemote(cur); err != nil {
+		return nil, err
+	}
 	if err := s.check(cur, ch); err != nil {
 		return nil, err
 	}
@@ -341,7 +370,7 @@ func (s *Service) configure(ctx context.Context, c Caller, name string, ch Chang
 	}
 	s.apps[keyOf(a)] = a
 	if running {
-		s.spawn(func() { s.finishUpdate(cur, a) })
+		s.spawn(a, func() { s.finishUpdate(cur, a) })
 	}
 	return a, nil
 }

@@ -42,6 +42,9 @@ func (s *Service) Tag(ctx context.Context, c Caller, arn string, tags []Tag) err
 	if err != nil {
 		return err
 	}
+	if err := s.refuseRemote(cur); err != nil {
+		return err
+	}
 	if cur.Status == StatusDeleting {
 		return errState(cur, "TagResource")
 	}
@@ -64,6 +67,9 @@ func (s *Service) Untag(ctx context.Context, c Caller, arn string, keys []string
 	defer s.mu.Unlock()
 	cur, err := s.byARN(c, arn)
 	if err != nil {
+		return err
+	}
+	if err := s.refuseRemote(cur); err != nil {
 		return err
 	}
 	if cur.Status == StatusDeleting {

@@ -1,0 +1,264 @@
+package analytics
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"sluice/internal/storage"
+)
+
+// Placement: in a cluster whose applications are spread over several
+// nodes, each node's Service owns some applications and follows the
+// others. An owned application is as on one node: its transitions run
+// here, and when its status says it runs (RUNNING, STARTING, UPDATING),
+// it runs in this node's Runner. A remote application (owned by another
+// node) is metadata only, kept for the answers every node gives
+// (ListApplications, DescribeApplication, its versions and tags, the
+// account's application limit): nothing of it runs here, and every
+// operation that would change it fails with storage.ErrMoved before
+// anything changes. The cluster routes an application's operations to its
+// owner, so a remote application sees one only when a move raced the
+// routing; the client's retry reaches the new owner.
+//
+// Config.Owns says which applications are this node's at start;
+// LoadApplication and DropApplication move one in and out at run time, and
+// Follow rereads the metadata of an application another node changed (one
+// call at a time per key, as a watch delivers them).
+//
+// Applications keep no log of their own (their records are their sources'
+// and destinations'), so a move hands over no log: what the next owner
+// needs is the metadata and the Runner's checkpoints, both in the shared
+// metadata store.
+
+// errElsewhere is what operations on a remote application fail with: a
+// storage.ErrMoved, so that the client is told to retry (the node that
+// owns the application serves the retry).
+func errElsewhere(name string) error {
+	return fmt.Errorf("analytics: application %s is owned by another node: %w", name, storage.ErrMoved)
+}
+
+// inflight counts the transitions running in the background by
+// application ID, so that DropApplication waits for those of the
+// application it hands over. Its lock is a leaf.
+type inflight struct {
+	mu      sync.Mutex
+	flights map[string]*flight
+}
+
+// flight is one application's transitions in flight: done closes when
+// the last ends.
+type flight struct {
+	n    int
+	done chan struct{}
+}
+
+func (f *inflight) begin(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.flights == nil {
+		f.flights = map[string]*flight{}
+	}
+	fl := f.flights[id]
+	if fl == nil {
+		fl = &flight{done: make(chan struct{})}
+		f.flights[id] = fl
+	}
+	fl.n++
+}
+
+func (f *inflight) end(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fl := f.flights[id]
+	if fl.n--; fl.n == 0 {
+		close(fl.done)
+		delete(f.flights, id)
+	}
+}
+
+// wait returns once the transitions of the application that are in
+// flight have ended.
+func (f *inflight) wait(id string) {
+	f.mu.Lock()
+	fl := f.flights[id]
+	f.mu.Unlock()
+	if fl != nil {
+		<-fl.done
+	}
+}
+
+// owns reports whether this node owns the application with the ID at
+// start.
+func (s *Service) owns(id string) bool { return s.cfg.Owns == nil || s.cfg.Owns(id) }
+
+// refuseRemote returns errElsewhere for a change of a remote application.
+func (s *Service) refuseRemote(a *Application) error {
+	if s.remote.Has(a.ID) {
+		return errElsewhere(a.Name)
+	}
+	return nil
+}
+
+// readApplication reads the metadata of the application with the ID from
+// the store (a scan: moves are rare).
+func (s *Service) readApplication(ctx context.Context, id string) (*Application, error) {
+	var found *Application
+	err := s.meta.Scan(ctx, keyApplications, func(key string, value []byte) error {
+		a := new(Application)
+		if json.Unmarshal(value, a) == nil && a.ID == id && metaKey(a) == key {
+			found = a
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if found == nil {
+		return nil, fmt.Errorf("analytics: no application has the ID %s: %w", id, storage.ErrNotFound)
+	}
+	return found, nil
+}
+
+// LoadApplication makes this node the owner of the application with the
+// ID: its metadata is reread from the store (the previous owner's last
+// change is there) and its state resumed as a server start resumes it: if
+// it runs (RUNNING, STARTING, UPDATING) the Runner starts it, each input
+// that ran from its last stopped point (the checkpoint the previous
+// owner's DropApplication committed), one STOPPING becomes READY, one
+// DELETING is deleted. Loading an owned application does nothing.
+func (s *Service) LoadApplication(ctx context.Context, id string) error {
+	a, err := s.readApplication(ctx, id)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cur := s.apps[keyOf(a)]; cur != nil && cur.ID == id && !s.remote.Has(id) {
+		return nil
+	}
+	s.apps[keyOf(a)] = a
+	s.remote.Set(id, false)
+	s.resume(ctx, a)
+	return nil
+}
+
+// DropApplication hands the application with the ID to another node: from
+// now on it is remote here. Its transitions in flight finish (without
+// settling: their end is persisted by the next owner, which resumes the
+// state they began), and then the Runner stops it, committing its
+// positions as its last stopped point, without any change to its status:
+// it keeps running, at the next owner, which the caller must load it on
+// only once DropApplication has returned. Dropping an application this
+// node does not own does nothing.
+func (s *Service) DropApplication(id string) {
+	s.mu.Lock()
+	var a *Application
+	for _, cur := range s.apps {
+		if cur.ID == id && !s.remote.Has(id) {
+			a = cur
+			break
+		}
+	}
+	if a == nil {
+		s.mu.Unlock()
+		return
+	}
+	s.remote.Set(id, true)
+	s.mu.Unlock()
+	s.inflight.wait(id)
+	if err := s.stopRunner(a); err != nil && !errors.Is(err, context.Canceled) {
+		s.log.Error("stopping a dropped application", "name", a.Name, "account", a.Account, "region", a.Region, "err", err)
+	}
+}
+
+// Follow rereads the application at metadata key (as a watch of the store
+// reports it changed) when another node owns it: a new or changed
+// application is kept as remote, a deleted one forgotten. Applications
+// this node owns are left alone: its own memory is their truth.
+func (s *Service) Follow(ctx context.Context, key string) error {
+	k, ok := appKeyOf(key)
+	if !ok {
+		return fmt.Errorf("analytics: %s is not an application's metadata key", key)
+	}
+	var a *Application
+	value, err := s.meta.Get(ctx, key)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		a = new(Application)
+		if err := json.Unmarshal(value, a); err != nil || a.ID == "" || metaKey(a) != key {
+			return fmt.Errorf("analytics: the metadata at %s does not hold an application: %v", key, err)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cur := s.apps[k]; cur != nil {
+		if !s.remote.Has(cur.ID) {
+			return nil
+		}
+		if a == nil || a.ID != cur.ID {
+			delete(s.apps, k)
+			s.remote.Set(cur.ID, false)
+		}
+	}
+	if a != nil {
+		s.remote.Set(a.ID, true)
+		s.apps[k] = a
+	}
+	return nil
+}
+
+// appKeyOf parses an application's metadata key (metaKey).
+func appKeyOf(key string) (appKey, bool) {
+	rest, ok := strings.CutPrefix(key, keyApplications)
+	parts := strings.Split(rest, "/")
+	if !ok || len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return appKey{}, false
+	}
+	return appKey{parts[0], parts[1], parts[2]}, true
+}
+
+// ApplicationsPrefix is the metadata key prefix of every application: a
+// cluster node watches it and hands each key to Follow ("" to FollowAll).
+const ApplicationsPrefix = keyApplications
+
+// FollowAll rereads the metadata of every application another node owns
+// (a watch that started over may have missed changes): new and changed
+// ones are kept as remote, remote ones no longer in the store forgotten.
+func (s *Service) FollowAll(ctx context.Context) error {
+	var keys []string
+	err := s.meta.Scan(ctx, keyApplications, func(key string, _ []byte) error {
+		keys = append(keys, key)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	present := make(map[string]bool, len(keys))
+	for _, key := range keys {
+		present[key] = true
+		if err := s.Follow(ctx, key); err != nil {
+			s.log.Error("following an application's metadata", "key", key, "err", err)
+		}
+	}
+	s.mu.Lock()
+	var gone []string
+	for _, a := range s.apps {
+		if key := metaKey(a); s.remote.Has(a.ID) && !present[key] {
+			gone = append(gone, key)
+		}
+	}
+	s.mu.Unlock()
+	for _, key := range gone {
+		if err := s.Follow(ctx, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
