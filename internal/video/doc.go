@@ -50,6 +50,15 @@
 // start, logs named video-* without metadata are disowned: removed when so
 // marked, otherwise quarantined or, when an operator asked, adopted.
 //
+// # Placement
+//
+// In a cluster whose video streams are spread over nodes (Config.Owns), a
+// node serves the streams it owns and keeps the others' metadata for
+// descriptions and lists only: their changes fail with storage.ErrMoved,
+// and their copies carry Stream.Remote, which the data plane refuses.
+// LoadVideoStream, DropVideoStream, Follow and FollowAll move streams and
+// follow the others' changes (placement.go).
+//
 // # Limits and decisions where AWS is silent
 //
 //   - At most Config.StreamLimit streams and Config.ChannelLimit channels

@@ -64,6 +64,11 @@ type Stream struct {
 	ImageGeneration *ImageGeneration `json:",omitempty"`
 	Notification    *Notification    `json:",omitempty"`
 	Edge            *Edge            `json:",omitempty"`
+
+	// Remote is set, in memory only, on a stream another node owns
+	// (placement.go): its metadata is followed here and its fragment log
+	// is the owner's, which the data plane must not open.
+	Remote bool `json:"-"`
 }
 
 // ARN is the stream's ARN.

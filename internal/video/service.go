@@ -29,7 +29,11 @@ type Config struct {
 	// Closing, when set, is called once a deleted stream has left the
 	// service and before its log is marked for removal and removed: the
 	// data plane stops the stream's writers and readers and lets go of its
-	// log there. It is called without the service's lock held.
+	// log there. It is called without the service's lock held. It is
+	// called too for a stream handed to another node (DropVideoStream),
+	// with s.Remote set: the data plane then ends the stream's sessions
+	// the same way and lets go of its log, but keeps what the new owner
+	// goes on with (its data keys).
 	Closing func(ctx context.Context, s *Stream)
 	Logger  *slog.Logger
 	// Limits enforces AWS's control-plane call rates (calls.go).
@@ -38,6 +42,10 @@ type Config struct {
 	// checks its KmsKeyId with them (the data plane, package fragments,
 	// seals with it). Nil checks nothing.
 	Keys kms.MasterKeys
+	// Owns, when set, says which video streams (by Stream.ID) this node
+	// owns at start, in a cluster whose streams are spread over nodes; the
+	// others are remote (placement.go). Nil owns every stream.
+	Owns func(streamID string) bool
 }
 
 // Service is the Video Streams control plane for every account and region.
@@ -48,6 +56,10 @@ type Service struct {
 	log  *slog.Logger
 
 	calls callBuckets
+	// remote are the IDs of the streams another node owns (placement.go);
+	// releaser hands a dropped stream's log over, if the backend can.
+	remote   storage.RemoteIDs
+	releaser storage.Releaser
 
 	mu       sync.Mutex
 	streams  map[key]*Stream
@@ -98,6 +110,7 @@ func New(ctx context.Context, cfg Config, backend storage.Backend) (*Service, er
 		channels: map[key]*Channel{},
 		timers:   map[string]*time.Timer{},
 	}
+	s.releaser, _ = backend.(storage.Releaser)
 	if err := s.load(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -115,6 +128,10 @@ func (s *Service) load(ctx context.Context) error {
 		st := new(Stream)
 		if err := json.Unmarshal(value, st); err != nil || st.ID == "" || streamKey(st) != k {
 			s.log.Error("video stream metadata damaged: the stream is not served; its fragments are kept in quarantine", "key", k, "err", err)
+			return nil
+		}
+		if !s.owns(st.ID) {
+			s.addRemoteLocked(st)
 			return nil
 		}
 		s.streams[key{st.Account, st.Region, st.Name}] = st
@@ -137,6 +154,9 @@ func (s *Service) load(ctx context.Context) error {
 		return err
 	}
 	for _, st := range s.streams {
+		if st.Remote {
+			continue // its owner does this
+		}
 		if err := s.describe(ctx, st); err != nil {
 			s.log.Error("writing the video stream's manifest", "name", st.Name, "err", err)
 		}
@@ -149,7 +169,12 @@ func (s *Service) load(ctx context.Context) error {
 			s.scheduleChannel(ch)
 		}
 	}
-	// Logs without metadata: see package storage.
+	// Logs without metadata: see package storage. With streams spread
+	// over nodes, no node here can tell whose such a log is: they are left
+	// alone.
+	if s.cfg.Owns != nil {
+		return nil
+	}
 	ids, err := s.recs.IDs(ctx)
 	if err != nil {
 		return err
@@ -208,7 +233,12 @@ func (s *Service) Close() error {
 }
 
 // persistStream writes a stream's state, then the manifest its log keeps.
+// Every write of a stream's metadata goes through it or removeStream,
+// which refuse a stream another node owns.
 func (s *Service) persistStream(ctx context.Context, st *Stream) error {
+	if err := s.refuseRemote(st); err != nil {
+		return err
+	}
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -285,7 +315,7 @@ func (s *Service) finishStream(k key, id string) {
 	ctx := context.Background()
 	s.mu.Lock()
 	cur := s.streams[k]
-	if cur == nil || cur.ID != id || s.closed {
+	if cur == nil || cur.ID != id || cur.Remote || s.closed {
 		s.mu.Unlock()
 		return
 	}
@@ -315,6 +345,10 @@ func (s *Service) finishStream(k key, id string) {
 // is removed finishes the removal at the next start instead of
 // quarantining it.
 func (s *Service) removeStream(ctx context.Context, st *Stream) {
+	if err := s.refuseRemote(st); err != nil {
+		s.log.Error("deleting video stream", "name", st.Name, "err", err)
+		return
+	}
 	if s.cfg.Closing != nil {
 		s.cfg.Closing(ctx, st)
 	}

@@ -132,6 +132,17 @@ func (s *Service) findStream(c Caller, ref Ref) (*Stream, error) {
 	return st, nil
 }
 
+// findOwned is findStream for a change: a stream another node owns is
+// refused (placement.go) before anything is checked or changed. Called
+// with s.mu held.
+func (s *Service) findOwned(c Caller, ref Ref) (*Stream, error) {
+	st, err := s.findStream(c, ref)
+	if err == nil && st.Remote {
+		return nil, errElsewhere(st.Name)
+	}
+	return st, err
+}
+
 // nameFromARN returns the resource name of a kinesisvideo ARN of the kind
 // ("stream" or "channel").
 func nameFromARN(arn, kind string) (string, bool) {
@@ -233,7 +244,7 @@ func (s *Service) DeleteStream(ctx context.Context, c Caller, arn, currentVersio
 		return err
 	}
 	s.mu.Lock()
-	st, err := s.findStream(c, Ref{ARN: arn})
+	st, err := s.findOwned(c, Ref{ARN: arn})
 	if err == nil {
 		err = checkVersion(currentVersion, st.Version, "stream")
 	}
@@ -289,7 +300,7 @@ func (s *Service) unmapStream(ctx context.Context, arn string) {
 func (s *Service) updateStream(ctx context.Context, c Caller, ref Ref, currentVersion string, bump bool, fn func(st *Stream) error) (*Stream, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur, err := s.findStream(c, ref)
+	cur, err := s.findOwned(c, ref)
 	if err != nil {
 		return nil, err
 	}

@@ -89,7 +89,7 @@ func (s *Service) StreamTags(c Caller, ref Ref) (map[string]string, error) {
 func (s *Service) updateAny(ctx context.Context, c Caller, ref Ref, fn func(st *Stream) error) (*Stream, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur, err := s.findStream(c, ref)
+	cur, err := s.findOwned(c, ref)
 	if err != nil {
 		return nil, err
 	}

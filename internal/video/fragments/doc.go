@@ -109,4 +109,14 @@
 // ErrDeleted. Store.Close does the same with ErrClosed and no ACK. Both
 // wait for a load in progress, whose Open callers then get ErrDeleted or
 // ErrClosed, so that the log is out of use when they return.
+//
+// # Streams another node owns
+//
+// In a cluster whose video streams are spread over nodes, a stream the
+// video service marks Remote (owned by another node) is never opened: Open
+// fails with a storage.ErrMoved, and so PutMedia, GetMedia, the
+// archived-media APIs and playback of it fail that way, rather than read
+// or write a log this node does not own. A stream handed to another node
+// gets the Closing of a deleted one, with the Remote mark: its sessions
+// and readers end with the ErrMoved (no ACK), its data keys stay.
 package fragments

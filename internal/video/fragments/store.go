@@ -3,6 +3,7 @@ package fragments
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -170,7 +171,8 @@ type opening struct {
 // at first use. st's retention becomes the stream's (when Config.Lookup is
 // not set). Concurrent first uses of a stream load it once; the loading
 // holds no lock other streams need. A stream deleted (Closing) or a store
-// closed while it loads gives ErrDeleted or ErrClosed.
+// closed while it loads gives ErrDeleted or ErrClosed; a stream another
+// node owns (st.Remote, or so since st was read) a storage.ErrMoved.
 func (s *Store) Open(ctx context.Context, st *video.Stream) (*Stream, error) {
 	s.mu.Lock()
 	if s.closed {
@@ -224,6 +226,9 @@ func (s *Store) load(ctx context.Context, st *video.Stream, o *opening) {
 }
 
 func (s *Store) openStream(ctx context.Context, st *video.Stream) (*Stream, error) {
+	if err := s.elsewhere(st); err != nil {
+		return nil, err
+	}
 	l, err := s.recs.Open(ctx, st.LogID())
 	if err != nil {
 		return nil, err
@@ -233,6 +238,29 @@ func (s *Store) openStream(ctx context.Context, st *video.Stream) (*Stream, erro
 		return nil, err
 	}
 	return fs, nil
+}
+
+// elsewhere refuses a stream another node owns (video.Stream.Remote): its
+// log is that node's. The stream's current state (Config.Lookup) is asked
+// too, after Open registered the stream: a stream dropped since st was
+// read is either seen here or already registered when its Closing comes,
+// which shuts it.
+func (s *Store) elsewhere(st *video.Stream) error {
+	remote := st.Remote
+	if s.cfg.Lookup != nil && !remote {
+		cur, ok := s.cfg.Lookup(st.ID)
+		remote = ok && cur.Remote
+	}
+	if remote {
+		return movedError(st.Name)
+	}
+	return nil
+}
+
+// movedError is what uses of a stream another node owns fail with: a
+// storage.ErrMoved, which tells the client to retry (at the owner).
+func movedError(name string) error {
+	return fmt.Errorf("fragments: video stream %s is owned by another node: %w", name, storage.ErrMoved)
 }
 
 // release lets go of o, which is out of the map, with err: a loaded
@@ -258,14 +286,24 @@ func (s *Store) release(ctx context.Context, o *opening, err error) {
 // Closing is video.Config.Closing: the stream st was deleted. Its ingest
 // sessions end with an ERROR ACK 4008, its readers end, no append reaches
 // its log any more, and the store lets go of it (a load in progress ends
-// first, and its Open callers get ErrDeleted).
+// first, and its Open callers get ErrDeleted). A stream handed to another
+// node (st.Remote) is let go of the same way, its sessions and readers
+// ending with a storage.ErrMoved, and its data keys are kept for the new
+// owner.
 func (s *Store) Closing(ctx context.Context, st *video.Stream) {
+	why := ErrDeleted
+	if st.Remote {
+		why = movedError(st.Name)
+	}
 	s.mu.Lock()
 	o := s.streams[st.ID]
 	delete(s.streams, st.ID)
 	s.mu.Unlock()
 	if o != nil {
-		s.release(ctx, o, ErrDeleted)
+		s.release(ctx, o, why)
+	}
+	if st.Remote {
+		return
 	}
 	if s.cfg.Meta != nil {
 		if err := sse.DeleteAll(ctx, s.cfg.Meta, dataKeyPrefix(st.ID)); err != nil {

@@ -69,7 +69,7 @@ type Stream struct {
 	edge     uint64              // Pos the next stored fragment will get (at least)
 	lastSeq  uint64              // highest sequence handed out
 	changed  chan struct{}       // closed at the next change (new fragment, shutdown)
-	shutErr  error               // ErrDeleted or ErrClosed once shut
+	shutErr  error               // ErrDeleted, ErrClosed or a storage.ErrMoved once shut
 	done     chan struct{}       // closed once shut
 	headers  map[uint64][]byte   // header records read or written, by counter
 	readers  int                 // GetMedia sessions
@@ -322,7 +322,8 @@ func (s *Stream) shut(err error) {
 // says which.
 func (s *Stream) Done() <-chan struct{} { return s.done }
 
-// Err is ErrDeleted or ErrClosed once Done is closed, nil before.
+// Err is ErrDeleted, ErrClosed or a storage.ErrMoved (the stream moved
+// to another node) once Done is closed, nil before.
 func (s *Stream) Err() error { return s.shutError() }
 
 // Changed returns a channel closed at the next change: a fragment stored,

@@ -1,0 +1,234 @@
+package video
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"sluice/internal/storage"
+)
+
+// Placement: in a cluster whose video streams are spread over several
+// nodes, each node's Service owns some streams and follows the others. An
+// owned stream is as on one node: its transitions run here and the data
+// plane (package fragments) opens its fragment log here. A remote stream
+// (owned by another node) is metadata only, kept for the account-wide
+// answers every node gives (ListStreams, the account's stream limit) and
+// for whatever only reads it: DescribeStream, GetDataEndpoint, the tags,
+// the Describe* of its configurations, ListEdgeAgentConfigurations. Every
+// change of it (updates, tags, configurations, DeleteStream) fails with a
+// storage.ErrMoved before anything changes, and it is handed to the data
+// plane marked Stream.Remote, which the fragment store refuses to open.
+// The cluster routes a stream's operations to its owner, so a remote
+// stream sees one only when a move raced the routing; the client's retry
+// reaches the new owner.
+//
+// Config.Owns says which streams are this node's at start;
+// LoadVideoStream and DropVideoStream move a stream in and out at run
+// time, and Follow rereads the metadata of a stream another node changed
+// (one call at a time per key, as a watch delivers them). Signaling
+// channels are not placed: every node keeps them all, as before.
+
+// errElsewhere is what changes of a remote stream fail with: a
+// storage.ErrMoved, so that the client is told to retry (the node that
+// owns the stream serves the retry).
+func errElsewhere(name string) error {
+	return fmt.Errorf("video: stream %s is owned by another node: %w", name, storage.ErrMoved)
+}
+
+// owns reports whether this node owns the stream with the ID at start.
+func (s *Service) owns(id string) bool { return s.cfg.Owns == nil || s.cfg.Owns(id) }
+
+// refuseRemote returns errElsewhere for a metadata write of a remote
+// stream.
+func (s *Service) refuseRemote(st *Stream) error {
+	if s.remote.Has(st.ID) {
+		return errElsewhere(st.Name)
+	}
+	return nil
+}
+
+// addRemoteLocked makes st, a stream another node owns, known; the caller
+// holds s.mu. st becomes the Service's own: the caller keeps no reference.
+func (s *Service) addRemoteLocked(st *Stream) {
+	st.Remote = true
+	s.remote.Set(st.ID, true)
+	s.streams[key{st.Account, st.Region, st.Name}] = st
+}
+
+// readStream reads the metadata of the stream with the ID from the store
+// (a scan: moves are rare).
+func (s *Service) readStream(ctx context.Context, id string) (*Stream, error) {
+	var found *Stream
+	err := s.meta.Scan(ctx, keyStreams, func(k string, value []byte) error {
+		st := new(Stream)
+		if json.Unmarshal(value, st) == nil && st.ID == id && streamKey(st) == k {
+			found = st
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if found == nil {
+		return nil, fmt.Errorf("video: no stream has the ID %s: %w", id, storage.ErrNotFound)
+	}
+	return found, nil
+}
+
+// LoadVideoStream makes this node the owner of the stream with the ID:
+// its metadata is reread from the store (the previous owner's last change
+// is there) and its pending transition resumed; the data plane opens its
+// log at its next use (the storage must let this node write it by then:
+// in a cluster, the caller placed it). Loading an owned stream does
+// nothing.
+func (s *Service) LoadVideoStream(ctx context.Context, id string) error {
+	st, err := s.readStream(ctx, id)
+	if err != nil {
+		return err
+	}
+	k := key{st.Account, st.Region, st.Name}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := s.streams[k]
+	if cur != nil && cur.ID == id && !cur.Remote {
+		return nil
+	}
+	if cur != nil {
+		s.remote.Set(cur.ID, false)
+	}
+	s.remote.Set(id, false)
+	s.streams[k] = st
+	if err := s.describe(ctx, st); err != nil {
+		s.log.Error("writing the video stream's manifest", "name", st.Name, "err", err)
+	}
+	if st.Status != StatusActive {
+		s.scheduleStream(st)
+	}
+	return nil
+}
+
+// DropVideoStream hands the stream with the ID to another node: from now
+// on it is remote here. Its transition timer stops (the new owner resumes
+// it), control-plane changes in flight finish first (they hold the
+// Service's lock), Config.Closing ends its PutMedia and GetMedia sessions
+// once the fragment being stored is, and then its log is released (in a
+// cluster: flushed, committed and closed). Dropping a stream this node
+// does not own does nothing.
+func (s *Service) DropVideoStream(id string) {
+	s.mu.Lock()
+	var cur *Stream
+	for _, st := range s.streams {
+		if st.ID == id && !st.Remote {
+			cur = st
+			break
+		}
+	}
+	if cur == nil {
+		s.mu.Unlock()
+		return
+	}
+	if t := s.timers[id]; t != nil {
+		if t.Stop() {
+			s.wg.Done()
+		}
+		delete(s.timers, id)
+	}
+	st := cur.clone()
+	s.addRemoteLocked(st)
+	gone := st.clone()
+	s.mu.Unlock()
+	if s.cfg.Closing != nil {
+		s.cfg.Closing(context.Background(), gone)
+	}
+	if s.releaser != nil {
+		s.releaser.Release(gone.LogID())
+	}
+}
+
+// Follow rereads the stream at metadata key (as a watch of the store
+// reports it changed) when another node owns it: a new or changed stream
+// is kept as remote, a deleted one forgotten. Streams this node owns are
+// left alone: its own memory is their truth.
+func (s *Service) Follow(ctx context.Context, k string) error {
+	sk, ok := streamKeyOf(k)
+	if !ok {
+		return fmt.Errorf("video: %s is not a video stream's metadata key", k)
+	}
+	var st *Stream
+	value, err := s.meta.Get(ctx, k)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		st = new(Stream)
+		if err := json.Unmarshal(value, st); err != nil || st.ID == "" || streamKey(st) != k {
+			return fmt.Errorf("video: the metadata at %s does not hold a video stream: %v", k, err)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cur := s.streams[sk]; cur != nil {
+		if !cur.Remote {
+			return nil
+		}
+		delete(s.streams, sk)
+		s.remote.Set(cur.ID, false)
+	}
+	if st != nil {
+		s.addRemoteLocked(st)
+	}
+	return nil
+}
+
+// streamKeyOf parses a stream's metadata key (streamKey).
+func streamKeyOf(k string) (key, bool) {
+	rest, ok := strings.CutPrefix(k, keyStreams)
+	parts := strings.Split(rest, "/")
+	if !ok || len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return key{}, false
+	}
+	return key{parts[0], parts[1], parts[2]}, true
+}
+
+// VideoStreamsPrefix is the metadata key prefix of every video stream: a
+// cluster node watches it and hands each key to Follow ("" to FollowAll).
+const VideoStreamsPrefix = keyStreams
+
+// FollowAll rereads the metadata of every stream another node owns (a
+// watch that started over may have missed changes): new and changed ones
+// are kept as remote, remote ones no longer in the store forgotten.
+func (s *Service) FollowAll(ctx context.Context) error {
+	var keys []string
+	err := s.meta.Scan(ctx, keyStreams, func(k string, _ []byte) error {
+		keys = append(keys, k)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	present := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		present[k] = true
+		if err := s.Follow(ctx, k); err != nil {
+			s.log.Error("following a video stream's metadata", "key", k, "err", err)
+		}
+	}
+	s.mu.Lock()
+	var gone []string
+	for _, st := range s.streams {
+		if k := streamKey(st); st.Remote && !present[k] {
+			gone = append(gone, k)
+		}
+	}
+	s.mu.Unlock()
+	for _, k := range gone {
+		if err := s.Follow(ctx, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
