@@ -22,7 +22,9 @@
 // election again as a follower.
 //
 // One owner runs all shards, deliveries, applications and video streams
-// at a time: the services keep their state in memory and would need to
-// load and drop single streams to be split across owners (docs/cluster.md
-// says what that costs and what it would take).
+// at a time. The services can load, drop and follow single units
+// (Config.Owns, Load…/Drop…/Follow in each) and plan.go decides where
+// units should run, but the nodes do not spread them yet: that needs
+// every node to run the services and to route each request to its unit's
+// owner (docs/cluster.md, "Spreading ownership").
 package cluster
