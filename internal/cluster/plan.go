@@ -147,3 +147,100 @@ func pick(load map[string]int, better func(a, b int) bool) string {
 	}
 	return best
 }
+
+// planLinked is plan for units some of which must run on one node
+// together: a delivery stream and the stream it reads, an application and
+// the streams and delivery streams it reads and writes, until those read
+// and write through views and the owner (docs/cluster.md, step 5). Each
+// link joins two units; linked units are planned as one (weights summed,
+// pinned if any is), and then every member is moved where its group goes.
+// A group whose members run on different nodes goes where its heaviest
+// member runs, if that node is live.
+func planLinked(coordinator string, nodes []string, units []planUnit, links [][2]string) []planMove {
+	groupOf := linkGroups(units, links)
+	groups := map[string]*planUnit{}
+	heaviest := map[string]int{} // a group's heaviest member's weight so far
+	var order []string
+	for _, u := range units {
+		g := groupOf[u.ID]
+		pu := groups[g]
+		if pu == nil {
+			pu = &planUnit{ID: g}
+			groups[g] = pu
+			order = append(order, g)
+		}
+		w := max(u.Weight, 1)
+		pu.Weight += w
+		pu.Pinned = pu.Pinned || u.Pinned
+		// The heaviest member decides; among equals, one that runs
+		// somewhere (then the smallest node name), so that placing a new
+		// member does not move the others.
+		if h := heaviest[g]; w > h || w == h && u.Node != "" && (pu.Node == "" || u.Node < pu.Node) {
+			heaviest[g], pu.Node = w, u.Node
+		}
+	}
+	merged := make([]planUnit, 0, len(order))
+	for _, g := range order {
+		merged = append(merged, *groups[g])
+	}
+	// Where each group runs after the plan: where it is, or where it goes.
+	target := map[string]string{}
+	for _, g := range merged {
+		target[g.ID] = g.Node
+	}
+	for _, m := range plan(coordinator, nodes, merged) {
+		target[m.ID] = m.To
+	}
+	live := map[string]bool{}
+	for _, n := range nodes {
+		live[n] = true
+	}
+	var moves []planMove
+	for _, u := range units {
+		to := target[groupOf[u.ID]]
+		if to == u.Node || !live[to] {
+			continue
+		}
+		moves = append(moves, planMove{ID: u.ID, From: liveOr(u.Node, live[u.Node]), To: to})
+	}
+	slices.SortFunc(moves, func(a, b planMove) int { return cmp.Compare(a.ID, b.ID) })
+	return moves
+}
+
+// linkGroups returns, for every unit, the ID of its group: the smallest
+// ID among the units linked to it directly or through others. Links
+// naming a unit not in units are ignored.
+func linkGroups(units []planUnit, links [][2]string) map[string]string {
+	parent := make(map[string]string, len(units))
+	for _, u := range units {
+		parent[u.ID] = u.ID
+	}
+	var find func(string) string
+	find = func(id string) string {
+		for parent[id] != id {
+			parent[id] = parent[parent[id]]
+			id = parent[id]
+		}
+		return id
+	}
+	for _, l := range links {
+		if _, ok := parent[l[0]]; !ok {
+			continue
+		}
+		if _, ok := parent[l[1]]; !ok {
+			continue
+		}
+		a, b := find(l[0]), find(l[1])
+		switch {
+		case a < b:
+			parent[b] = a
+		case b < a:
+			parent[a] = b
+		}
+	}
+	out := make(map[string]string, len(units))
+	for _, u := range units {
+		out[u.ID] = find(u.ID)
+	}
+	return out
+}

@@ -186,3 +186,106 @@ func FuzzPlan(f *testing.F) {
 		checkSettled(t, nodes[r.IntN(len(nodes))], nodes, units)
 	})
 }
+
+// settleLinked plans with links until nothing moves.
+func settleLinked(t testing.TB, coord string, nodes []string, units []planUnit, links [][2]string) {
+	t.Helper()
+	for round := 0; ; round++ {
+		moves := planLinked(coord, nodes, units, links)
+		if len(moves) == 0 {
+			return
+		}
+		applyPlan(t, nodes, units, moves)
+		if round > len(units)+10 {
+			t.Fatalf("linked plans did not settle: %+v", units)
+		}
+	}
+}
+
+func nodeOf(units []planUnit, id string) string {
+	for _, u := range units {
+		if u.ID == id {
+			return u.Node
+		}
+	}
+	return "?"
+}
+
+// A new delivery stream joins the stream it reads, which does not move.
+func TestPlanLinkedPlacesANewMemberWithItsGroup(t *testing.T) {
+	nodes := []string{"n1", "n2", "n3"}
+	units := []planUnit{
+		{ID: "stream", Weight: 1, Node: "n2"}, {ID: "delivery", Weight: 1},
+		{ID: "other", Weight: 1, Node: "n1"}, {ID: "third", Weight: 1, Node: "n3"},
+	}
+	moves := planLinked("n1", nodes, units, [][2]string{{"delivery", "stream"}})
+	if fmt.Sprint(moves) != "[{delivery  n2}]" {
+		t.Fatalf("moves: %+v", moves)
+	}
+}
+
+// Linked units on different nodes end on one; a pinned member takes its
+// group to the coordinator.
+func TestPlanLinkedJoinsAndPins(t *testing.T) {
+	nodes := []string{"n1", "n2", "n3"}
+	units := []planUnit{
+		{ID: "a", Weight: 3, Node: "n2"}, {ID: "b", Weight: 1, Node: "n3"}, {ID: "c", Weight: 1, Node: "n1"},
+		{ID: "app", Weight: 1, Pinned: true, Node: "n1"}, {ID: "in", Weight: 5, Node: "n3"}, {ID: "out", Weight: 2, Node: "n2"},
+	}
+	links := [][2]string{{"a", "b"}, {"b", "c"}, {"app", "in"}, {"out", "app"}}
+	settleLinked(t, "n1", nodes, units, links)
+	if n := nodeOf(units, "a"); nodeOf(units, "b") != n || nodeOf(units, "c") != n {
+		t.Fatalf("linked a, b, c apart: %+v", units)
+	}
+	for _, id := range []string{"app", "in", "out"} {
+		if nodeOf(units, id) != "n1" {
+			t.Fatalf("%s of the pinned group not on the coordinator: %+v", id, units)
+		}
+	}
+}
+
+// FuzzPlanLinked: on any input, settled linked plans keep every group on
+// one live node, and pinned groups on the coordinator.
+func FuzzPlanLinked(f *testing.F) {
+	f.Add(uint64(3), uint8(3), uint8(12), uint8(6))
+	f.Add(uint64(9), uint8(2), uint8(40), uint8(30))
+	f.Fuzz(func(t *testing.T, seed uint64, nNodes, nUnits, nLinks uint8) {
+		r := rand.New(rand.NewPCG(seed, seed>>9))
+		nodes := []string{}
+		for i := range int(nNodes%5) + 1 {
+			nodes = append(nodes, fmt.Sprintf("n%d", i))
+		}
+		var units []planUnit
+		for i := range int(nUnits%50) + 1 {
+			u := planUnit{ID: fmt.Sprintf("u%02d", i), Weight: r.IntN(20), Pinned: r.IntN(10) == 0}
+			if r.IntN(3) > 0 {
+				u.Node = append(slices.Clone(nodes), "gone")[r.IntN(len(nodes)+1)]
+			}
+			units = append(units, u)
+		}
+		var links [][2]string
+		for range int(nLinks % 40) {
+			links = append(links, [2]string{units[r.IntN(len(units))].ID, units[r.IntN(len(units))].ID})
+		}
+		coord := nodes[r.IntN(len(nodes))]
+		settleLinked(t, coord, nodes, units, links)
+		groups := linkGroups(units, links)
+		where, pinned := map[string]string{}, map[string]bool{}
+		for _, u := range units {
+			g := groups[u.ID]
+			if w, ok := where[g]; ok && w != u.Node {
+				t.Fatalf("group %s on %s and %s: %+v", g, w, u.Node, units)
+			}
+			where[g] = u.Node
+			pinned[g] = pinned[g] || u.Pinned
+			if !slices.Contains(nodes, u.Node) {
+				t.Fatalf("unit %s on %q", u.ID, u.Node)
+			}
+		}
+		for g, p := range pinned {
+			if p && where[g] != coord {
+				t.Fatalf("pinned group %s on %s, not the coordinator %s", g, where[g], coord)
+			}
+		}
+	})
+}
