@@ -215,8 +215,7 @@ func linkGroups(units []planUnit, links [][2]string) map[string]string {
 	for _, u := range units {
 		parent[u.ID] = u.ID
 	}
-	var find func(string) string
-	find = func(id string) string {
+	find := func(id string) string {
 		for parent[id] != id {
 			parent[id] = parent[parent[id]]
 			id = parent[id]
