@@ -2,10 +2,8 @@ package analytics
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 
 	"sluice/internal/storage"
@@ -106,21 +104,13 @@ func (s *Service) refuseRemote(a *Application) error {
 // readApplication reads the metadata of the application with the ID from
 // the store (a scan: moves are rare).
 func (s *Service) readApplication(ctx context.Context, id string) (*Application, error) {
-	var found *Application
-	err := s.meta.Scan(ctx, keyApplications, func(key string, value []byte) error {
-		a := new(Application)
-		if json.Unmarshal(value, a) == nil && a.ID == id && metaKey(a) == key {
-			found = a
-		}
-		return nil
+	a, err := storage.FindJSON(ctx, s.meta, keyApplications, func(key string, a *Application) bool {
+		return a.ID == id && metaKey(a) == key
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("analytics: the application with the ID %s: %w", id, err)
 	}
-	if found == nil {
-		return nil, fmt.Errorf("analytics: no application has the ID %s: %w", id, storage.ErrNotFound)
-	}
-	return found, nil
+	return a, nil
 }
 
 // LoadApplication makes this node the owner of the application with the
@@ -184,17 +174,9 @@ func (s *Service) Follow(ctx context.Context, key string) error {
 	if !ok {
 		return fmt.Errorf("analytics: %s is not an application's metadata key", key)
 	}
-	var a *Application
-	value, err := s.meta.Get(ctx, key)
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-	case err != nil:
+	a, err := storage.ReadJSON(ctx, s.meta, key, func(a *Application) bool { return a.ID != "" && metaKey(a) == key })
+	if err != nil {
 		return err
-	default:
-		a = new(Application)
-		if err := json.Unmarshal(value, a); err != nil || a.ID == "" || metaKey(a) != key {
-			return fmt.Errorf("analytics: the metadata at %s does not hold an application: %v", key, err)
-		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -216,12 +198,8 @@ func (s *Service) Follow(ctx context.Context, key string) error {
 
 // appKeyOf parses an application's metadata key (metaKey).
 func appKeyOf(key string) (appKey, bool) {
-	rest, ok := strings.CutPrefix(key, keyApplications)
-	parts := strings.Split(rest, "/")
-	if !ok || len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
-		return appKey{}, false
-	}
-	return appKey{parts[0], parts[1], parts[2]}, true
+	account, region, name, ok := storage.SplitMetaKey(key, keyApplications)
+	return appKey{account, region, name}, ok
 }
 
 // ApplicationsPrefix is the metadata key prefix of every application: a
@@ -232,33 +210,20 @@ const ApplicationsPrefix = keyApplications
 // (a watch that started over may have missed changes): new and changed
 // ones are kept as remote, remote ones no longer in the store forgotten.
 func (s *Service) FollowAll(ctx context.Context) error {
-	var keys []string
-	err := s.meta.Scan(ctx, keyApplications, func(key string, _ []byte) error {
-		keys = append(keys, key)
-		return nil
+	return storage.FollowAll(ctx, s.meta, keyApplications, s.Follow, s.remoteKeys, func(key string, err error) {
+		s.log.Error("following an application's metadata", "key", key, "err", err)
 	})
-	if err != nil {
-		return err
-	}
-	present := make(map[string]bool, len(keys))
-	for _, key := range keys {
-		present[key] = true
-		if err := s.Follow(ctx, key); err != nil {
-			s.log.Error("following an application's metadata", "key", key, "err", err)
-		}
-	}
+}
+
+// remoteKeys returns the metadata keys of the remote applications.
+func (s *Service) remoteKeys() []string {
 	s.mu.Lock()
-	var gone []string
+	defer s.mu.Unlock()
+	var keys []string
 	for _, a := range s.apps {
-		if key := metaKey(a); s.remote.Has(a.ID) && !present[key] {
-			gone = append(gone, key)
+		if s.remote.Has(a.ID) {
+			keys = append(keys, metaKey(a))
 		}
 	}
-	s.mu.Unlock()
-	for _, key := range gone {
-		if err := s.Follow(ctx, key); err != nil {
-			return err
-		}
-	}
-	return nil
+	return keys
 }

@@ -566,19 +566,3 @@ func TestFollowAllCatchesUp(t *testing.T) {
 	}
 	wantElsewhere(t, "TagResource of an application FollowAll found", b.Tag(ctx, testCaller, app1.ARN(), nil))
 }
-
-// appKeyOf accepts exactly the keys metaKey makes.
-func FuzzAppKeyOf(f *testing.F) {
-	for _, k := range []string{ApplicationsPrefix + "000000000000/us-east-1/app", ApplicationsPrefix + "a/b", ApplicationsPrefix + "a//c", "x/a/b/c", ApplicationsPrefix + "a/b/c/d", ApplicationsPrefix} {
-		f.Add(k)
-	}
-	f.Fuzz(func(t *testing.T, key string) {
-		k, ok := appKeyOf(key)
-		if !ok {
-			return
-		}
-		if back := metaKey(&Application{Account: k.account, Region: k.region, Name: k.name}); back != key {
-			t.Fatalf("%q parsed as %+v, which is %q", key, k, back)
-		}
-	})
-}

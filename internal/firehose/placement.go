@@ -2,10 +2,7 @@ package firehose
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 
 	"sluice/internal/storage"
 )
@@ -77,21 +74,13 @@ func (s *Service) addRemoteLocked(ds *DeliveryStream) {
 // readDeliveryStream reads the metadata of the delivery stream with the ID
 // from the store (a scan: moves are rare).
 func (s *Service) readDeliveryStream(ctx context.Context, id string) (*DeliveryStream, error) {
-	var found *DeliveryStream
-	err := s.meta.Scan(ctx, keyStreams, func(key string, value []byte) error {
-		var ds DeliveryStream
-		if json.Unmarshal(value, &ds) == nil && ds.ID == id && metaKey(&ds) == key {
-			found = &ds
-		}
-		return nil
+	ds, err := storage.FindJSON(ctx, s.meta, keyStreams, func(key string, ds *DeliveryStream) bool {
+		return ds.ID == id && metaKey(ds) == key
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("firehose: the delivery stream with the ID %s: %w", id, err)
 	}
-	if found == nil {
-		return nil, fmt.Errorf("firehose: no delivery stream has the ID %s: %w", id, storage.ErrNotFound)
-	}
-	return found, nil
+	return ds, nil
 }
 
 // LoadDeliveryStream makes this node the owner of the delivery stream with
@@ -195,17 +184,9 @@ func (s *Service) Follow(ctx context.Context, key string) error {
 	if !ok {
 		return fmt.Errorf("firehose: %s is not a delivery stream's metadata key", key)
 	}
-	var ds *DeliveryStream
-	value, err := s.meta.Get(ctx, key)
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-	case err != nil:
+	ds, err := storage.ReadJSON(ctx, s.meta, key, func(ds *DeliveryStream) bool { return ds.ID != "" && metaKey(ds) == key })
+	if err != nil {
 		return err
-	default:
-		ds = new(DeliveryStream)
-		if err := json.Unmarshal(value, ds); err != nil || ds.ID == "" || metaKey(ds) != key {
-			return fmt.Errorf("firehose: the metadata at %s does not hold a delivery stream: %v", key, err)
-		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -234,12 +215,8 @@ func (s *Service) Follow(ctx context.Context, key string) error {
 
 // streamKeyOf parses a delivery stream's metadata key (metaKey).
 func streamKeyOf(key string) (streamKey, bool) {
-	rest, ok := strings.CutPrefix(key, keyStreams)
-	parts := strings.Split(rest, "/")
-	if !ok || len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
-		return streamKey{}, false
-	}
-	return streamKey{parts[0], parts[1], parts[2]}, true
+	account, region, name, ok := storage.SplitMetaKey(key, keyStreams)
+	return streamKey{account, region, name}, ok
 }
 
 // DeliveryStreamsPrefix is the metadata key prefix of every delivery
@@ -252,33 +229,20 @@ const DeliveryStreamsPrefix = keyStreams
 // changed ones are published as remote, remote ones no longer in the
 // store forgotten.
 func (s *Service) FollowAll(ctx context.Context) error {
-	var keys []string
-	err := s.meta.Scan(ctx, keyStreams, func(key string, _ []byte) error {
-		keys = append(keys, key)
-		return nil
+	return storage.FollowAll(ctx, s.meta, keyStreams, s.Follow, s.remoteKeys, func(key string, err error) {
+		s.log.Error("following a delivery stream's metadata", "key", key, "err", err)
 	})
-	if err != nil {
-		return err
-	}
-	present := make(map[string]bool, len(keys))
-	for _, key := range keys {
-		present[key] = true
-		if err := s.Follow(ctx, key); err != nil {
-			s.log.Error("following a delivery stream's metadata", "key", key, "err", err)
-		}
-	}
+}
+
+// remoteKeys returns the metadata keys of the remote delivery streams.
+func (s *Service) remoteKeys() []string {
 	s.mu.RLock()
-	var gone []string
+	defer s.mu.RUnlock()
+	var keys []string
 	for _, l := range s.streams {
-		if key := metaKey(l.snapshot()); l.remote && !present[key] {
-			gone = append(gone, key)
+		if l.remote {
+			keys = append(keys, metaKey(l.snapshot()))
 		}
 	}
-	s.mu.RUnlock()
-	for _, key := range gone {
-		if err := s.Follow(ctx, key); err != nil {
-			return err
-		}
-	}
-	return nil
+	return keys
 }

@@ -599,20 +599,3 @@ func TestFollowAllCatchesUp(t *testing.T) {
 		t.Fatalf("tags the follower sees after FollowAll: %v, %v", tags, err)
 	}
 }
-
-// streamKeyOf accepts exactly the keys metaKey makes.
-func FuzzStreamKeyOf(f *testing.F) {
-	for _, k := range []string{keyStreams + "000000000000/us-east-1/d", keyStreams + "a/b", keyStreams + "a//c",
-		"x/a/b/c", keyStreams + "a/b/c/d", keyPosition + "a/b/c"} {
-		f.Add(k)
-	}
-	f.Fuzz(func(t *testing.T, key string) {
-		k, ok := streamKeyOf(key)
-		if !ok {
-			return
-		}
-		if back := metaKey(&DeliveryStream{Account: k.account, Region: k.region, Name: k.name}); back != key {
-			t.Fatalf("%q parsed as %+v, which is %q", key, k, back)
-		}
-	})
-}

@@ -2,10 +2,7 @@ package streams
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 
 	"sluice/internal/storage"
 )
@@ -71,21 +68,13 @@ func (s *Service) addRemoteLocked(st *Stream) {
 // readStream reads the metadata of the stream with the ID from the store
 // (a scan: moves are rare).
 func (s *Service) readStream(ctx context.Context, id string) (*Stream, error) {
-	var found *Stream
-	err := s.meta.Scan(ctx, keyStreams, func(key string, value []byte) error {
-		var st Stream
-		if json.Unmarshal(value, &st) == nil && st.ID == id && streamMetaKey(&st) == key {
-			found = &st
-		}
-		return nil
+	st, err := storage.FindJSON(ctx, s.meta, keyStreams, func(key string, st *Stream) bool {
+		return st.ID == id && streamMetaKey(st) == key
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("streams: the stream with the ID %s: %w", id, err)
 	}
-	if found == nil {
-		return nil, fmt.Errorf("streams: no stream has the ID %s: %w", id, storage.ErrNotFound)
-	}
-	return found, nil
+	return st, nil
 }
 
 // LoadStream makes this node the owner of the stream with the ID: its
@@ -197,17 +186,9 @@ func (s *Service) stopTimersLocked(st *Stream) {
 // is published as remote, a deleted one forgotten. Streams this node owns
 // are left alone: its own memory is their truth.
 func (s *Service) Follow(ctx context.Context, key string) error {
-	var st *Stream
-	value, err := s.meta.Get(ctx, key)
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-	case err != nil:
+	st, err := storage.ReadJSON(ctx, s.meta, key, func(st *Stream) bool { return st.ID != "" && streamMetaKey(st) == key })
+	if err != nil {
 		return err
-	default:
-		st = new(Stream)
-		if err := json.Unmarshal(value, st); err != nil || st.ID == "" || streamMetaKey(st) != key {
-			return fmt.Errorf("streams: the metadata at %s does not hold a stream: %v", key, err)
-		}
 	}
 	k, ok := streamKeyOf(key)
 	if !ok {
@@ -241,11 +222,8 @@ func (s *Service) Follow(ctx context.Context, key string) error {
 
 // streamKeyOf parses a stream's metadata key (streamMetaKey).
 func streamKeyOf(key string) (streamKey, bool) {
-	parts := strings.Split(strings.TrimPrefix(key, keyStreams), "/")
-	if !strings.HasPrefix(key, keyStreams) || len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
-		return streamKey{}, false
-	}
-	return streamKey{parts[0], parts[1], parts[2]}, true
+	account, region, name, ok := storage.SplitMetaKey(key, keyStreams)
+	return streamKey{account, region, name}, ok
 }
 
 // StreamsPrefix is the metadata key prefix of every stream: a cluster
@@ -256,33 +234,20 @@ const StreamsPrefix = keyStreams
 // watch that started over may have missed changes): new and changed ones
 // are published as remote, remote ones no longer in the store forgotten.
 func (s *Service) FollowAll(ctx context.Context) error {
-	var keys []string
-	err := s.meta.Scan(ctx, keyStreams, func(key string, _ []byte) error {
-		keys = append(keys, key)
-		return nil
+	return storage.FollowAll(ctx, s.meta, keyStreams, s.Follow, s.remoteKeys, func(key string, err error) {
+		s.log.Error("following a stream's metadata", "key", key, "err", err)
 	})
-	if err != nil {
-		return err
-	}
-	present := make(map[string]bool, len(keys))
-	for _, key := range keys {
-		present[key] = true
-		if err := s.Follow(ctx, key); err != nil {
-			s.log.Error("following a stream's metadata", "key", key, "err", err)
-		}
-	}
+}
+
+// remoteKeys returns the metadata keys of the remote streams.
+func (s *Service) remoteKeys() []string {
 	s.mu.RLock()
-	var gone []string
+	defer s.mu.RUnlock()
+	var keys []string
 	for _, ls := range s.streams {
-		if key := streamMetaKey(ls.snapshot()); ls.remote && !present[key] {
-			gone = append(gone, key)
+		if ls.remote {
+			keys = append(keys, streamMetaKey(ls.snapshot()))
 		}
 	}
-	s.mu.RUnlock()
-	for _, key := range gone {
-		if err := s.Follow(ctx, key); err != nil {
-			return err
-		}
-	}
-	return nil
+	return keys
 }

@@ -308,22 +308,6 @@ func TestFollowRereadsOthersStreams(t *testing.T) {
 	}
 }
 
-// streamKeyOf accepts exactly the keys streamMetaKey makes.
-func FuzzStreamKeyOf(f *testing.F) {
-	for _, k := range []string{keyStreams + "000000000000/us-east-1/s", keyStreams + "a/b", keyStreams + "a//c", "x/a/b/c", keyStreams + "a/b/c/d"} {
-		f.Add(k)
-	}
-	f.Fuzz(func(t *testing.T, key string) {
-		k, ok := streamKeyOf(key)
-		if !ok {
-			return
-		}
-		if back := streamMetaKey(&Stream{Account: k.account, Region: k.region, Name: k.name}); back != key {
-			t.Fatalf("%q parsed as %+v, which is %q", key, k, back)
-		}
-	})
-}
-
 // FollowAll catches up on what a watch that started over missed: a stream
 // created and one deleted elsewhere meanwhile.
 func TestFollowAllCatchesUp(t *testing.T) {

@@ -2,10 +2,7 @@ package video
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 
 	"sluice/internal/storage"
 )
@@ -61,21 +58,13 @@ func (s *Service) addRemoteLocked(st *Stream) {
 // readStream reads the metadata of the stream with the ID from the store
 // (a scan: moves are rare).
 func (s *Service) readStream(ctx context.Context, id string) (*Stream, error) {
-	var found *Stream
-	err := s.meta.Scan(ctx, keyStreams, func(k string, value []byte) error {
-		st := new(Stream)
-		if json.Unmarshal(value, st) == nil && st.ID == id && streamKey(st) == k {
-			found = st
-		}
-		return nil
+	st, err := storage.FindJSON(ctx, s.meta, keyStreams, func(k string, st *Stream) bool {
+		return st.ID == id && streamKey(st) == k
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("video: the stream with the ID %s: %w", id, err)
 	}
-	if found == nil {
-		return nil, fmt.Errorf("video: no stream has the ID %s: %w", id, storage.ErrNotFound)
-	}
-	return found, nil
+	return st, nil
 }
 
 // LoadVideoStream makes this node the owner of the stream with the ID:
@@ -157,17 +146,9 @@ func (s *Service) Follow(ctx context.Context, k string) error {
 	if !ok {
 		return fmt.Errorf("video: %s is not a video stream's metadata key", k)
 	}
-	var st *Stream
-	value, err := s.meta.Get(ctx, k)
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-	case err != nil:
+	st, err := storage.ReadJSON(ctx, s.meta, k, func(st *Stream) bool { return st.ID != "" && streamKey(st) == k })
+	if err != nil {
 		return err
-	default:
-		st = new(Stream)
-		if err := json.Unmarshal(value, st); err != nil || st.ID == "" || streamKey(st) != k {
-			return fmt.Errorf("video: the metadata at %s does not hold a video stream: %v", k, err)
-		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -186,12 +167,8 @@ func (s *Service) Follow(ctx context.Context, k string) error {
 
 // streamKeyOf parses a stream's metadata key (streamKey).
 func streamKeyOf(k string) (key, bool) {
-	rest, ok := strings.CutPrefix(k, keyStreams)
-	parts := strings.Split(rest, "/")
-	if !ok || len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
-		return key{}, false
-	}
-	return key{parts[0], parts[1], parts[2]}, true
+	account, region, name, ok := storage.SplitMetaKey(k, keyStreams)
+	return key{account, region, name}, ok
 }
 
 // VideoStreamsPrefix is the metadata key prefix of every video stream: a
@@ -202,33 +179,20 @@ const VideoStreamsPrefix = keyStreams
 // watch that started over may have missed changes): new and changed ones
 // are kept as remote, remote ones no longer in the store forgotten.
 func (s *Service) FollowAll(ctx context.Context) error {
-	var keys []string
-	err := s.meta.Scan(ctx, keyStreams, func(k string, _ []byte) error {
-		keys = append(keys, k)
-		return nil
+	return storage.FollowAll(ctx, s.meta, keyStreams, s.Follow, s.remoteKeys, func(k string, err error) {
+		s.log.Error("following a video stream's metadata", "key", k, "err", err)
 	})
-	if err != nil {
-		return err
-	}
-	present := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		present[k] = true
-		if err := s.Follow(ctx, k); err != nil {
-			s.log.Error("following a video stream's metadata", "key", k, "err", err)
-		}
-	}
+}
+
+// remoteKeys returns the metadata keys of the remote streams.
+func (s *Service) remoteKeys() []string {
 	s.mu.Lock()
-	var gone []string
+	defer s.mu.Unlock()
+	var keys []string
 	for _, st := range s.streams {
-		if k := streamKey(st); st.Remote && !present[k] {
-			gone = append(gone, k)
+		if st.Remote {
+			keys = append(keys, streamKey(st))
 		}
 	}
-	s.mu.Unlock()
-	for _, k := range gone {
-		if err := s.Follow(ctx, k); err != nil {
-			return err
-		}
-	}
-	return nil
+	return keys
 }

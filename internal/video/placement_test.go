@@ -393,19 +393,3 @@ func TestFollowAllCatchesUpVideoStreams(t *testing.T) {
 		t.Fatalf("tags of a changed stream after FollowAll: %v", tags)
 	}
 }
-
-// streamKeyOf accepts exactly the keys streamKey makes.
-func FuzzStreamKeyOf(f *testing.F) {
-	for _, k := range []string{keyStreams + "123456789012/eu-west-1/cam", keyStreams + "a/b", keyStreams + "a//c", "video/channels/a/b/c", keyStreams + "a/b/c/d"} {
-		f.Add(k)
-	}
-	f.Fuzz(func(t *testing.T, k string) {
-		sk, ok := streamKeyOf(k)
-		if !ok {
-			return
-		}
-		if back := streamKey(&Stream{Account: sk.account, Region: sk.region, Name: sk.name}); back != k {
-			t.Fatalf("%q parsed as %+v, which is %q", k, sk, back)
-		}
-	})
-}
