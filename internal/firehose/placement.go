@@ -96,26 +96,43 @@ func (s *Service) LoadDeliveryStream(ctx context.Context, id string) error {
 		return err
 	}
 	key := streamKey{ds.Account, ds.Region, ds.Name}
-	s.mu.Lock()
-	if cur := s.streams[key]; cur != nil && !cur.remote {
-		s.mu.Unlock()
-		if cur.snapshot().ID == id {
-			return nil
+	// owned says whether the name is served here already: by this
+	// delivery stream (nothing to do) or by another (an error: replacing
+	// it would leave its deliverer running). The caller holds s.mu.
+	owned := func() (bool, error) {
+		cur := s.streams[key]
+		switch {
+		case cur == nil || cur.remote:
+			return false, nil
+		case cur.snapshot().ID == id:
+			return true, nil
 		}
-		// Its deliverer runs here: replacing it would leave that running.
-		return fmt.Errorf("firehose: loading delivery stream %s (%s): this node runs another delivery stream of that name (%s)",
+		return false, fmt.Errorf("firehose: loading delivery stream %s (%s): this node runs another delivery stream of that name (%s)",
 			ds.Name, id, cur.snapshot().ID)
+	}
+	s.mu.RLock()
+	done, err := owned()
+	s.mu.RUnlock()
+	if done || err != nil {
+		return err
+	}
+	// Opened outside s.mu: in a cluster, opening reads the log's index
+	// from etcd, which every other request's lookup must not wait for.
+	// Placements come one at a time, so nothing loads it meanwhile.
+	lg, err := s.recs.Open(ctx, LogPrefix+id)
+	if err != nil {
+		return fmt.Errorf("firehose: opening the log of delivery stream %s: %w", ds.Name, err)
+	}
+	s.mu.Lock()
+	if done, err := owned(); done || err != nil {
+		s.mu.Unlock()
+		return err
 	}
 	select {
 	case <-s.stop:
 		s.mu.Unlock()
 		return fmt.Errorf("firehose: loading delivery stream %s: the service is closed", ds.Name)
 	default:
-	}
-	lg, err := s.recs.Open(ctx, LogPrefix+id)
-	if err != nil {
-		s.mu.Unlock()
-		return fmt.Errorf("firehose: opening the log of delivery stream %s: %w", ds.Name, err)
 	}
 	migrateEncryption(ds)
 	l := s.newLive(ds, lg)

@@ -186,13 +186,13 @@ func (s *Service) stopTimersLocked(st *Stream) {
 // is published as remote, a deleted one forgotten. Streams this node owns
 // are left alone: its own memory is their truth.
 func (s *Service) Follow(ctx context.Context, key string) error {
-	st, err := storage.ReadJSON(ctx, s.meta, key, func(st *Stream) bool { return st.ID != "" && streamMetaKey(st) == key })
-	if err != nil {
-		return err
-	}
 	k, ok := streamKeyOf(key)
 	if !ok {
 		return fmt.Errorf("streams: %s is not a stream's metadata key", key)
+	}
+	st, err := storage.ReadJSON(ctx, s.meta, key, func(st *Stream) bool { return st.ID != "" && streamMetaKey(st) == key })
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
