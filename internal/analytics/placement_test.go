@@ -15,14 +15,17 @@ import (
 )
 
 // fakeRunner is one node's runtime: it records what it was told to run.
-// With holdStart (holdStop) set, Start (Stop) waits for it to close.
+// With holdStart (holdStop) set, Start (Stop) waits for it to close;
+// with holdStarted, Start waits after the application runs, before it
+// returns.
 type fakeRunner struct {
-	mu        sync.Mutex
-	running   map[string]map[string]StartingPosition // by application ID: the positions it started from
-	starts    int
-	stops     int
-	holdStart chan struct{}
-	holdStop  chan struct{}
+	mu          sync.Mutex
+	running     map[string]map[string]StartingPosition // by application ID: the positions it started from
+	starts      int
+	stops       int
+	holdStart   chan struct{}
+	holdStop    chan struct{}
+	holdStarted chan struct{}
 }
 
 func (r *fakeRunner) wait(ctx context.Context, start bool) error {
@@ -48,12 +51,20 @@ func (r *fakeRunner) Start(ctx context.Context, a *Application, positions map[st
 		return err
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.running == nil {
 		r.running = map[string]map[string]StartingPosition{}
 	}
 	r.running[a.ID] = maps.Clone(positions)
 	r.starts++
+	held := r.holdStarted
+	r.mu.Unlock()
+	if held != nil {
+		select {
+		case <-held:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	return nil
 }
 
@@ -565,4 +576,31 @@ func TestFollowAllCatchesUp(t *testing.T) {
 		t.Fatalf("tags the follower sees after FollowAll: %v", tags)
 	}
 	wantElsewhere(t, "TagResource of an application FollowAll found", b.Tag(ctx, testCaller, app1.ARN(), nil))
+}
+
+// A Stop that comes while the new owner's restart of a RUNNING
+// application has started it in the runtime but not yet settled has the
+// last word: the restart does not write RUNNING over READY.
+func TestStopDuringRestartWins(t *testing.T) {
+	ctx := context.Background()
+	a, b, _, rb, _ := placementNodes(t)
+	app1, _ := a.Describe(testCaller, "app1")
+	a.DropApplication(app1.ID)
+	release := make(chan struct{})
+	rb.mu.Lock()
+	rb.holdStarted = release
+	rb.mu.Unlock()
+	if err := b.LoadApplication(ctx, app1.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitRuns(t, rb, app1.ID)
+	if err := b.Stop(ctx, testCaller, "app1", false); err != nil {
+		t.Fatalf("StopApplication while the restart settles: %v", err)
+	}
+	waitStatus(t, b, "app1", StatusReady)
+	close(release)
+	b.inflight.wait(app1.ID) // the restart has settled, or given up
+	if got, _ := b.Describe(testCaller, "app1"); got.Status != StatusReady {
+		t.Fatalf("after the restart settled: %s, want READY", got.Status)
+	}
 }

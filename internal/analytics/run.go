@@ -105,7 +105,7 @@ func (s *Service) finishStart(a *Application, positions map[string]StartingPosit
 // settleStart ends a (re)start: RUNNING, every input having run, or READY
 // after err, logged as msg.
 func (s *Service) settleStart(a *Application, err error, msg string) {
-	s.settle(a, func(b *Application) {
+	s.settleEnd(a, func(b *Application) {
 		if err != nil {
 			s.log.Error(msg, "name", a.Name, "account", a.Account, "region", a.Region, "err", err)
 			b.Status = StatusReady
@@ -148,8 +148,9 @@ func (s *Service) begin(ctx context.Context, a *Application, status Status) erro
 // settle applies the end of a transition to the application the
 // transition began with, if it is still the current one and still this
 // node's (one dropped meanwhile is settled by its next owner, which
-// resumes the transition its persisted state names).
-func (s *Service) settle(a *Application, fn func(b *Application)) {
+// resumes the transition its persisted state names). fn changes a copy
+// and says whether it changed anything worth storing.
+func (s *Service) settle(a *Application, fn func(b *Application) bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cur := s.apps[keyOf(a)]
@@ -157,8 +158,24 @@ func (s *Service) settle(a *Application, fn func(b *Application)) {
 		return
 	}
 	b := cur.clone()
-	fn(b)
-	s.store(s.ctx, b, false)
+	if fn(b) {
+		s.store(s.ctx, b, false)
+	}
+}
+
+// settleEnd is settle for the end a transition itself reaches: only while
+// the application is still in the status the transition began in. A Stop
+// that came while the restart of a RUNNING application (at start, or when
+// this node took it over) was still starting it has the last word: the
+// restart must not write RUNNING over its STOPPING or READY.
+func (s *Service) settleEnd(a *Application, fn func(b *Application)) {
+	s.settle(a, func(b *Application) bool {
+		if b.Status != a.Status {
+			return false
+		}
+		fn(b)
+		return true
+	})
 }
 
 // Stop stops a running application (RUNNING → STOPPING → READY).
@@ -188,7 +205,7 @@ func (s *Service) finishStop(a *Application) {
 	if err != nil {
 		s.log.Error("stopping application", "name", a.Name, "account", a.Account, "region", a.Region, "err", err)
 	}
-	s.settle(a, func(b *Application) { b.Status = StatusReady })
+	s.settleEnd(a, func(b *Application) { b.Status = StatusReady })
 }
 
 // finishUpdate restarts a running application with its new configuration:
@@ -210,12 +227,13 @@ func (s *Service) finishUpdate(old, a *Application) {
 // READY, its inputs keep their last stopped points, and the cause is
 // logged.
 func (s *Service) Failed(app *Application, cause error) {
-	s.settle(app, func(b *Application) {
+	s.settle(app, func(b *Application) bool {
 		if b.Status != StatusRunning {
-			return
+			return false
 		}
 		s.log.Error("application stopped by a failure", "name", b.Name, "account", b.Account, "region", b.Region, "err", cause)
 		b.Status = StatusReady
+		return true
 	})
 }
 
