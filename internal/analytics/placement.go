@@ -39,53 +39,49 @@ func errElsewhere(name string) error {
 	return fmt.Errorf("analytics: application %s is owned by another node: %w", name, storage.ErrMoved)
 }
 
-// inflight counts the transitions running in the background by
-// application ID, so that DropApplication waits for those of the
-// application it hands over. Its lock is a leaf.
+// inflight orders the transitions that run in the background, by
+// application ID: each waits for those begun before it to end (a Stop's
+// runtime stop must not run before the restart it follows has started
+// the application, or it finds nothing to stop), and DropApplication
+// waits for them all. Its lock is a leaf.
 type inflight struct {
-	mu      sync.Mutex
-	flights map[string]*flight
+	mu   sync.Mutex
+	last map[string]chan struct{} // the latest transition's end, by application
 }
 
-// flight is one application's transitions in flight: done closes when
-// the last ends.
-type flight struct {
-	n    int
-	done chan struct{}
-}
-
-func (f *inflight) begin(id string) {
+// begin registers a transition of application id: prev closes once the
+// transitions begun before it have ended (nil when there are none), done
+// is to be passed to end when it ends.
+func (f *inflight) begin(id string) (prev <-chan struct{}, done chan struct{}) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.flights == nil {
-		f.flights = map[string]*flight{}
+	if f.last == nil {
+		f.last = map[string]chan struct{}{}
 	}
-	fl := f.flights[id]
-	if fl == nil {
-		fl = &flight{done: make(chan struct{})}
-		f.flights[id] = fl
-	}
-	fl.n++
+	done = make(chan struct{})
+	prev = f.last[id]
+	f.last[id] = done
+	return prev, done
 }
 
-func (f *inflight) end(id string) {
+// end marks the transition that begin gave done as ended.
+func (f *inflight) end(id string, done chan struct{}) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	fl := f.flights[id]
-	if fl.n--; fl.n == 0 {
-		close(fl.done)
-		delete(f.flights, id)
+	close(done)
+	if f.last[id] == done {
+		delete(f.last, id)
 	}
 }
 
-// wait returns once the transitions of the application that are in
-// flight have ended.
+// wait returns once the transitions of the application begun so far have
+// ended (each ends after those before it).
 func (f *inflight) wait(id string) {
 	f.mu.Lock()
-	fl := f.flights[id]
+	last := f.last[id]
 	f.mu.Unlock()
-	if fl != nil {
-		<-fl.done
+	if last != nil {
+		<-last
 	}
 }
 

@@ -15,17 +15,15 @@ import (
 )
 
 // fakeRunner is one node's runtime: it records what it was told to run.
-// With holdStart (holdStop) set, Start (Stop) waits for it to close;
-// with holdStarted, Start waits after the application runs, before it
-// returns.
+// With holdStart (holdStop) set, Start (Stop) waits for it to close.
 type fakeRunner struct {
-	mu          sync.Mutex
-	running     map[string]map[string]StartingPosition // by application ID: the positions it started from
-	starts      int
-	stops       int
-	holdStart   chan struct{}
-	holdStop    chan struct{}
-	holdStarted chan struct{}
+	mu        sync.Mutex
+	running   map[string]map[string]StartingPosition // by application ID: the positions it started from
+	starts    int
+	stops     int
+	holdStart chan struct{}
+	holdStop  chan struct{}
+	stopCalls int // Stops called, held or not
 }
 
 func (r *fakeRunner) wait(ctx context.Context, start bool) error {
@@ -56,19 +54,14 @@ func (r *fakeRunner) Start(ctx context.Context, a *Application, positions map[st
 	}
 	r.running[a.ID] = maps.Clone(positions)
 	r.starts++
-	held := r.holdStarted
 	r.mu.Unlock()
-	if held != nil {
-		select {
-		case <-held:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
 	return nil
 }
 
 func (r *fakeRunner) Stop(ctx context.Context, a *Application) error {
+	r.mu.Lock()
+	r.stopCalls++
+	r.mu.Unlock()
 	if err := r.wait(ctx, false); err != nil {
 		return err
 	}
@@ -579,28 +572,50 @@ func TestFollowAllCatchesUp(t *testing.T) {
 }
 
 // A Stop that comes while the new owner's restart of a RUNNING
-// application has started it in the runtime but not yet settled has the
-// last word: the restart does not write RUNNING over READY.
+// application is still starting it waits for that start (so that it
+// finds the application to stop), and has the last word: the restart
+// does not write RUNNING over its STOPPING, and the application ends
+// READY and not running.
 func TestStopDuringRestartWins(t *testing.T) {
 	ctx := context.Background()
 	a, b, _, rb, _ := placementNodes(t)
 	app1, _ := a.Describe(testCaller, "app1")
 	a.DropApplication(app1.ID)
-	release := make(chan struct{})
+	releaseStart, releaseStop := make(chan struct{}), make(chan struct{})
 	rb.mu.Lock()
-	rb.holdStarted = release
+	rb.holdStart, rb.holdStop = releaseStart, releaseStop
 	rb.mu.Unlock()
 	if err := b.LoadApplication(ctx, app1.ID); err != nil {
 		t.Fatal(err)
 	}
-	waitRuns(t, rb, app1.ID)
 	if err := b.Stop(ctx, testCaller, "app1", false); err != nil {
-		t.Fatalf("StopApplication while the restart settles: %v", err)
+		t.Fatalf("StopApplication while the restart starts it: %v", err)
 	}
+	rb.mu.Lock()
+	early := rb.stopCalls
+	rb.mu.Unlock()
+	if early != 0 {
+		t.Fatal("the Stop reached the runtime before the restart's start ended")
+	}
+	close(releaseStart)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		rb.mu.Lock()
+		calls := rb.stopCalls
+		rb.mu.Unlock()
+		if calls == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the Stop did not reach the runtime after the start")
+		}
+	}
+	// The restart has settled (the Stop runs only after it).
+	if got, _ := b.Describe(testCaller, "app1"); got.Status != StatusStopping {
+		t.Fatalf("after the restart settled, before the stop: %s, want STOPPING", got.Status)
+	}
+	close(releaseStop)
 	waitStatus(t, b, "app1", StatusReady)
-	close(release)
-	b.inflight.wait(app1.ID) // the restart has settled, or given up
-	if got, _ := b.Describe(testCaller, "app1"); got.Status != StatusReady {
-		t.Fatalf("after the restart settled: %s, want READY", got.Status)
+	if _, ok := rb.runs(app1.ID); ok {
+		t.Fatal("the application still runs in the runtime after the Stop")
 	}
 }

@@ -65,7 +65,7 @@ type Service struct {
 	apps map[appKey]*Application // snapshots: replaced, never changed in place
 
 	// remote are the IDs of the applications another node owns
-	// (placement.go); inflight counts the transitions running in the
+	// (placement.go); inflight orders the transitions running in the
 	// background, by application, for DropApplication to wait for.
 	remote   storage.RemoteIDs
 	inflight inflight
@@ -207,15 +207,18 @@ func resumePositions(a *Application) map[string]StartingPosition {
 }
 
 // spawn runs a transition's slow part (the Runner) of application a in
-// the background. Called with s.mu held, so that DropApplication, which
-// takes it to make the application remote, waits for every transition
-// spawned before.
+// the background, after the transitions of a begun before it. Called with
+// s.mu held, so that DropApplication, which takes it to make the
+// application remote, waits for every transition spawned before.
 func (s *Service) spawn(a *Application, fn func()) {
 	s.wg.Add(1)
-	s.inflight.begin(a.ID)
+	prev, done := s.inflight.begin(a.ID)
 	go func() {
 		defer s.wg.Done()
-		defer s.inflight.end(a.ID)
+		defer s.inflight.end(a.ID, done)
+		if prev != nil {
+			<-prev
+		}
 		fn()
 	}()
 }
