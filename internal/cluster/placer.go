@@ -1,0 +1,152 @@
+package cluster
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	storagecluster "sluice/internal/storage/cluster"
+)
+
+// placer runs on every node: it follows the placement keys and loads the
+// units whose keys name the node, under the key as the unit's fence, and
+// drops those whose keys stop naming it (deleted, lapsed with the lease,
+// or handed to another node). A unit handed over is dropped before its
+// key is deleted, so that the new owner is placed only once the old one
+// has flushed and let go.
+type placer struct {
+	etcd   *clientv3.Client
+	prefix string
+	self   string
+	// load makes this node the unit's owner under fence; an error gives
+	// the unit back to the coordinator (its key is deleted).
+	load func(ctx context.Context, unit string, fence storagecluster.Fence) error
+	// drop hands the unit over: when it returns, everything the node
+	// acknowledged for it is committed and the node writes it no more.
+	drop func(unit string)
+	log  *slog.Logger
+
+	// owned is the units loaded here, with the create revision of the key
+	// each was loaded under. Only run's goroutine touches it.
+	owned map[string]int64
+}
+
+// run follows the placement keys until ctx ends, then drops every unit
+// it loaded: the caller ends it before the node's lease, so that those
+// drops still commit under their fences.
+func (p *placer) run(ctx context.Context) {
+	if p.owned == nil {
+		p.owned = map[string]int64{}
+	}
+	defer func() {
+		for unit := range p.owned {
+			p.drop(unit)
+			delete(p.owned, unit)
+		}
+	}()
+	for ctx.Err() == nil {
+		rev, err := p.reconcile(ctx)
+		if err == nil {
+			err = p.follow(ctx, rev)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		p.log.Warn("following the placement keys; reading them again", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// reconcile reads every placement key and applies it, dropping the owned
+// units that have none; it returns the revision read.
+func (p *placer) reconcile(ctx context.Context) (int64, error) {
+	keys, _, rev, err := readPlacements(ctx, p.etcd, p.prefix)
+	if err != nil {
+		return 0, err
+	}
+	for unit := range p.owned {
+		if _, ok := keys[unit]; !ok {
+			p.apply(ctx, unit, nil)
+		}
+	}
+	for unit, pl := range keys {
+		p.apply(ctx, unit, &pl)
+	}
+	return rev, nil
+}
+
+// follow applies the placement keys' changes after rev until the watch
+// fails (a compaction, an etcd restart), which the caller answers by
+// reading everything again.
+func (p *placer) follow(ctx context.Context, rev int64) error {
+	wctx, cancel := context.WithCancel(clientv3.WithRequireLeader(ctx))
+	defer cancel()
+	for resp := range p.etcd.Watch(wctx, placementPrefix(p.prefix), clientv3.WithPrefix(), clientv3.WithRev(rev+1)) {
+		if err := resp.Err(); err != nil {
+			return err
+		}
+		for _, ev := range resp.Events {
+			unit, pl, ok := parsePlacement(p.prefix, ev.Kv)
+			switch {
+			case ev.Type == clientv3.EventTypeDelete && unit != "":
+				p.apply(ctx, unit, nil)
+			case ok:
+				p.apply(ctx, unit, &pl)
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+// apply brings one unit in line with its key (nil: none).
+func (p *placer) apply(ctx context.Context, unit string, pl *placement) {
+	rev, owned := p.owned[unit]
+	mine := pl != nil && pl.Node == p.self
+	switch {
+	case !mine:
+		if owned {
+			p.log.Info("unit placed elsewhere; dropping it", "unit", unit)
+			p.dropUnit(unit)
+		}
+	case pl.To != "":
+		if owned {
+			p.log.Info("handing a unit over", "unit", unit, "to", pl.To)
+			p.dropUnit(unit)
+		}
+		p.release(ctx, unit, pl.CreateRevision)
+	case owned && rev == pl.CreateRevision:
+		// Loaded under this very key already.
+	default:
+		if owned {
+			p.dropUnit(unit) // a new key: the one it was loaded under lapsed
+		}
+		fence := storagecluster.Fence{Key: placementKey(p.prefix, unit), Revision: pl.CreateRevision}
+		if err := p.load(ctx, unit, fence); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			p.log.Warn("loading a unit failed; giving it back", "unit", unit, "err", err)
+			p.release(ctx, unit, pl.CreateRevision)
+			return
+		}
+		p.owned[unit] = pl.CreateRevision
+	}
+}
+
+func (p *placer) dropUnit(unit string) {
+	p.drop(unit)
+	delete(p.owned, unit)
+}
+
+// release deletes the unit's key created at rev (a failure is logged: the
+// coordinator's handoff timeout fences the key off in the end).
+func (p *placer) release(ctx context.Context, unit string, rev int64) {
+	if err := releasePlacement(ctx, p.etcd, p.prefix, unit, rev); err != nil && ctx.Err() == nil {
+		p.log.Warn("deleting a placement key", "unit", unit, "err", err)
+	}
+}
