@@ -29,7 +29,7 @@ type placementEnv struct {
 	mu       sync.Mutex
 	units    []planUnit
 	links    [][2]string
-	holder   map[string]string                // unit → node holding it
+	holder   map[string]string               // unit → node holding it
 	fence    map[string]storagecluster.Fence // unit → the fence it was loaded under
 	overlaps []string
 	dead     map[string]bool // crashed nodes, whose drops no longer count
