@@ -35,8 +35,8 @@ import (
 // errElsewhere is what operations on a remote application fail with: a
 // storage.ErrMoved, so that the client is told to retry (the node that
 // owns the application serves the retry).
-func errElsewhere(name string) error {
-	return fmt.Errorf("analytics: application %s is owned by another node: %w", name, storage.ErrMoved)
+func errElsewhere(id, name string) error {
+	return fmt.Errorf("analytics: %w", &storage.Moved{Kind: storage.KindApplication, ID: id, Name: name})
 }
 
 // inflight orders the transitions that run in the background, by
@@ -92,7 +92,7 @@ func (s *Service) owns(id string) bool { return s.cfg.Owns == nil || s.cfg.Owns(
 // refuseRemote returns errElsewhere for a change of a remote application.
 func (s *Service) refuseRemote(a *Application) error {
 	if s.remote.Has(a.ID) {
-		return errElsewhere(a.Name)
+		return errElsewhere(a.ID, a.Name)
 	}
 	return nil
 }

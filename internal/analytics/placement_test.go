@@ -182,6 +182,9 @@ func wantElsewhere(t *testing.T, what string, err error) {
 	if !errors.Is(err, storage.ErrMoved) {
 		t.Fatalf("%s on an application another node owns: %v, want storage.ErrMoved", what, err)
 	}
+	if m, ok := storage.MovedUnit(err); !ok || m.Kind != storage.KindApplication || m.ID == "" || m.Name == "" {
+		t.Fatalf("%s: %v does not name the application for the router", what, err)
+	}
 	if msg, ok := storage.ClientMessage(err); !ok || msg == "" {
 		t.Fatalf("%s: no client message for %v", what, err)
 	}

@@ -194,7 +194,7 @@ func (s *Service) DeleteDeliveryStream(ctx context.Context, c Caller, name strin
 		return errNotFound(name, c.Account)
 	}
 	if l.remote {
-		return errElsewhere(name)
+		return errElsewhere(l.snapshot().ID, name)
 	}
 	ds := *l.snapshot()
 	if ds.Status == StatusDeleting {

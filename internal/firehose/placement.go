@@ -44,8 +44,8 @@ import (
 // errElsewhere is what operations on a remote delivery stream fail with:
 // a storage.ErrMoved, so that the client is told to retry (the node that
 // owns the delivery stream serves the retry).
-func errElsewhere(name string) error {
-	return fmt.Errorf("firehose: delivery stream %s is owned by another node: %w", name, storage.ErrMoved)
+func errElsewhere(id, name string) error {
+	return fmt.Errorf("firehose: %w", &storage.Moved{Kind: storage.KindDeliveryStream, ID: id, Name: name})
 }
 
 // owns reports whether this node owns the delivery stream with the ID at
@@ -56,7 +56,7 @@ func (s *Service) owns(id string) bool { return s.cfg.Owns == nil || s.cfg.Owns(
 // delivery stream.
 func (s *Service) refuseRemote(ds *DeliveryStream) error {
 	if s.remote.Has(ds.ID) {
-		return errElsewhere(ds.Name)
+		return errElsewhere(ds.ID, ds.Name)
 	}
 	return nil
 }
@@ -66,7 +66,7 @@ func (s *Service) refuseRemote(ds *DeliveryStream) error {
 // FailedLog that says where it is served, and nothing is started.
 func (s *Service) addRemoteLocked(ds *DeliveryStream) {
 	s.remote.Set(ds.ID, true)
-	l := s.newLive(ds, storage.NewFailedLog(errElsewhere(ds.Name)))
+	l := s.newLive(ds, storage.NewFailedLog(errElsewhere(ds.ID, ds.Name)))
 	l.remote, l.moved = true, true
 	s.streams[streamKey{ds.Account, ds.Region, ds.Name}] = l
 }

@@ -71,7 +71,7 @@ func (s *Service) put(ctx context.Context, l *live, c Caller, name string, recor
 	l.writes.RLock()
 	defer l.writes.RUnlock()
 	if l.moved {
-		return nil, nil, errElsewhere(name)
+		return nil, nil, errElsewhere(l.snapshot().ID, name)
 	}
 	ds := l.snapshot()
 	switch {

@@ -469,7 +469,7 @@ func (s *Service) owned(c Caller, name string) (*live, error) {
 		return nil, err
 	}
 	if l.remote {
-		return nil, errElsewhere(name)
+		return nil, errElsewhere(l.snapshot().ID, name)
 	}
 	return l, nil
 }
@@ -484,7 +484,7 @@ func (s *Service) update(ctx context.Context, c Caller, name string, fn func(ds 
 		return nil, errNotFound(name, c.Account)
 	}
 	if l.remote {
-		return nil, errElsewhere(name)
+		return nil, errElsewhere(l.snapshot().ID, name)
 	}
 	ds := *l.snapshot()
 	ds.Tags = append([]Tag(nil), ds.Tags...)

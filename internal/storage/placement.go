@@ -1,6 +1,10 @@
 package storage
 
-import "sync"
+import (
+	"errors"
+	"fmt"
+	"sync"
+)
 
 // Releaser is a Backend whose logs can be handed to another node (package
 // storage/cluster's): Release flushes and closes one log without removing
@@ -38,4 +42,35 @@ func (r *RemoteIDs) Set(id string, remote bool) {
 	} else {
 		delete(r.ids, id)
 	}
+}
+
+// Unit kinds, as Moved names them.
+const (
+	KindStream         = "stream"
+	KindDeliveryStream = "deliverystream"
+	KindApplication    = "application"
+	KindVideoStream    = "videostream"
+)
+
+// Moved is what an operation on a unit that another node owns fails with:
+// it is ErrMoved (errors.Is), and names the unit, so that the node the
+// request reached can forward it to the unit's owner.
+type Moved struct {
+	Kind string // KindStream, KindDeliveryStream, KindApplication or KindVideoStream
+	ID   string
+	Name string
+}
+
+func (m *Moved) Error() string {
+	return fmt.Sprintf("%s %s is owned by another node: %v", m.Kind, m.Name, ErrMoved)
+}
+
+func (m *Moved) Unwrap() error { return ErrMoved }
+
+// MovedUnit returns the unit an ErrMoved names, if err is or wraps a
+// *Moved.
+func MovedUnit(err error) (*Moved, bool) {
+	var m *Moved
+	ok := errors.As(err, &m)
+	return m, ok
 }

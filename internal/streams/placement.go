@@ -27,8 +27,8 @@ import (
 // errElsewhere is what operations on a remote stream fail with: a
 // storage.ErrMoved, so that the client is told to retry (the node that
 // owns the stream serves the retry).
-func errElsewhere(name string) error {
-	return fmt.Errorf("streams: stream %s is owned by another node: %w", name, storage.ErrMoved)
+func errElsewhere(id, name string) error {
+	return fmt.Errorf("streams: %w", &storage.Moved{Kind: storage.KindStream, ID: id, Name: name})
 }
 
 // remoteReadable are the actions a remote stream answers from the
@@ -51,7 +51,7 @@ func (s *Service) owns(id string) bool { return s.cfg.Owns == nil || s.cfg.Owns(
 // stream.
 func (s *Service) refuseRemote(st *Stream) error {
 	if s.remote.Has(st.ID) {
-		return errElsewhere(st.Name)
+		return errElsewhere(st.ID, st.Name)
 	}
 	return nil
 }
@@ -60,7 +60,7 @@ func (s *Service) refuseRemote(st *Stream) error {
 // s.mu (or runs before the Service is shared).
 func (s *Service) addRemoteLocked(st *Stream) {
 	s.remote.Set(st.ID, true)
-	ls := &liveStream{log: storage.NewFailedLog(errElsewhere(st.Name)), remote: true, gone: make(chan struct{})}
+	ls := &liveStream{log: storage.NewFailedLog(errElsewhere(st.ID, st.Name)), remote: true, gone: make(chan struct{})}
 	ls.publish(st)
 	s.streams[streamKey{st.Account, st.Region, st.Name}] = ls
 }

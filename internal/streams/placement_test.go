@@ -85,6 +85,9 @@ func wantElsewhere(t *testing.T, what string, err error) {
 	if !errors.Is(err, storage.ErrMoved) {
 		t.Fatalf("%s on a stream another node owns: %v, want storage.ErrMoved", what, err)
 	}
+	if m, ok := storage.MovedUnit(err); !ok || m.Kind != storage.KindStream || m.ID == "" || m.Name == "" {
+		t.Fatalf("%s: %v does not name the stream for the router", what, err)
+	}
 	if msg, ok := storage.ClientMessage(err); !ok || msg == "" {
 		t.Fatalf("%s: no client message for %v", what, err)
 	}

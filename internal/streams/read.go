@@ -224,7 +224,7 @@ func (s *Service) GetRecords(ctx context.Context, c Caller, token, streamARN str
 		return nil, errShardMissing(ShardID(it.Shard), it.Name, c.Account)
 	}
 	if ls.remote {
-		return nil, errElsewhere(it.Name)
+		return nil, errElsewhere(ls.snapshot().ID, it.Name)
 	}
 	st := ls.snapshot()
 	if err := s.authorize(c, "GetRecords", st.ARN(), st.Account, st.Policy); err != nil {

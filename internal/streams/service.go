@@ -573,7 +573,7 @@ func (s *Service) find(c Caller, ref StreamRef, action string) (*liveStream, str
 		return nil, name, errStreamNotFound(name, c.Account)
 	}
 	if ls.remote && !remoteReadable[action] {
-		return nil, name, errElsewhere(name)
+		return nil, name, errElsewhere(ls.snapshot().ID, name)
 	}
 	return ls, name, nil
 }

@@ -51,7 +51,7 @@ func (s *Service) internal(c Caller, ref StreamRef, id string) (*liveStream, *St
 		return nil, nil, errStreamNotFound(name, c.Account)
 	}
 	if ls.remote {
-		return nil, nil, errElsewhere(name)
+		return nil, nil, errElsewhere(ls.snapshot().ID, name)
 	}
 	st := ls.snapshot()
 	if id != "" && st.ID != id {

@@ -31,8 +31,8 @@ import (
 // errElsewhere is what changes of a remote stream fail with: a
 // storage.ErrMoved, so that the client is told to retry (the node that
 // owns the stream serves the retry).
-func errElsewhere(name string) error {
-	return fmt.Errorf("video: stream %s is owned by another node: %w", name, storage.ErrMoved)
+func errElsewhere(id, name string) error {
+	return fmt.Errorf("video: %w", &storage.Moved{Kind: storage.KindVideoStream, ID: id, Name: name})
 }
 
 // owns reports whether this node owns the stream with the ID at start.
@@ -42,7 +42,7 @@ func (s *Service) owns(id string) bool { return s.cfg.Owns == nil || s.cfg.Owns(
 // stream.
 func (s *Service) refuseRemote(st *Stream) error {
 	if s.remote.Has(st.ID) {
-		return errElsewhere(st.Name)
+		return errElsewhere(st.ID, st.Name)
 	}
 	return nil
 }

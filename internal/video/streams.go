@@ -138,7 +138,7 @@ func (s *Service) findStream(c Caller, ref Ref) (*Stream, error) {
 func (s *Service) findOwned(c Caller, ref Ref) (*Stream, error) {
 	st, err := s.findStream(c, ref)
 	if err == nil && st.Remote {
-		return nil, errElsewhere(st.Name)
+		return nil, errElsewhere(st.ID, st.Name)
 	}
 	return st, err
 }

@@ -73,6 +73,9 @@ func wantMoved(t *testing.T, what string, err error) {
 	if !errors.Is(err, storage.ErrMoved) {
 		t.Fatalf("%s: %v, want storage.ErrMoved", what, err)
 	}
+	if m, ok := storage.MovedUnit(err); !ok || m.Kind != storage.KindVideoStream || m.ID == "" {
+		t.Fatalf("%s: %v does not name the video stream for the router", what, err)
+	}
 }
 
 // The data plane of a stream another node owns refuses it; a stream

@@ -252,15 +252,15 @@ func (s *Store) elsewhere(st *video.Stream) error {
 		remote = ok && cur.Remote
 	}
 	if remote {
-		return movedError(st.Name)
+		return movedError(st)
 	}
 	return nil
 }
 
 // movedError is what uses of a stream another node owns fail with: a
 // storage.ErrMoved, which tells the client to retry (at the owner).
-func movedError(name string) error {
-	return fmt.Errorf("fragments: video stream %s is owned by another node: %w", name, storage.ErrMoved)
+func movedError(st *video.Stream) error {
+	return fmt.Errorf("fragments: %w", &storage.Moved{Kind: storage.KindVideoStream, ID: st.ID, Name: st.Name})
 }
 
 // release lets go of o, which is out of the map, with err: a loaded
@@ -293,7 +293,7 @@ func (s *Store) release(ctx context.Context, o *opening, err error) {
 func (s *Store) Closing(ctx context.Context, st *video.Stream) {
 	why := ErrDeleted
 	if st.Remote {
-		why = movedError(st.Name)
+		why = movedError(st)
 	}
 	s.mu.Lock()
 	o := s.streams[st.ID]
