@@ -66,6 +66,8 @@ type callRecord struct {
 	err         *awserr.Error
 	denied      bool
 	params      shape.Value
+	// takeover is the request's ErrorTakeover, or nil (takeover.go).
+	takeover ErrorTakeover
 }
 
 // fail notes the error a request is answered with.

@@ -126,7 +126,7 @@ func (h *Handler) bodyLimit(svcLimit int64) int64 {
 // ServeHTTP implements the order of checks described in the package doc.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
-	var rec callRecord
+	rec := callRecord{takeover: errorTakeover(r.Context())}
 	if h.audit != nil {
 		rec.on, rec.start = true, time.Now()
 		defer rec.finish(h.audit, r, requestID)
@@ -286,7 +286,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rec.params = value
 		}
 		if in, err = op.decode(value); err != nil {
-			h.fail(w, enc, h.public(op, err), &rec)
+			h.failOp(w, enc, op, err, &rec)
 			return
 		}
 	}
@@ -306,7 +306,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := op.invoke(ctx, in)
 	if err != nil {
-		h.fail(w, enc, h.public(op, err), &rec)
+		h.failOp(w, enc, op, err, &rec)
 		return
 	}
 	if rel, ok := out.(Releaser); ok {
@@ -331,7 +331,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	b2, err := enc.encode(out)
 	if err != nil {
-		h.fail(w, enc, h.public(op, err), &rec)
+		h.failOp(w, enc, op, err, &rec)
 		return
 	}
 	writeBody(w, http.StatusOK, b2)
@@ -370,6 +370,16 @@ func tooLarge(limit int64) *awserr.Error {
 func (h *Handler) fail(w http.ResponseWriter, enc *encoding, e *awserr.Error, rec *callRecord) {
 	rec.fail(e)
 	h.writeError(w, enc, e)
+}
+
+// failOp answers an operation's error, unless the request's
+// ErrorTakeover answers it (and then nothing is logged or audited here).
+func (h *Handler) failOp(w http.ResponseWriter, enc *encoding, op *Operation, err error, rec *callRecord) {
+	if rec.takeover != nil && rec.takeover(err) {
+		rec.on = false
+		return
+	}
+	h.fail(w, enc, h.public(op, err), rec)
 }
 
 // msgBusy answers a request whose body found no room in the budget in
@@ -418,7 +428,7 @@ func (h *Handler) serveStream(ctx context.Context, w http.ResponseWriter, enc *e
 		h.log.Debug("stream ended with error", "op", op.Name, "err", err)
 		return
 	}
-	h.fail(w, enc, h.public(op, err), rec)
+	h.failOp(w, enc, op, err, rec)
 }
 
 // public turns a handler error into what the client may see, logging the
