@@ -223,3 +223,18 @@ func (s *Service) remoteKeys() []string {
 	}
 	return keys
 }
+
+// Each calls fn with every application this node knows, owned or remote,
+// in no particular order (the cluster's placement links an application to
+// the streams it reads and writes). fn must not modify it.
+func (s *Service) Each(fn func(a *Application)) {
+	s.mu.Lock()
+	apps := make([]*Application, 0, len(s.apps))
+	for _, a := range s.apps {
+		apps = append(apps, a)
+	}
+	s.mu.Unlock()
+	for _, a := range apps {
+		fn(a)
+	}
+}

@@ -31,6 +31,11 @@ type Cluster struct {
 	FlushInterval time.Duration
 	// LeaseTTL is how long a node that stops renewing keeps what it owns.
 	LeaseTTL time.Duration
+	// RebalanceInterval is how often the owner moves streams between
+	// nodes to even their loads out (0: never). Each move pauses the
+	// stream for a moment; new streams and those of a node that left are
+	// placed at once, whatever the interval.
+	RebalanceInterval time.Duration
 	// EtcdCA, EtcdCert and EtcdKey are PEM files for TLS to etcd (client
 	// certificate authentication when the cert and key are given).
 	EtcdCA, EtcdCert, EtcdKey string
@@ -40,7 +45,10 @@ type Cluster struct {
 const (
 	DefaultFlushInterval = 20 * time.Millisecond
 	DefaultLeaseTTL      = 5 * time.Second
-	DefaultClusterPrefix = "/sluice/"
+	// DefaultRebalanceInterval: rarely, since creates already go to the
+	// least loaded node.
+	DefaultRebalanceInterval = 5 * time.Minute
+	DefaultClusterPrefix     = "/sluice/"
 )
 
 // Enabled reports whether cluster mode is on.
@@ -88,6 +96,9 @@ func (c Config) validateCluster() []error {
 	var errs []error
 	if cl.FlushInterval <= 0 || cl.FlushInterval > 10*time.Second {
 		errs = append(errs, fmt.Errorf("flush-interval: %v is not between 1ns and 10s", cl.FlushInterval))
+	}
+	if cl.RebalanceInterval < 0 {
+		errs = append(errs, fmt.Errorf("cluster-rebalance-interval: %v is negative", cl.RebalanceInterval))
 	}
 	if cl.LeaseTTL < time.Second || cl.LeaseTTL%time.Second != 0 {
 		errs = append(errs, fmt.Errorf("lease-ttl: %v is not a whole number of seconds, at least 1s", cl.LeaseTTL))

@@ -166,7 +166,7 @@ func Defaults() Config {
 		HTTP2MaxConcurrentStreams: 250,
 		AuditLogMaxBytes:          64 << 20,
 
-		Cluster: Cluster{Prefix: DefaultClusterPrefix, FlushInterval: DefaultFlushInterval, LeaseTTL: DefaultLeaseTTL},
+		Cluster: Cluster{Prefix: DefaultClusterPrefix, FlushInterval: DefaultFlushInterval, LeaseTTL: DefaultLeaseTTL, RebalanceInterval: DefaultRebalanceInterval},
 	}
 }
 

@@ -82,6 +82,7 @@ func options(c *Config) []option {
 		{"advertise", "cluster mode: base URL the other nodes forward requests to (default: http://<listen>)", (*stringVal)(&c.Cluster.Advertise)},
 		{"cluster-prefix", "cluster mode: etcd key prefix and object key prefix of this cluster", (*stringVal)(&c.Cluster.Prefix)},
 		{"flush-interval", "cluster mode: how long writes gather into one object before it is written and they are acknowledged (lower: less latency, more objects)", (*durationVal)(&c.Cluster.FlushInterval)},
+		{"cluster-rebalance-interval", "cluster mode: how often the owner moves streams between nodes to even out their open shards (0: never; each move pauses the stream briefly)", (*durationVal)(&c.Cluster.RebalanceInterval)},
 		{"lease-ttl", "cluster mode: how long a node that stops renewing its etcd lease keeps ownership (whole seconds)", (*durationVal)(&c.Cluster.LeaseTTL)},
 		{"etcd-ca", "cluster mode: PEM CA certificates to verify etcd's TLS certificate", (*stringVal)(&c.Cluster.EtcdCA)},
 		{"etcd-cert", "cluster mode: PEM client certificate for etcd", (*stringVal)(&c.Cluster.EtcdCert)},

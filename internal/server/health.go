@@ -70,6 +70,9 @@ func logOwners(st *streams.Service, fh *firehose.Service) map[string]logOwner {
 	for _, s := range st.Stats() {
 		owners[s.Stream.ID] = logOwner{"stream", s.Stream.Name, s.Stream.Account, s.Stream.Region}
 	}
+	if fh == nil { // a cluster worker runs Data Streams only
+		return owners
+	}
 	fh.Each(func(ds *firehose.DeliveryStream, _ *firehose.Metrics) {
 		owners[firehose.LogPrefix+ds.ID] = logOwner{"delivery-stream", ds.Name, ds.Account, ds.Region}
 	})

@@ -95,6 +95,8 @@ type Server struct {
 	frags    *fragments.Store
 	audit    *audit.Log // nil without --audit-log
 	metrics  *prometheus.Registry
+	// worker is a cluster worker's server: Data Streams only (worker.go).
+	worker bool
 	*Front
 }
 
@@ -150,24 +152,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend.Close()
 		return nil, err
 	}
-	scaler := streams.DefaultScaler()
-	scaler.Interval, scaler.ScaleUpAfter, scaler.ScaleDownAfter = cfg.ScaleInterval, cfg.ScaleUpAfter, cfg.ScaleDownAfter
-	scfg := streams.Config{
-		Now:                 now,
-		CreateDelay:         cfg.CreateDelay,
-		DeleteDelay:         cfg.DeleteDelay,
-		UpdateDelay:         cfg.UpdateDelay,
-		ShardLimit:          cfg.ShardLimit,
-		OnDemandStreamLimit: cfg.OnDemandStreamLimit,
-		Limits:              cfg.Limits == config.LimitsOn,
-		Scaler:              scaler,
-		Logger:              log,
-		Keys:                masterKeys,
-	}
-	if opts.Tune != nil {
-		opts.Tune(&scfg)
-	}
-	svc, err := streams.New(ctx, scfg, backend)
+	svc, err := streams.New(ctx, streamsConfig(opts, now, log, masterKeys), backend)
 	if err != nil {
 		backend.Close()
 		return nil, err
@@ -423,6 +408,29 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	return s, nil
 }
 
+// streamsConfig is the Data Streams configuration of opts.
+func streamsConfig(opts Options, now func() time.Time, log *slog.Logger, keys kms.MasterKeys) streams.Config {
+	cfg := opts.Config
+	scaler := streams.DefaultScaler()
+	scaler.Interval, scaler.ScaleUpAfter, scaler.ScaleDownAfter = cfg.ScaleInterval, cfg.ScaleUpAfter, cfg.ScaleDownAfter
+	scfg := streams.Config{
+		Now:                 now,
+		CreateDelay:         cfg.CreateDelay,
+		DeleteDelay:         cfg.DeleteDelay,
+		UpdateDelay:         cfg.UpdateDelay,
+		ShardLimit:          cfg.ShardLimit,
+		OnDemandStreamLimit: cfg.OnDemandStreamLimit,
+		Limits:              cfg.Limits == config.LimitsOn,
+		Scaler:              scaler,
+		Logger:              log,
+		Keys:                keys,
+	}
+	if opts.Tune != nil {
+		opts.Tune(&scfg)
+	}
+	return scfg
+}
+
 func newAuthenticator(cfg config.Config, now func() time.Time) (awsproto.Authenticator, error) {
 	if cfg.Auth == config.AuthOpen {
 		return &awsproto.OpenAuth{AccountID: cfg.AccountID, DefaultRegion: cfg.Region}, nil
@@ -512,7 +520,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // durable) and SubscribeToShard subscriptions — so that a shutdown need
 // not wait for them. Clients reconnect, to another node in a cluster.
 func (s *Server) Drain() {
-	s.frags.Close()
+	if s.frags != nil {
+		s.frags.Close()
+	}
 	s.streams.EndSubscriptions()
 }
 
@@ -524,13 +534,19 @@ func (s *Server) Handler() http.Handler { return s.http.Handler }
 // Close closes the services and the store cleanly without touching the
 // listener: Shutdown's second half, for a caller that serves Handler.
 func (s *Server) Close(ctx context.Context) error {
+	if s.worker {
+		return errors.Join(s.streams.Close(), s.backend.Close(), s.closeAudit())
+	}
 	s.frags.Close()
 	// Running applications stop after the control plane and before the
 	// services they read and write, their checkpoints committed; they stay
 	// RUNNING in the store and resume at the next start.
-	err := errors.Join(s.apps.Close(), s.runtime.Close(ctx), s.video.Close(), s.chans.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close())
-	if s.audit != nil {
-		err = errors.Join(err, s.audit.Close())
+	return errors.Join(s.apps.Close(), s.runtime.Close(ctx), s.video.Close(), s.chans.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close(), s.closeAudit())
+}
+
+func (s *Server) closeAudit() error {
+	if s.audit == nil {
+		return nil
 	}
-	return err
+	return s.audit.Close()
 }

@@ -3,6 +3,7 @@ package streams
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -107,6 +108,11 @@ func (s *Service) CreateStream(ctx context.Context, c Caller, p CreateParams) er
 		st.Status, st.StatusUntil = StatusCreating, now.Add(s.cfg.CreateDelay)
 	}
 
+	if s.cfg.Place != nil {
+		if err := s.cfg.Place(ctx, st.ID); err != nil {
+			return fmt.Errorf("streams: placing the new stream %s: %w", st.Name, err)
+		}
+	}
 	// Metadata first: a crash after this leaves a stream whose log is
 	// created on the next start; a crash before it leaves nothing.
 	if err := s.persist(ctx, st); err != nil {

@@ -2,6 +2,7 @@ package streams
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"sluice/internal/storage"
@@ -32,8 +33,14 @@ func errElsewhere(id, name string) error {
 }
 
 // remoteReadable are the actions a remote stream answers from the
-// metadata it follows: descriptions, which every node can give.
+// metadata it follows: descriptions, which every node can give, those the
+// cluster owner's other services make of a stream they are about to read
+// (a channel's, a Firehose delivery stream's or an Analytics
+// application's source, which the owner then takes over) among them.
 var remoteReadable = map[string]bool{
+	"CreateChannel":          true,
+	"FirehoseSource":         true,
+	"KinesisAnalytics":       true,
 	"DescribeStream":         true,
 	"DescribeStreamSummary":  true,
 	"ListShards":             true,
@@ -250,4 +257,44 @@ func (s *Service) remoteKeys() []string {
 		}
 	}
 	return keys
+}
+
+// Snapshots returns every stream this node knows — owned and remote — with
+// whether this node owns it, for the cluster's placement (a stream weighs
+// its open shards). Like every snapshot, they must not be modified.
+func (s *Service) Snapshots() (streams []*Stream, owned []bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, ls := range s.streams {
+		streams = append(streams, ls.snapshot())
+		owned = append(owned, !ls.remote)
+	}
+	return streams, owned
+}
+
+// AccountsPrefix is the metadata key prefix of the accounts' settings
+// (UpdateAccountSettings): a cluster node watches it and calls
+// FollowAccounts, since the settings are changed on the cluster's owner
+// and read by the node of each stream.
+const AccountsPrefix = keyAccounts
+
+// FollowAccounts rereads every account's settings from the store.
+func (s *Service) FollowAccounts(ctx context.Context) error {
+	accounts := map[accountKey]*AccountSettings{}
+	err := s.meta.Scan(ctx, keyAccounts, func(key string, value []byte) error {
+		var a AccountSettings
+		if err := json.Unmarshal(value, &a); err != nil {
+			s.log.Error("account settings damaged: the defaults apply", "key", key, "err", err)
+			return nil
+		}
+		accounts[accountKey{a.Account, a.Region}] = &a
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.accounts = accounts
+	s.mu.Unlock()
+	return nil
 }

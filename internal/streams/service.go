@@ -68,6 +68,11 @@ type Config struct {
 	// in a cluster whose streams are spread over nodes; the others are
 	// remote (placement.go). Nil owns every stream.
 	Owns func(streamID string) bool
+	// Place, when set, is called with a new stream's ID before anything
+	// of it is written: a cluster node places the stream on itself (its
+	// placement key, and the log's own fence), so that it is never written
+	// without that fence nor loaded by another node meanwhile.
+	Place func(ctx context.Context, streamID string) error
 }
 
 // Defaults returns AWS's defaults (us-east-1 shard quota).
@@ -347,15 +352,40 @@ func (s *Service) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// A log without metadata: a crash between DeleteStream's removal of the
-	// metadata and of the log (the log was marked first, and goes now), a
-	// restore an operator asked for, or metadata that was lost (the log is
-	// quarantined). See package storage. With streams spread over nodes,
-	// no node here can tell whose such a log is: they are left alone.
-	if s.cfg.Owns != nil {
-		s.resumeTransitions()
-		return nil
+	// With streams spread over nodes, the cluster's coordinator settles the
+	// logs without metadata (DisownOrphans), knowing which are being
+	// created.
+	if s.cfg.Owns == nil {
+		if err := s.disownOrphans(ctx, live, func(string) bool { return false }); err != nil {
+			return err
+		}
 	}
+	s.resumeTransitions()
+	return nil
+}
+
+// DisownOrphans settles the stream logs that have no metadata, except
+// those creating says are being created: see disownOrphans. A cluster's
+// coordinator calls it as it takes over (its Service was built with
+// Config.Owns, which leaves them alone).
+//
+// It holds the service's lock throughout (a restored stream is added to
+// the service): it is meant for before the service takes requests.
+func (s *Service) DisownOrphans(ctx context.Context, creating func(id string) bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	live := make(map[string]bool, len(s.streams))
+	for _, ls := range s.streams {
+		live[ls.snapshot().ID] = true
+	}
+	return s.disownOrphans(ctx, live, creating)
+}
+
+// disownOrphans settles every log without metadata (not in live): a crash
+// between DeleteStream's removal of the metadata and of the log (the log
+// was marked first, and goes now), a restore an operator asked for, or
+// metadata that was lost (the log is quarantined). See package storage.
+func (s *Service) disownOrphans(ctx context.Context, live map[string]bool, creating func(id string) bool) error {
 	ids, err := s.recs.IDs(ctx)
 	if err != nil {
 		return err
@@ -363,7 +393,7 @@ func (s *Service) load(ctx context.Context) error {
 	for _, id := range ids {
 		// Other services keep their logs in the same store (Firehose's are
 		// firehose-...): only stream IDs are this service's.
-		if live[id] || !isStreamID(id) {
+		if live[id] || !isStreamID(id) || creating(id) {
 			continue
 		}
 		disp, err := s.recs.Disown(ctx, id, func(m storage.Manifest) error { return s.adopt(ctx, id, m) })
@@ -378,7 +408,6 @@ func (s *Service) load(ctx context.Context) error {
 			}
 		}
 	}
-	s.resumeTransitions()
 	return nil
 }
 

@@ -1,0 +1,80 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"sluice/internal/api/kinesisapi"
+	"sluice/internal/awsproto"
+	"sluice/internal/streams"
+)
+
+// NewWorker builds what a worker node of a cluster runs: the Data Streams
+// service over opts.Backend (the streams placed on the node are loaded
+// into it, the others followed as metadata), its API, /metrics and
+// /healthcheck. Firehose, Data Analytics, Video Streams, channels, STS
+// and the console run on the cluster's coordinator, whose Server is built
+// by New; the node forwards their requests there.
+func NewWorker(ctx context.Context, opts Options) (*Server, error) {
+	cfg := opts.Config
+	if opts.Backend == nil {
+		return nil, errors.New("server: a worker needs the cluster's backend")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	auth, err := newAuthenticator(cfg, now)
+	if err != nil {
+		return nil, err
+	}
+	auditLog, err := openAudit(cfg, log)
+	if err != nil {
+		return nil, fmt.Errorf("--audit-log: %w", err)
+	}
+	s := &Server{cfg: cfg, log: log, backend: opts.Backend, audit: auditLog, worker: true}
+	fail := func(err error) (*Server, error) {
+		return nil, errors.Join(err, opts.Backend.Close(), s.closeAudit())
+	}
+	if s.Front, err = NewFront(cfg, log); err != nil {
+		return fail(err)
+	}
+	masterKeys, err := newMasterKeys(cfg, now, true)
+	if err != nil {
+		return fail(err)
+	}
+	if s.streams, err = streams.New(ctx, streamsConfig(opts, now, log, masterKeys), opts.Backend); err != nil {
+		return fail(err)
+	}
+	kinesis := kinesisapi.New(s.streams)
+	kinesis.IAM = kinesisIAM
+	origins, _ := cfg.CORSOrigins() // Validate has checked them
+	keyLimit := awsproto.NewKeyLimiter(cfg.KeyRateLimit, cfg.KeyRateBurst, now)
+	api := awsproto.NewHandler(awsproto.HandlerOptions{
+		Auth: auth, Logger: log.With("component", "awsproto"), Budget: awsproto.NewBudget(cfg.MaxInflightBytes),
+		CORS: &awsproto.CORS{AllowOrigins: origins}, BodyTimeout: cfg.BodyTimeout, Audit: newAuditor(auditLog), KeyLimit: keyLimit,
+	}, kinesis)
+	requests := newHTTPMetrics(kinesis)
+	s.metrics = metricsRegistry(requests, newStreamsCollector(s.streams),
+		newStorageCollector(opts.Backend.Records(), s.streams, nil), newFrontCollector(s.Front, keyLimit, auditLog))
+	mux := http.NewServeMux()
+	mux.Handle("GET /healthcheck", healthHandler(opts.Backend.Records(), s.streams, nil))
+	mux.Handle("GET /metrics", MetricsHandler(log.With("component", "metrics"), s.metrics))
+	mux.Handle("/", api)
+	s.Front.SetHandler(requests.wrap(mux))
+	return s, nil
+}
+
+// Worker reports whether the server is a cluster worker's (NewWorker).
+func (s *Server) Worker() bool { return s.worker }
