@@ -31,8 +31,16 @@ type coordinator struct {
 	handoffTimeout time.Duration
 	// interval is the time between rounds when nothing changes.
 	interval time.Duration
-	log      *slog.Logger
-	now      func() time.Time
+	// rebalanceEvery is how often units that run on a live node may move
+	// only to even loads out (0: never); lastRebalance when they last
+	// could (a coordinator starts the clock when it starts).
+	rebalanceEvery time.Duration
+	lastRebalance  time.Time
+	// watch are more key prefixes whose changes start a round (the units'
+	// metadata: a new stream is placed at once).
+	watch []string
+	log   *slog.Logger
+	now   func() time.Time
 
 	// asked is when this coordinator first saw each handoff, by unit and
 	// the key's mod revision then.
@@ -40,6 +48,25 @@ type coordinator struct {
 	// handedTo is where each unit handed off goes once its old owner has
 	// let go and deleted the key.
 	handedTo map[string]string
+	// gone is when this coordinator first found a placement key of a unit
+	// that does not exist: a node creating a unit places it before its
+	// metadata is written, so such a key is deleted only once it has been
+	// without a unit for the handoff timeout.
+	gone map[string]time.Time
+}
+
+// goneAWhile notes that unit's key has no unit, and tells whether that
+// has lasted the handoff timeout.
+func (c *coordinator) goneAWhile(unit string) bool {
+	if c.gone == nil {
+		c.gone = map[string]time.Time{}
+	}
+	since, ok := c.gone[unit]
+	if !ok {
+		c.gone[unit] = c.now()
+		return false
+	}
+	return c.now().Sub(since) >= c.handoffTimeout
 }
 
 type handoffSeen struct {
@@ -51,8 +78,8 @@ type handoffSeen struct {
 // joins or leaves or a placement key changes.
 func (c *coordinator) run(ctx context.Context) {
 	kick := make(chan struct{}, 1)
-	for _, prefix := range []string{c.prefix + "nodes/", placementPrefix(c.prefix)} {
-		go c.watch(ctx, prefix, kick)
+	for _, prefix := range append([]string{c.prefix + "nodes/", placementPrefix(c.prefix)}, c.watch...) {
+		go c.watchKeys(ctx, prefix, kick)
 	}
 	tick := time.NewTicker(c.interval)
 	defer tick.Stop()
@@ -69,8 +96,8 @@ func (c *coordinator) run(ctx context.Context) {
 	}
 }
 
-// watch signals kick whenever a key under prefix changes.
-func (c *coordinator) watch(ctx context.Context, prefix string, kick chan<- struct{}) {
+// watchKeys signals kick whenever a key under prefix changes.
+func (c *coordinator) watchKeys(ctx context.Context, prefix string, kick chan<- struct{}) {
 	for ctx.Err() == nil {
 		for range c.etcd.Watch(clientv3.WithRequireLeader(ctx), prefix, clientv3.WithPrefix()) {
 			select {
@@ -109,8 +136,13 @@ func (c *coordinator) round(ctx context.Context) error {
 		exists[u.ID] = true
 	}
 	for unit, p := range keys {
-		if !exists[unit] {
+		if !exists[unit] && c.goneAWhile(unit) {
 			bad[unit] = p.ModRevision
+		}
+	}
+	for unit := range c.gone {
+		if _, ok := keys[unit]; !ok || exists[unit] {
+			delete(c.gone, unit)
 		}
 	}
 	for unit, rev := range bad {
@@ -145,6 +177,11 @@ func (c *coordinator) round(ctx context.Context) error {
 		case ok:
 			u.Node = p.Node
 			delete(c.handedTo, u.ID)
+		case u.Here:
+			// Created here: placed here first, so that no other node
+			// loads it while this one runs it.
+			errs = append(errs, c.create(ctx, u.ID, c.self, leases[c.self]))
+			u.Node = c.self
 		default:
 			// Let go after a handoff: placed where the plan sent it.
 			if to, live := c.handedTo[u.ID], leases[c.handedTo[u.ID]] != 0; live {
@@ -154,13 +191,24 @@ func (c *coordinator) round(ctx context.Context) error {
 			delete(c.handedTo, u.ID)
 		}
 	}
+	pinned := map[string]bool{}
+	for _, u := range units {
+		pinned[u.ID] = u.Pinned
+	}
+	if c.lastRebalance.IsZero() {
+		c.lastRebalance = c.now()
+	}
+	rebalance := c.rebalanceEvery > 0 && c.now().Sub(c.lastRebalance) >= c.rebalanceEvery
+	if rebalance {
+		c.lastRebalance = c.now()
+	}
 	for _, m := range planLinked(c.self, nodes, units, links) {
 		p, placed := keys[m.ID]
 		switch {
 		case moving[m.ID]:
 		case !placed:
 			errs = append(errs, c.create(ctx, m.ID, m.To, leases[m.To]))
-		default:
+		case rebalance || pinned[m.ID]:
 			errs = append(errs, c.handOff(ctx, m.ID, p, m.To))
 		}
 	}

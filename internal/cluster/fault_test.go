@@ -61,6 +61,11 @@ func TestFaultInjection(t *testing.T) {
 	}
 	const stream = "faults"
 	shards := createStream(ctx, t, clients["n1"], stream, 4)
+	// A second stream, which the owner places on another node (it has
+	// fewer open shards): its producers and consumers go through every
+	// node too, and its node is killed on its own below.
+	const spread = "spread"
+	spreadShards := createStream(ctx, t, clients["n1"], spread, 2)
 
 	chk := newChecker()
 	probes := 0
@@ -95,6 +100,11 @@ func TestFaultInjection(t *testing.T) {
 		producers, consumers = append(producers, p), append(consumers, co)
 		wg.Go(func() { p.run(load) })
 		wg.Go(func() { co.run(load) })
+		sp := &producer{id: i + 4, client: n.Kinesis(), stream: spread, chk: chk}
+		sc := &consumer{id: i + 4, client: n.Kinesis(), stream: spread, shards: spreadShards, chk: chk}
+		producers, consumers = append(producers, sp), append(consumers, sc)
+		wg.Go(func() { sp.run(load) })
+		wg.Go(func() { sc.run(load) })
 	}
 	stopped := false
 	stop := func() {
@@ -135,6 +145,51 @@ func TestFaultInjection(t *testing.T) {
 	t.Logf("%s %s restarted", at(), old.ID)
 	sleep(ctx, settle)
 
+	// 1b. kill -9 a node that runs one of the streams but is not the
+	// owner: the owner places the stream on a live node, which serves it
+	// within 10 s; then the node comes back.
+	st, err := c.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var worker *clustertest.Node
+	moving := ""
+	for _, name := range []string{spread, stream} {
+		if n := st.NodeOf(name); n != "" && n != st.OwnerID() {
+			worker, moving = c.Node(n), name
+			break
+		}
+	}
+	if worker == nil {
+		t.Fatalf("both streams run on the owner %s (%s on %q, %s on %q): want one elsewhere",
+			st.OwnerID(), stream, st.NodeOf(stream), spread, st.NodeOf(spread))
+	}
+	t.Logf("%s kill -9 %s, which runs %s (acknowledged so far: %d)", at(), worker.ID, moving, chk.Acks())
+	killed := time.Now()
+	worker.Kill()
+	probe := clients[st.OwnerID()]
+	for {
+		data, sent := fmt.Sprintf("moved-%d", time.Now().UnixNano()), time.Now()
+		out, err := probe.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String(moving), PartitionKey: aws.String(data), Data: []byte(data)})
+		if err == nil {
+			chk.Acked(0, record{Stream: moving, Shard: aws.ToString(out.ShardId), Seq: aws.ToString(out.SequenceNumber), Data: data}, sent, time.Now())
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%s never served again: %v", moving, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	took := time.Since(killed)
+	takeovers = append(takeovers, took)
+	t.Logf("%s %s served again %v after the kill of %s", at(), moving, took.Round(time.Millisecond), worker.ID)
+	if took > maxTakeover {
+		t.Errorf("kill -9 of %s: %s served again after %v, want at most %v", worker.ID, moving, took, maxTakeover)
+	}
+	worker.Start()
+	t.Logf("%s %s restarted", at(), worker.ID)
+	sleep(ctx, settle)
+
 	// 2. SIGSTOP the owner past its lease, then SIGCONT.
 	paused := time.Now()
 	old = takeover("SIGSTOP", (*clustertest.Node).Pause)
@@ -171,7 +226,7 @@ func TestFaultInjection(t *testing.T) {
 		o.Heal()
 		sleep(ctx, 2*time.Second)
 	}
-	owner, took := c.WaitOwner(maxTakeover, serves)
+	owner, took = c.WaitOwner(maxTakeover, serves)
 	t.Logf("%s %s serves %v after the brief cuts", at(), owner.ID, took.Round(time.Millisecond))
 	for _, n := range c.Nodes {
 		n.WaitReady()
@@ -183,7 +238,7 @@ func TestFaultInjection(t *testing.T) {
 	other := c.Nodes[(slices.Index(c.Nodes, owner)+1)%len(c.Nodes)]
 	target := int32(2 * len(shards))
 	t.Logf("%s UpdateShardCount %d -> %d through %s", at(), len(shards), target, other.ID)
-	_, err := clients[other.ID].UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{
+	_, err = clients[other.ID].UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{
 		StreamName: aws.String(stream), TargetShardCount: aws.Int32(target), ScalingType: types.ScalingTypeUniformScaling,
 	})
 	if err != nil {
@@ -245,10 +300,16 @@ func TestFaultInjection(t *testing.T) {
 	rctx, rcancel := context.WithTimeout(t.Context(), time.Minute)
 	defer rcancel()
 	start := time.Now()
-	final, err := readBack(rctx, clients[c.Nodes[(slices.Index(c.Nodes, owner)+1)%len(c.Nodes)].ID], stream)
+	reader := clients[c.Nodes[(slices.Index(c.Nodes, owner)+1)%len(c.Nodes)].ID]
+	final, err := readBack(rctx, reader, stream)
 	if err != nil {
 		t.Fatalf("reading the stream back: %v", err)
 	}
+	second, err := readBack(rctx, reader, spread)
+	if err != nil {
+		t.Fatalf("reading %s back: %v", spread, err)
+	}
+	final = append(final, second...)
 	rep := chk.Check(final)
 	t.Logf("%s read back %d records in %v: %d acknowledged, %d written without an acknowledgement, %d consumed during the run; takeovers %v",
 		at(), rep.ReadBack, time.Since(start).Round(time.Millisecond), rep.Acked, rep.Unacked, rep.Consumed, takeovers)

@@ -1,19 +1,30 @@
 package cluster
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
+	"sync/atomic"
 
 	"sluice/internal/awsproto"
+	"sluice/internal/storage"
+	"sluice/internal/streams"
 )
 
 func contextWith(r *http.Request, target *url.URL) context.Context {
 	return context.WithValue(r.Context(), targetKey{}, target)
 }
 
-// ServeHTTP serves the node's own paths and hands everything else to the
-// services (owner) or to the owner (follower).
+// ServeHTTP serves the node's own paths, serves Data Streams requests with
+// its services (forwarding those of a stream another node runs to that
+// node), and hands everything else to the owner's services: here when
+// this node owns the cluster, else forwarded to the owner.
 func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/cluster/status":
@@ -33,15 +44,22 @@ func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cur := n.role.Load()
+	op := streamsOp(r)
 	switch {
-	case cur.srv != nil:
-		cur.srv.Handler().ServeHTTP(w, n.clientAddress(r))
+	case cur.srv != nil && op == "CreateStream" && cur.coordinating:
+		n.create(w, r, cur)
+	case cur.srv != nil && (cur.coordinating || op != "" && (!ownerOps[op] || fromLeader(r, cur))):
+		// The owner sends a worker the creates it places there and the
+		// tag operations of the streams it runs.
+		n.serve(w, r, cur, op)
 	case cur.owning:
 		n.stats.refused.Add(1)
 		awsproto.WriteUnavailable(w, r, msgOwnerOpens)
 	case r.Header.Get(forwardedBy) != "":
 		n.stats.refused.Add(1)
 		awsproto.WriteUnavailable(w, r, msgStaleFollow)
+	case cur.leader.Advertise != "" && op != "" && cur.srv != nil:
+		n.forwardStreams(w, r, cur.leader, cur, op)
 	case cur.leader.Advertise != "":
 		n.fwd.forward(w, r, cur.leader)
 	default:
@@ -49,3 +67,233 @@ func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		awsproto.WriteUnavailable(w, r, msgNoOwner)
 	}
 }
+
+// ownerOps are the Data Streams operations only the owner serves: creates
+// (it places what it creates), account-wide settings, and channels and
+// the tags of any resource (a channel's among them), since channels run
+// there.
+var ownerOps = map[string]bool{
+	"CreateStream": true, "UpdateAccountSettings": true, "DescribeAccountSettings": true,
+	"CreateChannel": true, "DescribeChannel": true, "ListChannels": true, "UpdateChannel": true, "DeleteChannel": true,
+	"TagResource": true, "UntagResource": true, "ListTagsForResource": true,
+}
+
+// streamsOp returns the Data Streams operation r calls, "" when it calls
+// none.
+func streamsOp(r *http.Request) string {
+	if r.Method != http.MethodPost || r.URL.Path != "/" {
+		return ""
+	}
+	op, _ := strings.CutPrefix(r.Header.Get("X-Amz-Target"), "Kinesis_20131202.")
+	if op == r.Header.Get("X-Amz-Target") {
+		return ""
+	}
+	return op
+}
+
+// streamTagOps are the owner's operations (ownerOps) that a stream's
+// node serves: the owner passes them on to it.
+var streamTagOps = map[string]bool{"TagResource": true, "UntagResource": true, "ListTagsForResource": true}
+
+// fromLeader tells whether r was forwarded by the owner cur follows.
+func fromLeader(r *http.Request, cur *role) bool {
+	by := r.Header.Get(forwardedBy)
+	return by != "" && by == cur.leader.ID
+}
+
+// replayBudget bounds the request bodies a node holds to forward them
+// again if their stream turns out to run elsewhere (the services' own
+// budget bounds what they read; this copy comes first). A request that
+// finds no room is served without the copy: if its stream moved, its
+// client is told to retry.
+type replayBudget struct{ held atomic.Int64 }
+
+const (
+	maxReplayBody  = awsproto.DefaultMaxBodyBytes
+	maxReplayBytes = 256 << 20
+)
+
+func (b *replayBudget) take(n int64) bool {
+	if n < 0 || n > maxReplayBody {
+		return false
+	}
+	if b.held.Add(n) > maxReplayBytes {
+		b.held.Add(-n)
+		return false
+	}
+	return true
+}
+
+func (b *replayBudget) give(n int64) { b.held.Add(-n) }
+
+// serve passes r to this node's services. A Data Streams request whose
+// stream another node runs (the services answer a storage.Moved) is
+// forwarded to that node, once: a request forwarded here is answered as
+// it is, except on the owner, which passes on the requests other nodes
+// sent it for want of serving them (ownerOps).
+func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op string) {
+	h := cur.srv.Handler()
+	if op == "CreateStream" && !cur.coordinating {
+		// The name must be new across the cluster, not only here: a
+		// stream created or deleted elsewhere is followed a moment late
+		// (the owner, which sent this here, has reread them already).
+		n.followStreams(r.Context(), cur)
+	}
+	forwarded := r.Header.Get(forwardedBy) != ""
+	if op == "" || forwarded && !(cur.coordinating && streamTagOps[op]) || !n.replay.take(r.ContentLength) {
+		h.ServeHTTP(w, n.clientAddress(r))
+		return
+	}
+	defer n.replay.give(r.ContentLength)
+	body, err := io.ReadAll(io.LimitReader(r.Body, r.ContentLength))
+	if err != nil {
+		// The client is gone or broken: as the services would, abort.
+		panic(http.ErrAbortHandler)
+	}
+	replay := func() *http.Request {
+		r2 := r.Clone(r.Context())
+		r2.Body = io.NopCloser(bytes.NewReader(body))
+		r2.ContentLength = int64(len(body))
+		r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		return r2
+	}
+	ctx := awsproto.WithErrorTakeover(r.Context(), func(cause error) bool {
+		m, ok := storage.MovedUnit(cause)
+		if !ok && !cur.coordinating && notFound(cause) {
+			// Creates happen on the owner: a stream this node has not
+			// heard of yet may be there already.
+			if to := n.role.Load().leader; to.Advertise != "" {
+				n.forwardStreams(w, replay(), to, cur, op)
+				return true
+			}
+		}
+		if !ok || m.Kind != storage.KindStream || ownerOps[op] && !streamTagOps[op] {
+			return false // only the owner serves it (a channel's, say)
+		}
+		// A stream not placed yet runs on the owner, which created it.
+		var to Member
+		switch node := n.where.nodeOf(m.ID); {
+		case node == n.self.ID:
+			return false // moving here: the client's retry finds it loaded
+		case node == "" && cur.coordinating:
+			return false // moving: the client's retry finds it placed
+		case node == "":
+			to = n.role.Load().leader
+		default:
+			to, _ = n.member(node)
+		}
+		if to.Advertise == "" {
+			return false
+		}
+		n.forwardStreams(w, replay(), to, cur, op)
+		return true
+	})
+	h.ServeHTTP(w, n.clientAddress(replay().WithContext(ctx)))
+}
+
+// notFound tells whether err is Data Streams' ResourceNotFoundException.
+func notFound(err error) bool {
+	var e *streams.Error
+	return errors.As(err, &e) && e.Kind == streams.KindNotFound
+}
+
+// create serves a CreateStream on the owner: the new stream is created on
+// the node with the fewest open shards (this one on a tie), which places
+// it on itself, so that a new stream never has to move.
+func (n *Node) create(w http.ResponseWriter, r *http.Request, cur *role) {
+	n.followStreams(r.Context(), cur)
+	to := n.lightestNode(cur)
+	if to.ID == "" || to.ID == n.self.ID {
+		n.serve(w, r, cur, "CreateStream")
+		return
+	}
+	n.forwardStreams(w, r, to, cur, "CreateStream")
+}
+
+// lightestNode returns the registered node running the fewest open
+// shards, this node among equals; zero when the registry is unknown.
+func (n *Node) lightestNode(cur *role) Member {
+	load := map[string]int{}
+	n.peers.mu.RLock()
+	members := maps.Clone(n.peers.members)
+	n.peers.mu.RUnlock()
+	for id := range members {
+		load[id] = 0
+	}
+	all, _ := cur.srv.Streams().Snapshots()
+	for _, st := range all {
+		node := n.where.nodeOf(st.ID)
+		if node == "" {
+			node = n.self.ID // created here, not placed yet
+		}
+		if _, ok := load[node]; ok {
+			load[node] += max(len(st.OpenShards()), 1)
+		}
+	}
+	best, ok := n.self.ID, true
+	if _, ok = load[best]; !ok {
+		return Member{}
+	}
+	for _, id := range slices.Sorted(maps.Keys(load)) {
+		if load[id] < load[best] {
+			best = id
+		}
+	}
+	if best == n.self.ID {
+		return n.self
+	}
+	return members[best]
+}
+
+// readOps are the Data Streams operations that change no metadata.
+var readOps = map[string]bool{
+	"PutRecord": true, "PutRecords": true, "GetRecords": true, "GetShardIterator": true, "SubscribeToShard": true,
+	"DescribeStream": true, "DescribeStreamSummary": true, "DescribeStreamConsumer": true, "DescribeLimits": true,
+	"DescribeAccountSettings": true, "ListStreams": true, "ListShards": true, "ListStreamConsumers": true,
+	"ListTagsForStream": true, "ListTagsForResource": true, "GetResourcePolicy": true,
+}
+
+// forwardStreams forwards a Data Streams request to node to. When it
+// changes metadata and succeeds, this node rereads the streams' metadata
+// before the client hears of it, so that the client's next request here
+// sees its change (the watch would bring it a moment later).
+func (n *Node) forwardStreams(w http.ResponseWriter, r *http.Request, to Member, cur *role, op string) {
+	if readOps[op] {
+		n.fwd.forward(w, r, to)
+		return
+	}
+	n.fwd.forward(&followAfter{ResponseWriter: w, follow: func() { n.followStreams(r.Context(), cur) }}, r, to)
+}
+
+// followStreams rereads every stream's metadata into this node's services.
+func (n *Node) followStreams(ctx context.Context, cur *role) {
+	if err := cur.srv.Streams().FollowAll(ctx); err != nil && ctx.Err() == nil {
+		n.log.Warn("rereading the streams' metadata", "err", err)
+	}
+}
+
+// followAfter calls follow before a successful answer's header goes out.
+type followAfter struct {
+	http.ResponseWriter
+	follow func()
+	done   bool
+}
+
+func (f *followAfter) WriteHeader(code int) {
+	if !f.done {
+		f.done = true
+		if code < 300 {
+			f.follow()
+		}
+	}
+	f.ResponseWriter.WriteHeader(code)
+}
+
+func (f *followAfter) Write(b []byte) (int, error) {
+	if !f.done {
+		f.WriteHeader(http.StatusOK)
+	}
+	return f.ResponseWriter.Write(b)
+}
+
+func (f *followAfter) Unwrap() http.ResponseWriter { return f.ResponseWriter }

@@ -66,7 +66,7 @@ func (c nodeCollector) Collect(ch chan<- prometheus.Metric) {
 		desc := prometheus.NewDesc(s.name, s.help, nil, prometheus.Labels{"node": n.self.ID})
 		ch <- prometheus.MustNewConstMetric(desc, s.kind, v)
 	}
-	emit(seriesOwner, bool01(n.role.Load().srv != nil))
+	emit(seriesOwner, bool01(n.role.Load().coordinating))
 	emit(seriesLive, bool01(n.sessionLive.Load()))
 	emit(seriesOwnerships, float64(n.stats.ownerships.Load()))
 	emit(seriesLost, float64(n.stats.fenced.Load()))

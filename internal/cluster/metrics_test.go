@@ -13,8 +13,9 @@ import (
 
 // TestMetricsPerNode: every node's /metrics parses, labels the node's own
 // series with the node, and carries the runtime's series once; the
-// owner's adds the services' and the storage backend's, a follower's
-// counts what it forwarded.
+// owner's adds every service's and its storage backend's, a follower's
+// its Data Streams' and backend's (a stream's series come from the node
+// running it) and counts what it forwarded.
 func TestMetricsPerNode(t *testing.T) {
 	c := startNodes(t, 2)
 	owner, follower := 0, 1
@@ -68,8 +69,10 @@ func TestMetricsPerNode(t *testing.T) {
 	if v, ok := value(o, "sluice_cluster_commits_total", c.Nodes[owner].ID()); !ok || v == 0 {
 		t.Fatalf("the owner's commits: %v %v", v, ok)
 	}
-	if _, ok := f["sluice_cluster_commits_total"]; ok {
-		t.Fatal("a follower reports the storage backend's commits")
+	// A follower runs Data Streams for the streams placed on it, over a
+	// backend of its own.
+	if _, ok := value(f, "sluice_cluster_commits_total", c.Nodes[follower].ID()); !ok {
+		t.Fatal("the follower reports no commits of its backend")
 	}
 	if v, ok := value(f, "sluice_cluster_forwarded_requests_total", c.Nodes[follower].ID()); !ok || v < 2 {
 		t.Fatalf("the follower's forwarded requests: %v %v", v, ok)
@@ -79,7 +82,12 @@ func TestMetricsPerNode(t *testing.T) {
 			t.Fatalf("%s missing: owner %v, follower %v", name, o[name] != nil, f[name] != nil)
 		}
 	}
-	if o["sluice_http_requests_total"] == nil || f["sluice_http_requests_total"] != nil {
+	if o["sluice_http_requests_total"] == nil || f["sluice_http_requests_total"] == nil {
 		t.Fatalf("the services' series: on the owner %v, on the follower %v", o["sluice_http_requests_total"] != nil, f["sluice_http_requests_total"] != nil)
+	}
+	// The stream's own series come from the node that runs it, once.
+	if o["sluice_kinesis_incoming_records_total"] == nil || f["sluice_kinesis_incoming_records_total"] != nil {
+		t.Fatalf("the stream's series: on the owner %v, on the follower %v",
+			o["sluice_kinesis_incoming_records_total"] != nil, f["sluice_kinesis_incoming_records_total"] != nil)
 	}
 }

@@ -62,7 +62,11 @@ type Node struct {
 	mu      sync.Mutex
 	backend *storagecluster.Backend // the owner's, for /metrics
 
-	peers peers // the nodes' addresses, whose X-Forwarded-For is believed
+	peers peers     // the nodes' addresses, whose X-Forwarded-For is believed
+	where locations // where each stream runs, for routing
+	// creating are the units a create on this node is placing here.
+	creating sync.Map
+	replay   replayBudget
 
 	// metrics gathers the node's own series; runtimeMetrics the Go
 	// runtime's and the process's while it serves no services.
@@ -71,10 +75,14 @@ type Node struct {
 
 // role is what the node does with a request now.
 type role struct {
-	// srv is set while this node owns the cluster and its services run.
+	// srv is the services this node runs: a worker's (Data Streams, the
+	// streams placed here) or, while it owns the cluster, all of them.
 	srv *server.Server
-	// owning is true from winning the election until the services are
-	// closed (srv is nil while they open).
+	// coordinating is set while srv is the owner's: every service, the
+	// placement of streams, the creates.
+	coordinating bool
+	// owning is true from winning the election until the owner's services
+	// are closed (srv is nil while they open).
 	owning bool
 	// leader is the owner to forward to (zero when unknown).
 	leader Member
@@ -199,7 +207,7 @@ func (n *Node) Serve(ctx context.Context, lns ...net.Listener) error {
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if srv := n.Server(); srv != nil {
+	if srv := n.Services(); srv != nil {
 		srv.Drain()
 	}
 	err = errors.Join(err, n.front.ShutdownHTTP(shutdownCtx))
@@ -249,16 +257,56 @@ func (n *Node) term(ctx context.Context) error {
 		}
 	}()
 	me, _ := json.Marshal(n.self)
-	if _, err := n.etcd.Put(sctx, n.prefix+"nodes/"+n.self.ID, string(me), clientv3.WithLease(sess.Lease())); err != nil {
-		return fmt.Errorf("registering: %w", err)
+	fence, err := n.register(sctx, string(me), sess.Lease())
+	if err != nil {
+		return err
 	}
 	go n.watchPeers(sctx)
 	el := concurrency.NewElection(sess, n.prefix+"owner")
 	go n.observe(sctx, el)
-	if err := el.Campaign(sctx, string(me)); err != nil {
+	// Until it wins the election, the node serves the streams placed on
+	// it, under its registry key as its fence.
+	worker, err := n.startServices(sctx, fence, sess.Lease(), false)
+	if err != nil {
+		return fmt.Errorf("opening the worker's services: %w", err)
+	}
+	n.setServices(worker.srv, false)
+	err = el.Campaign(sctx, string(me))
+	n.setServices(nil, false)
+	n.stopServices(worker)
+	if err != nil {
 		return fmt.Errorf("campaigning: %w", err)
 	}
 	return n.own(ctx, sctx, sess, el)
+}
+
+// register puts the node's registry key, bound to lease, and returns it
+// as the fence of the node's worker services (its create revision: a key
+// of an earlier session, lapsed since, never passes for this one).
+func (n *Node) register(ctx context.Context, me string, lease clientv3.LeaseID) (storagecluster.Fence, error) {
+	key := nodeKey(n.prefix, n.self.ID)
+	if _, err := n.etcd.Put(ctx, key, me, clientv3.WithLease(lease)); err != nil {
+		return storagecluster.Fence{}, fmt.Errorf("registering: %w", err)
+	}
+	resp, err := n.etcd.Get(ctx, key)
+	switch {
+	case err != nil:
+		return storagecluster.Fence{}, fmt.Errorf("registering: %w", err)
+	case len(resp.Kvs) == 0 || resp.Kvs[0].Lease != int64(lease):
+		return storagecluster.Fence{}, errors.New("registering: the registry key lapsed at once")
+	}
+	return storagecluster.Fence{Key: key, Revision: resp.Kvs[0].CreateRevision}, nil
+}
+
+// setServices makes srv the services requests go to (nil: none), keeping
+// the owner to forward to.
+func (n *Node) setServices(srv *server.Server, coordinating bool) {
+	for {
+		cur := n.role.Load()
+		if n.role.CompareAndSwap(cur, &role{srv: srv, coordinating: coordinating, owning: cur.owning, leader: cur.leader}) {
+			return
+		}
+	}
 }
 
 // observe follows the election's leader, to forward to it, until ctx
@@ -291,65 +339,35 @@ func (n *Node) follow(m Member) {
 		if cur.owning || cur.leader == m {
 			return
 		}
-		if n.role.CompareAndSwap(cur, &role{leader: m}) {
+		if n.role.CompareAndSwap(cur, &role{srv: cur.srv, leader: m}) {
 			n.log.Info("following", "owner", m.ID, "advertise", m.Advertise)
 			return
 		}
 	}
 }
 
-// own runs the services while this node holds the election.
+// own runs every service while this node holds the election: it places
+// the streams (the coordinator) and runs Firehose, Data Analytics, Video
+// Streams and channels, and the streams placed on it, under the
+// election's key as its fence.
 func (n *Node) own(ctx, sctx context.Context, sess *concurrency.Session, el *concurrency.Election) error {
 	n.role.Store(&role{owning: true})
 	n.stats.ownerships.Add(1)
 	start := time.Now()
 	n.log.Info("elected owner; opening the services", "lease", fmt.Sprintf("%x", sess.Lease()))
-	// The services' options first: the backend keeps their clock.
-	so := server.Options{Config: n.cfg, Logger: n.log}
-	if n.opts.Server != nil {
-		n.opts.Server(&so)
-	}
-	backend, err := storagecluster.Open(sctx, storagecluster.Options{
-		Etcd:          n.etcd,
-		Prefix:        n.prefix,
-		Objects:       n.objects,
-		Bucket:        n.cfg.Cluster.Bucket,
-		Fence:         storagecluster.Fence{Key: el.Key(), Revision: el.Rev()},
-		Now:           so.Now,
-		FlushInterval: n.cfg.Cluster.FlushInterval,
-		Logger:        n.log,
-	})
+	svcs, err := n.startServices(sctx, storagecluster.Fence{Key: el.Key(), Revision: el.Rev()}, sess.Lease(), true)
 	if err != nil {
-		n.resign(el)
-		n.role.Store(&role{})
-		return fmt.Errorf("opening the cluster store: %w", err)
-	}
-	so.Backend, so.ClusterStatus = backend, n.statusForConsole
-	srv, err := server.New(sctx, so)
-	if err != nil {
-		backend.Close()
 		n.resign(el)
 		n.role.Store(&role{})
 		return fmt.Errorf("opening the services: %w", err)
 	}
-	n.mu.Lock()
-	n.backend = backend
-	n.mu.Unlock()
-	n.role.Store(&role{owning: true, srv: srv})
+	n.role.Store(&role{owning: true, coordinating: true, srv: svcs.srv})
 	n.log.Info("serving as owner", "opened_in", time.Since(start).Round(time.Millisecond))
 	<-sctx.Done()
 	lost := ctx.Err() == nil
 	// Stop taking requests here first: followers and clients retry.
 	n.role.Store(&role{owning: true})
-	closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	srv.Drain()
-	if err := srv.Close(closeCtx); err != nil {
-		n.log.Warn("closing the services", "err", err)
-	}
-	n.mu.Lock()
-	n.backend = nil
-	n.mu.Unlock()
+	n.stopServices(svcs)
 	if !lost {
 		n.resign(el)
 	}
@@ -381,7 +399,16 @@ type nodeStats struct {
 
 // Server returns the services while this node owns the cluster and they
 // are open, else nil (tests reach the services through it).
-func (n *Node) Server() *server.Server { return n.role.Load().srv }
+func (n *Node) Server() *server.Server {
+	if cur := n.role.Load(); cur.coordinating {
+		return cur.srv
+	}
+	return nil
+}
+
+// Services returns the services this node runs now, a worker's or the
+// owner's, or nil.
+func (n *Node) Services() *server.Server { return n.role.Load().srv }
 
 // ID is the node's ID.
 func (n *Node) ID() string { return n.self.ID }

@@ -23,6 +23,17 @@ import (
 type peers struct {
 	mu  sync.RWMutex
 	ips map[string]bool
+	// members are the registered nodes by ID, for forwarding to a unit's
+	// owner.
+	members map[string]Member
+}
+
+// member returns the registered node with the ID.
+func (n *Node) member(id string) (Member, bool) {
+	n.peers.mu.RLock()
+	defer n.peers.mu.RUnlock()
+	m, ok := n.peers.members[id]
+	return m, ok
 }
 
 // clientAddress returns r as the services should see it: from the client
@@ -59,7 +70,7 @@ func (n *Node) trustedPeer(ip string) bool {
 // the request path never waits on etcd.
 func (n *Node) watchPeers(ctx context.Context) {
 	for ctx.Err() == nil {
-		ips, rev, err := n.nodeAddresses(ctx)
+		ips, members, rev, err := n.nodeAddresses(ctx)
 		if err != nil {
 			select {
 			case <-ctx.Done():
@@ -68,7 +79,7 @@ func (n *Node) watchPeers(ctx context.Context) {
 			continue
 		}
 		n.peers.mu.Lock()
-		n.peers.ips = ips
+		n.peers.ips, n.peers.members = ips, members
 		n.peers.mu.Unlock()
 		for wr := range n.etcd.Watch(ctx, n.prefix+"nodes/", clientv3.WithPrefix(), clientv3.WithRev(rev+1)) {
 			if wr.Err() != nil || len(wr.Events) > 0 {
@@ -78,20 +89,23 @@ func (n *Node) watchPeers(ctx context.Context) {
 	}
 }
 
-// nodeAddresses resolves the advertised hosts of the registered nodes.
-func (n *Node) nodeAddresses(ctx context.Context) (map[string]bool, int64, error) {
+// nodeAddresses returns the registered nodes and resolves their
+// advertised hosts.
+func (n *Node) nodeAddresses(ctx context.Context) (map[string]bool, map[string]Member, int64, error) {
 	gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	res, err := n.etcd.Get(gctx, n.prefix+"nodes/", clientv3.WithPrefix())
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	ips := map[string]bool{}
+	members := map[string]Member{}
 	for _, kv := range res.Kvs {
 		var m Member
 		if json.Unmarshal(kv.Value, &m) != nil {
 			continue
 		}
+		members[m.ID] = m
 		u, err := url.Parse(m.Advertise)
 		if err != nil || u.Hostname() == "" {
 			continue
@@ -108,5 +122,5 @@ func (n *Node) nodeAddresses(ctx context.Context) (map[string]bool, int64, error
 			ips[a] = true
 		}
 	}
-	return ips, res.Header.Revision, nil
+	return ips, members, res.Header.Revision, nil
 }

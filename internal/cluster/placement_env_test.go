@@ -92,7 +92,7 @@ func (e *placementEnv) start(id string, coordinates bool) *placementNode {
 	wg.Go(func() { p.run(ctx) })
 	if coordinates {
 		c := &coordinator{etcd: n.etcd, prefix: e.prefix, self: id, units: e.source, log: log, now: time.Now,
-			interval: 100 * time.Millisecond, handoffTimeout: time.Second}
+			interval: 100 * time.Millisecond, handoffTimeout: time.Second, rebalanceEvery: 100 * time.Millisecond}
 		wg.Go(func() { c.run(ctx) })
 	}
 	go func() { wg.Wait(); close(n.done) }()

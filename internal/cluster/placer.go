@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -27,6 +28,12 @@ type placer struct {
 	// acknowledged for it is committed and the node writes it no more.
 	drop func(unit string)
 	log  *slog.Logger
+	// where, when set, is kept current with every unit's owner, for
+	// routing.
+	where *locations
+	// ready, when set, is closed once the units placed here when the
+	// placer started are loaded.
+	ready chan struct{}
 
 	// owned is the units loaded here, with the create revision of the key
 	// each was loaded under. Only run's goroutine touches it.
@@ -49,6 +56,10 @@ func (p *placer) run(ctx context.Context) {
 	for ctx.Err() == nil {
 		rev, err := p.reconcile(ctx)
 		if err == nil {
+			if p.ready != nil {
+				close(p.ready)
+				p.ready = nil
+			}
 			err = p.follow(ctx, rev)
 		}
 		if ctx.Err() != nil {
@@ -69,6 +80,7 @@ func (p *placer) reconcile(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	p.where.reset(keys)
 	for unit := range p.owned {
 		if _, ok := keys[unit]; !ok {
 			p.apply(ctx, unit, nil)
@@ -94,8 +106,10 @@ func (p *placer) follow(ctx context.Context, rev int64) error {
 			unit, pl, ok := parsePlacement(p.prefix, ev.Kv)
 			switch {
 			case ev.Type == clientv3.EventTypeDelete && unit != "":
+				p.where.set(unit, "")
 				p.apply(ctx, unit, nil)
 			case ok:
+				p.where.set(unit, pl.Node)
 				p.apply(ctx, unit, &pl)
 			}
 		}
@@ -149,4 +163,50 @@ func (p *placer) release(ctx context.Context, unit string, rev int64) {
 	if err := releasePlacement(ctx, p.etcd, p.prefix, unit, rev); err != nil && ctx.Err() == nil {
 		p.log.Warn("deleting a placement key", "unit", unit, "err", err)
 	}
+}
+
+// locations is where each unit runs, as the placement keys say (a unit
+// being handed over is still at its old owner until its key goes).
+type locations struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+// nodeOf returns the node unit runs on, "" when none.
+func (w *locations) nodeOf(unit string) string {
+	if w == nil {
+		return ""
+	}
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.m[unit]
+}
+
+func (w *locations) set(unit, node string) {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.m == nil {
+		w.m = map[string]string{}
+	}
+	if node == "" {
+		delete(w.m, unit)
+	} else {
+		w.m[unit] = node
+	}
+}
+
+func (w *locations) reset(keys map[string]placement) {
+	if w == nil {
+		return
+	}
+	m := make(map[string]string, len(keys))
+	for unit, p := range keys {
+		m[unit] = p.Node
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.m = m
 }

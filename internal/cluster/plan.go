@@ -26,6 +26,9 @@ type planUnit struct {
 	Pinned bool
 	// Node runs it now ("" when none: new, or its node left).
 	Node string
+	// Here marks a unit the coordinator runs without a placement key
+	// (created there): the coordinator places it on itself first.
+	Here bool
 }
 
 // planMove moves unit ID from node From ("" when it runs nowhere) to To.

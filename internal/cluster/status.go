@@ -87,6 +87,10 @@ func ReadStatus(ctx context.Context, cli *clientv3.Client, prefix string) (Statu
 	if st.Owner != nil {
 		owner = st.Owner.ID
 	}
+	placed, _, _, err := readPlacements(ctx, cli, prefix)
+	if err != nil {
+		return st, err
+	}
 	meta := storagecluster.MetaPrefix(prefix)
 	for _, kind := range []struct{ name, key string }{
 		{"stream", "streams/"}, {"delivery-stream", "firehose/streams/"},
@@ -99,7 +103,14 @@ func ReadStatus(ctx context.Context, cli *clientv3.Client, prefix string) (Statu
 		for _, kv := range resp.Kvs {
 			p := Placement{Kind: kind.name, Name: strings.TrimPrefix(string(kv.Key), meta+kind.key), Node: owner}
 			if kind.name == "stream" {
-				p.Shards, p.Open = shardCounts(kv.Value)
+				// A stream runs where its placement key says; one not
+				// placed (just created, or its node left) on the owner
+				// until the owner places it.
+				var id string
+				p.Shards, p.Open, id = shardCounts(kv.Value)
+				if pl, ok := placed[id]; ok {
+					p.Node = pl.Node
+				}
 			}
 			st.Placement = append(st.Placement, p)
 		}
@@ -108,23 +119,24 @@ func ReadStatus(ctx context.Context, cli *clientv3.Client, prefix string) (Statu
 	return st, nil
 }
 
-// shardCounts reads a stream's shards from its stored JSON (package
-// streams' format: a closed shard has "closed").
-func shardCounts(v []byte) (all, open int) {
+// shardCounts reads a stream's shards and ID from its stored JSON
+// (package streams' format: a closed shard has "closed").
+func shardCounts(v []byte) (all, open int, id string) {
 	var s struct {
+		ID     string `json:"id"`
 		Shards []struct {
 			Closed *time.Time `json:"closed"`
 		} `json:"shards"`
 	}
 	if json.Unmarshal(v, &s) != nil {
-		return 0, 0
+		return 0, 0, ""
 	}
 	for _, sh := range s.Shards {
 		if sh.Closed == nil {
 			open++
 		}
 	}
-	return len(s.Shards), open
+	return len(s.Shards), open, s.ID
 }
 
 func (n *Node) serveStatus(w http.ResponseWriter, r *http.Request) {
@@ -141,9 +153,9 @@ func (n *Node) serveStatus(w http.ResponseWriter, r *http.Request) {
 	enc.Encode(st)
 }
 
-// serveHealth answers for the node: the owner's services' health while it
-// owns the cluster, else 200 while it holds an etcd session (it can
-// forward) and 503 while it does not.
+// serveHealth answers for the node: its services' health while they run
+// (the owner's, or a worker's), else 200 while it holds an etcd session
+// (it can forward) and 503 while it does not.
 func (n *Node) serveHealth(w http.ResponseWriter, r *http.Request) {
 	cur := n.role.Load()
 	if cur.srv != nil {

@@ -58,10 +58,10 @@ func TestForwardingOverTLS(t *testing.T) {
 	stranger := clustertest.StartNode(t, clustertest.NodeOptions{ID: "n3", EtcdURLs: c.Etcd.ClientURLs(),
 		S3Endpoint: c.S3.Endpoint, Bucket: clustertest.Bucket, TLSCert: otherCert, TLSKey: otherKey})
 	// Once it knows the owner (before, it says there is none), it tries
-	// and fails the handshake.
+	// and fails the handshake: a create goes to the owner.
 	var apiErr smithy.APIError
 	for range 50 {
-		_, err = stranger.Kinesis().DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("tls")})
+		_, err = stranger.Kinesis().CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("unsent"), ShardCount: aws.Int32(1)})
 		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ServiceUnavailableException" {
 			t.Fatalf("a node that cannot verify the owner's certificate answered: %v", err)
 		}

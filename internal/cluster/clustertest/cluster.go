@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,6 +77,21 @@ type Status struct {
 		Advertise string `json:"advertise"`
 		Owner     bool   `json:"owner"`
 	} `json:"nodes"`
+	Placement []struct {
+		Kind string `json:"kind"`
+		Name string `json:"name"` // account/region/name
+		Node string `json:"node"`
+	} `json:"placement"`
+}
+
+// NodeOf returns the node that runs the stream named name, "" when none.
+func (s Status) NodeOf(name string) string {
+	for _, p := range s.Placement {
+		if p.Kind == "stream" && strings.HasSuffix(p.Name, "/"+name) {
+			return p.Node
+		}
+	}
+	return ""
 }
 
 // OwnerID returns the owner's ID, "" when there is none.
