@@ -281,10 +281,15 @@ func (n *Node) term(ctx context.Context) error {
 }
 
 // register puts the node's registry key, bound to lease, and returns it
-// as the fence of the node's worker services (its create revision: a key
-// of an earlier session, lapsed since, never passes for this one).
+// as the fence of the node's worker services (its create revision).
 func (n *Node) register(ctx context.Context, me string, lease clientv3.LeaseID) (storagecluster.Fence, error) {
 	key := nodeKey(n.prefix, n.self.ID)
+	// A key left by this node's last run (killed before its lease ran
+	// out) goes first, so that this run's fence is a new create revision
+	// that the last run's can never pass for.
+	if _, err := n.etcd.Delete(ctx, key); err != nil {
+		return storagecluster.Fence{}, fmt.Errorf("registering: %w", err)
+	}
 	if _, err := n.etcd.Put(ctx, key, me, clientv3.WithLease(lease)); err != nil {
 		return storagecluster.Fence{}, fmt.Errorf("registering: %w", err)
 	}
