@@ -149,10 +149,26 @@ func (c *coordinator) round(ctx context.Context) error {
 		errs = append(errs, c.deleteKey(ctx, unit, rev))
 		delete(keys, unit)
 	}
-	// Handoffs under way: the unit counts where it goes, and is not moved
-	// again; one whose old owner is too slow is fenced off.
+	// Units a node could not load go to another node.
 	moving := map[string]bool{}
 	for unit, p := range keys {
+		if !p.Refused {
+			continue
+		}
+		errs = append(errs, c.deleteKey(ctx, unit, p.ModRevision))
+		delete(keys, unit)
+		if to := c.leastLoaded(keys, leases, p.Node); to != "" {
+			errs = append(errs, c.create(ctx, unit, to, leases[to]))
+			keys[unit] = placement{placementValue: placementValue{Node: to}}
+			moving[unit] = true // placed this round: not planned again
+		}
+	}
+	// Handoffs under way: the unit counts where it goes, and is not moved
+	// again; one whose old owner is too slow is fenced off.
+	for unit, p := range keys {
+		if moving[unit] {
+			continue
+		}
 		if p.To == "" {
 			delete(c.asked, unit)
 			continue
@@ -213,6 +229,22 @@ func (c *coordinator) round(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// leastLoaded returns the live node other than not that holds the fewest
+// placement keys (by name among equals), "" when there is none.
+func (c *coordinator) leastLoaded(keys map[string]placement, leases map[string]clientv3.LeaseID, not string) string {
+	count := map[string]int{}
+	for _, p := range keys {
+		count[p.Node]++
+	}
+	best := ""
+	for _, n := range slices.Sorted(maps.Keys(leases)) {
+		if n != not && (best == "" || count[n] < count[best]) {
+			best = n
+		}
+	}
+	return best
 }
 
 // liveNodes returns the registered nodes' session leases by node ID.

@@ -38,6 +38,9 @@ type placementValue struct {
 	// To, when set, is where the coordinator moves the unit: Node is to
 	// drop it and delete the key.
 	To string `json:"to,omitempty"`
+	// Refused is set by Node when it could not load the unit: the
+	// coordinator places it on another node.
+	Refused bool `json:"refused,omitempty"`
 }
 
 // placement is one placement key as read.

@@ -33,6 +33,7 @@ type placementEnv struct {
 	fence    map[string]storagecluster.Fence // unit → the fence it was loaded under
 	overlaps []string
 	dead     map[string]bool // crashed nodes, whose drops no longer count
+	failing  map[string]string // unit -> the node whose loads of it fail
 }
 
 func newPlacementEnv(t *testing.T, units ...string) *placementEnv {
@@ -82,7 +83,7 @@ func (e *placementEnv) start(id string, coordinates bool) *placementNode {
 	n.stop = cancel
 	log := slog.New(slog.DiscardHandler)
 	p := &placer{etcd: n.etcd, prefix: e.prefix, self: id, log: log,
-		load: func(_ context.Context, unit string, f storagecluster.Fence) error { e.loaded(id, unit, f); return nil },
+		load: func(_ context.Context, unit string, f storagecluster.Fence) error { return e.loaded(id, unit, f) },
 		drop: func(unit string) {
 			n.waitUnstuck()
 			time.Sleep(20 * time.Millisecond) // a flush: a new owner loading meanwhile would overlap
@@ -144,16 +145,20 @@ func (e *placementEnv) source(context.Context) ([]planUnit, [][2]string, error) 
 	return slices.Clone(e.units), slices.Clone(e.links), nil
 }
 
-func (e *placementEnv) loaded(node, unit string, f storagecluster.Fence) {
+func (e *placementEnv) loaded(node, unit string, f storagecluster.Fence) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.dead[node] {
-		return
+		return nil
+	}
+	if e.failing[unit] == node {
+		return fmt.Errorf("%s cannot load %s", node, unit)
 	}
 	if h := e.holder[unit]; h != "" && h != node {
 		e.overlaps = append(e.overlaps, fmt.Sprintf("%s loaded on %s while %s held it", unit, node, h))
 	}
 	e.holder[unit], e.fence[unit] = node, f
+	return nil
 }
 
 func (e *placementEnv) dropped(node, unit string) {

@@ -63,6 +63,17 @@ func TestPlacementSpreadsAndHandsOver(t *testing.T) {
 	e.noOverlaps()
 }
 
+// TestPlacementLoadFailure: a node that cannot load a unit gives it back
+// after a pause, and the coordinator places it on another node.
+func TestPlacementLoadFailure(t *testing.T) {
+	e := newPlacementEnv(t, "u0", "u1")
+	e.failing = map[string]string{"u0": "n2", "u1": "n2"}
+	e.start("n2", false)
+	e.start("n1", true) // the coordinator places on n2 too (least loaded, or on a tie)
+	e.spread(2, map[string]int{"n1": 2})
+	e.noOverlaps()
+}
+
 // TestPlacementNodeLossAndStuckOwner: the units of a node that crashes are
 // placed on the others once its lease lapses, under new fences; an owner
 // that does not let a unit go in time is fenced off (its key deleted, the

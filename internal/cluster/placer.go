@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"sync"
 	"time"
@@ -10,6 +11,10 @@ import (
 
 	storagecluster "sluice/internal/storage/cluster"
 )
+
+// loadRetryPause is how long a placer waits before giving back a unit it
+// could not load.
+const loadRetryPause = 2 * time.Second
 
 // placer runs on every node: it follows the placement keys and loads the
 // units whose keys name the node, under the key as the unit's fence, and
@@ -122,7 +127,7 @@ func (p *placer) apply(ctx context.Context, unit string, pl *placement) {
 	rev, owned := p.owned[unit]
 	mine := pl != nil && pl.Node == p.self
 	switch {
-	case !mine:
+	case !mine || pl.Refused:
 		if owned {
 			p.log.Info("unit placed elsewhere; dropping it", "unit", unit)
 			p.dropUnit(unit)
@@ -144,8 +149,15 @@ func (p *placer) apply(ctx context.Context, unit string, pl *placement) {
 			if ctx.Err() != nil {
 				return
 			}
+			// Refused after a pause, for the coordinator to place it on
+			// another node: a log that cannot open here would loop.
 			p.log.Warn("loading a unit failed; giving it back", "unit", unit, "err", err)
-			p.release(ctx, unit, pl.CreateRevision)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(loadRetryPause):
+			}
+			p.refuse(ctx, unit, pl.CreateRevision)
 			return
 		}
 		p.owned[unit] = pl.CreateRevision
@@ -155,6 +167,17 @@ func (p *placer) apply(ctx context.Context, unit string, pl *placement) {
 func (p *placer) dropUnit(unit string) {
 	p.drop(unit)
 	delete(p.owned, unit)
+}
+
+// refuse marks the unit's key created at rev as refused by this node.
+func (p *placer) refuse(ctx context.Context, unit string, rev int64) {
+	key := placementKey(p.prefix, unit)
+	val, _ := json.Marshal(placementValue{Node: p.self, Refused: true})
+	_, err := p.etcd.Txn(ctx).If(clientv3.Compare(clientv3.CreateRevision(key), "=", rev)).
+		Then(clientv3.OpPut(key, string(val), clientv3.WithIgnoreLease())).Commit()
+	if err != nil && ctx.Err() == nil {
+		p.log.Warn("refusing a placement", "unit", unit, "err", err)
+	}
 }
 
 // release deletes the unit's key created at rev (a failure is logged: the
