@@ -32,7 +32,7 @@ type placementEnv struct {
 	holder   map[string]string               // unit → node holding it
 	fence    map[string]storagecluster.Fence // unit → the fence it was loaded under
 	overlaps []string
-	dead     map[string]bool // crashed nodes, whose drops no longer count
+	dead     map[string]bool   // crashed nodes, whose drops no longer count
 	failing  map[string]string // unit -> the node whose loads of it fail
 }
 
