@@ -13,6 +13,7 @@ import (
 
 	"sluice/internal/cluster"
 	"sluice/internal/config"
+	"sluice/internal/server"
 	"sluice/internal/testserver/clusterserver"
 )
 
@@ -190,4 +191,72 @@ func readAll(ctx context.Context, t *testing.T, k *kinesis.Client, stream string
 		iter = out.NextShardIterator
 	}
 	return got
+}
+
+// TestStreamsMoveToEvenLoads: when deletes leave one node with every
+// stream, the owner moves streams to the other at the rebalance interval,
+// by handoff, while a producer writes to them through the other node:
+// every acknowledged record is read back once, in order.
+func TestStreamsMoveToEvenLoads(t *testing.T) {
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	cfg.CreateDelay, cfg.DeleteDelay, cfg.UpdateDelay = 0, 0, 0
+	cfg.Limits = config.LimitsOff
+	cfg.Cluster.RebalanceInterval = 300 * time.Millisecond
+	c := clusterserver.Start(t, 2, server.Options{Config: cfg})
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	names := []string{"m0", "m1", "m2", "m3"}
+	for _, name := range names {
+		if _, err := kinesisAt(c.URLs[0]).CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(name), ShardCount: aws.Int32(1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	nodes := []string{c.Nodes[0].ID(), c.Nodes[1].ID()}
+	where := waitSpread(t, c, names, nodes, 2)
+	owner := c.Nodes[0].ID()
+	if c.Nodes[1].Server() != nil {
+		owner = c.Nodes[1].ID()
+	}
+	// The streams on the other node go; the owner keeps two.
+	var kept []string
+	for _, name := range names {
+		if where[name] == owner {
+			kept = append(kept, name)
+			continue
+		}
+		if _, err := kinesisAt(c.URLs[0]).DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A producer through every node writes to the two kept streams while
+	// the owner moves one of them.
+	written := map[string][]string{}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			for _, name := range kept {
+				data := fmt.Sprintf("%s-%05d", name, i)
+				putRetrying(ctx, t, kinesisAt(c.URLs[i%2]), name, data)
+				written[name] = append(written[name], data)
+			}
+		}
+	}()
+	waitSpread(t, c, kept, nodes, 1)
+	time.Sleep(300 * time.Millisecond) // writes on the stream's new node
+	close(stop)
+	<-done
+	for _, name := range kept {
+		got := readAll(ctx, t, kinesisAt(c.URLs[0]), name)
+		if !slices.Equal(got, written[name]) {
+			t.Fatalf("%s after the move: read %d records, wrote %d: %v", name, len(got), len(written[name]), got)
+		}
+	}
 }

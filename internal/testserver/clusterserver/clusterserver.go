@@ -184,7 +184,8 @@ func Start(t testing.TB, nodes int, o server.Options) *Nodes {
 		}
 		cfg.S3Endpoint, cfg.S3AccessKey, cfg.S3SecretKey = s3.Endpoint, testserver.VersityAccessKey, testserver.VersitySecretKey
 		cfg.Cluster = config.Cluster{Etcd: etcd, Bucket: bucket, NodeID: fmt.Sprintf("n%d", i+1), Advertise: "http://" + cfg.Listen,
-			Prefix: prefix, FlushInterval: config.DefaultFlushInterval, LeaseTTL: 2 * time.Second}
+			Prefix: prefix, FlushInterval: config.DefaultFlushInterval, LeaseTTL: 2 * time.Second,
+			RebalanceInterval: o.Config.Cluster.RebalanceInterval}
 		if err := cfg.Validate(); err != nil {
 			t.Fatalf("clusterserver: %v", err)
 		}
