@@ -103,24 +103,9 @@ type Server struct {
 // New opens the data directory and builds the services; it does not listen.
 func New(ctx context.Context, opts Options) (*Server, error) {
 	cfg := opts.Config
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	auth, err := newAuthenticator(cfg, now)
+	log, now, auth, auditLog, err := prepare(opts)
 	if err != nil {
 		return nil, err
-	}
-	auditLog, err := openAudit(cfg, log)
-	if err != nil {
-		return nil, fmt.Errorf("--audit-log: %w", err)
 	}
 	built := false
 	defer func() {
@@ -406,6 +391,33 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	front.SetHandler(requests.wrap(mux))
 	built = true
 	return s, nil
+}
+
+// prepare checks opts' configuration and returns what every server
+// starts from: its logger, clock, authenticator and audit log (nil
+// without --audit-log; the caller closes it).
+func prepare(opts Options) (*slog.Logger, func() time.Time, awsproto.Authenticator, *audit.Log, error) {
+	cfg := opts.Config
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	auth, err := newAuthenticator(cfg, now)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	auditLog, err := openAudit(cfg, log)
+	if err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("--audit-log: %w", err)
+	}
+	return log, now, auth, auditLog, nil
 }
 
 // streamsConfig is the Data Streams configuration of opts.

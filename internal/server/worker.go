@@ -3,10 +3,7 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
 	"net/http"
-	"time"
 
 	"sluice/internal/api/kinesisapi"
 	"sluice/internal/awsproto"
@@ -24,24 +21,9 @@ func NewWorker(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Backend == nil {
 		return nil, errors.New("server: a worker needs the cluster's backend")
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	auth, err := newAuthenticator(cfg, now)
+	log, now, auth, auditLog, err := prepare(opts)
 	if err != nil {
 		return nil, err
-	}
-	auditLog, err := openAudit(cfg, log)
-	if err != nil {
-		return nil, fmt.Errorf("--audit-log: %w", err)
 	}
 	s := &Server{cfg: cfg, log: log, backend: opts.Backend, audit: auditLog, worker: true}
 	fail := func(err error) (*Server, error) {
