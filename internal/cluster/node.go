@@ -273,7 +273,7 @@ func (n *Node) term(ctx context.Context) error {
 	n.setServices(worker.srv, false)
 	err = el.Campaign(sctx, string(me))
 	n.setServices(nil, false)
-	n.stopServices(worker)
+	n.stopServices(worker, ctx.Err() != nil)
 	if err != nil {
 		return fmt.Errorf("campaigning: %w", err)
 	}
@@ -372,7 +372,7 @@ func (n *Node) own(ctx, sctx context.Context, sess *concurrency.Session, el *con
 	lost := ctx.Err() == nil
 	// Stop taking requests here first: followers and clients retry.
 	n.role.Store(&role{owning: true})
-	n.stopServices(svcs)
+	n.stopServices(svcs, !lost)
 	if !lost {
 		n.resign(el)
 	}

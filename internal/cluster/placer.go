@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -43,6 +44,10 @@ type placer struct {
 	// owned is the units loaded here, with the create revision of the key
 	// each was loaded under. Only run's goroutine touches it.
 	owned map[string]int64
+	// leaving, set before run's context ends, makes run delete the keys
+	// of the units it drops as it ends (the node stops: the owner places
+	// them elsewhere at once rather than when the node's lease goes).
+	leaving atomic.Bool
 }
 
 // run follows the placement keys until ctx ends, then drops every unit
@@ -53,9 +58,14 @@ func (p *placer) run(ctx context.Context) {
 		p.owned = map[string]int64{}
 	}
 	defer func() {
-		for unit := range p.owned {
+		for unit, rev := range p.owned {
 			p.drop(unit)
 			delete(p.owned, unit)
+			if p.leaving.Load() {
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				p.release(ctx, unit, rev)
+				cancel()
+			}
 		}
 	}()
 	for ctx.Err() == nil {

@@ -23,6 +23,7 @@ import (
 type services struct {
 	srv     *server.Server
 	backend *storagecluster.Backend
+	placer  *placer
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 }
@@ -127,6 +128,7 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 		},
 		drop: svc.DropStream,
 	}
+	s.placer = p
 	if coordinating {
 		c := &coordinator{etcd: n.etcd, prefix: n.prefix, self: n.self.ID, log: n.log, now: time.Now,
 			units:          func(context.Context) ([]planUnit, [][2]string, error) { return streamUnits(srv), nil, nil },
@@ -161,8 +163,11 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 }
 
 // stopServices drops the streams placed here (their writes committed
-// under their fences), then closes the services and the backend.
-func (n *Node) stopServices(s *services) {
+// under their fences), then closes the services and the backend. When the
+// node is leaving, the streams' placement keys go too, so that the owner
+// places them elsewhere at once.
+func (n *Node) stopServices(s *services, leaving bool) {
+	s.placer.leaving.Store(leaving)
 	s.cancel()
 	s.wg.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
