@@ -145,8 +145,8 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op strin
 		return
 	}
 	defer n.replay.give(r.ContentLength)
-	body, err := io.ReadAll(io.LimitReader(r.Body, r.ContentLength))
-	if err != nil {
+	body := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(r.Body, body); err != nil {
 		// The client is gone or broken: as the services would, abort.
 		panic(http.ErrAbortHandler)
 	}
