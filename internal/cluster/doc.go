@@ -5,26 +5,29 @@
 // # Ownership
 //
 // Every node joins an etcd election under <prefix>owner/ with a session
-// lease of --lease-ttl. The node that wins is the owner: it opens the
-// cluster storage backend (package storage/cluster) fenced by its election
-// key, builds the services on it (package server) and serves every API
-// request. The other nodes forward each request to the owner's advertised
-// URL unchanged (the SigV4 signature still verifies: the Host header and
-// body are kept), so a load balancer may send anything anywhere.
+// lease of --lease-ttl, and registers under <prefix>nodes/<id> with the
+// same lease. The node that wins is the owner: it opens the cluster
+// storage backend (package storage/cluster) fenced by its election key,
+// builds every service on it (package server) and coordinates the
+// placement of streams (coordinator.go). Every other node is a worker: it
+// runs Data Streams alone (server.NewWorker), fenced by its registry key,
+// for the streams placed on it (services.go).
 //
-// Every commit of the owner (a metadata transaction, a record range)
-// compares its election key's create revision in the same etcd
-// transaction. When the owner's lease lapses (it died, was paused, or lost
-// etcd) the key is deleted by etcd, so nothing the stale owner tries after
-// that can commit; the next candidate wins the election after the TTL,
-// reopens the backend from etcd and the bucket, and serves. A stale owner
-// that wakes up sees its session end, drops its services and joins the
-// election again as a follower.
+// Where a stream runs is its placement key (placement.go), bound to its
+// node's lease; the stream's log is fenced by the key's create revision
+// too, so a node whose key went (its lease lapsed, or the owner moved the
+// stream) commits nothing more for it. Each node's placer (placer.go)
+// loads the streams its keys name and drops the others; a move is a
+// handoff (the old node flushes and lets go, then the new one loads).
+// The owner creates each stream on the least loaded node, places the
+// streams of nodes that left, pins those its other services read, and
+// evens loads out at the rebalance interval (plan.go decides the moves).
 //
-// One owner runs all shards, deliveries, applications and video streams
-// at a time. The services can load, drop and follow single units
-// (Config.Owns, Load…/Drop…/Follow in each) and plan.go decides where
-// units should run, but the nodes do not spread them yet: that needs
-// every node to run the services and to route each request to its unit's
-// owner (docs/cluster.md, "Spreading ownership").
+// Any node takes any request (handler.go): Data Streams requests are
+// served where they arrive, and forwarded unchanged (the SigV4 signature
+// still verifies: the Host header and body are kept) to the stream's node
+// when the services answer that it runs elsewhere; creates, account
+// settings, channels and every other service's requests go to the owner.
+// A stale node that wakes up sees its session end, drops its services and
+// joins the election again.
 package cluster

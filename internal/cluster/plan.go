@@ -5,9 +5,9 @@ import (
 	"slices"
 )
 
-// Placement planning (step 4 of spreading ownership, docs/cluster.md):
-// which node should own each unit (a stream, a delivery stream, an
-// application, a video stream). The coordinator runs it on what etcd
+// Placement planning (docs/cluster.md, "Placement"): which node should
+// own each unit (a stream now; delivery streams, applications and video
+// streams once they are placed too). The coordinator runs it on what etcd
 // says — the live nodes, the units and where each runs — and carries the
 // moves out (the old owner releases, the new one loads). It is a pure
 // function so that its properties can be checked on any input: every unit
