@@ -235,16 +235,17 @@ func (c *coordinator) round(ctx context.Context) error {
 // placement keys (by name among equals), "" when there is none.
 func (c *coordinator) leastLoaded(keys map[string]placement, leases map[string]clientv3.LeaseID, not string) string {
 	count := map[string]int{}
-	for _, p := range keys {
-		count[p.Node]++
-	}
-	best := ""
-	for _, n := range slices.Sorted(maps.Keys(leases)) {
-		if n != not && (best == "" || count[n] < count[best]) {
-			best = n
+	for n := range leases {
+		if n != not {
+			count[n] = 0
 		}
 	}
-	return best
+	for _, p := range keys {
+		if _, ok := count[p.Node]; ok {
+			count[p.Node]++
+		}
+	}
+	return lightest(count)
 }
 
 // liveNodes returns the registered nodes' session leases by node ID.
@@ -280,12 +281,7 @@ func (c *coordinator) overdue(unit string, modRevision int64) bool {
 // create places unit on node: a new key bound to the node's lease, only
 // if the unit has no key and the node is still registered under lease.
 func (c *coordinator) create(ctx context.Context, unit, node string, lease clientv3.LeaseID) error {
-	key := placementKey(c.prefix, unit)
-	val, _ := json.Marshal(placementValue{Node: node})
-	_, err := c.etcd.Txn(ctx).If(
-		clientv3.Compare(clientv3.CreateRevision(key), "=", 0),
-		clientv3.Compare(clientv3.LeaseValue(nodeKey(c.prefix, node)), "=", lease),
-	).Then(clientv3.OpPut(key, string(val), clientv3.WithLease(lease))).Commit()
+	_, err := createPlacement(ctx, c.etcd, c.prefix, unit, node, lease)
 	return err
 }
 

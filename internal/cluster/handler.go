@@ -8,7 +8,6 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -230,16 +229,12 @@ func (n *Node) lightestNode(cur *role) Member {
 			load[node] += max(len(st.OpenShards()), 1)
 		}
 	}
-	best, ok := n.self.ID, true
-	if _, ok = load[best]; !ok {
+	mine, ok := load[n.self.ID]
+	if !ok {
 		return Member{}
 	}
-	for _, id := range slices.Sorted(maps.Keys(load)) {
-		if load[id] < load[best] {
-			best = id
-		}
-	}
-	if best == n.self.ID {
+	best := lightest(load)
+	if load[best] == mine {
 		return n.self
 	}
 	return members[best]

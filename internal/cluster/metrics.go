@@ -31,7 +31,7 @@ func (n *Node) newNodeMetrics() {
 	n.runtimeMetrics.MustRegister(server.RuntimeCollectors()...)
 }
 
-// nodeCollector reads the node's figures (atomic counters, the owner's
+// nodeCollector reads the node's figures (atomic counters, its
 // backend statistics) when scraped, each labelled with the node.
 type nodeCollector struct{ n *Node }
 
@@ -45,12 +45,12 @@ var (
 	seriesLive       = nodeSeries{"sluice_cluster_session_live", "1 while this node holds a live etcd session.", prometheus.GaugeValue}
 	seriesOwnerships = nodeSeries{"sluice_cluster_ownerships_total", "Times this node was elected owner.", prometheus.CounterValue}
 	seriesLost       = nodeSeries{"sluice_cluster_ownerships_lost_total", "Times this node's lease lapsed while it owned the cluster (its commits were fenced off).", prometheus.CounterValue}
-	seriesForwarded  = nodeSeries{"sluice_cluster_forwarded_requests_total", "Requests this node forwarded to the owner.", prometheus.CounterValue}
+	seriesForwarded  = nodeSeries{"sluice_cluster_forwarded_requests_total", "Requests this node forwarded to the owner or to a stream's node.", prometheus.CounterValue}
 	seriesRefused    = nodeSeries{"sluice_cluster_unavailable_responses_total", "Requests this node answered with 503 for want of an owner.", prometheus.CounterValue}
-	seriesObjects    = nodeSeries{"sluice_cluster_objects_written_total", "Record objects this owner wrote to the bucket.", prometheus.CounterValue}
-	seriesBytes      = nodeSeries{"sluice_cluster_object_bytes_written_total", "Bytes of record objects this owner wrote.", prometheus.CounterValue}
-	seriesCommits    = nodeSeries{"sluice_cluster_commits_total", "etcd transactions this owner committed (record ranges and metadata, all fenced).", prometheus.CounterValue}
-	seriesFenced     = nodeSeries{"sluice_cluster_fenced_commits_total", "Commits etcd refused because this owner's lease had lapsed.", prometheus.CounterValue}
+	seriesObjects    = nodeSeries{"sluice_cluster_objects_written_total", "Record objects this node wrote to the bucket.", prometheus.CounterValue}
+	seriesBytes      = nodeSeries{"sluice_cluster_object_bytes_written_total", "Bytes of record objects this node wrote.", prometheus.CounterValue}
+	seriesCommits    = nodeSeries{"sluice_cluster_commits_total", "etcd transactions this node committed (record ranges and metadata, all fenced).", prometheus.CounterValue}
+	seriesFenced     = nodeSeries{"sluice_cluster_fenced_commits_total", "Commits etcd refused because this node's lease (or a stream's placement) had lapsed.", prometheus.CounterValue}
 	seriesHits       = nodeSeries{"sluice_cluster_cache_hits_total", "Reads served from the object cache.", prometheus.CounterValue}
 	seriesMisses     = nodeSeries{"sluice_cluster_cache_misses_total", "Reads that fetched a range from the bucket.", prometheus.CounterValue}
 	seriesCompacted  = nodeSeries{"sluice_cluster_compaction_runs_total", "Compaction runs (each merges a run of small objects into one).", prometheus.CounterValue}

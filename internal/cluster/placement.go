@@ -92,6 +92,23 @@ func readPlacements(ctx context.Context, etcd *clientv3.Client, prefix string) (
 	return out, bad, resp.Header.Revision, nil
 }
 
+// createPlacement places unit on node: a new key bound to the node's
+// lease, only if the unit has no key and the node is still registered
+// under lease. It returns the key's create revision, 0 when the compares
+// failed.
+func createPlacement(ctx context.Context, etcd *clientv3.Client, prefix, unit, node string, lease clientv3.LeaseID) (int64, error) {
+	key := placementKey(prefix, unit)
+	val, _ := json.Marshal(placementValue{Node: node})
+	resp, err := etcd.Txn(ctx).If(
+		clientv3.Compare(clientv3.CreateRevision(key), "=", 0),
+		clientv3.Compare(clientv3.LeaseValue(nodeKey(prefix, node)), "=", lease),
+	).Then(clientv3.OpPut(key, string(val), clientv3.WithLease(lease))).Commit()
+	if err != nil || !resp.Succeeded {
+		return 0, err
+	}
+	return resp.Header.Revision, nil
+}
+
 // releasePlacement deletes unit's key if it is still the one created at
 // rev: the owner letting a unit go (a handoff, a failed load), or the
 // coordinator fencing one off. A key created since is left alone.

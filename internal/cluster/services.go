@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sync"
 	"time"
@@ -215,24 +214,19 @@ func streamUnits(srv *server.Server) []planUnit {
 // to its session lease, and returns it as the unit's fence. It fails if
 // the unit has a key already, or the node's registration lapsed.
 func (n *Node) placeHere(ctx context.Context, unit string, lease clientv3.LeaseID) (storagecluster.Fence, error) {
-	key := placementKey(n.prefix, unit)
-	val, _ := json.Marshal(placementValue{Node: n.self.ID})
 	// The placer sees the key as soon as it is put, before the create
 	// has written anything: it leaves the unit to the create.
 	n.creating.Store(unit, true)
-	resp, err := n.etcd.Txn(ctx).If(
-		clientv3.Compare(clientv3.CreateRevision(key), "=", 0),
-		clientv3.Compare(clientv3.LeaseValue(nodeKey(n.prefix, n.self.ID)), "=", lease),
-	).Then(clientv3.OpPut(key, string(val), clientv3.WithLease(lease))).Commit()
+	rev, err := createPlacement(ctx, n.etcd, n.prefix, unit, n.self.ID, lease)
 	switch {
 	case err != nil:
 		// Unknown whether it was put: if it was, the placer loads the
-		// unit, finds nothing, and gives the key back.
+		// unit, finds nothing, and refuses the key.
 		n.creating.Delete(unit)
 		return storagecluster.Fence{}, err
-	case !resp.Succeeded:
+	case rev == 0:
 		n.creating.Delete(unit)
 		return storagecluster.Fence{}, errors.New("the unit is placed already, or this node's registration lapsed")
 	}
-	return storagecluster.Fence{Key: key, Revision: resp.Header.Revision}, nil
+	return storagecluster.Fence{Key: placementKey(n.prefix, unit), Revision: rev}, nil
 }
