@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"sluice/internal/awsproto"
+	"sluice/internal/firehose"
 	"sluice/internal/storage"
 	"sluice/internal/streams"
 )
@@ -20,10 +21,11 @@ func contextWith(r *http.Request, target *url.URL) context.Context {
 	return context.WithValue(r.Context(), targetKey{}, target)
 }
 
-// ServeHTTP serves the node's own paths, serves Data Streams requests with
-// its services (forwarding those of a stream another node runs to that
-// node), and hands everything else to the owner's services: here when
-// this node owns the cluster, else forwarded to the owner.
+// ServeHTTP serves the node's own paths, serves Data Streams and Firehose
+// requests with its services (forwarding those of a stream or delivery
+// stream another node runs to that node), and hands everything else to
+// the owner's services: here when this node owns the cluster, else
+// forwarded to the owner.
 func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/cluster/status":
@@ -43,10 +45,12 @@ func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cur := n.role.Load()
-	op := streamsOp(r)
+	op := placedOp(r)
 	switch {
 	case cur.srv != nil && op == "CreateStream" && cur.coordinating:
 		n.create(w, r, cur)
+	case cur.srv != nil && op == createDeliveryStream && cur.coordinating:
+		n.createDelivery(w, r, cur)
 	case cur.srv != nil && (cur.coordinating || op != "" && (!ownerOps[op] || fromLeader(r, cur))):
 		// The owner sends a worker the creates it places there and the
 		// tag operations of the streams it runs.
@@ -67,28 +71,42 @@ func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// ownerOps are the Data Streams operations only the owner serves: creates
-// (it places what it creates), account-wide settings, and channels and
-// the tags of any resource (a channel's among them), since channels run
-// there.
+// ownerOps are the operations of placed units only the owner serves:
+// creates (it places what it creates), account-wide settings, and
+// channels and the tags of any resource (a channel's among them), since
+// channels run there.
 var ownerOps = map[string]bool{
-	"CreateStream": true, "UpdateAccountSettings": true, "DescribeAccountSettings": true,
+	"CreateStream": true, createDeliveryStream: true, "UpdateAccountSettings": true, "DescribeAccountSettings": true,
 	"CreateChannel": true, "DescribeChannel": true, "ListChannels": true, "UpdateChannel": true, "DeleteChannel": true,
 	"TagResource": true, "UntagResource": true, "ListTagsForResource": true,
 }
 
-// streamsOp returns the Data Streams operation r calls, "" when it calls
-// none.
-func streamsOp(r *http.Request) string {
+// firehoseTarget is the X-Amz-Target prefix of Firehose's operations.
+const firehoseTarget = "Firehose_20150804."
+
+// createDeliveryStream is placedOp's name of Firehose's create.
+const createDeliveryStream = firehoseTarget + "CreateDeliveryStream"
+
+// placedOp returns the operation r calls of a service whose units are
+// placed on nodes: a Data Streams operation by its name, a Firehose one by
+// its whole X-Amz-Target (both have a PutRecord). It is "" for any other
+// request.
+func placedOp(r *http.Request) string {
 	if r.Method != http.MethodPost || r.URL.Path != "/" {
 		return ""
 	}
-	op, _ := strings.CutPrefix(r.Header.Get("X-Amz-Target"), "Kinesis_20131202.")
-	if op == r.Header.Get("X-Amz-Target") {
-		return ""
+	target := r.Header.Get("X-Amz-Target")
+	if op, ok := strings.CutPrefix(target, "Kinesis_20131202."); ok {
+		return op
 	}
-	return op
+	if strings.HasPrefix(target, firehoseTarget) && len(target) > len(firehoseTarget) {
+		return target
+	}
+	return ""
 }
+
+// isFirehose tells whether placedOp's op is a Firehose operation.
+func isFirehose(op string) bool { return strings.HasPrefix(op, firehoseTarget) }
 
 // streamTagOps are the owner's operations (ownerOps) that a stream's
 // node serves: the owner passes them on to it.
@@ -132,11 +150,11 @@ func (b *replayBudget) give(n int64) { b.held.Add(-n) }
 // sent it for want of serving them (ownerOps).
 func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op string) {
 	h := cur.srv.Handler()
-	if op == "CreateStream" && !cur.coordinating {
+	if (op == "CreateStream" || op == createDeliveryStream) && !cur.coordinating {
 		// The name must be new across the cluster, not only here: a
-		// stream created or deleted elsewhere is followed a moment late
+		// unit created or deleted elsewhere is followed a moment late
 		// (the owner, which sent this here, has reread them already).
-		n.followStreams(r.Context(), cur)
+		n.followUnits(r.Context(), cur, op)
 	}
 	forwarded := r.Header.Get(forwardedBy) != ""
 	if op == "" || forwarded && !(cur.coordinating && streamTagOps[op]) || !n.replay.take(r.ContentLength) {
@@ -159,19 +177,20 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op strin
 	ctx := awsproto.WithErrorTakeover(r.Context(), func(cause error) bool {
 		m, ok := storage.MovedUnit(cause)
 		if !ok && !cur.coordinating && notFound(cause) {
-			// Creates happen on the owner: a stream this node has not
+			// Creates happen on the owner: a unit this node has not
 			// heard of yet may be there already.
 			if to := n.role.Load().leader; to.Advertise != "" {
 				n.forwardStreams(w, replay(), to, cur, op)
 				return true
 			}
 		}
-		if !ok || m.Kind != storage.KindStream || ownerOps[op] && !streamTagOps[op] {
+		unit, placed := unitOf(m)
+		if !ok || !placed || ownerOps[op] && !streamTagOps[op] {
 			return false // only the owner serves it (a channel's, say)
 		}
-		// A stream not placed yet runs on the owner, which created it.
+		// A unit not placed yet runs on the owner, which created it.
 		var to Member
-		switch node := n.where.nodeOf(m.ID); {
+		switch node := n.where.nodeOf(unit); {
 		case node == n.self.ID:
 			return false // moving here: the client's retry finds it loaded
 		case node == "" && cur.coordinating:
@@ -190,17 +209,33 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op strin
 	h.ServeHTTP(w, n.clientAddress(replay().WithContext(ctx)))
 }
 
-// notFound tells whether err is Data Streams' ResourceNotFoundException.
+// unitOf returns the placement unit m names, if its kind is placed on
+// nodes: a stream's ID, or firehose.LogPrefix and a delivery stream's ID.
+func unitOf(m *storage.Moved) (string, bool) {
+	switch {
+	case m == nil:
+		return "", false
+	case m.Kind == storage.KindStream:
+		return m.ID, true
+	case m.Kind == storage.KindDeliveryStream:
+		return firehose.LogPrefix + m.ID, true
+	}
+	return "", false
+}
+
+// notFound tells whether err is Data Streams' or Firehose's
+// ResourceNotFoundException.
 func notFound(err error) bool {
-	var e *streams.Error
-	return errors.As(err, &e) && e.Kind == streams.KindNotFound
+	var se *streams.Error
+	var fe *firehose.Error
+	return errors.As(err, &se) && se.Kind == streams.KindNotFound || errors.As(err, &fe) && fe.Kind == firehose.KindNotFound
 }
 
 // create serves a CreateStream on the owner: the new stream is created on
 // the node with the fewest open shards (this one on a tie), which places
 // it on itself, so that a new stream never has to move.
 func (n *Node) create(w http.ResponseWriter, r *http.Request, cur *role) {
-	n.followStreams(r.Context(), cur)
+	n.followUnits(r.Context(), cur, "CreateStream")
 	to := n.lightestNode(cur)
 	if to.ID == "" || to.ID == n.self.ID {
 		n.serve(w, r, cur, "CreateStream")
@@ -209,8 +244,9 @@ func (n *Node) create(w http.ResponseWriter, r *http.Request, cur *role) {
 	n.forwardStreams(w, r, to, cur, "CreateStream")
 }
 
-// lightestNode returns the registered node running the fewest open
-// shards, this node among equals; zero when the registry is unknown.
+// lightestNode returns the registered node with the least load (open
+// shards and delivery streams, weighed as the coordinator weighs them),
+// this node among equals; zero when the registry is unknown.
 func (n *Node) lightestNode(cur *role) Member {
 	load := map[string]int{}
 	n.peers.mu.RLock()
@@ -229,6 +265,7 @@ func (n *Node) lightestNode(cur *role) Member {
 			load[node] += max(len(st.OpenShards()), 1)
 		}
 	}
+	n.deliveryLoad(cur, load)
 	mine, ok := load[n.self.ID]
 	if !ok {
 		return Member{}
@@ -240,12 +277,15 @@ func (n *Node) lightestNode(cur *role) Member {
 	return members[best]
 }
 
-// readOps are the Data Streams operations that change no metadata.
+// readOps are the Data Streams and Firehose operations that change no
+// metadata.
 var readOps = map[string]bool{
 	"PutRecord": true, "PutRecords": true, "GetRecords": true, "GetShardIterator": true, "SubscribeToShard": true,
 	"DescribeStream": true, "DescribeStreamSummary": true, "DescribeStreamConsumer": true, "DescribeLimits": true,
 	"DescribeAccountSettings": true, "ListStreams": true, "ListShards": true, "ListStreamConsumers": true,
 	"ListTagsForStream": true, "ListTagsForResource": true, "GetResourcePolicy": true,
+	firehoseTarget + "PutRecord": true, firehoseTarget + "PutRecordBatch": true, firehoseTarget + "DescribeDeliveryStream": true,
+	firehoseTarget + "ListDeliveryStreams": true, firehoseTarget + "ListTagsForDeliveryStream": true,
 }
 
 // forwardStreams forwards a Data Streams request to node to. When it
@@ -257,13 +297,18 @@ func (n *Node) forwardStreams(w http.ResponseWriter, r *http.Request, to Member,
 		n.fwd.forward(w, r, to)
 		return
 	}
-	n.fwd.forward(&followAfter{ResponseWriter: w, follow: func() { n.followStreams(r.Context(), cur) }}, r, to)
+	n.fwd.forward(&followAfter{ResponseWriter: w, follow: func() { n.followUnits(r.Context(), cur, op) }}, r, to)
 }
 
-// followStreams rereads every stream's metadata into this node's services.
-func (n *Node) followStreams(ctx context.Context, cur *role) {
-	if err := cur.srv.Streams().FollowAll(ctx); err != nil && ctx.Err() == nil {
-		n.log.Warn("rereading the streams' metadata", "err", err)
+// followUnits rereads the metadata of every unit of op's service (every
+// stream's, or every delivery stream's) into this node's services.
+func (n *Node) followUnits(ctx context.Context, cur *role, op string) {
+	follow, what := cur.srv.Streams().FollowAll, "streams'"
+	if isFirehose(op) {
+		follow, what = cur.srv.Firehose().FollowAll, "delivery streams'"
+	}
+	if err := follow(ctx); err != nil && ctx.Err() == nil {
+		n.log.Warn("rereading the "+what+" metadata", "err", err)
 	}
 }
 

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,20 +38,29 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 		n.opts.Server(&so)
 	}
 	var backend *storagecluster.Backend
-	tune := so.Tune
+	// A unit created here is placed here from the start: its key, then
+	// its log's fence, before anything of it is written.
+	place := func(ctx context.Context, unit string) error {
+		f, err := n.placeHere(ctx, unit, lease)
+		if err != nil {
+			return err
+		}
+		return backend.Place(unit, f)
+	}
+	tune, tuneFirehose := so.Tune, so.TuneFirehose
 	so.Tune = func(c *streams.Config) {
 		if tune != nil {
 			tune(c)
 		}
 		c.Owns = func(string) bool { return false }
-		// A stream created here is placed here from the start.
-		c.Place = func(ctx context.Context, id string) error {
-			f, err := n.placeHere(ctx, id, lease)
-			if err != nil {
-				return err
-			}
-			return backend.Place(id, f)
+		c.Place = place
+	}
+	so.TuneFirehose = func(c *firehose.Config) {
+		if tuneFirehose != nil {
+			tuneFirehose(c)
 		}
+		c.Owns = func(string) bool { return false }
+		c.Place = func(ctx context.Context, id string) error { return place(ctx, firehose.LogPrefix+id) }
 	}
 	backend, err := storagecluster.Open(sctx, storagecluster.Options{
 		Etcd:          n.etcd,
@@ -92,19 +102,9 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 	}
 	ctx, cancel := context.WithCancel(sctx)
 	s := &services{srv: srv, backend: backend, cancel: cancel}
-	s.wg.Go(func() {
-		backend.WatchMeta(ctx, streams.StreamsPrefix, func(key string) {
-			var err error
-			if key == "" {
-				err = svc.FollowAll(ctx)
-			} else {
-				err = svc.Follow(ctx, key)
-			}
-			if err != nil && ctx.Err() == nil {
-				n.log.Warn("following another node's change of a stream", "key", key, "err", err)
-			}
-		})
-	})
+	fh := srv.Firehose()
+	s.follow(ctx, n, streams.StreamsPrefix, svc.Follow, svc.FollowAll)
+	s.follow(ctx, n, firehose.DeliveryStreamsPrefix, fh.Follow, fh.FollowAll)
 	s.wg.Go(func() {
 		backend.WatchMeta(ctx, streams.AccountsPrefix, func(string) {
 			if err := svc.FollowAccounts(ctx); err != nil && ctx.Err() == nil {
@@ -113,27 +113,34 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 		})
 	})
 	p := &placer{etcd: n.etcd, prefix: n.prefix, self: n.self.ID, log: n.log, where: &n.where,
-		load: func(ctx context.Context, id string, f storagecluster.Fence) error {
-			if _, ok := n.creating.LoadAndDelete(id); ok {
-				return nil // being created here under f: CreateStream places it
+		load: func(ctx context.Context, unit string, f storagecluster.Fence) error {
+			if _, ok := n.creating.LoadAndDelete(unit); ok {
+				return nil // being created here under f: the create places it
 			}
-			// Any other stream runs here under its placement's fence
+			// Any other unit runs here under its placement's fence
 			// only: one it ran unplaced (none should) is let go first.
-			svc.DropStream(id)
-			if err := backend.Place(id, f); err != nil {
+			dropUnit(srv, unit)
+			if err := backend.Place(unit, f); err != nil {
 				return err
 			}
-			return svc.LoadStream(ctx, id)
+			if id, ok := strings.CutPrefix(unit, firehose.LogPrefix); ok {
+				return fh.LoadDeliveryStream(ctx, id)
+			}
+			return svc.LoadStream(ctx, unit)
 		},
-		drop: svc.DropStream,
+		drop: func(unit string) { dropUnit(srv, unit) },
 	}
 	s.placer = p
 	if coordinating {
 		c := &coordinator{etcd: n.etcd, prefix: n.prefix, self: n.self.ID, log: n.log, now: time.Now,
-			units:          func(context.Context) ([]planUnit, [][2]string, error) { return streamUnits(srv), nil, nil },
+			units: func(context.Context) ([]planUnit, [][2]string, error) {
+				units, links := clusterUnits(srv)
+				return units, links, nil
+			},
 			interval:       time.Second,
 			rebalanceEvery: n.cfg.Cluster.RebalanceInterval,
-			watch:          []string{storagecluster.MetaPrefix(n.prefix) + streams.StreamsPrefix},
+			watch: []string{storagecluster.MetaPrefix(n.prefix) + streams.StreamsPrefix,
+				storagecluster.MetaPrefix(n.prefix) + firehose.DeliveryStreamsPrefix},
 			handoffTimeout: 2 * n.cfg.Cluster.LeaseTTL,
 		}
 		// The streams of the nodes that left (the last owner among them)
@@ -182,18 +189,46 @@ func (n *Node) stopServices(s *services, leaving bool) {
 	n.mu.Unlock()
 }
 
-// streamUnits lists the streams for the coordinator's plan: each weighs
-// its open shards; one that a Firehose delivery stream reads (a channel's
-// included) or a Data Analytics application reads or writes is pinned to
-// the owner, where those services run and read it in process; one the
-// owner runs without a placement key (created there) is marked Here.
-func streamUnits(srv *server.Server) []planUnit {
-	pinned := map[string]bool{} // by stream ARN
-	srv.Firehose().Each(func(ds *firehose.DeliveryStream, _ *firehose.Metrics) {
-		if ds.Source != nil {
-			pinned[ds.Source.StreamARN] = true
-		}
+// follow hands every change of the metadata under prefix that another
+// node makes to one (key) or all ("": the watch started over) of the
+// service's Follow functions.
+func (s *services) follow(ctx context.Context, n *Node, prefix string, one func(context.Context, string) error, all func(context.Context) error) {
+	s.wg.Go(func() {
+		s.backend.WatchMeta(ctx, prefix, func(key string) {
+			var err error
+			if key == "" {
+				err = all(ctx)
+			} else {
+				err = one(ctx, key)
+			}
+			if err != nil && ctx.Err() == nil {
+				n.log.Warn("following another node's change", "key", key, "err", err)
+			}
+		})
 	})
+}
+
+// dropUnit lets go of the unit (a stream, or firehose.LogPrefix and a
+// delivery stream's ID) if this node runs it.
+func dropUnit(srv *server.Server, unit string) {
+	if id, ok := strings.CutPrefix(unit, firehose.LogPrefix); ok {
+		srv.Firehose().DropDeliveryStream(id)
+		return
+	}
+	srv.Streams().DropStream(unit)
+}
+
+// clusterUnits lists the units for the coordinator's plan, and the links
+// between those that must run on one node. A stream weighs its open
+// shards, a delivery stream 1 (its log; its deliveries are its node's
+// work too, but come in bursts). A delivery stream is linked to the
+// stream it reads, which its source reader reads in process. Pinned to
+// the owner, where the services that use them in process run: the
+// streams and delivery streams a Data Analytics application reads or
+// writes, and the delivery streams of channels. A stream the owner runs
+// without a placement key (created there) is marked Here.
+func clusterUnits(srv *server.Server) ([]planUnit, [][2]string) {
+	pinned := map[string]bool{} // by ARN
 	srv.Analytics().Each(func(a *analytics.Application) {
 		for _, in := range a.Inputs {
 			pinned[in.Source.ARN] = true
@@ -203,11 +238,25 @@ func streamUnits(srv *server.Server) []planUnit {
 		}
 	})
 	all, owned := srv.Streams().Snapshots()
-	units := make([]planUnit, 0, len(all))
+	deliveries := srv.Firehose().Snapshots()
+	units := make([]planUnit, 0, len(all)+len(deliveries))
+	byARN := make(map[string]string, len(all))
 	for i, st := range all {
 		units = append(units, planUnit{ID: st.ID, Weight: len(st.OpenShards()), Pinned: pinned[st.ARN()], Here: owned[i]})
+		byARN[st.ARN()] = st.ID
 	}
-	return units
+	var links [][2]string
+	for _, ds := range deliveries {
+		unit := firehose.LogPrefix + ds.ID
+		units = append(units, planUnit{ID: unit, Weight: 1, Pinned: pinned[ds.ARN()] || ds.Owner != ""})
+		if ds.Source == nil {
+			continue
+		}
+		if id, ok := byARN[ds.Source.StreamARN]; ok {
+			links = append(links, [2]string{unit, id})
+		}
+	}
+	return units, links
 }
 
 // placeHere creates the placement key of a new unit for this node, bound

@@ -11,6 +11,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"sluice/internal/firehose"
 	storagecluster "sluice/internal/storage/cluster"
 )
 
@@ -102,15 +103,21 @@ func ReadStatus(ctx context.Context, cli *clientv3.Client, prefix string) (Statu
 		}
 		for _, kv := range resp.Kvs {
 			p := Placement{Kind: kind.name, Name: strings.TrimPrefix(string(kv.Key), meta+kind.key), Node: owner}
-			if kind.name == "stream" {
-				// A stream runs where its placement key says; one not
-				// placed (just created, or its node left) on the owner
-				// until the owner places it.
-				var id string
-				p.Shards, p.Open, id = shardCounts(kv.Value)
-				if pl, ok := placed[id]; ok {
-					p.Node = pl.Node
+			// A stream or delivery stream runs where its placement key
+			// says; one not placed (just created, or its node left) on
+			// the owner until the owner places it.
+			unit := ""
+			switch kind.name {
+			case "stream":
+				p.Shards, p.Open, unit = shardCounts(kv.Value)
+			case "delivery-stream":
+				var ds struct{ ID string }
+				if json.Unmarshal(kv.Value, &ds) == nil && ds.ID != "" {
+					unit = firehose.LogPrefix + ds.ID
 				}
+			}
+			if pl, ok := placed[unit]; ok && unit != "" {
+				p.Node = pl.Node
 			}
 			st.Placement = append(st.Placement, p)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -120,6 +121,11 @@ func (s *Service) create(ctx context.Context, c Caller, ds *DeliveryStream) erro
 	}
 	if n >= s.cfg.StreamLimit {
 		return newErr(KindLimitExceeded, "You have already consumed your firehose quota of %d hoses.", s.cfg.StreamLimit)
+	}
+	if s.cfg.Place != nil {
+		if err := s.cfg.Place(ctx, ds.ID); err != nil {
+			return fmt.Errorf("firehose: placing the new delivery stream %s: %w", ds.Name, err)
+		}
 	}
 	if err := s.persist(ctx, ds); err != nil {
 		return err

@@ -263,3 +263,15 @@ func (s *Service) remoteKeys() []string {
 	}
 	return keys
 }
+
+// Snapshots returns every delivery stream this node knows, owned and
+// remote: a cluster's coordinator places them all.
+func (s *Service) Snapshots() []*DeliveryStream {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*DeliveryStream, 0, len(s.streams))
+	for _, l := range s.streams {
+		out = append(out, l.snapshot())
+	}
+	return out
+}

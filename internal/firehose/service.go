@@ -78,6 +78,10 @@ type Config struct {
 	// at start, in a cluster whose delivery streams are spread over nodes;
 	// the others are remote (placement.go). Nil owns every one.
 	Owns func(deliveryStreamID string) bool
+	// Place, when set, is called with a new delivery stream's ID before
+	// anything of it is written, so that a cluster places it on the node
+	// that creates it (and its log writes under that placement's fence).
+	Place func(ctx context.Context, deliveryStreamID string) error
 }
 
 // Service is the Firehose domain for every account and region.

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -30,8 +29,6 @@ import (
 	"sluice/internal/config"
 	"sluice/internal/console"
 	"sluice/internal/firehose"
-	"sluice/internal/firehose/convert"
-	"sluice/internal/firehose/deliverylog"
 	"sluice/internal/identity"
 	"sluice/internal/kms"
 	"sluice/internal/kms/remote"
@@ -142,58 +139,13 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend.Close()
 		return nil, err
 	}
-	localDir := &objectstore.Dir{Root: filepath.Join(cfg.DataDir, "s3")}
-	var store objectstore.Store = localDir
-	if cfg.S3Endpoint != "" {
-		localDir = nil
-		store = objectstore.NewS3(objectstore.S3Options{
-			Endpoint: cfg.S3Endpoint, Region: cfg.S3Region, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, PathStyle: cfg.S3PathStyle,
-		})
-	}
-	// Delivery errors: the console's recent failures, and the log files of
-	// CloudWatchLoggingOptions that the CloudWatch Logs API reads.
-	deliveryErrors := deliverylog.New(deliverylog.Options{Dir: filepath.Join(cfg.DataDir, "logs"), Now: now, Logger: log})
-	fcfg := firehose.Config{
-		Quotas:      cfg.Limits == config.LimitsOn,
-		Errors:      deliveryErrors,
-		Now:         now,
-		CreateDelay: cfg.CreateDelay,
-		DeleteDelay: cfg.DeleteDelay,
-		Store:       store,
-		Source:      firehose.StreamsSource{Streams: svc},
-		Lambda:      lambdaInvoker(cfg.LambdaEndpoint),
-		Logger:      log,
-		IcebergDir:  filepath.Join(cfg.DataDir, "iceberg"),
-		Keys:        masterKeys,
-		UpdateDelay: cfg.UpdateDelay,
-	}
-	if cfg.GlueTables != "" {
-		tables, err := convert.LoadCatalog(cfg.GlueTables)
-		if err != nil {
-			svc.Close()
-			backend.Close()
-			return nil, fmt.Errorf("--glue-tables: %w", err)
-		}
-		fcfg.Tables = tables
-	}
-	if cfg.FirehoseCAFile != "" {
-		client, err := destinationClient(cfg.FirehoseCAFile)
-		if err != nil {
-			svc.Close()
-			backend.Close()
-			return nil, fmt.Errorf("--firehose-ca-file: %w", err)
-		}
-		fcfg.HTTPClient = client
-	}
-	if opts.TuneFirehose != nil {
-		opts.TuneFirehose(&fcfg)
-	}
-	fh, err := firehose.New(ctx, fcfg, backend)
+	parts, err := newFirehose(ctx, opts, now, log, svc, backend, masterKeys)
 	if err != nil {
 		svc.Close()
 		backend.Close()
 		return nil, err
 	}
+	fh, deliveryErrors, localDir := parts.svc, parts.errors, parts.localDir
 	acfg := analytics.Config{
 		Now:             now,
 		Streams:         analytics.StreamsSource{Streams: svc},
@@ -547,7 +499,7 @@ func (s *Server) Handler() http.Handler { return s.http.Handler }
 // listener: Shutdown's second half, for a caller that serves Handler.
 func (s *Server) Close(ctx context.Context) error {
 	if s.worker {
-		return errors.Join(s.streams.Close(), s.backend.Close(), s.closeAudit())
+		return errors.Join(s.firehose.Close(), s.streams.Close(), s.backend.Close(), s.closeAudit())
 	}
 	s.frags.Close()
 	// Running applications stop after the control plane and before the

@@ -5,17 +5,19 @@ import (
 	"errors"
 	"net/http"
 
+	"sluice/internal/api/firehoseapi"
 	"sluice/internal/api/kinesisapi"
 	"sluice/internal/awsproto"
 	"sluice/internal/streams"
 )
 
 // NewWorker builds what a worker node of a cluster runs: the Data Streams
-// service over opts.Backend (the streams placed on the node are loaded
-// into it, the others followed as metadata), its API, /metrics and
-// /healthcheck. Firehose, Data Analytics, Video Streams, channels, STS
-// and the console run on the cluster's coordinator, whose Server is built
-// by New; the node forwards their requests there.
+// and Firehose services over opts.Backend (the streams and delivery
+// streams placed on the node are loaded into them, the others followed as
+// metadata), their APIs, /metrics and /healthcheck. Data Analytics, Video
+// Streams, channels, STS, the CloudWatch Logs API and the console run on
+// the cluster's coordinator, whose Server is built by New; the node
+// forwards their requests there.
 func NewWorker(ctx context.Context, opts Options) (*Server, error) {
 	cfg := opts.Config
 	if opts.Backend == nil {
@@ -39,19 +41,25 @@ func NewWorker(ctx context.Context, opts Options) (*Server, error) {
 	if s.streams, err = streams.New(ctx, streamsConfig(opts, now, log, masterKeys), opts.Backend); err != nil {
 		return fail(err)
 	}
-	kinesis := kinesisapi.New(s.streams)
-	kinesis.IAM = kinesisIAM
+	fh, err := newFirehose(ctx, opts, now, log, s.streams, opts.Backend, masterKeys)
+	if err != nil {
+		s.streams.Close()
+		return fail(err)
+	}
+	s.firehose = fh.svc
+	kinesis, fhAPI := kinesisapi.New(s.streams), firehoseapi.New(s.firehose)
+	kinesis.IAM, fhAPI.IAM = kinesisIAM, firehoseIAM
 	origins, _ := cfg.CORSOrigins() // Validate has checked them
 	keyLimit := awsproto.NewKeyLimiter(cfg.KeyRateLimit, cfg.KeyRateBurst, now)
 	api := awsproto.NewHandler(awsproto.HandlerOptions{
 		Auth: auth, Logger: log.With("component", "awsproto"), Budget: awsproto.NewBudget(cfg.MaxInflightBytes),
 		CORS: &awsproto.CORS{AllowOrigins: origins}, BodyTimeout: cfg.BodyTimeout, Audit: newAuditor(auditLog), KeyLimit: keyLimit,
-	}, kinesis)
-	requests := newHTTPMetrics(kinesis)
-	s.metrics = metricsRegistry(requests, newStreamsCollector(s.streams),
-		newStorageCollector(opts.Backend.Records(), s.streams, nil), newFrontCollector(s.Front, keyLimit, auditLog))
+	}, kinesis, fhAPI)
+	requests := newHTTPMetrics(kinesis, fhAPI)
+	s.metrics = metricsRegistry(requests, newStreamsCollector(s.streams), newFirehoseCollector(s.firehose),
+		newStorageCollector(opts.Backend.Records(), s.streams, s.firehose), newFrontCollector(s.Front, keyLimit, auditLog))
 	mux := http.NewServeMux()
-	mux.Handle("GET /healthcheck", healthHandler(opts.Backend.Records(), s.streams, nil))
+	mux.Handle("GET /healthcheck", healthHandler(opts.Backend.Records(), s.streams, s.firehose))
 	mux.Handle("GET /metrics", MetricsHandler(log.With("component", "metrics"), s.metrics))
 	mux.Handle("/", api)
 	s.Front.SetHandler(requests.wrap(mux))

@@ -88,7 +88,10 @@ func wire(err error) error {
 	var de *firehose.Error
 	if errors.As(err, &de) {
 		if code, ok := kindCodes[de.Kind]; ok {
-			e := &awserr.Error{Code: code, Message: de.Msg}
+			// The cause stays for a cluster node, which forwards a
+			// request for a delivery stream it has not heard of to the
+			// owner.
+			e := &awserr.Error{Code: code, Message: de.Msg, Cause: err}
 			if de.Code != "" {
 				e.Members = map[string]any{"code": de.Code}
 			}
