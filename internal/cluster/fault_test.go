@@ -28,7 +28,8 @@ const (
 )
 
 // TestFaultInjection runs three nodes on three etcd members and versitygw
-// under continuous load (a producer and a consumer through every node) and
+// under continuous load (a producer and a consumer of each of two streams,
+// and a producer to a delivery stream, through every node) and
 // injects, one after the other: kill -9 of the owner and its restart;
 // SIGSTOP of the owner past the lease TTL, then SIGCONT; a partition of
 // the owner from etcd (blackholed, then with its connections reset), then
@@ -39,7 +40,8 @@ const (
 // read back and the checker (see checker) judges: nothing acknowledged
 // lost, nothing duplicated, sequence numbers in order and following real
 // time, nothing consumed that did not last; and every child shard starts
-// after its parent ended, each shard's records within its range.
+// after its parent ended, each shard's records within its range; every
+// record put to the delivery stream and acknowledged is delivered to S3.
 func TestFaultInjection(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts etcd, versitygw and three Sluice processes, and injects faults for about a minute")
@@ -66,6 +68,10 @@ func TestFaultInjection(t *testing.T) {
 	// node too, and its node is killed on its own below.
 	const spread = "spread"
 	spreadShards := createStream(ctx, t, clients["n1"], spread, 2)
+	// A delivery stream, which the owner places on the least loaded node:
+	// records are put to it through every node too.
+	deliveries := &deliveryLoad{name: "deliveries", bucket: "deliveries", s3: c.S3.S3()}
+	deliveries.createDeliveryStream(ctx, t, c.Nodes[0].Firehose())
 
 	chk := newChecker()
 	probes := 0
@@ -105,6 +111,8 @@ func TestFaultInjection(t *testing.T) {
 		producers, consumers = append(producers, sp), append(consumers, sc)
 		wg.Go(func() { sp.run(load) })
 		wg.Go(func() { sc.run(load) })
+		fh := n.Firehose()
+		wg.Go(func() { deliveries.run(load, i+1, fh) })
 	}
 	stopped := false
 	stop := func() {
@@ -160,6 +168,7 @@ func TestFaultInjection(t *testing.T) {
 			break
 		}
 	}
+	t.Logf("%s delivery stream %s runs on %s", at(), deliveries.name, st.NodeOfKind("delivery-stream", deliveries.name))
 	if worker == nil {
 		t.Fatalf("both streams run on the owner %s (%s on %q, %s on %q): want one elsewhere",
 			st.OwnerID(), stream, st.NodeOf(stream), spread, st.NodeOf(spread))
@@ -323,6 +332,7 @@ func TestFaultInjection(t *testing.T) {
 	if rep.Acked < 1000 {
 		t.Errorf("only %d records acknowledged: the load did not run", rep.Acked)
 	}
+	deliveries.check(rctx, t)
 }
 
 // createStream creates a stream of n shards, waits until it is ACTIVE and

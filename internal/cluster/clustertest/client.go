@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 
 	"sluice/internal/awsclient"
@@ -21,6 +22,17 @@ const RequestTimeout = 5 * time.Second
 // are its own.
 func (n *Node) Kinesis() *kinesis.Client {
 	return kinesis.NewFromConfig(aws.Config{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+		BaseEndpoint: aws.String(n.Endpoint()),
+		HTTPClient:   n.kinesisHTTPClient(),
+		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
+	})
+}
+
+// Firehose returns a Firehose client of the node, made as Kinesis's.
+func (n *Node) Firehose() *firehose.Client {
+	return firehose.NewFromConfig(aws.Config{
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
 		BaseEndpoint: aws.String(n.Endpoint()),

@@ -85,9 +85,13 @@ type Status struct {
 }
 
 // NodeOf returns the node that runs the stream named name, "" when none.
-func (s Status) NodeOf(name string) string {
+func (s Status) NodeOf(name string) string { return s.NodeOfKind("stream", name) }
+
+// NodeOfKind returns the node that runs the unit of the kind ("stream",
+// "delivery-stream", …) named name, "" when none.
+func (s Status) NodeOfKind(kind, name string) string {
 	for _, p := range s.Placement {
-		if p.Kind == "stream" && strings.HasSuffix(p.Name, "/"+name) {
+		if p.Kind == kind && strings.HasSuffix(p.Name, "/"+name) {
 			return p.Node
 		}
 	}
