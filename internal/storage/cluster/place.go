@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sluice/internal/storage"
+	"strings"
 	"sync"
+
+	"sluice/internal/storage"
 )
 
 // placements are the logs placed on this backend (Backend.Place): their
@@ -17,6 +19,9 @@ type placements struct {
 	mu       sync.Mutex
 	claims   map[string]*claim // log ID -> its own fence
 	metaKeys map[string]string // etcd key of a placed log's metadata (its manifest's) -> log ID
+	// metaPrefixes are etcd key prefixes whose every key is a placed
+	// unit's metadata (FenceMeta) -> the unit's ID.
+	metaPrefixes map[string]string
 }
 
 func (p *placements) of(id string) *claim {
@@ -37,6 +42,7 @@ func (p *placements) forget(id string) {
 	defer p.mu.Unlock()
 	delete(p.claims, id)
 	maps.DeleteFunc(p.metaKeys, func(_, of string) bool { return of == id })
+	maps.DeleteFunc(p.metaPrefixes, func(_, of string) bool { return of == id })
 }
 
 // describe notes that etcd key key holds the metadata of log id, if the
@@ -58,11 +64,43 @@ func (p *placements) forMeta(keys []string, base []*claim) []*claim {
 	defer p.mu.Unlock()
 	claims := base
 	for _, k := range keys {
-		if c := p.claims[p.metaKeys[k]]; c != nil && !slices.Contains(claims, c) {
+		c := p.claims[p.metaKeys[k]]
+		for prefix, id := range p.metaPrefixes {
+			if c != nil {
+				break
+			}
+			if strings.HasPrefix(k, prefix) {
+				c = p.claims[id]
+			}
+		}
+		if c != nil && !slices.Contains(claims, c) {
 			claims = append(slices.Clip(claims), c)
 		}
 	}
 	return claims
+}
+
+// FenceMeta makes the metadata updates of keys (a key that ends in "/"
+// stands for every key under it) carry the fence of placed unit id (Place)
+// beside the backend's, until Release(id): so that a node whose placement
+// of a unit without records of its own (a Data Analytics application,
+// whose state and checkpoints are metadata) lapsed cannot change that
+// unit's metadata either, as for a log's (Describe).
+func (b *Backend) FenceMeta(id string, keys ...string) error {
+	p := &b.recs.placed
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.claims[id] == nil {
+		return fmt.Errorf("cluster: fence the metadata of %s: it is not placed", id)
+	}
+	for _, k := range keys {
+		if strings.HasSuffix(k, "/") {
+			p.metaPrefixes[b.keys.meta()+k] = id
+		} else {
+			p.metaKeys[b.keys.meta()+k] = id
+		}
+	}
+	return nil
 }
 
 // claimsOf returns the fences that writes of log id carry.

@@ -106,6 +106,38 @@ func testPlacement(t *testing.T, e *env) {
 	if a.Stats().Fenced {
 		t.Fatal("node a counts itself fenced after one log moved")
 	}
+	// A unit without a log (an application): its metadata key and the
+	// keys under its prefix carry its fence once FenceMeta names them.
+	if err := a.FenceMeta("app", "apps/one"); err == nil {
+		t.Fatal("FenceMeta of a unit not placed succeeded")
+	}
+	fapp := place(a, "app")
+	if err := a.FenceMeta("app", "apps/one", "checkpoints/one/"); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"apps/one", "checkpoints/one/state", "apps/one2"} {
+		if err := putMeta(a, k); err != nil {
+			t.Fatalf("update of %s while its unit is placed: %v", k, err)
+		}
+	}
+	if _, err := e.etcd.Delete(t.Context(), fapp.Key); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"apps/one", "checkpoints/one/state", "checkpoints/one/input/1/x"} {
+		if err := putMeta(a, k); !errors.Is(err, ErrLogMoved) {
+			t.Fatalf("update of %s after its unit's placement lapsed: %v, want ErrLogMoved", k, err)
+		}
+	}
+	for _, k := range []string{"apps/one2", "checkpoints/two/state"} {
+		if err := putMeta(a, k); err != nil {
+			t.Fatalf("update of %s, another unit's, after one's placement lapsed: %v", k, err)
+		}
+	}
+	a.Release("app")
+	if err := putMeta(a, "checkpoints/one/state"); err != nil {
+		t.Fatalf("update of a released unit's metadata (its next owner's to fence): %v", err)
+	}
+
 	a.Release("x") // what node a does once it learns that x moved
 
 	// Node b takes x over: counters go on from a's last commit.

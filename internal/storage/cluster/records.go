@@ -43,7 +43,7 @@ func newRecords(b *Backend) *records {
 		quarantined: map[string]bool{},
 		removing:    map[string]int{},
 		releasing:   map[string]*clusterLog{},
-		placed:      placements{claims: map[string]*claim{}, metaKeys: map[string]string{}},
+		placed:      placements{claims: map[string]*claim{}, metaKeys: map[string]string{}, metaPrefixes: map[string]string{}},
 	}
 }
 
