@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // CreateParams are CreateApplication's settings. IDs of the items are
@@ -90,6 +91,11 @@ func (s *Service) Create(ctx context.Context, c Caller, p CreateParams) (*Applic
 	}
 	if n >= s.cfg.ApplicationLimit {
 		return nil, newErr(KindLimitExceeded, "You have reached the limit of %d applications in account %s, region %s.", s.cfg.ApplicationLimit, c.Account, c.Region)
+	}
+	if s.cfg.Place != nil {
+		if err := s.cfg.Place(ctx, a); err != nil {
+			return nil, fmt.Errorf("analytics: placing the new application %s: %w", a.Name, err)
+		}
 	}
 	if err := s.persist(ctx, a, true); err != nil {
 		return nil, err

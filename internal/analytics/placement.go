@@ -238,3 +238,25 @@ func (s *Service) Each(fn func(a *Application)) {
 		fn(a)
 	}
 }
+
+// FencedKeys are the metadata keys only the node that runs application a
+// writes (a key that ends in "/" stands for every key under it): its
+// state, its versions and its Runner's checkpoints. A cluster fences them
+// with the application's placement.
+func FencedKeys(a *Application) []string {
+	return []string{metaKey(a), keyVersions + a.ID + "/", CheckpointPrefix(a)}
+}
+
+// FencedKeysOf returns FencedKeys of the application with the ID, read
+// from the store (a cluster node about to load it fences them first).
+func (s *Service) FencedKeysOf(ctx context.Context, id string) ([]string, error) {
+	a, err := s.readApplication(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return FencedKeys(a), nil
+}
+
+// Remote tells whether the application with the ID is another node's:
+// known here as metadata only, run elsewhere.
+func (s *Service) Remote(id string) bool { return s.remote.Has(id) }

@@ -53,6 +53,10 @@ type Config struct {
 	// start, in a cluster whose applications are spread over nodes; the
 	// others are remote (placement.go). Nil owns every application.
 	Owns func(applicationID string) bool
+	// Place, when set, is called with a new application before anything
+	// of it is written, so that a cluster places it on the node that
+	// creates it (and fences its FencedKeys).
+	Place func(ctx context.Context, a *Application) error
 }
 
 // Service is the Data Analytics domain for every account and region.

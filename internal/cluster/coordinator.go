@@ -224,7 +224,7 @@ func (c *coordinator) round(ctx context.Context) error {
 		case moving[m.ID]:
 		case !placed:
 			errs = append(errs, c.create(ctx, m.ID, m.To, leases[m.To]))
-		case rebalance || pinned[m.ID]:
+		case rebalance || pinned[m.ID] || m.Now:
 			errs = append(errs, c.handOff(ctx, m.ID, p, m.To))
 		}
 	}

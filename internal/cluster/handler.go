@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"sluice/internal/analytics"
 	"sluice/internal/awsproto"
 	"sluice/internal/firehose"
 	"sluice/internal/storage"
@@ -77,6 +78,7 @@ func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // channels run there.
 var ownerOps = map[string]bool{
 	"CreateStream": true, createDeliveryStream: true, "UpdateAccountSettings": true, "DescribeAccountSettings": true,
+	analyticsV1Target + "CreateApplication": true, analyticsV2Target + "CreateApplication": true,
 	"CreateChannel": true, "DescribeChannel": true, "ListChannels": true, "UpdateChannel": true, "DeleteChannel": true,
 	"TagResource": true, "UntagResource": true, "ListTagsForResource": true,
 }
@@ -87,9 +89,16 @@ const firehoseTarget = "Firehose_20150804."
 // createDeliveryStream is placedOp's name of Firehose's create.
 const createDeliveryStream = firehoseTarget + "CreateDeliveryStream"
 
+// The X-Amz-Target prefixes of Data Analytics' two APIs.
+const (
+	analyticsV1Target = "KinesisAnalytics_20150814."
+	analyticsV2Target = "KinesisAnalytics_20180523."
+)
+
 // placedOp returns the operation r calls of a service whose units are
-// placed on nodes: a Data Streams operation by its name, a Firehose one by
-// its whole X-Amz-Target (both have a PutRecord). It is "" for any other
+// placed on nodes: a Data Streams operation by its name, a Firehose or
+// Data Analytics one by its whole X-Amz-Target (Firehose has a PutRecord
+// too, both Analytics APIs a CreateApplication). It is "" for any other
 // request.
 func placedOp(r *http.Request) string {
 	if r.Method != http.MethodPost || r.URL.Path != "/" {
@@ -99,14 +108,21 @@ func placedOp(r *http.Request) string {
 	if op, ok := strings.CutPrefix(target, "Kinesis_20131202."); ok {
 		return op
 	}
-	if strings.HasPrefix(target, firehoseTarget) && len(target) > len(firehoseTarget) {
-		return target
+	for _, prefix := range []string{firehoseTarget, analyticsV1Target, analyticsV2Target} {
+		if strings.HasPrefix(target, prefix) && len(target) > len(prefix) {
+			return target
+		}
 	}
 	return ""
 }
 
 // isFirehose tells whether placedOp's op is a Firehose operation.
 func isFirehose(op string) bool { return strings.HasPrefix(op, firehoseTarget) }
+
+// isAnalytics tells whether placedOp's op is a Data Analytics operation.
+func isAnalytics(op string) bool {
+	return strings.HasPrefix(op, analyticsV1Target) || strings.HasPrefix(op, analyticsV2Target)
+}
 
 // streamTagOps are the owner's operations (ownerOps) that a stream's
 // node serves: the owner passes them on to it.
@@ -209,26 +225,14 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op strin
 	h.ServeHTTP(w, n.clientAddress(replay().WithContext(ctx)))
 }
 
-// unitOf returns the placement unit m names, if its kind is placed on
-// nodes: a stream's ID, or firehose.LogPrefix and a delivery stream's ID.
-func unitOf(m *storage.Moved) (string, bool) {
-	switch {
-	case m == nil:
-		return "", false
-	case m.Kind == storage.KindStream:
-		return m.ID, true
-	case m.Kind == storage.KindDeliveryStream:
-		return firehose.LogPrefix + m.ID, true
-	}
-	return "", false
-}
-
-// notFound tells whether err is Data Streams' or Firehose's
-// ResourceNotFoundException.
+// notFound tells whether err is Data Streams', Firehose's or Data
+// Analytics' ResourceNotFoundException.
 func notFound(err error) bool {
 	var se *streams.Error
 	var fe *firehose.Error
-	return errors.As(err, &se) && se.Kind == streams.KindNotFound || errors.As(err, &fe) && fe.Kind == firehose.KindNotFound
+	var ae *analytics.Error
+	return errors.As(err, &se) && se.Kind == streams.KindNotFound || errors.As(err, &fe) && fe.Kind == firehose.KindNotFound ||
+		errors.As(err, &ae) && ae.Kind == analytics.KindNotFound
 }
 
 // create serves a CreateStream on the owner: the new stream is created on
@@ -277,8 +281,7 @@ func (n *Node) lightestNode(cur *role) Member {
 	return members[best]
 }
 
-// readOps are the Data Streams and Firehose operations that change no
-// metadata.
+// readOps are the operations of placed units that change no metadata.
 var readOps = map[string]bool{
 	"PutRecord": true, "PutRecords": true, "GetRecords": true, "GetShardIterator": true, "SubscribeToShard": true,
 	"DescribeStream": true, "DescribeStreamSummary": true, "DescribeStreamConsumer": true, "DescribeLimits": true,
@@ -286,6 +289,11 @@ var readOps = map[string]bool{
 	"ListTagsForStream": true, "ListTagsForResource": true, "GetResourcePolicy": true,
 	firehoseTarget + "PutRecord": true, firehoseTarget + "PutRecordBatch": true, firehoseTarget + "DescribeDeliveryStream": true,
 	firehoseTarget + "ListDeliveryStreams": true, firehoseTarget + "ListTagsForDeliveryStream": true,
+	analyticsV1Target + "DescribeApplication": true, analyticsV1Target + "ListApplications": true,
+	analyticsV1Target + "ListTagsForResource": true, analyticsV1Target + "DiscoverInputSchema": true,
+	analyticsV2Target + "DescribeApplication": true, analyticsV2Target + "ListApplications": true,
+	analyticsV2Target + "ListTagsForResource": true, analyticsV2Target + "DiscoverInputSchema": true,
+	analyticsV2Target + "ListApplicationVersions": true, analyticsV2Target + "DescribeApplicationVersion": true,
 }
 
 // forwardStreams forwards a Data Streams request to node to. When it
@@ -301,11 +309,15 @@ func (n *Node) forwardStreams(w http.ResponseWriter, r *http.Request, to Member,
 }
 
 // followUnits rereads the metadata of every unit of op's service (every
-// stream's, or every delivery stream's) into this node's services.
+// stream's, delivery stream's or application's) into this node's
+// services.
 func (n *Node) followUnits(ctx context.Context, cur *role, op string) {
 	follow, what := cur.srv.Streams().FollowAll, "streams'"
-	if isFirehose(op) {
+	switch {
+	case isFirehose(op):
 		follow, what = cur.srv.Firehose().FollowAll, "delivery streams'"
+	case isAnalytics(op):
+		follow, what = cur.srv.Analytics().FollowAll, "applications'"
 	}
 	if err := follow(ctx); err != nil && ctx.Err() == nil {
 		n.log.Warn("rereading the "+what+" metadata", "err", err)

@@ -34,6 +34,12 @@ type planUnit struct {
 // planMove moves unit ID from node From ("" when it runs nowhere) to To.
 type planMove struct {
 	ID, From, To string
+	// Now marks a move of a unit that runs on a live node that is not
+	// only to even out load, so that the coordinator makes it at once
+	// rather than at the rebalance interval: a linked unit joining the
+	// node its group runs on, or a member of a pinned group going to the
+	// coordinator (planLinked).
+	Now bool
 }
 
 // maxRebalanceMoves bounds the moves that only even out load in one plan:
@@ -160,6 +166,10 @@ func pick(load map[string]int, better func(a, b int) bool) string {
 // A group whose members run on different nodes goes where its heaviest
 // member runs, if that node is live.
 func planLinked(coordinator string, nodes []string, units []planUnit, links [][2]string) []planMove {
+	live := map[string]bool{}
+	for _, n := range nodes {
+		live[n] = true
+	}
 	groupOf := linkGroups(units, links)
 	groups := map[string]*planUnit{}
 	heaviest := map[string]int{} // a group's heaviest member's weight so far
@@ -175,11 +185,13 @@ func planLinked(coordinator string, nodes []string, units []planUnit, links [][2
 		w := max(u.Weight, 1)
 		pu.Weight += w
 		pu.Pinned = pu.Pinned || u.Pinned
-		// The heaviest member decides; among equals, one that runs
-		// somewhere (then the smallest node name), so that placing a new
-		// member does not move the others.
-		if h := heaviest[g]; w > h || w == h && u.Node != "" && (pu.Node == "" || u.Node < pu.Node) {
-			heaviest[g], pu.Node = w, u.Node
+		// The heaviest member on a live node decides; among equals, the
+		// one on the smallest node name, so that placing a new member
+		// does not move the others. Members on no live node do not count:
+		// the group stays where its live members are.
+		node := liveOr(u.Node, live[u.Node])
+		if h := heaviest[g]; node != "" && (w > h || w == h && (pu.Node == "" || node < pu.Node)) {
+			heaviest[g], pu.Node = w, node
 		}
 	}
 	merged := make([]planUnit, 0, len(order))
@@ -194,17 +206,15 @@ func planLinked(coordinator string, nodes []string, units []planUnit, links [][2
 	for _, m := range plan(coordinator, nodes, merged) {
 		target[m.ID] = m.To
 	}
-	live := map[string]bool{}
-	for _, n := range nodes {
-		live[n] = true
-	}
 	var moves []planMove
 	for _, u := range units {
-		to := target[groupOf[u.ID]]
+		g := groups[groupOf[u.ID]]
+		to := target[g.ID]
 		if to == u.Node || !live[to] {
 			continue
 		}
-		moves = append(moves, planMove{ID: u.ID, From: liveOr(u.Node, live[u.Node]), To: to})
+		from := liveOr(u.Node, live[u.Node])
+		moves = append(moves, planMove{ID: u.ID, From: from, To: to, Now: from != "" && (to == g.Node || g.Pinned)})
 	}
 	slices.SortFunc(moves, func(a, b planMove) int { return cmp.Compare(a.ID, b.ID) })
 	return moves

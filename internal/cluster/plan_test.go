@@ -219,7 +219,7 @@ func TestPlanLinkedPlacesANewMemberWithItsGroup(t *testing.T) {
 		{ID: "other", Weight: 1, Node: "n1"}, {ID: "third", Weight: 1, Node: "n3"},
 	}
 	moves := planLinked("n1", nodes, units, [][2]string{{"delivery", "stream"}})
-	if fmt.Sprint(moves) != "[{delivery  n2}]" {
+	if fmt.Sprint(moves) != "[{delivery  n2 false}]" {
 		t.Fatalf("moves: %+v", moves)
 	}
 }
@@ -240,6 +240,47 @@ func TestPlanLinkedJoinsAndPins(t *testing.T) {
 	for _, id := range []string{"app", "in", "out"} {
 		if nodeOf(units, id) != "n1" {
 			t.Fatalf("%s of the pinned group not on the coordinator: %+v", id, units)
+		}
+	}
+}
+
+// The coordinator makes at once only the moves of units that run nowhere
+// and those marked Now (the others wait for the rebalance interval): those
+// alone bring linked units together, on the node of the heaviest live
+// member, and pinned groups to the coordinator.
+func TestPlanLinkedJoinsBetweenRebalances(t *testing.T) {
+	nodes := []string{"n1", "n2", "n3"}
+	units := []planUnit{
+		{ID: "app", Weight: 1, Node: "n2"}, {ID: "in", Weight: 4, Node: "n3"}, {ID: "out", Weight: 1, Node: "n1"},
+		{ID: "ds", Weight: 1, Node: "gone"}, {ID: "src", Weight: 9, Node: "gone"}, {ID: "mine", Weight: 2, Node: "n2"},
+		{ID: "chan", Weight: 1, Pinned: true, Node: "n3"}, {ID: "chansrc", Weight: 3, Node: "n2"},
+	}
+	links := [][2]string{{"app", "in"}, {"out", "app"}, {"ds", "src"}, {"src", "mine"}, {"chan", "chansrc"}}
+	for round := 0; ; round++ {
+		var now []planMove
+		for _, m := range planLinked("n1", nodes, units, links) {
+			if m.From == "" || m.Now {
+				now = append(now, m)
+			}
+		}
+		if len(now) == 0 {
+			break
+		}
+		applyPlan(t, nodes, units, now)
+		if round > 10 {
+			t.Fatalf("did not settle: %+v", units)
+		}
+	}
+	for _, want := range []struct {
+		ids  []string
+		node string
+	}{
+		{[]string{"app", "in", "out"}, "n3"}, {[]string{"ds", "src", "mine"}, "n2"}, {[]string{"chan", "chansrc"}, "n1"},
+	} {
+		for _, id := range want.ids {
+			if nodeOf(units, id) != want.node {
+				t.Fatalf("%s on %s, want %s with %v: %+v", id, nodeOf(units, id), want.node, want.ids, units)
+			}
 		}
 	}
 }

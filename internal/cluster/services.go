@@ -3,7 +3,6 @@ package cluster
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"time"
 
@@ -47,7 +46,7 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 		}
 		return backend.Place(unit, f)
 	}
-	tune, tuneFirehose := so.Tune, so.TuneFirehose
+	tune, tuneFirehose, tuneAnalytics := so.Tune, so.TuneFirehose, so.TuneAnalytics
 	so.Tune = func(c *streams.Config) {
 		if tune != nil {
 			tune(c)
@@ -61,6 +60,19 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 		}
 		c.Owns = func(string) bool { return false }
 		c.Place = func(ctx context.Context, id string) error { return place(ctx, firehose.LogPrefix+id) }
+	}
+	so.TuneAnalytics = func(c *analytics.Config) {
+		if tuneAnalytics != nil {
+			tuneAnalytics(c)
+		}
+		c.Owns = func(string) bool { return false }
+		c.Place = func(ctx context.Context, a *analytics.Application) error {
+			unit := applicationUnit + a.ID
+			if err := place(ctx, unit); err != nil {
+				return err
+			}
+			return backend.FenceMeta(unit, analytics.FencedKeys(a)...)
+		}
 	}
 	backend, err := storagecluster.Open(sctx, storagecluster.Options{
 		Etcd:          n.etcd,
@@ -102,9 +114,10 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 	}
 	ctx, cancel := context.WithCancel(sctx)
 	s := &services{srv: srv, backend: backend, cancel: cancel}
-	fh := srv.Firehose()
+	fh, apps := srv.Firehose(), srv.Analytics()
 	s.follow(ctx, n, streams.StreamsPrefix, svc.Follow, svc.FollowAll)
 	s.follow(ctx, n, firehose.DeliveryStreamsPrefix, fh.Follow, fh.FollowAll)
+	s.follow(ctx, n, analytics.ApplicationsPrefix, apps.Follow, apps.FollowAll)
 	s.wg.Go(func() {
 		backend.WatchMeta(ctx, streams.AccountsPrefix, func(string) {
 			if err := svc.FollowAccounts(ctx); err != nil && ctx.Err() == nil {
@@ -123,10 +136,7 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 			if err := backend.Place(unit, f); err != nil {
 				return err
 			}
-			if id, ok := strings.CutPrefix(unit, firehose.LogPrefix); ok {
-				return fh.LoadDeliveryStream(ctx, id)
-			}
-			return svc.LoadStream(ctx, unit)
+			return loadUnit(ctx, srv, backend, unit)
 		},
 		drop: func(unit string) { dropUnit(srv, unit) },
 	}
@@ -140,7 +150,8 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 			interval:       time.Second,
 			rebalanceEvery: n.cfg.Cluster.RebalanceInterval,
 			watch: []string{storagecluster.MetaPrefix(n.prefix) + streams.StreamsPrefix,
-				storagecluster.MetaPrefix(n.prefix) + firehose.DeliveryStreamsPrefix},
+				storagecluster.MetaPrefix(n.prefix) + firehose.DeliveryStreamsPrefix,
+				storagecluster.MetaPrefix(n.prefix) + analytics.ApplicationsPrefix},
 			handoffTimeout: 2 * n.cfg.Cluster.LeaseTTL,
 		}
 		// The streams of the nodes that left (the last owner among them)
@@ -206,57 +217,6 @@ func (s *services) follow(ctx context.Context, n *Node, prefix string, one func(
 			}
 		})
 	})
-}
-
-// dropUnit lets go of the unit (a stream, or firehose.LogPrefix and a
-// delivery stream's ID) if this node runs it.
-func dropUnit(srv *server.Server, unit string) {
-	if id, ok := strings.CutPrefix(unit, firehose.LogPrefix); ok {
-		srv.Firehose().DropDeliveryStream(id)
-		return
-	}
-	srv.Streams().DropStream(unit)
-}
-
-// clusterUnits lists the units for the coordinator's plan, and the links
-// between those that must run on one node. A stream weighs its open
-// shards, a delivery stream 1 (its log; its deliveries are its node's
-// work too, but come in bursts). A delivery stream is linked to the
-// stream it reads, which its source reader reads in process. Pinned to
-// the owner, where the services that use them in process run: the
-// streams and delivery streams a Data Analytics application reads or
-// writes, and the delivery streams of channels. A stream the owner runs
-// without a placement key (created there) is marked Here.
-func clusterUnits(srv *server.Server) ([]planUnit, [][2]string) {
-	pinned := map[string]bool{} // by ARN
-	srv.Analytics().Each(func(a *analytics.Application) {
-		for _, in := range a.Inputs {
-			pinned[in.Source.ARN] = true
-		}
-		for _, out := range a.Outputs {
-			pinned[out.Destination.ARN] = true
-		}
-	})
-	all, owned := srv.Streams().Snapshots()
-	deliveries := srv.Firehose().Snapshots()
-	units := make([]planUnit, 0, len(all)+len(deliveries))
-	byARN := make(map[string]string, len(all))
-	for i, st := range all {
-		units = append(units, planUnit{ID: st.ID, Weight: len(st.OpenShards()), Pinned: pinned[st.ARN()], Here: owned[i]})
-		byARN[st.ARN()] = st.ID
-	}
-	var links [][2]string
-	for _, ds := range deliveries {
-		unit := firehose.LogPrefix + ds.ID
-		units = append(units, planUnit{ID: unit, Weight: 1, Pinned: pinned[ds.ARN()] || ds.Owner != ""})
-		if ds.Source == nil {
-			continue
-		}
-		if id, ok := byARN[ds.Source.StreamARN]; ok {
-			links = append(links, [2]string{unit, id})
-		}
-	}
-	return units, links
 }
 
 // placeHere creates the placement key of a new unit for this node, bound

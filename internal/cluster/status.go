@@ -103,17 +103,20 @@ func ReadStatus(ctx context.Context, cli *clientv3.Client, prefix string) (Statu
 		}
 		for _, kv := range resp.Kvs {
 			p := Placement{Kind: kind.name, Name: strings.TrimPrefix(string(kv.Key), meta+kind.key), Node: owner}
-			// A stream or delivery stream runs where its placement key
-			// says; one not placed (just created, or its node left) on
+			// A stream, delivery stream or application runs where its
+			// placement key says; one not placed (just created, or its node left) on
 			// the owner until the owner places it.
 			unit := ""
 			switch kind.name {
 			case "stream":
 				p.Shards, p.Open, unit = shardCounts(kv.Value)
-			case "delivery-stream":
-				var ds struct{ ID string }
-				if json.Unmarshal(kv.Value, &ds) == nil && ds.ID != "" {
-					unit = firehose.LogPrefix + ds.ID
+			case "delivery-stream", "application":
+				var u struct{ ID string }
+				if json.Unmarshal(kv.Value, &u) == nil && u.ID != "" {
+					unit = firehose.LogPrefix + u.ID
+					if kind.name == "application" {
+						unit = applicationUnit + u.ID
+					}
 				}
 			}
 			if pl, ok := placed[unit]; ok && unit != "" {

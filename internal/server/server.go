@@ -146,42 +146,13 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	fh, deliveryErrors, localDir := parts.svc, parts.errors, parts.localDir
-	acfg := analytics.Config{
-		Now:             now,
-		Streams:         analytics.StreamsSource{Streams: svc},
-		DeliveryStreams: analytics.FirehoseSource{Firehose: fh},
-		Objects:         analyticsObjects(cfg, localDir),
-		Code:            analytics.SQLValidator{},
-		Infer:           analytics.RecordInferrer{},
-		Logger:          log,
-	}
-	if inv := lambdaInvoker(cfg.LambdaEndpoint); inv != nil {
-		acfg.Lambda = analytics.FirehoseLambda{Invoker: inv}
-	}
-	// The runtime runs started applications. The control plane starts
-	// those that were running as it loads, so the runtime comes first and
-	// learns of the control plane (to report failures) after.
-	rcfg := runtime.Config{
-		Streams: svc, Firehose: fh, Meta: backend.Meta(), Objects: acfg.Objects, Lambda: acfg.Lambda,
-		Now: now, Logger: log,
-	}
-	if opts.TuneRuntime != nil {
-		opts.TuneRuntime(&rcfg)
-	}
-	rt := runtime.New(rcfg)
-	acfg.Runner = rt
-	if opts.TuneAnalytics != nil {
-		opts.TuneAnalytics(&acfg)
-	}
-	apps, err := analytics.New(ctx, acfg, backend)
+	apps, rt, err := newAnalytics(ctx, opts, now, log, svc, fh, backend, localDir)
 	if err != nil {
-		rt.Close(ctx)
 		fh.Close()
 		svc.Close()
 		backend.Close()
 		return nil, err
 	}
-	rt.OnFailed(apps.Failed)
 	var vid *video.Service
 	fragCfg := fragments.Config{Now: now, Logger: log, Limits: cfg.Limits == config.LimitsOn, Keys: masterKeys, Meta: backend.Meta(), Lookup: func(id string) (*video.Stream, bool) {
 		if vid == nil {
@@ -499,7 +470,7 @@ func (s *Server) Handler() http.Handler { return s.http.Handler }
 // listener: Shutdown's second half, for a caller that serves Handler.
 func (s *Server) Close(ctx context.Context) error {
 	if s.worker {
-		return errors.Join(s.firehose.Close(), s.streams.Close(), s.backend.Close(), s.closeAudit())
+		return errors.Join(s.apps.Close(), s.runtime.Close(ctx), s.firehose.Close(), s.streams.Close(), s.backend.Close(), s.closeAudit())
 	}
 	s.frags.Close()
 	// Running applications stop after the control plane and before the

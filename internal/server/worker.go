@@ -5,19 +5,20 @@ import (
 	"errors"
 	"net/http"
 
+	"sluice/internal/api/analyticsapi"
 	"sluice/internal/api/firehoseapi"
 	"sluice/internal/api/kinesisapi"
 	"sluice/internal/awsproto"
 	"sluice/internal/streams"
 )
 
-// NewWorker builds what a worker node of a cluster runs: the Data Streams
-// and Firehose services over opts.Backend (the streams and delivery
-// streams placed on the node are loaded into them, the others followed as
-// metadata), their APIs, /metrics and /healthcheck. Data Analytics, Video
-// Streams, channels, STS, the CloudWatch Logs API and the console run on
-// the cluster's coordinator, whose Server is built by New; the node
-// forwards their requests there.
+// NewWorker builds what a worker node of a cluster runs: the Data
+// Streams, Firehose and Data Analytics services over opts.Backend (the
+// streams, delivery streams and applications placed on the node are
+// loaded into them, the others followed as metadata), their APIs,
+// /metrics and /healthcheck. Video Streams, channels, STS, the CloudWatch
+// Logs API and the console run on the cluster's coordinator, whose Server
+// is built by New; the node forwards their requests there.
 func NewWorker(ctx context.Context, opts Options) (*Server, error) {
 	cfg := opts.Config
 	if opts.Backend == nil {
@@ -47,16 +48,25 @@ func NewWorker(ctx context.Context, opts Options) (*Server, error) {
 		return fail(err)
 	}
 	s.firehose = fh.svc
+	if s.apps, s.runtime, err = newAnalytics(ctx, opts, now, log, s.streams, s.firehose, opts.Backend, fh.localDir); err != nil {
+		s.firehose.Close()
+		s.streams.Close()
+		return fail(err)
+	}
 	kinesis, fhAPI := kinesisapi.New(s.streams), firehoseapi.New(s.firehose)
-	kinesis.IAM, fhAPI.IAM = kinesisIAM, firehoseIAM
+	kaV1, kaV2 := analyticsapi.New(s.apps)
+	kinesis.IAM, fhAPI.IAM, kaV1.IAM, kaV2.IAM = kinesisIAM, firehoseIAM, analyticsIAM, analyticsIAM
+	// The two APIs share a signing name; the request metrics tell them apart.
+	kaV2Metrics := *kaV2
+	kaV2Metrics.SigningName = "kinesisanalyticsv2"
 	origins, _ := cfg.CORSOrigins() // Validate has checked them
 	keyLimit := awsproto.NewKeyLimiter(cfg.KeyRateLimit, cfg.KeyRateBurst, now)
 	api := awsproto.NewHandler(awsproto.HandlerOptions{
 		Auth: auth, Logger: log.With("component", "awsproto"), Budget: awsproto.NewBudget(cfg.MaxInflightBytes),
 		CORS: &awsproto.CORS{AllowOrigins: origins}, BodyTimeout: cfg.BodyTimeout, Audit: newAuditor(auditLog), KeyLimit: keyLimit,
-	}, kinesis, fhAPI)
-	requests := newHTTPMetrics(kinesis, fhAPI)
-	s.metrics = metricsRegistry(requests, newStreamsCollector(s.streams), newFirehoseCollector(s.firehose),
+	}, kinesis, fhAPI, kaV1, kaV2)
+	requests := newHTTPMetrics(kinesis, fhAPI, kaV1, &kaV2Metrics)
+	s.metrics = metricsRegistry(requests, newStreamsCollector(s.streams), newFirehoseCollector(s.firehose), newAnalyticsCollector(s.runtime),
 		newStorageCollector(opts.Backend.Records(), s.streams, s.firehose), newFrontCollector(s.Front, keyLimit, auditLog))
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthcheck", healthHandler(opts.Backend.Records(), s.streams, s.firehose))

@@ -147,7 +147,10 @@ func wire(err error, v2 bool) error {
 	if errors.As(err, &de) {
 		if code, ok := kindCodes[de.Kind]; ok {
 			code.CapitalMessage = v2 && de.Kind != analytics.KindTooManyTags
-			e := &awserr.Error{Code: code, Message: de.Msg}
+			// The cause stays for a cluster node, which forwards a
+			// request for an application it has not heard of to the
+			// owner.
+			e := &awserr.Error{Code: code, Message: de.Msg, Cause: err}
 			if de.Kind == analytics.KindUnableToDetectSchema && (de.Raw != nil || de.Processed != nil) {
 				e.Members = map[string]any{"RawInputRecords": de.Raw}
 				if de.Processed != nil {
