@@ -238,7 +238,7 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				h.log.Debug("raw operation ended with error", "path", r.URL.Path, "err", err)
 				return
 			}
-			failREST(w, rh.public(r.URL.Path, err), &rec)
+			rh.failOp(ctx, w, r.URL.Path, err, &rec)
 		}
 		return
 	}
@@ -296,13 +296,13 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				h.log.Debug("stream ended with error", "op", op.Name, "err", err)
 				return
 			}
-			failREST(w, rh.public(op.Name, err), &rec)
+			rh.failOp(ctx, w, op.Name, err, &rec)
 		}
 		return
 	}
 	out, err := op.invoke(ctx, in)
 	if err != nil {
-		failREST(w, rh.public(op.Name, err), &rec)
+		rh.failOp(ctx, w, op.Name, err, &rec)
 		return
 	}
 	hdr.Set("Content-Type", "application/json")
@@ -316,6 +316,17 @@ func (rh *RESTHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeBody(w, http.StatusOK, body)
+}
+
+// failOp answers an operation's error, unless the request's
+// ErrorTakeover answers it (and then nothing is audited here), as
+// Handler.failOp does.
+func (rh *RESTHandler) failOp(ctx context.Context, w http.ResponseWriter, name string, err error, rec *callRecord) {
+	if t := errorTakeover(ctx); t != nil && t(err) {
+		rec.on = false
+		return
+	}
+	failREST(w, rh.public(name, err), rec)
 }
 
 // throttled answers a call over the per-key rate limit with the service's

@@ -22,3 +22,11 @@ func errorTakeover(ctx context.Context) ErrorTakeover {
 	f, _ := ctx.Value(takeoverKey{}).(ErrorTakeover)
 	return f
 }
+
+// TakeOver offers cause to the ErrorTakeover ctx carries, if any, for a
+// handler outside this package (video playback's GETs): true when it has
+// answered the request, and the caller must write nothing.
+func TakeOver(ctx context.Context, cause error) bool {
+	f := errorTakeover(ctx)
+	return f != nil && f(cause)
+}

@@ -16,6 +16,7 @@ import (
 	"sluice/internal/firehose"
 	"sluice/internal/storage"
 	"sluice/internal/streams"
+	"sluice/internal/video"
 )
 
 func contextWith(r *http.Request, target *url.URL) context.Context {
@@ -47,12 +48,20 @@ func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	cur := n.role.Load()
 	op := placedOp(r)
+	if op == putMedia && cur.srv != nil && r.Header.Get(forwardedBy) == "" {
+		if to, ok := n.putMediaHome(cur, r); ok {
+			n.fwd.forward(w, r, to)
+			return
+		}
+	}
 	switch {
 	case cur.srv != nil && op == "CreateStream" && cur.coordinating:
 		n.create(w, r, cur)
 	case cur.srv != nil && op == createDeliveryStream && cur.coordinating:
 		n.createDelivery(w, r, cur)
-	case cur.srv != nil && (cur.coordinating || op != "" && (!ownerOps[op] || fromLeader(r, cur))):
+	case cur.srv != nil && op == createVideoStream && cur.coordinating:
+		n.createVideo(w, r, cur)
+	case cur.srv != nil && (cur.coordinating || op != "" && (!ownerOnly(op) || fromLeader(r, cur))):
 		// The owner sends a worker the creates it places there and the
 		// tag operations of the streams it runs.
 		n.serve(w, r, cur, op)
@@ -101,6 +110,9 @@ const (
 // too, both Analytics APIs a CreateApplication). It is "" for any other
 // request.
 func placedOp(r *http.Request) string {
+	if op := videoOp(r); op != "" {
+		return op
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/" {
 		return ""
 	}
@@ -127,6 +139,19 @@ func isAnalytics(op string) bool {
 // streamTagOps are the owner's operations (ownerOps) that a stream's
 // node serves: the owner passes them on to it.
 var streamTagOps = map[string]bool{"TagResource": true, "UntagResource": true, "ListTagsForResource": true}
+
+// ownerOnly tells whether only the owner serves op (ownerOps, and Video
+// Streams' videoOwnerOps).
+func ownerOnly(op string) bool {
+	return ownerOps[op] || isVideo(op) && videoOwnerOps[videoOpName(op)]
+}
+
+// passedOn tells whether op is an owner's operation that the owner passes
+// on to the node that runs its unit: the tag operations by ARN, Data
+// Streams' and Video Streams'.
+func passedOn(op string) bool {
+	return streamTagOps[op] || isVideo(op) && streamTagOps[videoOpName(op)]
+}
 
 // fromLeader tells whether r was forwarded by the owner cur follows.
 func fromLeader(r *http.Request, cur *role) bool {
@@ -166,14 +191,14 @@ func (b *replayBudget) give(n int64) { b.held.Add(-n) }
 // sent it for want of serving them (ownerOps).
 func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op string) {
 	h := cur.srv.Handler()
-	if (op == "CreateStream" || op == createDeliveryStream) && !cur.coordinating {
+	if (op == "CreateStream" || op == createDeliveryStream || op == createVideoStream) && !cur.coordinating {
 		// The name must be new across the cluster, not only here: a
 		// unit created or deleted elsewhere is followed a moment late
 		// (the owner, which sent this here, has reread them already).
 		n.followUnits(r.Context(), cur, op)
 	}
 	forwarded := r.Header.Get(forwardedBy) != ""
-	if op == "" || forwarded && !(cur.coordinating && streamTagOps[op]) || !n.replay.take(r.ContentLength) {
+	if op == "" || forwarded && !(cur.coordinating && passedOn(op)) || !n.replay.take(r.ContentLength) {
 		h.ServeHTTP(w, n.clientAddress(r))
 		return
 	}
@@ -201,7 +226,7 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op strin
 			}
 		}
 		unit, placed := unitOf(m)
-		if !ok || !placed || ownerOps[op] && !streamTagOps[op] {
+		if !ok || !placed || ownerOnly(op) && !passedOn(op) {
 			return false // only the owner serves it (a channel's, say)
 		}
 		// A unit not placed yet runs on the owner, which created it.
@@ -231,8 +256,9 @@ func notFound(err error) bool {
 	var se *streams.Error
 	var fe *firehose.Error
 	var ae *analytics.Error
+	var ve *video.Error
 	return errors.As(err, &se) && se.Kind == streams.KindNotFound || errors.As(err, &fe) && fe.Kind == firehose.KindNotFound ||
-		errors.As(err, &ae) && ae.Kind == analytics.KindNotFound
+		errors.As(err, &ae) && ae.Kind == analytics.KindNotFound || errors.As(err, &ve) && ve.Kind == video.KindNotFound
 }
 
 // create serves a CreateStream on the owner: the new stream is created on
@@ -269,7 +295,7 @@ func (n *Node) lightestNode(cur *role) Member {
 			load[node] += max(len(st.OpenShards()), 1)
 		}
 	}
-	n.deliveryLoad(cur, load)
+	n.unitLoad(cur, load)
 	mine, ok := load[n.self.ID]
 	if !ok {
 		return Member{}
@@ -301,7 +327,7 @@ var readOps = map[string]bool{
 // before the client hears of it, so that the client's next request here
 // sees its change (the watch would bring it a moment later).
 func (n *Node) forwardStreams(w http.ResponseWriter, r *http.Request, to Member, cur *role, op string) {
-	if readOps[op] {
+	if readOps[op] || isVideo(op) && videoReadOps[videoOpName(op)] {
 		n.fwd.forward(w, r, to)
 		return
 	}
@@ -318,6 +344,8 @@ func (n *Node) followUnits(ctx context.Context, cur *role, op string) {
 		follow, what = cur.srv.Firehose().FollowAll, "delivery streams'"
 	case isAnalytics(op):
 		follow, what = cur.srv.Analytics().FollowAll, "applications'"
+	case isVideo(op):
+		follow, what = cur.srv.Video().FollowAll, "video streams'"
 	}
 	if err := follow(ctx); err != nil && ctx.Err() == nil {
 		n.log.Warn("rereading the "+what+" metadata", "err", err)

@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 
+	"sluice/internal/analytics"
 	"sluice/internal/firehose"
+	"sluice/internal/video"
 )
 
 // maxCreateBody bounds the CreateDeliveryStream body the owner reads to
@@ -65,12 +67,20 @@ func (n *Node) deliveryHome(cur *role, body []byte) Member {
 	return n.self
 }
 
-// deliveryLoad adds each delivery stream's weight (1, as clusterUnits
-// gives it) to the load of the node that runs it (this one when it is not
-// placed yet: created here).
-func (n *Node) deliveryLoad(cur *role, load map[string]int) {
+// unitLoad adds the weight of each delivery stream, application and video
+// stream (1, as clusterUnits gives them) to the load of the node that
+// runs it (this one when it is not placed yet: created here).
+func (n *Node) unitLoad(cur *role, load map[string]int) {
+	var units []string
 	for _, ds := range cur.srv.Firehose().Snapshots() {
-		node := n.where.nodeOf(firehose.LogPrefix + ds.ID)
+		units = append(units, firehose.LogPrefix+ds.ID)
+	}
+	cur.srv.Analytics().Each(func(a *analytics.Application) { units = append(units, applicationUnit+a.ID) })
+	for _, id := range cur.srv.Video().StreamIDs() {
+		units = append(units, video.LogPrefix+id)
+	}
+	for _, unit := range units {
+		node := n.where.nodeOf(unit)
 		if node == "" {
 			node = n.self.ID
 		}

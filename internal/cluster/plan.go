@@ -6,8 +6,8 @@ import (
 )
 
 // Placement planning (docs/cluster.md, "Placement"): which node should
-// own each unit (a stream now; delivery streams, applications and video
-// streams once they are placed too). The coordinator runs it on what etcd
+// own each unit (a stream, delivery stream, Analytics application or video
+// stream). The coordinator runs it on what etcd
 // says — the live nodes, the units and where each runs — and carries the
 // moves out (the old owner releases, the new one loads). It is a pure
 // function so that its properties can be checked on any input: every unit
@@ -17,12 +17,12 @@ import (
 // planUnit is one unit to place.
 type planUnit struct {
 	ID string
-	// Weight is its share of a node's work: a stream's open shards (at
-	// least 1).
+	// Weight is its share of a node's work: a stream's open shards, 1
+	// for any other unit (at least 1).
 	Weight int
 	// Pinned units stay with the coordinator: those read or written by
-	// the services only the coordinator runs (a Firehose source, an
-	// Analytics input or output) until those read through views.
+	// the services only the coordinator runs (channels' delivery
+	// streams).
 	Pinned bool
 	// Node runs it now ("" when none: new, or its node left).
 	Node string
@@ -159,12 +159,12 @@ func pick(load map[string]int, better func(a, b int) bool) string {
 
 // planLinked is plan for units some of which must run on one node
 // together: a delivery stream and the stream it reads, an application and
-// the streams and delivery streams it reads and writes, until those read
-// and write through views and the owner (docs/cluster.md, step 5). Each
-// link joins two units; linked units are planned as one (weights summed,
-// pinned if any is), and then every member is moved where its group goes.
-// A group whose members run on different nodes goes where its heaviest
-// member runs, if that node is live.
+// the streams and delivery streams it reads and writes, since their
+// services read and write them in process. Each link joins two units;
+// linked units are planned as one (weights summed, pinned if any is), and
+// then every member is moved where its group goes. A group whose members
+// run on different nodes goes where its heaviest member on a live node
+// runs; members that join it there are marked Now.
 func planLinked(coordinator string, nodes []string, units []planUnit, links [][2]string) []planMove {
 	live := map[string]bool{}
 	for _, n := range nodes {

@@ -13,6 +13,7 @@ import (
 	"sluice/internal/server"
 	storagecluster "sluice/internal/storage/cluster"
 	"sluice/internal/streams"
+	"sluice/internal/video"
 )
 
 // services is what a node runs in one role: its storage backend and
@@ -46,7 +47,7 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 		}
 		return backend.Place(unit, f)
 	}
-	tune, tuneFirehose, tuneAnalytics := so.Tune, so.TuneFirehose, so.TuneAnalytics
+	tune, tuneFirehose, tuneAnalytics, tuneVideo := so.Tune, so.TuneFirehose, so.TuneAnalytics, so.TuneVideo
 	so.Tune = func(c *streams.Config) {
 		if tune != nil {
 			tune(c)
@@ -60,6 +61,13 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 		}
 		c.Owns = func(string) bool { return false }
 		c.Place = func(ctx context.Context, id string) error { return place(ctx, firehose.LogPrefix+id) }
+	}
+	so.TuneVideo = func(c *video.Config) {
+		if tuneVideo != nil {
+			tuneVideo(c)
+		}
+		c.Owns = func(string) bool { return false }
+		c.Place = func(ctx context.Context, id string) error { return place(ctx, video.LogPrefix+id) }
 	}
 	so.TuneAnalytics = func(c *analytics.Config) {
 		if tuneAnalytics != nil {
@@ -118,6 +126,7 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 	s.follow(ctx, n, streams.StreamsPrefix, svc.Follow, svc.FollowAll)
 	s.follow(ctx, n, firehose.DeliveryStreamsPrefix, fh.Follow, fh.FollowAll)
 	s.follow(ctx, n, analytics.ApplicationsPrefix, apps.Follow, apps.FollowAll)
+	s.follow(ctx, n, video.VideoStreamsPrefix, srv.Video().Follow, srv.Video().FollowAll)
 	s.wg.Go(func() {
 		backend.WatchMeta(ctx, streams.AccountsPrefix, func(string) {
 			if err := svc.FollowAccounts(ctx); err != nil && ctx.Err() == nil {
@@ -151,7 +160,8 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 			rebalanceEvery: n.cfg.Cluster.RebalanceInterval,
 			watch: []string{storagecluster.MetaPrefix(n.prefix) + streams.StreamsPrefix,
 				storagecluster.MetaPrefix(n.prefix) + firehose.DeliveryStreamsPrefix,
-				storagecluster.MetaPrefix(n.prefix) + analytics.ApplicationsPrefix},
+				storagecluster.MetaPrefix(n.prefix) + analytics.ApplicationsPrefix,
+				storagecluster.MetaPrefix(n.prefix) + video.VideoStreamsPrefix},
 			handoffTimeout: 2 * n.cfg.Cluster.LeaseTTL,
 		}
 		// The streams of the nodes that left (the last owner among them)

@@ -13,6 +13,7 @@ import (
 
 	"sluice/internal/firehose"
 	storagecluster "sluice/internal/storage/cluster"
+	"sluice/internal/video"
 )
 
 // Status is what `GET /cluster/status` and `sluice cluster status` show:
@@ -103,20 +104,18 @@ func ReadStatus(ctx context.Context, cli *clientv3.Client, prefix string) (Statu
 		}
 		for _, kv := range resp.Kvs {
 			p := Placement{Kind: kind.name, Name: strings.TrimPrefix(string(kv.Key), meta+kind.key), Node: owner}
-			// A stream, delivery stream or application runs where its
-			// placement key says; one not placed (just created, or its node left) on
+			// A stream, delivery stream, application or video stream
+			// runs where its placement key says; one not placed (just created, or its node left) on
 			// the owner until the owner places it.
 			unit := ""
 			switch kind.name {
 			case "stream":
 				p.Shards, p.Open, unit = shardCounts(kv.Value)
-			case "delivery-stream", "application":
+			default:
 				var u struct{ ID string }
 				if json.Unmarshal(kv.Value, &u) == nil && u.ID != "" {
-					unit = firehose.LogPrefix + u.ID
-					if kind.name == "application" {
-						unit = applicationUnit + u.ID
-					}
+					unit = map[string]string{"delivery-stream": firehose.LogPrefix, "application": applicationUnit,
+						"video-stream": video.LogPrefix}[kind.name] + u.ID
 				}
 			}
 			if pl, ok := placed[unit]; ok && unit != "" {

@@ -9,13 +9,14 @@ import (
 	"sluice/internal/server"
 	"sluice/internal/storage"
 	storagecluster "sluice/internal/storage/cluster"
+	"sluice/internal/video"
 )
 
 // The units placed on nodes, each named by its placement key
-// (<prefix>placement/<unit>): a stream by its ID, a delivery stream by its
-// log's ID (firehose.LogPrefix and its ID), an application by
-// applicationUnit and its ID. Stream IDs are hexadecimal, so the names
-// never meet.
+// (<prefix>placement/<unit>): a stream by its ID, a delivery stream and a
+// video stream by their log's ID (firehose.LogPrefix or video.LogPrefix
+// and the ID), an application by applicationUnit and its ID. Stream IDs
+// are hexadecimal, so the names never meet.
 const applicationUnit = "analytics-"
 
 // unitOf returns the placement unit m names, if its kind is placed on
@@ -30,6 +31,8 @@ func unitOf(m *storage.Moved) (string, bool) {
 		return firehose.LogPrefix + m.ID, true
 	case m.Kind == storage.KindApplication:
 		return applicationUnit + m.ID, true
+	case m.Kind == storage.KindVideoStream:
+		return video.LogPrefix + m.ID, true
 	}
 	return "", false
 }
@@ -50,6 +53,9 @@ func loadUnit(ctx context.Context, srv *server.Server, backend *storagecluster.B
 		}
 		return srv.Analytics().LoadApplication(ctx, id)
 	}
+	if id, ok := strings.CutPrefix(unit, video.LogPrefix); ok {
+		return srv.Video().LoadVideoStream(ctx, id)
+	}
 	return srv.Streams().LoadStream(ctx, unit)
 }
 
@@ -63,12 +69,16 @@ func dropUnit(srv *server.Server, unit string) {
 		srv.Analytics().DropApplication(id)
 		return
 	}
+	if id, ok := strings.CutPrefix(unit, video.LogPrefix); ok {
+		srv.Video().DropVideoStream(id)
+		return
+	}
 	srv.Streams().DropStream(unit)
 }
 
 // clusterUnits lists the units for the coordinator's plan, and the links
 // between those that must run on one node. A stream weighs its open
-// shards, a delivery stream and an application 1. A delivery stream is
+// shards, a delivery stream, an application and a video stream 1. A delivery stream is
 // linked to the stream it reads, an application to the streams and
 // delivery streams it reads and writes: their services read and write
 // them in process. The delivery streams of channels, and their source
@@ -107,5 +117,8 @@ func clusterUnits(srv *server.Server) ([]planUnit, [][2]string) {
 			link(unit, out.Destination.ARN)
 		}
 	})
+	for _, id := range srv.Video().StreamIDs() {
+		units = append(units, planUnit{ID: video.LogPrefix + id, Weight: 1})
+	}
 	return units, links
 }

@@ -33,6 +33,16 @@ func TestPutMediaThroughAFollower(t *testing.T) {
 	if _, err := kv.CreateStream(t.Context(), &kinesisvideo.CreateStreamInput{StreamName: aws.String("cam"), DataRetentionInHours: aws.Int32(1)}); err != nil {
 		t.Fatal(err)
 	}
+	if got := putMediaSlowly(t, url, "cam"); strings.Count(got, "PERSISTED") != 2 || strings.Contains(got, "ERROR") {
+		t.Fatalf("ACKs %s, want 2 fragments persisted and no error", got)
+	}
+}
+
+// putMediaSlowly streams the test MKV (two fragments) to the stream through
+// the node at url in small chunks and returns the ACKs' event types (and
+// error codes), space-separated.
+func putMediaSlowly(t *testing.T, url, stream string) string {
+	t.Helper()
 	mkv, err := os.ReadFile("../video/mkv/testdata/h264.mkv")
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +64,7 @@ func TestPutMediaThroughAFollower(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.ContentLength = -1
-	req.Header.Set("x-amzn-stream-name", "cam")
+	req.Header.Set("x-amzn-stream-name", stream)
 	req.Header.Set("x-amzn-fragment-timecode-type", "RELATIVE")
 	req.Header.Set("x-amzn-producer-start-timestamp", "1700000000.250")
 	if err := v4.NewSigner().SignHTTP(t.Context(), aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret"}, req, emptySHA256, "kinesisvideo", "us-east-1", time.Now()); err != nil {
@@ -67,7 +77,7 @@ func TestPutMediaThroughAFollower(t *testing.T) {
 	defer resp.Body.Close()
 	if resp.StatusCode != 200 {
 		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("PutMedia through the follower: %d %s", resp.StatusCode, b)
+		t.Fatalf("PutMedia to %s through %s: %d %s", stream, url, resp.StatusCode, b)
 	}
 	var events []string
 	sc := bufio.NewScanner(resp.Body)
@@ -78,8 +88,5 @@ func TestPutMediaThroughAFollower(t *testing.T) {
 		}
 		events = append(events, a.EventType+a.ErrorCode)
 	}
-	got := strings.Join(events, " ")
-	if strings.Count(got, "PERSISTED") != 2 || strings.Contains(got, "ERROR") {
-		t.Fatalf("ACKs %s, want 2 fragments persisted and no error", got)
-	}
+	return strings.Join(events, " ")
 }

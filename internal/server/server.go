@@ -21,7 +21,6 @@ import (
 	"sluice/internal/api/kinesisapi"
 	"sluice/internal/api/logsapi"
 	"sluice/internal/api/stsapi"
-	"sluice/internal/api/videoapi"
 	"sluice/internal/audit"
 	"sluice/internal/awsproto"
 	"sluice/internal/awsproto/sigv4"
@@ -40,7 +39,6 @@ import (
 	"sluice/internal/vfs"
 	"sluice/internal/video"
 	"sluice/internal/video/fragments"
-	"sluice/internal/video/playback"
 )
 
 // Options are what a Server is built from. Tests set Now and FS.
@@ -153,34 +151,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend.Close()
 		return nil, err
 	}
-	var vid *video.Service
-	fragCfg := fragments.Config{Now: now, Logger: log, Limits: cfg.Limits == config.LimitsOn, Keys: masterKeys, Meta: backend.Meta(), Lookup: func(id string) (*video.Stream, bool) {
-		if vid == nil {
-			return nil, false
-		}
-		return vid.StreamByID(id)
-	}}
-	if opts.TuneFragments != nil {
-		opts.TuneFragments(&fragCfg)
-	}
-	frags := fragments.New(fragCfg, backend.Records())
-	vcfg := video.Config{
-		Now:         now,
-		CreateDelay: cfg.CreateDelay,
-		UpdateDelay: cfg.UpdateDelay,
-		DeleteDelay: cfg.DeleteDelay,
-		PublicURL:   cfg.PublicURL,
-		Closing:     frags.Closing,
-		Limits:      cfg.Limits == config.LimitsOn,
-		Logger:      log,
-		Keys:        masterKeys,
-	}
-	if opts.TuneVideo != nil {
-		opts.TuneVideo(&vcfg)
-	}
-	vid, err = video.New(ctx, vcfg, backend)
+	vp, err := newVideo(ctx, opts, now, log, backend, masterKeys)
 	if err != nil {
-		frags.Close()
 		apps.Close()
 		rt.Close(ctx)
 		fh.Close()
@@ -188,23 +160,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		backend.Close()
 		return nil, err
 	}
-	videoAPI := videoapi.New(vid)
-	videoAPI.AddDataPlane(frags)
-	videoAPI.Service().IAM = videoIAM(vid)
-	// Playback sessions are sealed with a key kept in the meta store, so
-	// their URLs outlive a restart (see package playback).
-	playbackKeys, err := playback.LoadKeys(ctx, backend.Meta())
-	if err != nil {
-		frags.Close()
-		vid.Close()
-		apps.Close()
-		rt.Close(ctx)
-		fh.Close()
-		svc.Close()
-		backend.Close()
-		return nil, err
-	}
-	playbackGETs := videoAPI.AddPlayback(videoapi.PlaybackOptions{Store: frags, Keys: playbackKeys, Now: now, Logger: log.With("component", "video-playback")})
+	vid, frags, videoAPI, playbackGETs := vp.svc, vp.frags, vp.api, vp.playback
 	// Channels deliver streams to S3 with Firehose delivery streams they own.
 	chans, err := channels.New(ctx, channels.Config{
 		Now: now, CreateDelay: cfg.CreateDelay, UpdateDelay: cfg.UpdateDelay, DeleteDelay: cfg.DeleteDelay,
@@ -469,14 +425,15 @@ func (s *Server) Handler() http.Handler { return s.http.Handler }
 // Close closes the services and the store cleanly without touching the
 // listener: Shutdown's second half, for a caller that serves Handler.
 func (s *Server) Close(ctx context.Context) error {
-	if s.worker {
-		return errors.Join(s.apps.Close(), s.runtime.Close(ctx), s.firehose.Close(), s.streams.Close(), s.backend.Close(), s.closeAudit())
-	}
 	s.frags.Close()
+	var chans error
+	if s.chans != nil { // a worker runs no channels
+		chans = s.chans.Close()
+	}
 	// Running applications stop after the control plane and before the
 	// services they read and write, their checkpoints committed; they stay
 	// RUNNING in the store and resume at the next start.
-	return errors.Join(s.apps.Close(), s.runtime.Close(ctx), s.video.Close(), s.chans.Close(), s.firehose.Close(), s.streams.Close(), s.backend.Close(), s.closeAudit())
+	return errors.Join(s.apps.Close(), s.runtime.Close(ctx), s.video.Close(), chans, s.firehose.Close(), s.streams.Close(), s.backend.Close(), s.closeAudit())
 }
 
 func (s *Server) closeAudit() error {

@@ -196,3 +196,37 @@ func (s *Service) remoteKeys() []string {
 	}
 	return keys
 }
+
+// StreamIDs returns the ID of every stream this node knows, owned and
+// remote: a cluster's coordinator places them all.
+func (s *Service) StreamIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, len(s.streams))
+	for _, st := range s.streams {
+		ids = append(ids, st.ID)
+	}
+	return ids
+}
+
+// StreamIDOf returns the ID of the stream with the ARN, or else of the one
+// stream named name in any account and region (a cluster node routes a
+// PutMedia by its headers before anyone is authenticated); false when
+// none, or the name is ambiguous.
+func (s *Service) StreamIDOf(arn, name string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	found := ""
+	for _, st := range s.streams {
+		switch {
+		case arn != "" && st.ARN() == arn:
+			return st.ID, true
+		case arn == "" && name != "" && st.Name == name:
+			if found != "" {
+				return "", false
+			}
+			found = st.ID
+		}
+	}
+	return found, found != ""
+}

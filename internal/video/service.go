@@ -46,6 +46,10 @@ type Config struct {
 	// owns at start, in a cluster whose streams are spread over nodes; the
 	// others are remote (placement.go). Nil owns every stream.
 	Owns func(streamID string) bool
+	// Place, when set, is called with a new stream's ID before anything of
+	// it is written, so that a cluster places it on the node that creates
+	// it (and its fragment log writes under that placement's fence).
+	Place func(ctx context.Context, streamID string) error
 }
 
 // Service is the Video Streams control plane for every account and region.

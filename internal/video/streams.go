@@ -74,6 +74,11 @@ func (s *Service) CreateStream(ctx context.Context, c Caller, p CreateStreamPara
 	if n >= s.cfg.StreamLimit {
 		return nil, newErr(KindAccountStreamLimit, "The number of streams created for the account is too high (the limit is %d).", s.cfg.StreamLimit)
 	}
+	if s.cfg.Place != nil {
+		if err := s.cfg.Place(ctx, st.ID); err != nil {
+			return nil, fmt.Errorf("video: placing the new stream %s: %w", st.Name, err)
+		}
+	}
 	if err := s.persistStream(ctx, st); err != nil {
 		return nil, err
 	}

@@ -73,7 +73,9 @@ func Wire(err error) error {
 	var de *video.Error
 	if errors.As(err, &de) {
 		if code, ok := kindCodes[de.Kind]; ok {
-			return &awserr.Error{Code: code, Message: de.Msg}
+			// The cause stays for a cluster node, which forwards a
+			// request for a stream it has not heard of to the owner.
+			return &awserr.Error{Code: code, Message: de.Msg, Cause: err}
 		}
 	}
 	if msg, ok := storage.ClientMessage(err); ok {

@@ -37,11 +37,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"sluice/internal/awsproto"
 	"sluice/internal/awsproto/awserr"
 	"sluice/internal/video"
 	"sluice/internal/video/fragments"
@@ -103,9 +105,20 @@ func (p *playbackAPI) serveGET(w http.ResponseWriter, r *http.Request) {
 		writePlaybackError(w, awserr.New(awserr.Code{Name: "MethodNotAllowedException", Status: http.StatusMethodNotAllowed}, "Playback resources are read with GET."))
 		return
 	}
-	if err := p.servePlayback(w, r); err != nil {
-		writePlaybackError(w, p.publicPlaybackError(r, err))
+	err := p.servePlayback(w, r)
+	if err == nil {
+		return
 	}
+	// A cluster node that forwards the request to the stream's node
+	// answers with that node's response, whose headers come as they are.
+	cors := hdr.Clone()
+	hdr.Del("Access-Control-Allow-Origin")
+	hdr.Del("Access-Control-Expose-Headers")
+	if awsproto.TakeOver(r.Context(), err) {
+		return
+	}
+	maps.Copy(hdr, cors)
+	writePlaybackError(w, p.publicPlaybackError(r, err))
 }
 
 func (p *playbackAPI) publicPlaybackError(r *http.Request, err error) *awserr.Error {

@@ -1,0 +1,99 @@
+package cluster
+
+import (
+	"net/http"
+	"strings"
+
+	"sluice/internal/video"
+)
+
+// videoTarget prefixes placedOp's name of a Video Streams operation: its
+// REST path ("KinesisVideo/putMedia"), or "KinesisVideo/playback" for the
+// GETs of HLS and DASH playback.
+const videoTarget = "KinesisVideo"
+
+const (
+	createVideoStream = videoTarget + "/createStream"
+	putMedia          = videoTarget + "/putMedia"
+)
+
+// videoWorkerOps are the Video Streams operations of one stream (or of
+// every stream, answered from the metadata every node follows), which
+// every node serves; the others (signaling channels, the tags of any
+// resource by ARN) are the owner's, with the create.
+var videoWorkerOps = map[string]bool{
+	"deleteEdgeConfiguration": true, "deleteStream": true, "describeEdgeConfiguration": true,
+	"describeImageGenerationConfiguration": true, "describeNotificationConfiguration": true, "describeStream": true,
+	"describeStreamStorageConfiguration": true, "getClip": true, "getDASHStreamingSessionURL": true, "getDataEndpoint": true,
+	"getHLSStreamingSessionURL": true, "getImages": true, "getMedia": true, "getMediaForFragmentList": true,
+	"listEdgeAgentConfigurations": true, "listFragments": true, "listStreams": true, "listTagsForStream": true, "putMedia": true,
+	"startEdgeConfigurationUpdate": true, "tagStream": true, "untagStream": true, "updateDataRetention": true,
+	"updateImageGenerationConfiguration": true, "updateNotificationConfiguration": true, "updateStream": true,
+	"updateStreamStorageConfiguration": true,
+}
+
+// videoOwnerOps are the Video Streams operations only the owner serves.
+var videoOwnerOps = map[string]bool{
+	"createStream": true, "createSignalingChannel": true, "deleteSignalingChannel": true, "describeSignalingChannel": true,
+	"getSignalingChannelEndpoint": true, "listSignalingChannels": true, "updateSignalingChannel": true,
+	"describeMappedResourceConfiguration": true, "describeMediaStorageConfiguration": true,
+	"updateMediaStorageConfiguration": true, "TagResource": true, "UntagResource": true, "ListTagsForResource": true,
+}
+
+// videoReadOps are the Video Streams operations that change no metadata.
+var videoReadOps = map[string]bool{
+	"describeEdgeConfiguration": true, "describeImageGenerationConfiguration": true, "describeNotificationConfiguration": true,
+	"describeStream": true, "describeStreamStorageConfiguration": true, "getClip": true, "getDASHStreamingSessionURL": true,
+	"getDataEndpoint": true, "getHLSStreamingSessionURL": true, "getImages": true, "getMedia": true,
+	"getMediaForFragmentList": true, "listEdgeAgentConfigurations": true, "listFragments": true, "listStreams": true,
+	"listTagsForStream": true, "putMedia": true, "playback": true, "ListTagsForResource": true,
+}
+
+// videoOp returns placedOp's name of the Video Streams request r, "" when
+// r is none.
+func videoOp(r *http.Request) string {
+	path := r.URL.Path
+	switch {
+	case r.Method == http.MethodPost && (videoWorkerOps[path[1:]] || videoOwnerOps[path[1:]]):
+		return videoTarget + path
+	case (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+		(strings.HasPrefix(path, "/hls/v1/") || strings.HasPrefix(path, "/dash/v1/")):
+		return videoTarget + "/playback"
+	}
+	return ""
+}
+
+// isVideo tells whether placedOp's op is a Video Streams operation.
+func isVideo(op string) bool { return strings.HasPrefix(op, videoTarget+"/") }
+
+// videoOpName returns the REST operation of a Video Streams op.
+func videoOpName(op string) string { return strings.TrimPrefix(op, videoTarget+"/") }
+
+// createVideo serves a Video Streams CreateStream on the owner: the new
+// stream is created on the least loaded node, which places it on itself.
+func (n *Node) createVideo(w http.ResponseWriter, r *http.Request, cur *role) {
+	n.followUnits(r.Context(), cur, createVideoStream)
+	to := n.lightestNode(cur)
+	if to.ID == "" || to.ID == n.self.ID {
+		n.serve(w, r, cur, createVideoStream)
+		return
+	}
+	n.forwardStreams(w, r, to, cur, createVideoStream)
+}
+
+// putMediaHome returns the node that runs the stream a PutMedia names (by
+// its x-amzn-stream-arn or x-amzn-stream-name header), when that is
+// another node: a PutMedia's body is a stream of fragments that lasts as
+// long as the producer sends, so it is forwarded before it is read, not
+// replayed after a "moved" answer.
+func (n *Node) putMediaHome(cur *role, r *http.Request) (Member, bool) {
+	id, ok := cur.srv.Video().StreamIDOf(r.Header.Get("x-amzn-stream-arn"), r.Header.Get("x-amzn-stream-name"))
+	if !ok {
+		return Member{}, false
+	}
+	node := n.where.nodeOf(video.LogPrefix + id)
+	if node == "" || node == n.self.ID {
+		return Member{}, false
+	}
+	return n.member(node)
+}
