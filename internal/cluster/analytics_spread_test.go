@@ -4,35 +4,22 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	ktypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	ka "github.com/aws/aws-sdk-go-v2/service/kinesisanalytics"
 	kat "github.com/aws/aws-sdk-go-v2/service/kinesisanalytics/types"
 
 	"sluice/internal/analytics"
-	"sluice/internal/cluster"
-	"sluice/internal/config"
 	"sluice/internal/testserver/clusterserver"
 )
 
-func analyticsAt(url string) *ka.Client {
-	return ka.NewFromConfig(aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-		BaseEndpoint: aws.String(url),
-		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
-		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
-	})
-}
+func analyticsAt(url string) *ka.Client { return ka.NewFromConfig(clientAt(url)) }
 
 // passThrough copies every input row to the output.
 const passThrough = `CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (id VARCHAR(16), n INTEGER);
@@ -140,24 +127,9 @@ func TestApplicationsRunWithTheirStreams(t *testing.T) {
 // the node.
 func waitTogether(t *testing.T, c *clusterserver.Nodes, nodes []string) string {
 	t.Helper()
-	etcd, err := cluster.Connect(config.Cluster{Etcd: c.Etcd})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer etcd.Close()
-	deadline := time.Now().Add(30 * time.Second)
-	var last map[string]string
-	for time.Now().Before(deadline) {
-		st, err := cluster.ReadStatus(t.Context(), etcd, c.Prefix)
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = map[string]string{}
-		for _, p := range st.Placement {
-			last[p.Kind+" "+p.Name[strings.LastIndex(p.Name, "/")+1:]] = p.Node
-		}
-		node := last["application app"]
-		ok := slices.Contains(nodes, node) && last["stream in"] == node && last["stream out"] == node
+	placed := waitPlaced(t, c, fmt.Sprintf("the application and its streams not together on one of %v", nodes), func(placed map[string]string) bool {
+		node := placed["application app"]
+		ok := slices.Contains(nodes, node) && placed["stream in"] == node && placed["stream out"] == node
 		for _, n := range c.Nodes {
 			if srv := n.Services(); ok && srv != nil {
 				runs := false
@@ -165,13 +137,9 @@ func waitTogether(t *testing.T, c *clusterserver.Nodes, nodes []string) string {
 				ok = runs == (n.ID() == node)
 			}
 		}
-		if ok {
-			return node
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("the application and its streams not together on one of %v: %v", nodes, last)
-	return ""
+		return ok
+	})
+	return placed["application app"]
 }
 
 // waitRunning waits until the application is RUNNING as a node describes

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,27 +11,17 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	fhtypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"sluice/internal/cluster"
-	"sluice/internal/config"
 	fhdomain "sluice/internal/firehose"
+	"sluice/internal/server"
 	"sluice/internal/testserver/clusterserver"
 )
 
-func firehoseAt(url string) *firehose.Client {
-	return firehose.NewFromConfig(aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-		BaseEndpoint: aws.String(url),
-		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
-		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
-	})
-}
+func firehoseAt(url string) *firehose.Client { return firehose.NewFromConfig(clientAt(url)) }
 
 // TestDeliveryStreamsSpreadOverNodes: delivery streams created through
 // any node are spread over the three nodes, each run by exactly the node
@@ -146,60 +135,27 @@ func TestDeliveryStreamsSpreadOverNodes(t *testing.T) {
 // "fromsrc" on the node of stream "src"; it returns where each runs.
 func waitDeliveriesPlaced(t *testing.T, c *clusterserver.Nodes, names, nodes []string) map[string]string {
 	t.Helper()
-	etcd, err := cluster.Connect(config.Cluster{Etcd: c.Etcd})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer etcd.Close()
-	deadline := time.Now().Add(30 * time.Second)
-	var last map[string]string
-	for time.Now().Before(deadline) {
-		st, err := cluster.ReadStatus(t.Context(), etcd, c.Prefix)
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = map[string]string{}
-		srcNode := ""
-		for _, p := range st.Placement {
-			name := p.Name[strings.LastIndex(p.Name, "/")+1:]
-			switch {
-			case p.Kind == "delivery-stream":
-				last[name] = p.Node
-			case p.Kind == "stream" && name == "src":
-				srcNode = p.Node
-			}
-		}
-		ok := len(last) == len(names) && last["fromsrc"] == srcNode
-		for _, node := range last {
+	var deliveries map[string]string
+	waitPlaced(t, c, fmt.Sprintf("delivery streams not placed on %v", nodes), func(placed map[string]string) bool {
+		deliveries = ofKind(placed, "delivery-stream")
+		ok := len(deliveries) == len(names) && deliveries["fromsrc"] == placed["stream src"]
+		for _, node := range deliveries {
 			ok = ok && slices.Contains(nodes, node)
 		}
-		if ok && deliveriesOwnedAsPlaced(c, last) {
-			return last
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("delivery streams not placed on %v: %v", nodes, last)
-	return nil
+		return ok && deliveriesOwnedAsPlaced(c, deliveries)
+	})
+	return deliveries
 }
 
 // deliveriesOwnedAsPlaced tells whether every delivery stream is run by
 // the Firehose service of the node where placed says it runs, and by no
 // other.
 func deliveriesOwnedAsPlaced(c *clusterserver.Nodes, placed map[string]string) bool {
-	for _, n := range c.Nodes {
-		srv := n.Services()
-		if srv == nil {
-			continue
-		}
+	return runAsPlaced(c, placed, func(srv *server.Server) map[string]bool {
 		owned := map[string]bool{}
 		srv.Firehose().Each(func(ds *fhdomain.DeliveryStream, _ *fhdomain.Metrics) { owned[ds.Name] = true })
-		for name, node := range placed {
-			if owned[name] != (node == n.ID()) {
-				return false
-			}
-		}
-	}
-	return true
+		return owned
+	})
 }
 
 func distinct(where map[string]string, names []string) int {

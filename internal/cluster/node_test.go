@@ -36,14 +36,59 @@ func startNodesAt(t *testing.T, n int, dataDir string) *clusterserver.Nodes {
 	return clusterserver.Start(t, n, server.Options{Config: cfg})
 }
 
-func kinesisAt(url string) *kinesis.Client {
-	return kinesis.NewFromConfig(aws.Config{
+// clientAt is the SDK configuration of a client of the node at url that
+// makes each call once (the tests retry what they mean to).
+func clientAt(url string) aws.Config {
+	return aws.Config{
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
 		BaseEndpoint: aws.String(url),
 		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
-	})
+	}
+}
+
+func kinesisAt(url string) *kinesis.Client { return kinesis.NewFromConfig(clientAt(url)) }
+
+// waitPlaced reads the cluster's status until done accepts where every
+// unit runs — keyed "<kind> <name>", the name without its account and
+// region — and returns that; it fails the test after 30 s, saying what.
+func waitPlaced(t *testing.T, c *clusterserver.Nodes, what string, done func(placed map[string]string) bool) map[string]string {
+	t.Helper()
+	etcd, err := cluster.Connect(config.Cluster{Etcd: c.Etcd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer etcd.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	var last map[string]string
+	for time.Now().Before(deadline) {
+		st, err := cluster.ReadStatus(t.Context(), etcd, c.Prefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = map[string]string{}
+		for _, p := range st.Placement {
+			last[p.Kind+" "+p.Name[strings.LastIndex(p.Name, "/")+1:]] = p.Node
+		}
+		if done(last) {
+			return last
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s: %v", what, last)
+	return nil
+}
+
+// ofKind returns where the units of the kind run, by name.
+func ofKind(placed map[string]string, kind string) map[string]string {
+	out := map[string]string{}
+	for k, node := range placed {
+		if name, ok := strings.CutPrefix(k, kind+" "); ok {
+			out[name] = node
+		}
+	}
+	return out
 }
 
 // TestEveryNodeServesTheSameStreams: a stream created through one node is

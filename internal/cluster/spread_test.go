@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
-	"sluice/internal/cluster"
 	"sluice/internal/config"
 	"sluice/internal/server"
 	"sluice/internal/testserver/clusterserver"
@@ -95,50 +94,47 @@ func TestStreamsSpreadOverNodes(t *testing.T) {
 // returns where each runs.
 func waitSpread(t *testing.T, c *clusterserver.Nodes, names, nodes []string, perNode int) map[string]string {
 	t.Helper()
-	etcd, err := cluster.Connect(config.Cluster{Etcd: c.Etcd})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer etcd.Close()
-	deadline := time.Now().Add(30 * time.Second)
-	var last map[string]string
-	for time.Now().Before(deadline) {
-		st, err := cluster.ReadStatus(t.Context(), etcd, c.Prefix)
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = map[string]string{}
+	var streams map[string]string
+	waitPlaced(t, c, fmt.Sprintf("streams not spread %d a node over %v", perNode, nodes), func(placed map[string]string) bool {
+		streams = ofKind(placed, "stream")
 		count := map[string]int{}
-		for _, p := range st.Placement {
-			if p.Kind == "stream" {
-				last[p.Name[len(p.Name)-2:]] = p.Node
-				count[p.Node]++
-			}
+		for _, node := range streams {
+			count[node]++
 		}
-		ok := len(last) == len(names) && len(count) == len(nodes)
+		ok := len(streams) == len(names) && len(count) == len(nodes)
 		for _, n := range nodes {
 			ok = ok && count[n] == perNode
 		}
-		if ok && ownedAsPlaced(c, last) {
-			return last
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("streams not spread %d a node over %v: %v", perNode, nodes, last)
-	return nil
+		return ok && ownedAsPlaced(c, streams)
+	})
+	return streams
 }
 
 // ownedAsPlaced tells whether every stream is owned by the services of
 // the node where placed says it runs, and by no other.
 func ownedAsPlaced(c *clusterserver.Nodes, placed map[string]string) bool {
+	return runAsPlaced(c, placed, func(srv *server.Server) map[string]bool {
+		owned := map[string]bool{}
+		all, here := srv.Streams().Snapshots()
+		for i, st := range all {
+			owned[st.Name] = here[i]
+		}
+		return owned
+	})
+}
+
+// runAsPlaced tells whether, on every node, the units of one kind its
+// services run (runs: their names) are exactly those placed says run
+// there.
+func runAsPlaced(c *clusterserver.Nodes, placed map[string]string, runs func(*server.Server) map[string]bool) bool {
 	for _, n := range c.Nodes {
 		srv := n.Services()
 		if srv == nil {
 			continue
 		}
-		all, owned := srv.Streams().Snapshots()
-		for i, st := range all {
-			if owned[i] != (placed[st.Name] == n.ID()) {
+		owned := runs(srv)
+		for name, node := range placed {
+			if owned[name] != (node == n.ID()) {
 				return false
 			}
 		}

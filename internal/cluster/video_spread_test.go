@@ -2,6 +2,7 @@ package cluster_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	neturl "net/url"
@@ -11,13 +12,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesisvideo"
 	"github.com/aws/aws-sdk-go-v2/service/kinesisvideoarchivedmedia"
 	kvamtypes "github.com/aws/aws-sdk-go-v2/service/kinesisvideoarchivedmedia/types"
 
-	"sluice/internal/cluster"
-	"sluice/internal/config"
+	"sluice/internal/server"
 	"sluice/internal/testserver/clusterserver"
 )
 
@@ -108,8 +107,7 @@ func TestVideoStreamsSpreadOverNodes(t *testing.T) {
 // at sessionURL and GETs its master playlist through the node at getURL.
 func hlsMaster(ctx context.Context, t *testing.T, sessionURL, getURL, stream string) string {
 	t.Helper()
-	am := kinesisvideoarchivedmedia.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(sessionURL),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")})
+	am := kinesisvideoarchivedmedia.NewFromConfig(clientAt(sessionURL))
 	out, err := am.GetHLSStreamingSessionURL(ctx, &kinesisvideoarchivedmedia.GetHLSStreamingSessionURLInput{StreamName: aws.String(stream),
 		PlaybackMode: kvamtypes.HLSPlaybackModeOnDemand,
 		HLSFragmentSelector: &kvamtypes.HLSFragmentSelector{FragmentSelectorType: kvamtypes.HLSFragmentSelectorTypeServerTimestamp,
@@ -134,16 +132,12 @@ func hlsMaster(ctx context.Context, t *testing.T, sessionURL, getURL, stream str
 	return string(body)
 }
 
-func videoAt(url string) *kinesisvideo.Client {
-	return kinesisvideo.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")})
-}
+func videoAt(url string) *kinesisvideo.Client { return kinesisvideo.NewFromConfig(clientAt(url)) }
 
 // fragmentCount lists the stream's fragments through the node at url.
 func fragmentCount(ctx context.Context, t *testing.T, url, stream string) int {
 	t.Helper()
-	am := kinesisvideoarchivedmedia.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")})
+	am := kinesisvideoarchivedmedia.NewFromConfig(clientAt(url))
 	out, err := am.ListFragments(ctx, &kinesisvideoarchivedmedia.ListFragmentsInput{StreamName: aws.String(stream),
 		FragmentSelector: &kvamtypes.FragmentSelector{FragmentSelectorType: kvamtypes.FragmentSelectorTypeServerTimestamp,
 			TimestampRange: &kvamtypes.TimestampRange{StartTimestamp: aws.Time(time.Now().Add(-time.Hour)), EndTimestamp: aws.Time(time.Now().Add(time.Hour))}}})
@@ -158,51 +152,28 @@ func fragmentCount(ctx context.Context, t *testing.T, url, stream string) int {
 // returns where each runs.
 func waitVideoPlaced(t *testing.T, c *clusterserver.Nodes, names, nodes []string) map[string]string {
 	t.Helper()
-	etcd, err := cluster.Connect(config.Cluster{Etcd: c.Etcd})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer etcd.Close()
-	deadline := time.Now().Add(30 * time.Second)
-	var last map[string]string
-	for time.Now().Before(deadline) {
-		st, err := cluster.ReadStatus(t.Context(), etcd, c.Prefix)
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = map[string]string{}
-		for _, p := range st.Placement {
-			if p.Kind == "video-stream" {
-				last[p.Name[strings.LastIndex(p.Name, "/")+1:]] = p.Node
-			}
-		}
-		ok := len(last) == len(names)
-		for _, node := range last {
+	var streams map[string]string
+	waitPlaced(t, c, fmt.Sprintf("video streams not placed on %v", nodes), func(placed map[string]string) bool {
+		streams = ofKind(placed, "video-stream")
+		ok := len(streams) == len(names)
+		for _, node := range streams {
 			ok = ok && slices.Contains(nodes, node)
 		}
-		if ok && videoOwnedAsPlaced(c, last) {
-			return last
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("video streams not placed on %v: %v", nodes, last)
-	return nil
+		return ok && videoOwnedAsPlaced(c, streams)
+	})
+	return streams
 }
 
 // videoOwnedAsPlaced tells whether every video stream is run by the Video
 // Streams service of the node where placed says it runs, and by no other.
 func videoOwnedAsPlaced(c *clusterserver.Nodes, placed map[string]string) bool {
-	for _, n := range c.Nodes {
-		srv := n.Services()
-		if srv == nil {
-			continue
-		}
+	return runAsPlaced(c, placed, func(srv *server.Server) map[string]bool {
+		owned := map[string]bool{}
 		for _, id := range srv.Video().StreamIDs() {
-			st, ok := srv.Video().StreamByID(id)
-			if !ok || st.Remote != (placed[st.Name] != n.ID()) {
-				return false
+			if st, ok := srv.Video().StreamByID(id); ok && !st.Remote {
+				owned[st.Name] = true
 			}
 		}
-	}
-	return true
+		return owned
+	})
 }

@@ -20,25 +20,20 @@ const RequestTimeout = 5 * time.Second
 // credentials: the nodes run --auth open) that makes each call once: the
 // caller retries, so that it knows which attempts it made. Its connections
 // are its own.
-func (n *Node) Kinesis() *kinesis.Client {
-	return kinesis.NewFromConfig(aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-		BaseEndpoint: aws.String(n.Endpoint()),
-		HTTPClient:   n.kinesisHTTPClient(),
-		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
-	})
-}
+func (n *Node) Kinesis() *kinesis.Client { return kinesis.NewFromConfig(n.clientConfig()) }
 
 // Firehose returns a Firehose client of the node, made as Kinesis's.
-func (n *Node) Firehose() *firehose.Client {
-	return firehose.NewFromConfig(aws.Config{
+func (n *Node) Firehose() *firehose.Client { return firehose.NewFromConfig(n.clientConfig()) }
+
+// clientConfig is the SDK configuration of the node's clients.
+func (n *Node) clientConfig() aws.Config {
+	return aws.Config{
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
 		BaseEndpoint: aws.String(n.Endpoint()),
 		HTTPClient:   n.kinesisHTTPClient(),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
-	})
+	}
 }
 
 // kinesisHTTPClient is a client of the node with connections of its own,
