@@ -82,16 +82,28 @@ func (n *Node) createVideo(w http.ResponseWriter, r *http.Request, cur *role) {
 }
 
 // putMediaHome returns the node that runs the stream a PutMedia names (by
-// its x-amzn-stream-arn or x-amzn-stream-name header), when that is
+// its x-amzn-stream-arn or x-amzn-stream-name header, among the streams
+// this node knows; the owner when this worker knows none), when that is
 // another node: a PutMedia's body is a stream of fragments that lasts as
 // long as the producer sends, so it is forwarded before it is read, not
 // replayed after a "moved" answer.
 func (n *Node) putMediaHome(cur *role, r *http.Request) (Member, bool) {
 	id, ok := cur.srv.Video().StreamIDOf(r.Header.Get("x-amzn-stream-arn"), r.Header.Get("x-amzn-stream-name"))
-	if !ok {
+	switch {
+	case !ok && !cur.coordinating && cur.leader.Advertise != "":
+		// Not heard of here yet: streams are created through the owner,
+		// which knows it (and answers for a stream that does not exist).
+		return cur.leader, true
+	case !ok:
 		return Member{}, false
 	}
-	node := n.where.nodeOf(video.LogPrefix + id)
+	unit := video.LogPrefix + id
+	node := n.where.nodeOf(unit)
+	if node == "" {
+		// Placed a moment ago (the placer's watch has not told this node
+		// yet): etcd knows, and a PutMedia lasts long enough to ask.
+		node = readPlacement(r.Context(), n.etcd, n.prefix, unit)
+	}
 	if node == "" || node == n.self.ID {
 		return Member{}, false
 	}

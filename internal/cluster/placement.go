@@ -70,6 +70,17 @@ func parsePlacement(prefix string, kv *mvccpb.KeyValue) (unit string, p placemen
 	return unit, p, true
 }
 
+// readPlacement returns the node unit's placement key names, "" when it
+// has none (or etcd did not answer).
+func readPlacement(ctx context.Context, etcd *clientv3.Client, prefix, unit string) string {
+	resp, err := etcd.Get(ctx, placementKey(prefix, unit))
+	if err != nil || len(resp.Kvs) == 0 {
+		return ""
+	}
+	_, p, _ := parsePlacement(prefix, resp.Kvs[0])
+	return p.Node
+}
+
 // readPlacements returns every placement key by unit, and keys that do
 // not parse (by unit, with their mod revision, for the coordinator to
 // delete), at one revision.
