@@ -55,9 +55,17 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 		c.Owns = func(string) bool { return false }
 		c.Place = place
 	}
+	// A worker's delivery errors go to the owner's log (errorrelay.go).
+	var relay *errorRelay
+	if !coordinating {
+		relay = newErrorRelay(n.etcd, n.prefix, n.self.ID, lease, n.log)
+	}
 	so.TuneFirehose = func(c *firehose.Config) {
 		if tuneFirehose != nil {
 			tuneFirehose(c)
+		}
+		if relay != nil {
+			c.Errors = relay
 		}
 		c.Owns = func(string) bool { return false }
 		c.Place = func(ctx context.Context, id string) error { return place(ctx, firehose.LogPrefix+id) }
@@ -122,6 +130,11 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 	}
 	ctx, cancel := context.WithCancel(sctx)
 	s := &services{srv: srv, backend: backend, cancel: cancel}
+	if relay != nil {
+		s.wg.Go(func() { relay.run(ctx) })
+	} else if sink := srv.DeliveryErrors(); sink != nil {
+		s.wg.Go(func() { consumeRelayedErrors(ctx, n.etcd, n.prefix, sink, n.log) })
+	}
 	fh, apps := srv.Firehose(), srv.Analytics()
 	s.follow(ctx, n, streams.StreamsPrefix, svc.Follow, svc.FollowAll)
 	s.follow(ctx, n, firehose.DeliveryStreamsPrefix, fh.Follow, fh.FollowAll)

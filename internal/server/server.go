@@ -28,6 +28,7 @@ import (
 	"sluice/internal/config"
 	"sluice/internal/console"
 	"sluice/internal/firehose"
+	"sluice/internal/firehose/deliverylog"
 	"sluice/internal/identity"
 	"sluice/internal/kms"
 	"sluice/internal/kms/remote"
@@ -83,13 +84,16 @@ type Server struct {
 	backend  storage.Backend
 	streams  *streams.Service
 	firehose *firehose.Service
-	chans    *channels.Service
-	apps     *analytics.Service
-	runtime  *runtime.Runtime
-	video    *video.Service
-	frags    *fragments.Store
-	audit    *audit.Log // nil without --audit-log
-	metrics  *prometheus.Registry
+	// deliveryErrors is Firehose's delivery error log (nil on a worker,
+	// which relays its errors to the owner's: package cluster).
+	deliveryErrors *deliverylog.Log
+	chans          *channels.Service
+	apps           *analytics.Service
+	runtime        *runtime.Runtime
+	video          *video.Service
+	frags          *fragments.Store
+	audit          *audit.Log // nil without --audit-log
+	metrics        *prometheus.Registry
 	// worker is a cluster worker's server: Data Streams only (worker.go).
 	worker bool
 	*Front
@@ -259,13 +263,15 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		streams:  svc,
 		firehose: fh,
 		chans:    chans,
-		apps:     apps,
-		runtime:  rt,
-		video:    vid,
-		frags:    frags,
-		audit:    auditLog,
-		metrics:  metrics,
-		Front:    front,
+
+		deliveryErrors: deliveryErrors,
+		apps:           apps,
+		runtime:        rt,
+		video:          vid,
+		frags:          frags,
+		audit:          auditLog,
+		metrics:        metrics,
+		Front:          front,
 	}
 	front.SetHandler(requests.wrap(mux))
 	built = true
@@ -390,6 +396,16 @@ func (s *Server) Analytics() *analytics.Service { return s.apps }
 
 // Firehose returns the Firehose service.
 func (s *Server) Firehose() *firehose.Service { return s.firehose }
+
+// DeliveryErrors is the log that Firehose's delivery errors go to, which
+// the CloudWatch Logs API and the console read: the owner's in a cluster,
+// whose workers relay theirs there (nil on a worker).
+func (s *Server) DeliveryErrors() firehose.ErrorLog {
+	if s.deliveryErrors == nil {
+		return nil
+	}
+	return s.deliveryErrors
+}
 
 // Video returns the Video Streams service.
 func (s *Server) Video() *video.Service { return s.video }
