@@ -94,4 +94,3 @@ func logEvents(ctx context.Context, t *testing.T, url, group, stream string) str
 	t.Fatalf("GetLogEvents of %s/%s through %s: %d %s", group, stream, url, resp.StatusCode, out)
 	return ""
 }
-
