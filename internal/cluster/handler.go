@@ -191,7 +191,13 @@ func (b *replayBudget) give(n int64) { b.held.Add(-n) }
 // sent it for want of serving them (ownerOps).
 func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op string) {
 	h := cur.srv.Handler()
-	if (op == "CreateStream" || op == createDeliveryStream || op == createVideoStream) && !cur.coordinating {
+	switch {
+	case limitOps[op]:
+		// The account's limits count every stream: one another node
+		// created or resharded is followed a moment late, so its
+		// metadata is reread first.
+		n.followUnits(r.Context(), cur, op)
+	case (op == createDeliveryStream || op == createVideoStream) && !cur.coordinating:
 		// The name must be new across the cluster, not only here: a
 		// unit created or deleted elsewhere is followed a moment late
 		// (the owner, which sent this here, has reread them already).
@@ -250,6 +256,18 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op strin
 	h.ServeHTTP(w, n.clientAddress(replay().WithContext(ctx)))
 }
 
+// limitOps are the Data Streams operations checked against the account's
+// open-shard and on-demand stream limits, which count the streams of
+// every node. The node that serves one rereads the streams' metadata
+// first; and CreateStream goes through the owner, one at a time (create),
+// so that two creates on two nodes cannot both pass a limit that only one
+// fits. Reshards and mode changes of two streams at once then count each
+// other as on one node: by the shards each has (not those it is being
+// resharded to).
+var limitOps = map[string]bool{
+	"CreateStream": true, "UpdateShardCount": true, "SplitShard": true, "UpdateStreamMode": true,
+}
+
 // notFound tells whether err is Data Streams', Firehose's or Data
 // Analytics' ResourceNotFoundException.
 func notFound(err error) bool {
@@ -263,8 +281,11 @@ func notFound(err error) bool {
 
 // create serves a CreateStream on the owner: the new stream is created on
 // the node with the fewest open shards (this one on a tie), which places
-// it on itself, so that a new stream never has to move.
+// it on itself, so that a new stream never has to move. Creates go one at
+// a time (limitOps).
 func (n *Node) create(w http.ResponseWriter, r *http.Request, cur *role) {
+	n.creates.Lock()
+	defer n.creates.Unlock()
 	n.followUnits(r.Context(), cur, "CreateStream")
 	to := n.lightestNode(cur)
 	if to.ID == "" || to.ID == n.self.ID {

@@ -67,6 +67,10 @@ type Node struct {
 	// creating are the units a create on this node is placing here.
 	creating sync.Map
 	replay   replayBudget
+	// creates serializes the owner's CreateStream calls, each until the
+	// node it sent it to has answered: the next one's node then counts
+	// the stream against the account's limits (see limitOps).
+	creates sync.Mutex
 
 	// metrics gathers the node's own series; runtimeMetrics the Go
 	// runtime's and the process's while it serves no services.
