@@ -53,8 +53,9 @@ var videoReadOps = map[string]bool{
 // r is none.
 func videoOp(r *http.Request) string {
 	path := r.URL.Path
+	name, _ := strings.CutPrefix(path, "/") // a request's path may be empty
 	switch {
-	case r.Method == http.MethodPost && (videoWorkerOps[path[1:]] || videoOwnerOps[path[1:]]):
+	case r.Method == http.MethodPost && (videoWorkerOps[name] || videoOwnerOps[name]):
 		return videoTarget + path
 	case (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
 		(strings.HasPrefix(path, "/hls/v1/") || strings.HasPrefix(path, "/dash/v1/")):
