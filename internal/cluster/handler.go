@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"sluice/internal/analytics"
 	"sluice/internal/awsproto"
@@ -184,11 +185,11 @@ func (b *replayBudget) take(n int64) bool {
 
 func (b *replayBudget) give(n int64) { b.held.Add(-n) }
 
-// serve passes r to this node's services. A Data Streams request whose
-// stream another node runs (the services answer a storage.Moved) is
-// forwarded to that node, once: a request forwarded here is answered as
-// it is, except on the owner, which passes on the requests other nodes
-// sent it for want of serving them (ownerOps).
+// serve passes r to this node's services. A request whose unit another
+// node runs (the services answer a storage.Moved) is forwarded to that
+// node, once: a request forwarded here is answered as it is, except on
+// the owner, which passes on the requests other nodes sent it for want of
+// serving them (ownerOps). One whose unit is loading here waits for it.
 func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op string) {
 	h := cur.srv.Handler()
 	switch {
@@ -203,8 +204,11 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op strin
 		// (the owner, which sent this here, has reread them already).
 		n.followUnits(r.Context(), cur, op)
 	}
-	forwarded := r.Header.Get(forwardedBy) != ""
-	if op == "" || forwarded && !(cur.coordinating && passedOn(op)) || !n.replay.take(r.ContentLength) {
+	// A request another node forwarded here is answered here (that node
+	// sent it where its unit runs), unless this is the owner and op one
+	// it passes on; it only waits for its unit if that is loading here.
+	onward := r.Header.Get(forwardedBy) == "" || cur.coordinating && passedOn(op)
+	if op == "" || !n.replay.take(r.ContentLength) {
 		h.ServeHTTP(w, n.clientAddress(r))
 		return
 	}
@@ -223,7 +227,7 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op strin
 	}
 	ctx := awsproto.WithErrorTakeover(r.Context(), func(cause error) bool {
 		m, ok := storage.MovedUnit(cause)
-		if !ok && !cur.coordinating && notFound(cause) {
+		if !ok && onward && !cur.coordinating && notFound(cause) {
 			// Creates happen on the owner: a unit this node has not
 			// heard of yet may be there already.
 			if to := n.role.Load().leader; to.Advertise != "" {
@@ -235,11 +239,25 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op strin
 		if !ok || !placed || ownerOnly(op) && !passedOn(op) {
 			return false // only the owner serves it (a channel's, say)
 		}
+		node := n.where.nodeOf(unit)
+		if node == "" && !cur.coordinating {
+			// Placed a moment ago (or this node's placer is starting):
+			// etcd knows before this node's watch does.
+			node = readPlacement(r.Context(), n.etcd, n.prefix, unit)
+		}
 		// A unit not placed yet runs on the owner, which created it.
 		var to Member
-		switch node := n.where.nodeOf(unit); {
+		switch {
 		case node == n.self.ID:
-			return false // moving here: the client's retry finds it loaded
+			// Placed here and loading (after a move or a restart): the
+			// request waits for it rather than send its client away.
+			if !n.loaded.wait(r.Context(), unit, loadWait) {
+				return false
+			}
+			h.ServeHTTP(w, n.clientAddress(replay()))
+			return true
+		case !onward:
+			return false
 		case node == "" && cur.coordinating:
 			return false // moving: the client's retry finds it placed
 		case node == "":
@@ -267,6 +285,10 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op strin
 var limitOps = map[string]bool{
 	"CreateStream": true, "UpdateShardCount": true, "SplitShard": true, "UpdateStreamMode": true,
 }
+
+// loadWait bounds how long a request waits for its unit to load on the
+// node it was sent to.
+const loadWait = 3 * time.Second
 
 // notFound tells whether err is Data Streams', Firehose's or Data
 // Analytics' ResourceNotFoundException.

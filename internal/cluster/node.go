@@ -66,6 +66,8 @@ type Node struct {
 	where locations // where each stream runs, for routing
 	// creating are the units a create on this node is placing here.
 	creating sync.Map
+	// loaded are the units this node's services run (the placer's).
+	loaded loadedUnits
 	replay   replayBudget
 	// creates serializes the owner's CreateStream calls, each until the
 	// node it sent it to has answered: the next one's node then counts

@@ -35,8 +35,9 @@ type placer struct {
 	drop func(unit string)
 	log  *slog.Logger
 	// where, when set, is kept current with every unit's owner, for
-	// routing.
-	where *locations
+	// routing; loaded, when set, with the units loaded here.
+	where  *locations
+	loaded *loadedUnits
 	// ready, when set, is closed once the units placed here when the
 	// placer started are loaded.
 	ready chan struct{}
@@ -171,10 +172,12 @@ func (p *placer) apply(ctx context.Context, unit string, pl *placement) {
 			return
 		}
 		p.owned[unit] = pl.CreateRevision
+		p.loaded.set(unit, true)
 	}
 }
 
 func (p *placer) dropUnit(unit string) {
+	p.loaded.set(unit, false)
 	p.drop(unit)
 	delete(p.owned, unit)
 }
@@ -195,6 +198,60 @@ func (p *placer) refuse(ctx context.Context, unit string, rev int64) {
 func (p *placer) release(ctx context.Context, unit string, rev int64) {
 	if err := releasePlacement(ctx, p.etcd, p.prefix, unit, rev); err != nil && ctx.Err() == nil {
 		p.log.Warn("deleting a placement key", "unit", unit, "err", err)
+	}
+}
+
+// loadedUnits are the units this node's placer has loaded, for a request
+// that arrives while its unit is loading here to wait for it (handler.go)
+// rather than send its client away to retry.
+type loadedUnits struct {
+	mu      sync.Mutex
+	units   map[string]bool
+	changed chan struct{} // closed and replaced at every change
+}
+
+func (l *loadedUnits) set(unit string, loaded bool) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.units == nil {
+		l.units = map[string]bool{}
+	}
+	if loaded {
+		l.units[unit] = true
+	} else {
+		delete(l.units, unit)
+	}
+	if l.changed != nil {
+		close(l.changed)
+	}
+	l.changed = make(chan struct{})
+}
+
+// wait reports whether unit is loaded here, waiting up to d (or until ctx
+// ends) for it to be.
+func (l *loadedUnits) wait(ctx context.Context, unit string, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		l.mu.Lock()
+		if l.changed == nil {
+			l.changed = make(chan struct{})
+		}
+		loaded, changed := l.units[unit], l.changed
+		l.mu.Unlock()
+		if loaded {
+			return true
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			return false
+		case <-ctx.Done():
+			return false
+		}
 	}
 }
 

@@ -147,7 +147,7 @@ func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, l
 			}
 		})
 	})
-	p := &placer{etcd: n.etcd, prefix: n.prefix, self: n.self.ID, log: n.log, where: &n.where,
+	p := &placer{etcd: n.etcd, prefix: n.prefix, self: n.self.ID, log: n.log, where: &n.where, loaded: &n.loaded,
 		load: func(ctx context.Context, unit string, f storagecluster.Fence) error {
 			if _, ok := n.creating.LoadAndDelete(unit); ok {
 				return nil // being created here under f: the create places it
