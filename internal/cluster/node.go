@@ -68,7 +68,7 @@ type Node struct {
 	creating sync.Map
 	// loaded are the units this node's services run (the placer's).
 	loaded loadedUnits
-	replay   replayBudget
+	replay replayBudget
 	// creates serializes the owner's CreateStream calls, each until the
 	// node it sent it to has answered: the next one's node then counts
 	// the stream against the account's limits (see limitOps).
