@@ -17,9 +17,9 @@ import (
 )
 
 // services is what a node runs in one role: its storage backend and
-// services (a worker's or the owner's), the follower of other nodes'
-// stream changes, the placer of the streams placed on it and, on the
-// owner, the coordinator.
+// services (a worker's or the owner's), the followers of other nodes'
+// changes, the placer of the units placed on it and, on the owner, the
+// coordinator.
 type services struct {
 	srv     *server.Server
 	backend *storagecluster.Backend
@@ -29,9 +29,10 @@ type services struct {
 }
 
 // startServices opens the backend under fence and the services over it:
-// every service on the owner (coordinating), Data Streams only on a
-// worker. The streams start remote (metadata only); the placer loads
-// those whose placement keys name this node.
+// every service on the owner (coordinating); Data Streams, Firehose, Data
+// Analytics and Video Streams on a worker. Every unit starts remote
+// (metadata only); the placer loads those whose placement keys name this
+// node.
 func (n *Node) startServices(sctx context.Context, fence storagecluster.Fence, lease clientv3.LeaseID, coordinating bool) (*services, error) {
 	so := server.Options{Config: n.cfg, Logger: n.log}
 	if n.opts.Server != nil {
