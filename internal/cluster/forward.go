@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"net"
@@ -36,6 +37,11 @@ type forwarder struct {
 }
 
 type targetKey struct{}
+
+// contextWith returns r's context carrying the node to forward it to.
+func contextWith(r *http.Request, target *url.URL) context.Context {
+	return context.WithValue(r.Context(), targetKey{}, target)
+}
 
 func newForwarder(n *Node) *forwarder {
 	tr := &http.Transport{

@@ -7,7 +7,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -20,15 +19,11 @@ import (
 	"sluice/internal/video"
 )
 
-func contextWith(r *http.Request, target *url.URL) context.Context {
-	return context.WithValue(r.Context(), targetKey{}, target)
-}
-
-// ServeHTTP serves the node's own paths, serves Data Streams and Firehose
-// requests with its services (forwarding those of a stream or delivery
-// stream another node runs to that node), and hands everything else to
-// the owner's services: here when this node owns the cluster, else
-// forwarded to the owner.
+// ServeHTTP serves the node's own paths, serves the requests of placed
+// units (streams, delivery streams, applications, video streams) with its
+// services, forwarding those of a unit another node runs to that node,
+// and hands everything else to the owner's services: here when this node
+// owns the cluster, else forwarded to the owner.
 func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/cluster/status":
@@ -56,12 +51,10 @@ func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch {
-	case cur.srv != nil && op == "CreateStream" && cur.coordinating:
-		n.create(w, r, cur)
+	case cur.srv != nil && (op == "CreateStream" || op == createVideoStream) && cur.coordinating:
+		n.create(w, r, cur, op)
 	case cur.srv != nil && op == createDeliveryStream && cur.coordinating:
 		n.createDelivery(w, r, cur)
-	case cur.srv != nil && op == createVideoStream && cur.coordinating:
-		n.createVideo(w, r, cur)
 	case cur.srv != nil && (cur.coordinating || op != "" && (!ownerOnly(op) || fromLeader(r, cur))):
 		// The owner sends a worker the creates it places there and the
 		// tag operations of the streams it runs.
@@ -206,9 +199,10 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request, cur *role, op strin
 	}
 	// A request another node forwarded here is answered here (that node
 	// sent it where its unit runs), unless this is the owner and op one
-	// it passes on; it only waits for its unit if that is loading here.
+	// it passes on; it only waits for its unit if that is loading here,
+	// so its body is kept only while some unit is.
 	onward := r.Header.Get(forwardedBy) == "" || cur.coordinating && passedOn(op)
-	if op == "" || !n.replay.take(r.ContentLength) {
+	if op == "" || !onward && !n.loaded.busy() || !n.replay.take(r.ContentLength) {
 		h.ServeHTTP(w, n.clientAddress(r))
 		return
 	}
@@ -301,25 +295,27 @@ func notFound(err error) bool {
 		errors.As(err, &ae) && ae.Kind == analytics.KindNotFound || errors.As(err, &ve) && ve.Kind == video.KindNotFound
 }
 
-// create serves a CreateStream on the owner: the new stream is created on
-// the node with the fewest open shards (this one on a tie), which places
-// it on itself, so that a new stream never has to move. Creates go one at
-// a time (limitOps).
-func (n *Node) create(w http.ResponseWriter, r *http.Request, cur *role) {
-	n.creates.Lock()
-	defer n.creates.Unlock()
-	n.followUnits(r.Context(), cur, "CreateStream")
+// create serves a create of a stream (Data Streams' or Video Streams') on
+// the owner: the new stream is created on the least loaded node (this one
+// on a tie), which places it on itself, so that a new stream never has to
+// move. Data Streams' creates go one at a time (limitOps).
+func (n *Node) create(w http.ResponseWriter, r *http.Request, cur *role, op string) {
+	if op == "CreateStream" {
+		n.creates.Lock()
+		defer n.creates.Unlock()
+	}
+	n.followUnits(r.Context(), cur, op)
 	to := n.lightestNode(cur)
 	if to.ID == "" || to.ID == n.self.ID {
-		n.serve(w, r, cur, "CreateStream")
+		n.serve(w, r, cur, op)
 		return
 	}
-	n.forwardStreams(w, r, to, cur, "CreateStream")
+	n.forwardStreams(w, r, to, cur, op)
 }
 
-// lightestNode returns the registered node with the least load (open
-// shards and delivery streams, weighed as the coordinator weighs them),
-// this node among equals; zero when the registry is unknown.
+// lightestNode returns the registered node with the least load (the units
+// it runs, weighed as the coordinator weighs them: clusterUnits), this
+// node among equals; zero when the registry is unknown.
 func (n *Node) lightestNode(cur *role) Member {
 	load := map[string]int{}
 	n.peers.mu.RLock()
@@ -328,17 +324,16 @@ func (n *Node) lightestNode(cur *role) Member {
 	for id := range members {
 		load[id] = 0
 	}
-	all, _ := cur.srv.Streams().Snapshots()
-	for _, st := range all {
-		node := n.where.nodeOf(st.ID)
+	units, _ := clusterUnits(cur.srv)
+	for _, u := range units {
+		node := n.where.nodeOf(u.ID)
 		if node == "" {
 			node = n.self.ID // created here, not placed yet
 		}
 		if _, ok := load[node]; ok {
-			load[node] += max(len(st.OpenShards()), 1)
+			load[node] += max(u.Weight, 1)
 		}
 	}
-	n.unitLoad(cur, load)
 	mine, ok := load[n.self.ID]
 	if !ok {
 		return Member{}

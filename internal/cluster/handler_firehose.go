@@ -5,10 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-
-	"sluice/internal/analytics"
-	"sluice/internal/firehose"
-	"sluice/internal/video"
 )
 
 // maxCreateBody bounds the CreateDeliveryStream body the owner reads to
@@ -65,27 +61,4 @@ func (n *Node) deliveryHome(cur *role, body []byte) Member {
 		break
 	}
 	return n.self
-}
-
-// unitLoad adds the weight of each delivery stream, application and video
-// stream (1, as clusterUnits gives them) to the load of the node that
-// runs it (this one when it is not placed yet: created here).
-func (n *Node) unitLoad(cur *role, load map[string]int) {
-	var units []string
-	for _, ds := range cur.srv.Firehose().Snapshots() {
-		units = append(units, firehose.LogPrefix+ds.ID)
-	}
-	cur.srv.Analytics().Each(func(a *analytics.Application) { units = append(units, applicationUnit+a.ID) })
-	for _, id := range cur.srv.Video().StreamIDs() {
-		units = append(units, video.LogPrefix+id)
-	}
-	for _, unit := range units {
-		node := n.where.nodeOf(unit)
-		if node == "" {
-			node = n.self.ID
-		}
-		if _, ok := load[node]; ok {
-			load[node]++
-		}
-	}
 }

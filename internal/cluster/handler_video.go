@@ -70,18 +70,6 @@ func isVideo(op string) bool { return strings.HasPrefix(op, videoTarget+"/") }
 // videoOpName returns the REST operation of a Video Streams op.
 func videoOpName(op string) string { return strings.TrimPrefix(op, videoTarget+"/") }
 
-// createVideo serves a Video Streams CreateStream on the owner: the new
-// stream is created on the least loaded node, which places it on itself.
-func (n *Node) createVideo(w http.ResponseWriter, r *http.Request, cur *role) {
-	n.followUnits(r.Context(), cur, createVideoStream)
-	to := n.lightestNode(cur)
-	if to.ID == "" || to.ID == n.self.ID {
-		n.serve(w, r, cur, createVideoStream)
-		return
-	}
-	n.forwardStreams(w, r, to, cur, createVideoStream)
-}
-
 // putMediaHome returns the node that runs the stream a PutMedia names (by
 // its x-amzn-stream-arn or x-amzn-stream-name header, among the streams
 // this node knows; the owner when this worker knows none), when that is

@@ -34,4 +34,24 @@ func TestLoadedUnitsWait(t *testing.T) {
 	}
 	var none *loadedUnits
 	none.set("x", true) // a placer without a tracker
+	none.expect("x")
+}
+
+// TestLoadedUnitsBusy: the tracker is busy from a unit's placement here
+// until its load ends, whether it loaded or not.
+func TestLoadedUnitsBusy(t *testing.T) {
+	var l loadedUnits
+	if l.busy() {
+		t.Fatal("busy with nothing placed")
+	}
+	l.expect("a")
+	l.expect("b")
+	l.set("a", true)
+	if !l.busy() {
+		t.Fatal("not busy while b is loading")
+	}
+	l.set("b", false) // its load failed
+	if l.busy() {
+		t.Fatal("busy once every load ended")
+	}
 }

@@ -97,6 +97,11 @@ func (p *placer) reconcile(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	p.where.reset(keys)
+	for unit, pl := range keys {
+		if pl.Node == p.self && !pl.Refused && pl.To == "" && p.owned[unit] != pl.CreateRevision {
+			p.loaded.expect(unit) // loaded below, one after the other
+		}
+	}
 	for unit := range p.owned {
 		if _, ok := keys[unit]; !ok {
 			p.apply(ctx, unit, nil)
@@ -156,7 +161,9 @@ func (p *placer) apply(ctx context.Context, unit string, pl *placement) {
 			p.dropUnit(unit) // a new key: the one it was loaded under lapsed
 		}
 		fence := storagecluster.Fence{Key: placementKey(p.prefix, unit), Revision: pl.CreateRevision}
+		p.loaded.expect(unit)
 		if err := p.load(ctx, unit, fence); err != nil {
+			p.loaded.set(unit, false)
 			if ctx.Err() != nil {
 				return
 			}
@@ -207,9 +214,33 @@ func (p *placer) release(ctx context.Context, unit string, rev int64) {
 type loadedUnits struct {
 	mu      sync.Mutex
 	units   map[string]bool
-	changed chan struct{} // closed and replaced at every change
+	pending map[string]bool // placed here, not loaded yet
+	changed chan struct{}   // closed and replaced at every change
 }
 
+// expect notes that unit is placed here and about to be loaded.
+func (l *loadedUnits) expect(unit string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.pending == nil {
+		l.pending = map[string]bool{}
+	}
+	l.pending[unit] = true
+}
+
+// busy tells whether some unit placed here is not loaded yet: only then
+// can a request forwarded here find its unit loading.
+func (l *loadedUnits) busy() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.pending) > 0
+}
+
+// set notes that unit is loaded here, or not (dropped, or its load
+// failed).
 func (l *loadedUnits) set(unit string, loaded bool) {
 	if l == nil {
 		return
@@ -219,6 +250,7 @@ func (l *loadedUnits) set(unit string, loaded bool) {
 	if l.units == nil {
 		l.units = map[string]bool{}
 	}
+	delete(l.pending, unit)
 	if loaded {
 		l.units[unit] = true
 	} else {
