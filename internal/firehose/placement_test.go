@@ -291,9 +291,11 @@ func TestDeliveryStreamMovesBetweenNodes(t *testing.T) {
 	if got := e.delivered(t, "d1"); !slices.Equal(got, []string{"r0", "r1r2", "r3"}) {
 		t.Fatalf("objects delivered across the move: %q", got)
 	}
-	if m, err := e.b.DeliveryMetrics(placementCaller, "d1"); err != nil || m.DeliveredRecords.Load() != 3 {
-		t.Fatalf("the new owner's counters: %v", err)
-	}
+	// The counters are updated after the object is written: waited for.
+	waitUntil(t, "the new owner's counters to show 3 records delivered", func() bool {
+		m, err := e.b.DeliveryMetrics(placementCaller, "d1")
+		return err == nil && m.DeliveredRecords.Load() == 3
+	})
 	// Loading it again does nothing.
 	if err := e.b.LoadDeliveryStream(context.Background(), id); err != nil {
 		t.Fatal(err)
